@@ -1,0 +1,85 @@
+// Plain data that crosses the boundary between the native face core and TypeScript.
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp' | 'gif' | 'tiff';
+
+/** A decoded image: tightly packed 8-bit RGB rows, EXIF orientation already applied. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** width * height * 3 bytes */
+  pixels: Buffer;
+  /** Format sniffed from the bytes (absent for images built from raw pixels). */
+  format?: ImageFormat;
+}
+
+/** What sniffing the header says, without decoding pixels. */
+export interface ImageInfo {
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+export interface DetectedFace {
+  box: Box;
+  /** HOG detector score; higher is more face-like. */
+  score: number;
+}
+
+export interface AnalyzedFace extends DetectedFace {
+  /** 68 (or 5) landmark points in image pixels. */
+  landmarks: Point[];
+  /** 128 floats: dlib's ResNet face descriptor. */
+  encoding: Float32Array;
+  /** Face size in pixels: the larger side of the box. */
+  size: number;
+}
+
+export interface AnalyzeResult {
+  width: number;
+  height: number;
+  format: ImageFormat;
+  faces: AnalyzedFace[];
+}
+
+export interface DetectOptions {
+  /** Times the image is doubled before detection (dlib pyramid_up); default 0. */
+  upsample?: number;
+  /** Faces smaller than this (pixels, larger box side) are dropped; default 0. */
+  minFaceSize?: number;
+  /** Detector threshold adjustment; lower finds more faces. Default 0. */
+  adjustThreshold?: number;
+}
+
+export interface EncodeOptions {
+  /** Re-encode each chip this many times with random jitter and average; default 0. */
+  jitter?: number;
+}
+
+export interface AnalyzeOptions extends DetectOptions, EncodeOptions {
+  /** Only the largest `maxFaces` faces go through landmarks and encoding; default all. */
+  maxFaces?: number;
+}
+
+export interface IndexMatch {
+  id: number;
+  distance: number;
+}
+
+export interface SearchOptions {
+  /** How many neighbours; default 1. */
+  k?: number;
+  /** Drop neighbours farther than this; default Infinity. */
+  maxDistance?: number;
+}
