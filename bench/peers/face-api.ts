@@ -1,0 +1,165 @@
+// Benchmark peer: @vladmandic/face-api on @tensorflow/tfjs with the WebAssembly
+// backend — the JavaScript ecosystem's way to get the same dlib ResNet face
+// descriptor without a native addon. Fed decoded RGB pixels as tensors (no
+// canvas), on the same chips and photos the native core is timed on.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { RgbImage } from '../../src/core/types.js';
+
+type FaceApi = typeof import('@vladmandic/face-api');
+
+const require = createRequire(import.meta.url);
+const faceApiDir = path.dirname(require.resolve('@vladmandic/face-api/package.json'));
+const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+
+export interface FaceApiPeerOptions {
+  /** Aligned 150x150 face chips (the johns examples). */
+  chips: RgbImage[];
+  /** Photos for the detector. */
+  photos: RgbImage[];
+  /** Passes over the data; each figure is the median over passes. */
+  runs: number;
+  /** Batch size for the batched descriptor pass. */
+  batch: number;
+  log?: (line: string) => void;
+}
+
+export interface FaceApiDetectorResult {
+  name: string;
+  msPerImage: number;
+  facesFound: number;
+}
+
+export interface FaceApiPeerResult {
+  versions: { faceApi: string; tfjs: string };
+  backend: string;
+  simd: boolean;
+  threads: number;
+  loadMs: number;
+  /** Recognition net, one chip per call. */
+  encodeMsPerFaceB1: number;
+  /** Recognition net, `batch` chips per call. */
+  encodeMsPerFaceBatch: number;
+  batch: number;
+  encodings: Float32Array[];
+  detectors: FaceApiDetectorResult[];
+  /** Bytes held by the wasm heap after the run. */
+  wasmHeapBytes: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+let loaded: Promise<{ faceapi: FaceApi; loadMs: number }> | undefined;
+
+/** Loads face-api's Node/wasm build once, selects the wasm backend and the nets. */
+export function loadFaceApi(): Promise<{ faceapi: FaceApi; loadMs: number }> {
+  loaded ??= (async () => {
+    const t0 = performance.now();
+    const faceapi: FaceApi = require(path.join(faceApiDir, 'dist', 'face-api.node-wasm.js'));
+    const tf = faceapi.tf as any;
+    tf.setWasmPaths(wasmDir);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const modelDir = path.join(faceApiDir, 'model');
+    await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
+    await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
+    await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
+    return { faceapi, loadMs: performance.now() - t0 };
+  })();
+  return loaded;
+}
+
+export async function runFaceApiPeer(opts: FaceApiPeerOptions): Promise<FaceApiPeerResult> {
+  const log = opts.log ?? (() => {});
+  const { faceapi, loadMs } = await loadFaceApi();
+  const tf = faceapi.tf as any;
+  const runs = Math.max(1, opts.runs);
+  const batch = Math.max(1, opts.batch);
+  const net = faceapi.nets.faceRecognitionNet;
+
+  const toTensor = (img: RgbImage) =>
+    tf.tensor3d(new Uint8Array(img.pixels.buffer, img.pixels.byteOffset, img.width * img.height * 3), [img.height, img.width, 3], 'int32');
+
+  const chipTensors = opts.chips.map(toTensor);
+  const encodings: Float32Array[] = new Array(chipTensors.length);
+
+  // Warm-up: the first call compiles kernels and allocates the heap.
+  await net.computeFaceDescriptor(chipTensors[0]);
+  await net.computeFaceDescriptor(chipTensors.slice(0, batch));
+
+  const b1: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    for (let i = 0; i < chipTensors.length; i++) {
+      encodings[i] = (await net.computeFaceDescriptor(chipTensors[i])) as Float32Array;
+    }
+    b1.push((performance.now() - t) / chipTensors.length);
+    log(`  face-api encode batch 1, pass ${r + 1}/${runs}: ${b1[r].toFixed(1)} ms/face`);
+  }
+
+  const bn: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    for (let s = 0; s < chipTensors.length; s += batch) {
+      const part = chipTensors.slice(s, s + batch);
+      const out = await net.computeFaceDescriptor(part.length === 1 ? [part[0]] : part);
+      const list = Array.isArray(out) ? out : [out];
+      list.forEach((e, k) => (encodings[s + k] = e));
+    }
+    bn.push((performance.now() - t) / chipTensors.length);
+    log(`  face-api encode batch ${batch}, pass ${r + 1}/${runs}: ${bn[r].toFixed(1)} ms/face`);
+  }
+  chipTensors.forEach((t) => t.dispose());
+
+  const detectors: FaceApiDetectorResult[] = [];
+  const photoTensors = opts.photos.map(toTensor);
+  const detectorKinds: [string, () => any][] = [
+    ['ssd_mobilenetv1 (minConfidence 0.5)', () => new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })],
+    ['tinyFaceDetector (inputSize 416)', () => new faceapi.TinyFaceDetectorOptions({ inputSize: 416 })],
+  ];
+  for (const [name, makeOptions] of detectorKinds) {
+    await faceapi.detectAllFaces(photoTensors[0], makeOptions());
+    const times: number[] = [];
+    let found = 0;
+    for (let r = 0; r < runs; r++) {
+      found = 0;
+      const t = performance.now();
+      for (const img of photoTensors) {
+        found += (await faceapi.detectAllFaces(img, makeOptions())).length;
+      }
+      times.push((performance.now() - t) / photoTensors.length);
+    }
+    detectors.push({ name, msPerImage: median(times), facesFound: found });
+    log(`  face-api ${name}: ${median(times).toFixed(1)} ms/image, ${found} faces`);
+  }
+  photoTensors.forEach((t) => t.dispose());
+
+  const backend = tf.getBackend() as string;
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  const threads = backend === 'wasm' && typeof tf.getThreadsCount === 'function' ? tf.getThreadsCount() : 1;
+  let wasmHeapBytes = 0;
+  try {
+    wasmHeapBytes = (tf.backend() as any).wasm?.HEAPU8?.byteLength ?? 0;
+  } catch {
+    /* not exposed */
+  }
+
+  return {
+    versions: { faceApi: require(path.join(faceApiDir, 'package.json')).version, tfjs: tf.version_core ?? tf.version?.['tfjs-core'] },
+    backend,
+    simd,
+    threads,
+    loadMs,
+    encodeMsPerFaceB1: median(b1),
+    encodeMsPerFaceBatch: median(bn),
+    batch,
+    encodings,
+    detectors,
+    wasmHeapBytes,
+  };
+}
