@@ -1,0 +1,129 @@
+// A small client for the face service's GraphQL API: JSON requests, and file uploads
+// per the GraphQL multipart request spec (https://github.com/jaydenseric/graphql-multipart-request-spec).
+
+const ENDPOINT = '/graphql';
+const KEY_STORAGE = 'faceService.apiKey';
+
+/** A GraphQL error (or an HTTP failure) with the server's extensions.code. */
+export class GraphQLRequestError extends Error {
+  /**
+   * @param {string} message
+   * @param {string} code  extensions.code, e.g. NO_FACE_FOUND, or HTTP_<status> when the body was not GraphQL
+   * @param {number} [status]  HTTP status
+   */
+  constructor(message, code, status) {
+    super(message);
+    this.name = 'GraphQLRequestError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+// sessionStorage can throw (storage disabled); the key then lives only in memory.
+let memoryKey = '';
+
+export function getApiKey() {
+  try {
+    return sessionStorage.getItem(KEY_STORAGE) ?? memoryKey;
+  } catch {
+    return memoryKey;
+  }
+}
+
+/** Keeps the key for this tab only; an empty key forgets it. */
+export function setApiKey(key) {
+  memoryKey = key;
+  try {
+    if (key) sessionStorage.setItem(KEY_STORAGE, key);
+    else sessionStorage.removeItem(KEY_STORAGE);
+  } catch {
+    // memoryKey still holds it
+  }
+}
+
+/**
+ * A photo URL the browser can load in an <img>: image requests cannot carry headers,
+ * so the key goes in the query string, which the server accepts for /images.
+ */
+export function imageUrl(url) {
+  if (!url) return '';
+  const key = getApiKey();
+  if (!key) return url;
+  const u = new URL(url, location.href);
+  u.searchParams.set('key', key);
+  return u.origin === location.origin ? u.pathname + u.search + u.hash : u.href;
+}
+
+function headers() {
+  const h = { 'Apollo-Require-Preflight': 'true' };
+  const key = getApiKey();
+  if (key) h['x-api-key'] = key;
+  return h;
+}
+
+/** Sends a JSON GraphQL request and returns `data`; throws GraphQLRequestError on any error. */
+export async function request(query, variables = {}) {
+  const res = await send({
+    method: 'POST',
+    headers: { ...headers(), 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return readResponse(res);
+}
+
+/**
+ * Sends an operation with files. `files` maps a variable path ("file", "input.photo")
+ * to a File or Blob; those variables are sent as null and filled in by the server.
+ */
+export async function upload(query, variables, files) {
+  const vars = structuredClone(variables);
+  const map = {};
+  const form = new FormData();
+  const entries = Object.entries(files);
+  entries.forEach(([path, _file], i) => {
+    setPath(vars, path, null);
+    map[String(i)] = [`variables.${path}`];
+  });
+  form.append('operations', JSON.stringify({ query, variables: vars }));
+  form.append('map', JSON.stringify(map));
+  entries.forEach(([, file], i) => {
+    form.append(String(i), file, file.name || 'photo');
+  });
+  // No content-type header: the browser sets multipart/form-data with its boundary.
+  const res = await send({ method: 'POST', headers: headers(), body: form });
+  return readResponse(res);
+}
+
+function setPath(obj, path, value) {
+  const parts = path.split('.');
+  let o = obj;
+  for (const p of parts.slice(0, -1)) o = o[p];
+  o[parts.at(-1)] = value;
+}
+
+async function send(init) {
+  try {
+    return await fetch(ENDPOINT, init);
+  } catch {
+    throw new GraphQLRequestError('The service could not be reached. Check that it is running and try again.', 'NETWORK_ERROR');
+  }
+}
+
+async function readResponse(res) {
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON: a proxy error page, or the upload limit hit before GraphQL ran
+  }
+  const first = body?.errors?.[0];
+  if (first) {
+    const code = first.extensions?.code ?? (res.status === 401 ? 'UNAUTHENTICATED' : `HTTP_${res.status}`);
+    throw new GraphQLRequestError(first.message, code, res.status);
+  }
+  if (!res.ok || !body || !body.data) {
+    const code = res.status === 401 ? 'UNAUTHENTICATED' : res.status === 413 ? 'FILE_TOO_LARGE' : `HTTP_${res.status}`;
+    throw new GraphQLRequestError(`The service answered ${res.status} ${res.statusText}`.trim(), code, res.status);
+  }
+  return body.data;
+}
