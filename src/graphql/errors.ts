@@ -1,0 +1,73 @@
+// GraphQL errors with stable `extensions.code`s; anything unexpected is masked before it leaves the server.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GalleryError } from '../gallery.js';
+
+/** Every code a client may see. Codes are part of the API: never rename one. */
+export const ErrorCode = {
+  /** An argument is missing, blank, too long or out of range. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** The file's name does not end in jpg, jpeg, png, webp, bmp or gif, or its bytes are another format. */
+  UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',
+  /** The file is empty or its bytes are not a readable image. */
+  INVALID_IMAGE: 'INVALID_IMAGE',
+  /** The upload is bigger than MAX_UPLOAD_MB. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** The image has more pixels than the decoder accepts. */
+  IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',
+  /** addPerson/addFace: the photo holds no detectable face. */
+  NO_FACE_FOUND: 'NO_FACE_FOUND',
+  /** No person or stored photo has that id. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** renamePerson: another person already has that name. */
+  NAME_TAKEN: 'NAME_TAKEN',
+  /** API_KEYS is set and the request carries no valid x-api-key. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The HTTP request itself is unusable: malformed multipart body, missing preflight header, bad JSON. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCodeName = keyof typeof ErrorCode;
+
+/** Codes Apollo Server itself gives to bad queries; they are safe to show as they are. */
+const APOLLO_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode), ...APOLLO_CODES]);
+
+export function userError(code: ErrorCodeName, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+/** The JSON body of an error answered outside GraphQL execution (HTTP middleware). */
+export function errorBody(code: ErrorCodeName, message: string): { errors: GraphQLFormattedError[] } {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+export const INTERNAL_MESSAGE = 'Internal server error';
+
+/**
+ * Apollo's formatError: gallery errors become their code, known codes pass through without any
+ * stack trace, everything else is logged and answered as INTERNAL_SERVER_ERROR.
+ */
+export function makeFormatError(logger: Pick<Console, 'error'>) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const where = { ...(formatted.locations && { locations: formatted.locations }), ...(formatted.path && { path: formatted.path }) };
+    if (original instanceof GalleryError) {
+      return { message: original.message, ...where, extensions: { code: original.code } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && PUBLIC_CODES.has(code)) {
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, ...where, extensions: { ...extensions, code } };
+    }
+    logger.error('graphql: internal error:', original);
+    return { message: INTERNAL_MESSAGE, ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

@@ -1,0 +1,474 @@
+// Generated from schema.graphql by graphql-codegen (npm run codegen). Do not edit.
+import type { UploadArg } from './context.js';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { PersonRow } from '../store/people.js';
+import type { FaceRow } from '../store/faces.js';
+import type { EnrolResult, SearchOutcome, DetectedFaceOutcome, FaceMatchOutcome } from '../gallery.js';
+import type { PersonConnectionModel, GraphQLContext } from './context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 timestamp in UTC. */
+  DateTime: { input: string; output: string; }
+  /** A file sent with the GraphQL multipart request spec (send the header Apollo-Require-Preflight: true). */
+  Upload: { input: UploadArg; output: UploadArg; }
+};
+
+export type AddFaceResult = {
+  __typename?: 'AddFaceResult';
+  /** False when the name already existed and the face was added to that person. */
+  createdPerson: Scalars['Boolean']['output'];
+  face: Face;
+  /** How many faces the photo held; the largest one was enrolled. */
+  facesDetected: Scalars['Int']['output'];
+  imageId: Scalars['ID']['output'];
+  person: Person;
+  url: Scalars['String']['output'];
+};
+
+/** A face box in pixels of the uploaded image (after EXIF orientation). */
+export type Box = {
+  __typename?: 'Box';
+  height: Scalars['Int']['output'];
+  width: Scalars['Int']['output'];
+  x: Scalars['Int']['output'];
+  y: Scalars['Int']['output'];
+};
+
+export type DeleteResult = {
+  __typename?: 'DeleteResult';
+  deleted: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  /** How many stored photos (and encodings) were removed. */
+  removedFaces: Scalars['Int']['output'];
+};
+
+export type DetectedFace = {
+  __typename?: 'DetectedFace';
+  box: Box;
+  match?: Maybe<FaceMatch>;
+  /** The HOG detector's score. */
+  score: Scalars['Float']['output'];
+};
+
+/** One stored photo of a person and the face enrolled from it. */
+export type Face = {
+  __typename?: 'Face';
+  box: Box;
+  createdAt: Scalars['DateTime']['output'];
+  imageId: Scalars['ID']['output'];
+  person: Person;
+  url: Scalars['String']['output'];
+};
+
+export type FaceMatch = {
+  __typename?: 'FaceMatch';
+  confidence: Scalars['Float']['output'];
+  distance: Scalars['Float']['output'];
+  face: Face;
+  person: Person;
+};
+
+export type Health = {
+  __typename?: 'Health';
+  apiKeyRequired: Scalars['Boolean']['output'];
+  faces: Scalars['Int']['output'];
+  maxUploadMb: Scalars['Float']['output'];
+  people: Scalars['Int']['output'];
+  tolerance: Scalars['Float']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Add another photo of a known person: recognition gets better with several. */
+  addFace: AddFaceResult;
+  /** Enrol a person from a photo. A name that already exists (trimmed, case-insensitive) gets the face added instead. */
+  addPerson: AddFaceResult;
+  /** Remove one stored photo and its encoding; the person stays. */
+  deleteFace: DeleteResult;
+  /** Remove a person with every stored photo and encoding. */
+  deletePerson: DeleteResult;
+  renamePerson: Person;
+};
+
+
+export type MutationAddFaceArgs = {
+  file: Scalars['Upload']['input'];
+  personId: Scalars['ID']['input'];
+};
+
+
+export type MutationAddPersonArgs = {
+  file: Scalars['Upload']['input'];
+  firstName: Scalars['String']['input'];
+  surName: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteFaceArgs = {
+  imageId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeletePersonArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRenamePersonArgs = {
+  firstName: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  surName: Scalars['String']['input'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Person = {
+  __typename?: 'Person';
+  createdAt: Scalars['DateTime']['output'];
+  faceCount: Scalars['Int']['output'];
+  faces: Array<Face>;
+  firstName: Scalars['String']['output'];
+  fullName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** URL of the person's first stored photo. */
+  photoUrl?: Maybe<Scalars['String']['output']>;
+  surName: Scalars['String']['output'];
+};
+
+export type PersonConnection = {
+  __typename?: 'PersonConnection';
+  nodes: Array<Person>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** Gallery size and the settings that shape answers. */
+  health: Health;
+  /** People whose name contains `name` (case-insensitive), oldest first, paginated with a cursor. */
+  people: PersonConnection;
+  /** A person by id, or null when there is none. */
+  personById?: Maybe<Person>;
+  /** The person a stored photo belongs to, or null. */
+  personByImageId?: Maybe<Person>;
+  /** Who is in this photo? Every detected face is matched against the gallery. */
+  searchFace: SearchResult;
+};
+
+
+export type QueryPeopleArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPersonByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPersonByImageIdArgs = {
+  imageId: Scalars['ID']['input'];
+};
+
+
+export type QuerySearchFaceArgs = {
+  file: Scalars['Upload']['input'];
+  tolerance?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type SearchResult = {
+  __typename?: 'SearchResult';
+  /** 0..1, derived from the distance and tolerance; 0.5 at the tolerance. */
+  confidence?: Maybe<Scalars['Float']['output']>;
+  /** Euclidean distance between the encodings (0 = identical; below tolerance = same person). */
+  distance?: Maybe<Scalars['Float']['output']>;
+  /** Every detected face, largest first, with its best match or null. */
+  faces: Array<DetectedFace>;
+  fullName?: Maybe<Scalars['String']['output']>;
+  /** The stored photo the match came from. */
+  matchedFace?: Maybe<Face>;
+  /** The original service's words: the person's name, "Image Unknown", "Found More Known Faces" or the no-face message. */
+  message: Scalars['String']['output'];
+  /** The matched person when status is MATCH. */
+  person?: Maybe<Person>;
+  /** URL of the matched person's photo, or of the several-faces placeholder for MULTIPLE_KNOWN_FACES. */
+  photoUrl?: Maybe<Scalars['String']['output']>;
+  status: SearchStatus;
+  /** The tolerance this answer used. */
+  tolerance: Scalars['Float']['output'];
+};
+
+export type SearchStatus =
+  /** One known person is in the photo. */
+  | 'MATCH'
+  /** More than one known person is in the photo. */
+  | 'MULTIPLE_KNOWN_FACES'
+  /** The photo holds no detectable face. */
+  | 'NO_FACE_FOUND'
+  /** Faces were found but none is within the tolerance of anyone known. */
+  | 'UNKNOWN';
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  AddFaceResult: ResolverTypeWrapper<EnrolResult>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Box: ResolverTypeWrapper<Box>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteResult: ResolverTypeWrapper<DeleteResult>;
+  DetectedFace: ResolverTypeWrapper<DetectedFaceOutcome>;
+  Face: ResolverTypeWrapper<FaceRow>;
+  FaceMatch: ResolverTypeWrapper<FaceMatchOutcome>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Health: ResolverTypeWrapper<Health>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Person: ResolverTypeWrapper<PersonRow>;
+  PersonConnection: ResolverTypeWrapper<PersonConnectionModel>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchResult: ResolverTypeWrapper<SearchOutcome>;
+  SearchStatus: SearchStatus;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  AddFaceResult: EnrolResult;
+  Boolean: Scalars['Boolean']['output'];
+  Box: Box;
+  DateTime: Scalars['DateTime']['output'];
+  DeleteResult: DeleteResult;
+  DetectedFace: DetectedFaceOutcome;
+  Face: FaceRow;
+  FaceMatch: FaceMatchOutcome;
+  Float: Scalars['Float']['output'];
+  Health: Health;
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Person: PersonRow;
+  PersonConnection: PersonConnectionModel;
+  Query: Record<PropertyKey, never>;
+  SearchResult: SearchOutcome;
+  String: Scalars['String']['output'];
+  Upload: Scalars['Upload']['output'];
+}>;
+
+export type AddFaceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddFaceResult'] = ResolversParentTypes['AddFaceResult']> = ResolversObject<{
+  createdPerson?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  face?: Resolver<ResolversTypes['Face'], ParentType, ContextType>;
+  facesDetected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type BoxResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Box'] = ResolversParentTypes['Box']> = ResolversObject<{
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  x?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  y?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type DeleteResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteResult'] = ResolversParentTypes['DeleteResult']> = ResolversObject<{
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  removedFaces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DetectedFaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DetectedFace'] = ResolversParentTypes['DetectedFace']> = ResolversObject<{
+  box?: Resolver<ResolversTypes['Box'], ParentType, ContextType>;
+  match?: Resolver<Maybe<ResolversTypes['FaceMatch']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type FaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Face'] = ResolversParentTypes['Face']> = ResolversObject<{
+  box?: Resolver<ResolversTypes['Box'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  imageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type FaceMatchResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FaceMatch'] = ResolversParentTypes['FaceMatch']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  distance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  face?: Resolver<ResolversTypes['Face'], ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+}>;
+
+export type HealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
+  apiKeyRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addFace?: Resolver<ResolversTypes['AddFaceResult'], ParentType, ContextType, RequireFields<MutationAddFaceArgs, 'file' | 'personId'>>;
+  addPerson?: Resolver<ResolversTypes['AddFaceResult'], ParentType, ContextType, RequireFields<MutationAddPersonArgs, 'file' | 'firstName' | 'surName'>>;
+  deleteFace?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteFaceArgs, 'imageId'>>;
+  deletePerson?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeletePersonArgs, 'id'>>;
+  renamePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationRenamePersonArgs, 'firstName' | 'id' | 'surName'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PersonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  faceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  faces?: Resolver<Array<ResolversTypes['Face']>, ParentType, ContextType>;
+  firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  photoUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  surName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PersonConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonConnection'] = ResolversParentTypes['PersonConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
+  people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<QueryPeopleArgs, 'first'>>;
+  personById?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByIdArgs, 'id'>>;
+  personByImageId?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByImageIdArgs, 'imageId'>>;
+  searchFace?: Resolver<ResolversTypes['SearchResult'], ParentType, ContextType, RequireFields<QuerySearchFaceArgs, 'file'>>;
+}>;
+
+export type SearchResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SearchResult'] = ResolversParentTypes['SearchResult']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  distance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  faces?: Resolver<Array<ResolversTypes['DetectedFace']>, ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  matchedFace?: Resolver<Maybe<ResolversTypes['Face']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  photoUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SearchStatus'], ParentType, ContextType>;
+  tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
+  name: 'Upload';
+}
+
+export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
+  AddFaceResult?: AddFaceResultResolvers<ContextType>;
+  Box?: BoxResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  DeleteResult?: DeleteResultResolvers<ContextType>;
+  DetectedFace?: DetectedFaceResolvers<ContextType>;
+  Face?: FaceResolvers<ContextType>;
+  FaceMatch?: FaceMatchResolvers<ContextType>;
+  Health?: HealthResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Person?: PersonResolvers<ContextType>;
+  PersonConnection?: PersonConnectionResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  SearchResult?: SearchResultResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
+}>;
+

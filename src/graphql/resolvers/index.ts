@@ -1,0 +1,20 @@
+// All resolvers, one file per GraphQL type; types without a file resolve their fields by name.
+import type { Resolvers } from '../generated.js';
+import { Query } from './Query.js';
+import { Mutation } from './Mutation.js';
+import { Person } from './Person.js';
+import { Face } from './Face.js';
+import { AddFaceResult } from './AddFaceResult.js';
+import { SearchResult } from './SearchResult.js';
+import { DateTime, Upload } from './scalars.js';
+
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Person,
+  Face,
+  AddFaceResult,
+  SearchResult,
+  DateTime,
+  Upload,
+};

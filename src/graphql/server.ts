@@ -1,0 +1,251 @@
+// Builds the HTTP server: GraphQL at /graphql (Apollo Server 5 on Express 5, graphql-upload for files),
+// stored photos at /images/<uuid>.<ext>, the several-faces placeholder at /assets/, the web page at /.
+// Built apart from the listener (src/main.ts) so tests can start it on any port and data folder.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
+import { DEFAULT_CONFIG, isValidTolerance, type Config } from '../config.js';
+import { Gallery } from '../gallery.js';
+import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
+import type { GraphQLContext } from './context.js';
+import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
+import { resolvers } from './resolvers/index.js';
+
+const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
+export const SCHEMA_FILE = path.join(REPO_DIR, 'schema.graphql');
+export const WEB_DIR = path.join(REPO_DIR, 'web');
+export const ASSETS_DIR = path.join(REPO_DIR, 'assets');
+
+export type Logger = Pick<Console, 'warn' | 'error'>;
+
+export type StartOptions = Partial<Config> & {
+  port?: number;
+  host?: string;
+  /** Holds faces.db and images/; created when missing. */
+  dataDir: string;
+  /** Where warnings and masked internal errors go (default: console). */
+  logger?: Logger;
+};
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:4000 (no trailing slash). */
+  url: string;
+  close(): Promise<void>;
+  gallery: Gallery;
+}
+
+/** Settings from the options, falling back to the documented defaults (not to the environment). */
+export function resolveConfig(opts: StartOptions): Config {
+  const pick = <K extends keyof Config>(k: K): Config[K] => (opts[k] !== undefined ? (opts[k] as Config[K]) : (DEFAULT_CONFIG[k] as Config[K]));
+  const config: Config = {
+    port: pick('port'),
+    host: pick('host'),
+    dataDir: path.resolve(opts.dataDir),
+    tolerance: pick('tolerance'),
+    maxUploadMb: pick('maxUploadMb'),
+    apiKeys: (opts.apiKeys ?? []).filter((k) => k.length > 0),
+  };
+  if (!isValidTolerance(config.tolerance)) throw new RangeError(`Expected tolerance in (0, 1] but received ${config.tolerance}`);
+  if (!(config.maxUploadMb > 0)) throw new RangeError(`Expected a positive maxUploadMb but received ${config.maxUploadMb}`);
+  return config;
+}
+
+/**
+ * Answers a request before its body was read. The body is drained first (up to `limit` bytes) so the
+ * client, still sending, reliably gets the answer instead of a reset connection.
+ */
+function answerEarly(req: Request, res: Response, status: number, code: ErrorCodeName, message: string, limit: number): void {
+  const send = () => {
+    if (!res.headersSent) res.status(status).json(errorBody(code, message));
+  };
+  if (req.readableEnded || req.complete) return send();
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) {
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.destroy());
+      send();
+    }
+  });
+  req.on('end', send);
+  req.on('error', () => undefined);
+}
+
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Constant-time check of a presented key against the configured ones. */
+function keyMatches(presented: string, keys: Buffer[]): boolean {
+  const h = sha256(presented);
+  let ok = false;
+  for (const k of keys) ok = timingSafeEqual(h, k) || ok;
+  return ok;
+}
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const config = resolveConfig(opts);
+  const logger: Logger = opts.logger ?? console;
+  const maxBodyBytes = Math.ceil(config.maxUploadMb * 1024 * 1024) + 1024 * 1024;
+  const keyHashes = config.apiKeys.map(sha256);
+
+  const gallery = Gallery.open({ dataDir: config.dataDir, tolerance: config.tolerance, logger });
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<GraphQLContext>({
+    typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
+    resolvers,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: makeFormatError(logger),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  try {
+    await apollo.start();
+  } catch (err) {
+    gallery.close();
+    throw err;
+  }
+
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  /** With API_KEYS set: `x-api-key` header (or `?key=` where <img> tags need it) must hold one of them. */
+  const requireApiKey = (allowQueryKey: boolean) => (req: Request, res: Response, next: NextFunction) => {
+    if (keyHashes.length === 0) return next();
+    const header = req.get('x-api-key');
+    const query = allowQueryKey && typeof req.query.key === 'string' ? req.query.key : undefined;
+    const presented = header ?? query;
+    if (presented !== undefined && keyMatches(presented, keyHashes)) return next();
+    res.setHeader('WWW-Authenticate', 'ApiKey header="x-api-key"');
+    answerEarly(req, res, 401, 'UNAUTHENTICATED', presented === undefined ? 'An API key is required: send it in the x-api-key header.' : 'The API key is not valid.', maxBodyBytes);
+  };
+
+  /**
+   * A multipart POST is a "simple" request a browser sends cross-site without asking; Apollo's CSRF
+   * prevention needs a preflight-forcing header. Checked here, before graphql-upload reads any file.
+   */
+  const requirePreflightForMultipart = (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('multipart/form-data')) return next();
+    if (req.get('apollo-require-preflight') || req.get('x-apollo-operation-name')) return next();
+    answerEarly(
+      req, res, 400, 'BAD_REQUEST',
+      'Multipart requests must send the header Apollo-Require-Preflight: true (CSRF prevention).',
+      maxBodyBytes,
+    );
+  };
+
+  /** graphql-upload's errors (bad multipart body, too many files) as JSON with a code. */
+  const multipartError = (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const e = err as { status?: number; message?: string };
+    if (e.status === 499) return; // the client hung up; nobody is listening
+    if (e.status === 413 && /max file uploads/.test(e.message ?? '')) {
+      res.status(413).json(errorBody('BAD_USER_INPUT', 'Expected one file per request but received more.'));
+      return;
+    }
+    if (e.status === 413) {
+      res.status(413).json(errorBody('FILE_TOO_LARGE', e.message ?? 'The request is too large.'));
+      return;
+    }
+    res.status(400).json(errorBody('BAD_REQUEST', `The multipart request body is malformed: ${e.message ?? 'unreadable'}`));
+  };
+
+  app.use(
+    '/graphql',
+    requireApiKey(false),
+    requirePreflightForMultipart,
+    graphqlUploadExpress({ maxFileSize: Math.floor(config.maxUploadMb * 1024 * 1024), maxFiles: 1 }),
+    multipartError,
+    express.json({ limit: '1mb' }),
+    (req: Request, _res: Response, next: NextFunction) => {
+      // Express 5 leaves req.body unset on GET; Apollo's integration wants it present.
+      if (req.body === undefined) req.body = {};
+      next();
+    },
+    expressMiddleware(apollo, { context: async () => ({ gallery, config }) }),
+  );
+
+  app.get('/images/:name', requireApiKey(true), (req, res) => {
+    const name = req.params.name;
+    const type = typeof name === 'string' ? contentTypeOf(name) : undefined;
+    if (!type || !IMAGE_FILE_RE.test(name as string)) {
+      res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
+      return;
+    }
+    res.sendFile(
+      name as string,
+      { root: gallery.images.dir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
+      (err) => {
+        if (err && !res.headersSent) res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
+      },
+    );
+  });
+  app.use('/images', requireApiKey(true), (_req, res) => {
+    res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
+  });
+
+  app.use(
+    '/assets',
+    express.static(ASSETS_DIR, {
+      index: false,
+      setHeaders: (res) => res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'"),
+    }),
+  );
+  app.use(express.static(WEB_DIR, { index: 'index.html' }));
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json(errorBody('NOT_FOUND', 'Not found.'));
+  });
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
+    const status = e.status ?? e.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code: ErrorCodeName = status === 413 ? 'FILE_TOO_LARGE' : 'BAD_REQUEST';
+      res.status(status).json(errorBody(code, e.expose && e.message ? e.message : 'Bad request.'));
+      return;
+    }
+    logger.error('http: internal error:', err);
+    res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await apollo.stop();
+    gallery.close();
+    throw err;
+  }
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    gallery,
+    close: () =>
+      (closing ??= (async () => {
+        // The drain plugin stops accepting connections and waits for requests in flight.
+        await apollo.stop();
+        gallery.close();
+      })()),
+  };
+}

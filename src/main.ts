@@ -1,0 +1,29 @@
+// The listener: starts the service with settings from the environment, logs one line, stops cleanly on SIGTERM/SIGINT.
+import { loadConfig } from './config.js';
+import { startServer } from './graphql/server.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const server = await startServer(config);
+  console.log(`face service: ${server.gallery.size} encodings loaded, listening on ${server.url}/graphql`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`face service: error while stopping on ${signal}:`, err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error('face service: could not start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
