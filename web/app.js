@@ -82,11 +82,13 @@ function plainError(err) {
   const limit = health ? `${health.maxUploadMb} MB` : 'the size limit';
   const words = {
     NO_FACE_FOUND: err.message,
-    UNSUPPORTED_FILE_TYPE: 'That file is not a photo the service can read. Choose a JPEG, PNG, WebP, BMP, GIF or TIFF picture.',
+    UNSUPPORTED_FILE_TYPE: 'That file is not a photo the service can read. Choose a JPEG, PNG, WebP, BMP or GIF picture.',
     INVALID_IMAGE: 'That photo could not be read: the file looks damaged or incomplete. Try another picture.',
     FILE_TOO_LARGE: `That file is too large. Photos can be up to ${limit}.`,
     IMAGE_TOO_LARGE: 'That picture has too many pixels to process. Make it smaller and try again.',
     NOT_FOUND: 'That person or photo no longer exists; it may have been deleted.',
+    NAME_TAKEN: 'Someone else in the gallery already has that name.',
+    BAD_REQUEST: 'The service could not understand the request. Reload the page and try again.',
     UNAUTHENTICATED: 'The service needs an API key. Reload the page or repeat the action to enter it.',
     NETWORK_ERROR: err.message,
     BAD_USER_INPUT: err.message,
@@ -309,6 +311,7 @@ function createPicker(root, onFile) {
     stream?.getTracks().forEach((t) => t.stop());
     stream = null;
     if (!camera) return;
+    $('video', camera).srcObject = null;
     $('[data-role=camera-panel]', camera).hidden = true;
     $('[data-role=camera-start]', camera).hidden = !navigator.mediaDevices?.getUserMedia;
   };
@@ -786,7 +789,7 @@ function showView(name) {
     tab.tabIndex = selected ? 0 : -1;
     $(`#${tab.getAttribute('aria-controls')}`).hidden = !selected;
   }
-  if (name !== 'enrol' && name !== 'search') pickers.forEach((p) => p.stopCamera());
+  pickers.forEach((p) => p.stopCamera()); // a camera left running in a hidden view would stay lit
 }
 
 // Hash routes: #enrol, #search, #people, #people/<id>; the back button works between them.
