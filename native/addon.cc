@@ -1,0 +1,13 @@
+// Entry point of the native face core: registers the exports, nothing else.
+#include <napi.h>
+
+#include "face_index_binding.h"
+#include "stages.h"
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  face::register_stages(env, exports);
+  face::register_face_index(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(face_core, Init)

@@ -1,0 +1,141 @@
+// JS <-> C++ conversions with type checks: a wrong JS value becomes INVALID_ARGUMENT, never a crash.
+#include "convert.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "errors.h"
+
+namespace face {
+
+rgb_image image_input::materialize(image_info* info) const {
+  if (!is_encoded) return pixels;
+  return decode_image(encoded.data(), encoded.size(), max_pixels, info);
+}
+
+double number_or(const Napi::Object& options, const char* key, double fallback) {
+  Napi::Value v = options.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return fallback;
+  if (!v.IsNumber()) throw invalid_argument(std::string("Expected a number for ") + key);
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (std::isnan(d)) throw invalid_argument(std::string("Expected a number for ") + key + " but received NaN");
+  return d;
+}
+
+rgb_image to_rgb_image(const Napi::Value& value) {
+  if (!value.IsObject()) throw invalid_argument("Expected an image: a Buffer of encoded bytes or {width, height, pixels}");
+  Napi::Object o = value.As<Napi::Object>();
+  Napi::Value w = o.Get("width"), h = o.Get("height"), p = o.Get("pixels");
+  if (!w.IsNumber() || !h.IsNumber() || !p.IsBuffer())
+    throw invalid_argument("Expected raw pixels as {width, height, pixels: Buffer}");
+  double width = w.As<Napi::Number>().DoubleValue(), height = h.As<Napi::Number>().DoubleValue();
+  if (!(width >= 1 && height >= 1 && width <= 65535 && height <= 65535) || width != std::floor(width) || height != std::floor(height))
+    throw invalid_argument("Expected integer width and height between 1 and 65535");
+  auto buffer = p.As<Napi::Buffer<uint8_t>>();
+  if (buffer.Length() != size_t(width) * size_t(height) * 3)
+    throw invalid_argument("Expected pixels of width*height*3 bytes (RGB) but received " + std::to_string(buffer.Length()) + " bytes");
+  rgb_image image(static_cast<long>(height), static_cast<long>(width));
+  std::memcpy(dlib::image_data(image), buffer.Data(), buffer.Length());
+  return image;
+}
+
+image_input to_image_input(const Napi::Value& value, const Napi::Value& max_pixels) {
+  image_input input;
+  if (max_pixels.IsNumber()) {
+    double m = max_pixels.As<Napi::Number>().DoubleValue();
+    if (!(m >= 1)) throw invalid_argument("Expected a positive maxPixels");
+    input.max_pixels = m > 1e15 ? uint64_t(1e15) : uint64_t(m);
+  }
+  if (value.IsBuffer()) {
+    auto buffer = value.As<Napi::Buffer<uint8_t>>();
+    input.encoded.assign(buffer.Data(), buffer.Data() + buffer.Length());
+    return input;
+  }
+  input.is_encoded = false;
+  input.pixels = to_rgb_image(value);
+  return input;
+}
+
+std::vector<dlib::rectangle> to_rectangles(const Napi::Value& value) {
+  if (!value.IsArray()) throw invalid_argument("Expected an array of boxes {x, y, width, height}");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<dlib::rectangle> out;
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    Napi::Value item = array.Get(i);
+    if (!item.IsObject()) throw invalid_argument("Expected a box {x, y, width, height}");
+    Napi::Object b = item.As<Napi::Object>();
+    double x = number_or(b, "x", NAN), y = number_or(b, "y", NAN), w = number_or(b, "width", NAN), h = number_or(b, "height", NAN);
+    if (!std::isfinite(x) || !std::isfinite(y) || !(w >= 1) || !(h >= 1) || std::fabs(x) > 1e6 || std::fabs(y) > 1e6 || w > 1e6 || h > 1e6)
+      throw invalid_argument("Expected a box with finite x, y and positive width, height");
+    long left = std::lround(x), top = std::lround(y);
+    out.emplace_back(left, top, left + std::lround(w) - 1, top + std::lround(h) - 1);
+  }
+  return out;
+}
+
+dlib::full_object_detection to_shape(const Napi::Value& value) {
+  if (!value.IsArray()) throw invalid_argument("Expected landmarks as an array of {x, y} points");
+  Napi::Array array = value.As<Napi::Array>();
+  if (array.Length() != 68 && array.Length() != 5)
+    throw invalid_argument("Expected 68 or 5 landmark points but received " + std::to_string(array.Length()));
+  std::vector<dlib::point> parts;
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    Napi::Value item = array.Get(i);
+    if (!item.IsObject()) throw invalid_argument("Expected a landmark point {x, y}");
+    double x = number_or(item.As<Napi::Object>(), "x", NAN), y = number_or(item.As<Napi::Object>(), "y", NAN);
+    if (!std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > 1e6 || std::fabs(y) > 1e6)
+      throw invalid_argument("Expected finite landmark coordinates");
+    parts.emplace_back(std::lround(x), std::lround(y));
+  }
+  dlib::rectangle box;
+  for (const auto& p : parts) box += p;
+  return dlib::full_object_detection(box, parts);
+}
+
+detect_options to_detect_options(const Napi::Object& o) {
+  detect_options options;
+  double upsample = number_or(o, "upsample", 0);
+  if (upsample < 0 || upsample > 3 || upsample != std::floor(upsample)) throw invalid_argument("Expected upsample to be 0, 1, 2 or 3");
+  options.upsample = int(upsample);
+  options.min_face_size = number_or(o, "minFaceSize", 0);
+  options.adjust_threshold = number_or(o, "adjustThreshold", 0);
+  return options;
+}
+
+Napi::Object from_rgb_image(Napi::Env env, const rgb_image& image) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("width", Napi::Number::New(env, double(image.nc())));
+  o.Set("height", Napi::Number::New(env, double(image.nr())));
+  const size_t bytes = size_t(image.size()) * 3;
+  o.Set("pixels", bytes ? Napi::Buffer<uint8_t>::Copy(env, static_cast<const uint8_t*>(dlib::image_data(image)), bytes)
+                        : Napi::Buffer<uint8_t>::New(env, 0));
+  return o;
+}
+
+Napi::Object from_rectangle(Napi::Env env, const dlib::rectangle& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("x", Napi::Number::New(env, double(r.left())));
+  o.Set("y", Napi::Number::New(env, double(r.top())));
+  o.Set("width", Napi::Number::New(env, double(r.width())));
+  o.Set("height", Napi::Number::New(env, double(r.height())));
+  return o;
+}
+
+Napi::Array from_shape(Napi::Env env, const dlib::full_object_detection& shape) {
+  Napi::Array points = Napi::Array::New(env, shape.num_parts());
+  for (unsigned long i = 0; i < shape.num_parts(); ++i) {
+    Napi::Object p = Napi::Object::New(env);
+    p.Set("x", Napi::Number::New(env, double(shape.part(i).x())));
+    p.Set("y", Napi::Number::New(env, double(shape.part(i).y())));
+    points.Set(uint32_t(i), p);
+  }
+  return points;
+}
+
+Napi::Float32Array from_encodings(Napi::Env env, const std::vector<encoding>& encodings) {
+  Napi::Float32Array out = Napi::Float32Array::New(env, encodings.size() * 128);
+  for (size_t i = 0; i < encodings.size(); ++i) std::memcpy(out.Data() + i * 128, &encodings[i](0), 128 * sizeof(float));
+  return out;
+}
+
+}  // namespace face

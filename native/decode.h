@@ -1,0 +1,35 @@
+// Stage 1: decode encoded image bytes into RGB pixels.
+// The format is sniffed from the bytes; the pixel count is checked from the header
+// before any pixel is decoded, so a small file claiming a huge size costs nothing.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <dlib/image_processing/generic_image.h>
+#include <dlib/matrix.h>
+#include <dlib/pixel.h>
+
+namespace face {
+
+using rgb_image = dlib::matrix<dlib::rgb_pixel>;
+
+enum class image_format { jpeg, png, webp, bmp, gif, tiff };
+
+struct image_info {
+  image_format format;
+  uint64_t width;
+  uint64_t height;
+};
+
+const char* format_name(image_format format);
+
+// ensures: the format and stored size of the image in data[0..size).
+// throws FaceError UNSUPPORTED_FORMAT (not an image we read) or INVALID_IMAGE (header cut short or absurd).
+image_info read_image_info(const uint8_t* data, size_t size);
+
+// requires: max_pixels > 0.
+// ensures: the first frame as RGB with the EXIF orientation applied; info receives the header's facts.
+// throws FaceError IMAGE_TOO_LARGE before decoding when width*height > max_pixels,
+//        INVALID_IMAGE when the pixels cannot be decoded, UNSUPPORTED_FORMAT for unknown bytes.
+rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr);
+
+}  // namespace face

@@ -1,0 +1,53 @@
+// Stage 2: HOG face detection with optional upsampling, scores, size filter and largest-first order.
+#include "detect.h"
+
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/image_transforms.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "pool.h"
+
+namespace face {
+namespace {
+
+object_pool<dlib::frontal_face_detector>& detectors() {
+  static object_pool<dlib::frontal_face_detector> pool(
+      [] { return std::make_unique<dlib::frontal_face_detector>(dlib::get_frontal_face_detector()); });
+  return pool;
+}
+
+}  // namespace
+
+std::vector<detection> detect_faces(const rgb_image& image, const detect_options& options) {
+  std::vector<dlib::rect_detection> found;
+  double scale = 1;
+  {
+    auto detector = detectors().take();
+    if (options.upsample <= 0) {
+      (*detector)(image, found, options.adjust_threshold);
+    } else {
+      rgb_image larger = image;
+      for (int i = 0; i < options.upsample; ++i) {
+        dlib::pyramid_up(larger);
+        scale *= 2;
+      }
+      (*detector)(larger, found, options.adjust_threshold);
+    }
+  }
+
+  std::vector<detection> faces;
+  for (const auto& d : found) {
+    dlib::rectangle r(std::lround(d.rect.left() / scale), std::lround(d.rect.top() / scale),
+                      std::lround(d.rect.right() / scale), std::lround(d.rect.bottom() / scale));
+    if (double(std::max(r.width(), r.height())) < options.min_face_size) continue;
+    faces.push_back({r, d.detection_confidence});
+  }
+  std::stable_sort(faces.begin(), faces.end(), [](const detection& a, const detection& b) { return a.rect.area() > b.rect.area(); });
+  return faces;
+}
+
+void release_detectors() { detectors().clear(); }
+
+}  // namespace face

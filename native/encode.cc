@@ -1,0 +1,72 @@
+// Stage 5: the face encoder: loading the network either way, leasing copies per thread, batching and jitter.
+#include "encode.h"
+
+#include <dlib/image_transforms.h>
+#include <dlib/serialize.h>
+
+#include <fstream>
+
+#include "errors.h"
+
+namespace face {
+
+face_encoder::face_encoder(std::unique_ptr<resnet::anet_type> prototype)
+    : prototype_(std::move(prototype)),
+      nets_([this] { return std::make_unique<resnet::anet_type>(*prototype_); }) {}
+
+std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw FaceError("MODEL_NOT_FOUND", "The face recognition model " + path +
+                                           " cannot be read. Run `npm run models:dlib` to fetch dlib's original "
+                                           "files, or remove it to use the bundled @vladmandic/face-api weights.");
+  auto net = std::make_unique<resnet::anet_type>();
+  try {
+    dlib::deserialize(*net, file);
+  } catch (const std::exception& e) {
+    throw FaceError("MODEL_NOT_FOUND", "The face recognition model " + path + " is not dlib's ResNet face model: " + e.what());
+  }
+  return std::shared_ptr<face_encoder>(new face_encoder(std::move(net)));
+}
+
+std::shared_ptr<face_encoder> face_encoder::from_tfjs(const std::vector<weight_tensor>& tensors) {
+  auto net = std::make_unique<resnet::anet_type>();
+  load_tfjs_weights(*net, tensors);
+  return std::shared_ptr<face_encoder>(new face_encoder(std::move(net)));
+}
+
+std::vector<encoding> face_encoder::encode(const std::vector<rgb_image>& chips, int jitter, unsigned long batch_size) const {
+  std::vector<rgb_image> sized;
+  sized.reserve(chips.size());
+  for (const auto& chip : chips) {
+    if (chip.size() == 0) throw invalid_argument("A face chip is empty.");
+    if (chip.nr() == 150 && chip.nc() == 150) {
+      sized.push_back(chip);
+    } else {
+      rgb_image resized(150, 150);
+      dlib::resize_image(chip, resized);
+      sized.push_back(std::move(resized));
+    }
+  }
+
+  auto net = nets_.take();
+  std::vector<encoding> out;
+  if (jitter <= 0) {
+    auto descriptors = (*net)(sized, std::max<unsigned long>(batch_size, 1));
+    out.assign(descriptors.begin(), descriptors.end());
+    return out;
+  }
+  dlib::rand rnd(0);  // fixed seed: the same chip always gets the same jittered encoding
+  for (const auto& chip : sized) {
+    std::vector<rgb_image> copies;
+    copies.reserve(jitter);
+    for (int j = 0; j < jitter; ++j) copies.push_back(dlib::jitter_image(chip, rnd));
+    auto descriptors = (*net)(copies, std::max<unsigned long>(batch_size, 1));
+    encoding mean = dlib::zeros_matrix<float>(128, 1);
+    for (const auto& d : descriptors) mean += d;
+    out.push_back(mean / float(descriptors.size()));
+  }
+  return out;
+}
+
+}  // namespace face

@@ -1,0 +1,19 @@
+// The one error type of the native core: a stable code plus a message a person can act on.
+// Workers catch it in Execute() and the TypeScript layer turns it into a FaceCoreError.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace face {
+
+struct FaceError : std::runtime_error {
+  std::string code;
+  FaceError(std::string code_, const std::string& message)
+      : std::runtime_error(message), code(std::move(code_)) {}
+};
+
+inline FaceError invalid_argument(const std::string& message) {
+  return FaceError("INVALID_ARGUMENT", message);
+}
+
+}  // namespace face

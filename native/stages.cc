@@ -1,0 +1,291 @@
+// One exported function per stage: arguments are copied on the main thread, the work runs in a promise_worker.
+#include "stages.h"
+
+#include <cstring>
+
+#include "align.h"
+#include "cluster.h"
+#include "convert.h"
+#include "models.h"
+#include "pipeline.h"
+#include "workers.h"
+
+namespace face {
+
+Napi::Error make_error(Napi::Env env, const std::string& code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
+namespace {
+
+// Turns a FaceError thrown while reading arguments into a JS error with its code.
+template <typename F>
+Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
+  try {
+    return body();
+  } catch (const FaceError& e) {
+    throw make_error(info.Env(), e.code, e.what());
+  }
+}
+
+Napi::Object options_at(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || info[i].IsUndefined()) return Napi::Object::New(info.Env());
+  if (!info[i].IsObject()) throw invalid_argument("Expected an options object");
+  return info[i].As<Napi::Object>();
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (!info[0].IsBuffer()) throw invalid_argument("Expected a Buffer of encoded image bytes");
+    auto buffer = info[0].As<Napi::Buffer<uint8_t>>();
+    image_info i = read_image_info(buffer.Data(), buffer.Length());
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("format", format_name(i.format));
+    o.Set("width", double(i.width));
+    o.Set("height", double(i.height));
+    return o;
+  });
+}
+
+struct decoded {
+  rgb_image image;
+  image_info info{};
+};
+
+Napi::Value Decode(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (!info[0].IsBuffer()) throw invalid_argument("Expected a Buffer of encoded image bytes");
+    auto input = std::make_shared<image_input>(to_image_input(info[0], options_at(info, 1).Get("maxPixels")));
+    return promise_worker<decoded>::start(
+        info.Env(),
+        [input] {
+          decoded d;
+          d.image = input->materialize(&d.info);
+          return d;
+        },
+        [](Napi::Env env, decoded& d) -> Napi::Value {
+          Napi::Object o = from_rgb_image(env, d.image);
+          o.Set("format", format_name(d.info.format));
+          return o;
+        });
+  });
+}
+
+Napi::Value Detect(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Object options = options_at(info, 1);
+    auto input = std::make_shared<image_input>(to_image_input(info[0], options.Get("maxPixels")));
+    detect_options detect = to_detect_options(options);
+    return promise_worker<std::vector<detection>>::start(
+        info.Env(), [input, detect] { return detect_faces(input->materialize(), detect); },
+        [](Napi::Env env, std::vector<detection>& faces) -> Napi::Value {
+          Napi::Array out = Napi::Array::New(env, faces.size());
+          for (size_t i = 0; i < faces.size(); ++i) {
+            Napi::Object f = Napi::Object::New(env);
+            f.Set("box", from_rectangle(env, faces[i].rect));
+            f.Set("score", faces[i].score);
+            out.Set(uint32_t(i), f);
+          }
+          return out;
+        });
+  });
+}
+
+Napi::Value Landmarks(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    auto input = std::make_shared<image_input>(to_image_input(info[0], options_at(info, 2).Get("maxPixels")));
+    auto boxes = to_rectangles(info[1]);
+    auto models = require_models();
+    return promise_worker<std::vector<dlib::full_object_detection>>::start(
+        info.Env(), [input, boxes, models] { return find_landmarks(*models->shape_predictor, input->materialize(), boxes); },
+        [](Napi::Env env, std::vector<dlib::full_object_detection>& shapes) -> Napi::Value {
+          Napi::Array out = Napi::Array::New(env, shapes.size());
+          for (size_t i = 0; i < shapes.size(); ++i) out.Set(uint32_t(i), from_shape(env, shapes[i]));
+          return out;
+        });
+  });
+}
+
+Napi::Value Align(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Object options = options_at(info, 2);
+    auto input = std::make_shared<image_input>(to_image_input(info[0], options.Get("maxPixels")));
+    if (!info[1].IsArray()) throw invalid_argument("Expected an array with one landmark array per face");
+    Napi::Array faces = info[1].As<Napi::Array>();
+    std::vector<dlib::full_object_detection> shapes;
+    for (uint32_t i = 0; i < faces.Length(); ++i) shapes.push_back(to_shape(faces.Get(i)));
+    double size = number_or(options, "size", double(chip_size)), padding = number_or(options, "padding", chip_padding);
+    if (!(size >= 16 && size <= 1024) || size != std::floor(size)) throw invalid_argument("Expected an integer chip size from 16 to 1024");
+    if (!(padding >= 0 && padding <= 2)) throw invalid_argument("Expected a chip padding from 0 to 2");
+    return promise_worker<std::vector<rgb_image>>::start(
+        info.Env(),
+        [input, shapes, size, padding] { return extract_chips(input->materialize(), shapes, (unsigned long)size, padding); },
+        [](Napi::Env env, std::vector<rgb_image>& chips) -> Napi::Value {
+          Napi::Array out = Napi::Array::New(env, chips.size());
+          for (size_t i = 0; i < chips.size(); ++i) out.Set(uint32_t(i), from_rgb_image(env, chips[i]));
+          return out;
+        });
+  });
+}
+
+Napi::Value Encode(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (!info[0].IsArray()) throw invalid_argument("Expected an array of face chips {width, height, pixels}");
+    Napi::Array array = info[0].As<Napi::Array>();
+    auto chips = std::make_shared<std::vector<rgb_image>>();
+    for (uint32_t i = 0; i < array.Length(); ++i) chips->push_back(to_rgb_image(array.Get(i)));
+    Napi::Object options = options_at(info, 1);
+    double jitter = number_or(options, "jitter", 0), batch = number_or(options, "batchSize", 16);
+    if (!(jitter >= 0 && jitter <= 100) || jitter != std::floor(jitter)) throw invalid_argument("Expected jitter to be an integer from 0 to 100");
+    if (!(batch >= 1 && batch <= 256) || batch != std::floor(batch)) throw invalid_argument("Expected batchSize to be an integer from 1 to 256");
+    auto models = require_models();
+    return promise_worker<std::vector<encoding>>::start(
+        info.Env(), [chips, models, jitter, batch] { return models->encoder->encode(*chips, int(jitter), (unsigned long)batch); },
+        [](Napi::Env env, std::vector<encoding>& encodings) -> Napi::Value { return from_encodings(env, encodings); });
+  });
+}
+
+struct analysis {
+  image_info info{};
+  long width = 0, height = 0;
+  std::vector<analyzed_face> faces;
+};
+
+Napi::Value Analyze(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Object o = options_at(info, 1);
+    auto input = std::make_shared<image_input>(to_image_input(info[0], o.Get("maxPixels")));
+    analyze_options options;
+    options.detect = to_detect_options(o);
+    double max_faces = number_or(o, "maxFaces", -1), jitter = number_or(o, "jitter", 0);
+    if (max_faces != std::floor(max_faces) || max_faces < -1) throw invalid_argument("Expected maxFaces to be a non-negative integer");
+    if (!(jitter >= 0 && jitter <= 100) || jitter != std::floor(jitter)) throw invalid_argument("Expected jitter to be an integer from 0 to 100");
+    options.max_faces = max_faces > 1e6 ? -1 : int(max_faces);
+    options.jitter = int(jitter);
+    auto models = require_models();
+    return promise_worker<analysis>::start(
+        info.Env(),
+        [input, options, models] {
+          analysis a;
+          rgb_image image = input->materialize(&a.info);
+          a.width = image.nc();
+          a.height = image.nr();
+          a.faces = analyze_image(image, options, *models);
+          return a;
+        },
+        [encoded = input->is_encoded](Napi::Env env, analysis& a) -> Napi::Value {
+          Napi::Object out = Napi::Object::New(env);
+          out.Set("width", double(a.width));
+          out.Set("height", double(a.height));
+          if (encoded) out.Set("format", format_name(a.info.format));
+          Napi::Array faces = Napi::Array::New(env, a.faces.size());
+          for (size_t i = 0; i < a.faces.size(); ++i) {
+            const analyzed_face& f = a.faces[i];
+            Napi::Object face = Napi::Object::New(env);
+            face.Set("box", from_rectangle(env, f.face.rect));
+            face.Set("score", f.face.score);
+            face.Set("landmarks", from_shape(env, f.shape));
+            Napi::Float32Array e = Napi::Float32Array::New(env, 128);
+            std::memcpy(e.Data(), &f.descriptor(0), 128 * sizeof(float));
+            face.Set("encoding", e);
+            face.Set("size", double(std::max(f.face.rect.width(), f.face.rect.height())));
+            faces.Set(uint32_t(i), face);
+          }
+          out.Set("faces", faces);
+          return out;
+        });
+  });
+}
+
+Napi::Value Cluster(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+      throw invalid_argument("Expected a Float32Array of n*128 encodings");
+    auto array = info[0].As<Napi::Float32Array>();
+    if (array.ElementLength() % 128) throw invalid_argument("Expected a Float32Array whose length is a multiple of 128");
+    if (array.ElementLength() / 128 > 100000) throw invalid_argument("Expected at most 100000 encodings to cluster");
+    auto values = std::make_shared<std::vector<float>>(array.Data(), array.Data() + array.ElementLength());
+    for (float v : *values)
+      if (!std::isfinite(v)) throw invalid_argument("Expected finite encodings but found NaN or Infinity");
+    double threshold = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0.5;
+    if (!(threshold > 0 && threshold < 10)) throw invalid_argument("Expected a threshold between 0 and 10");
+    return promise_worker<std::vector<unsigned long>>::start(
+        info.Env(), [values, threshold] { return cluster_encodings(values->data(), values->size() / 128, threshold); },
+        [](Napi::Env env, std::vector<unsigned long>& labels) -> Napi::Value {
+          Napi::Uint32Array out = Napi::Uint32Array::New(env, labels.size());
+          for (size_t i = 0; i < labels.size(); ++i) out[i] = uint32_t(labels[i]);
+          return out;
+        });
+  });
+}
+
+// loadModels({ landmarksPath, recognitionPath? , tensors?: [{name, shape, values: Float32Array}] })
+Napi::Value LoadModels(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Object o = options_at(info, 0);
+    if (!o.Get("landmarksPath").IsString()) throw invalid_argument("Expected landmarksPath");
+    std::string landmarks = o.Get("landmarksPath").As<Napi::String>();
+    std::string recognition = o.Get("recognitionPath").IsString() ? std::string(o.Get("recognitionPath").As<Napi::String>()) : "";
+    auto tensors = std::make_shared<std::vector<weight_tensor>>();
+    if (recognition.empty()) {
+      if (!o.Get("tensors").IsArray()) throw invalid_argument("Expected recognitionPath or tensors");
+      Napi::Array array = o.Get("tensors").As<Napi::Array>();
+      for (uint32_t i = 0; i < array.Length(); ++i) {
+        Napi::Object t = array.Get(i).As<Napi::Object>();
+        weight_tensor w;
+        w.name = t.Get("name").ToString();
+        Napi::Array shape = t.Get("shape").As<Napi::Array>();
+        for (uint32_t s = 0; s < shape.Length(); ++s) w.shape.push_back(shape.Get(s).ToNumber().Int32Value());
+        Napi::Float32Array values = t.Get("values").As<Napi::Float32Array>();
+        w.values.assign(values.Data(), values.Data() + values.ElementLength());
+        tensors->push_back(std::move(w));
+      }
+    }
+    return promise_worker<std::shared_ptr<const model_set>>::start(
+        info.Env(),
+        [landmarks, recognition, tensors] {
+          auto set = std::make_shared<model_set>();
+          set->shape_predictor = load_shape_predictor(landmarks);
+          set->landmarks_path = landmarks;
+          set->encoder = recognition.empty() ? face_encoder::from_tfjs(*tensors) : face_encoder::from_dlib_file(recognition);
+          set->encoder_source = recognition.empty() ? "tfjs" : recognition;
+          std::shared_ptr<const model_set> ready = set;
+          install_models(ready);
+          return ready;
+        },
+        [](Napi::Env env, std::shared_ptr<const model_set>& set) -> Napi::Value {
+          Napi::Object o = Napi::Object::New(env);
+          o.Set("landmarks", set->landmarks_path);
+          o.Set("landmarkPoints", double(set->shape_predictor->num_parts()));
+          o.Set("encoder", set->encoder_source);
+          return o;
+        });
+  });
+}
+
+Napi::Value ModelsLoaded(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), current_models() != nullptr); }
+
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  release_models();
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void register_stages(Napi::Env env, Napi::Object exports) {
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("decode", Napi::Function::New(env, Decode, "decode"));
+  exports.Set("detect", Napi::Function::New(env, Detect, "detect"));
+  exports.Set("landmarks", Napi::Function::New(env, Landmarks, "landmarks"));
+  exports.Set("align", Napi::Function::New(env, Align, "align"));
+  exports.Set("encode", Napi::Function::New(env, Encode, "encode"));
+  exports.Set("analyze", Napi::Function::New(env, Analyze, "analyze"));
+  exports.Set("cluster", Napi::Function::New(env, Cluster, "cluster"));
+  exports.Set("loadModels", Napi::Function::New(env, LoadModels, "loadModels"));
+  exports.Set("modelsLoaded", Napi::Function::New(env, ModelsLoaded, "modelsLoaded"));
+  exports.Set("release", Napi::Function::New(env, Release, "release"));
+}
+
+}  // namespace face

@@ -1,0 +1,35 @@
+// The one error class of the face core: every failure carries a stable `.code`.
+
+export type FaceCoreErrorCode =
+  | 'INVALID_IMAGE'
+  | 'UNSUPPORTED_FORMAT'
+  | 'IMAGE_TOO_LARGE'
+  | 'MODEL_NOT_FOUND'
+  | 'INVALID_ARGUMENT'
+  | 'INTERNAL';
+
+const CODES = new Set<string>(['INVALID_IMAGE', 'UNSUPPORTED_FORMAT', 'IMAGE_TOO_LARGE', 'MODEL_NOT_FOUND', 'INVALID_ARGUMENT', 'INTERNAL']);
+
+export class FaceCoreError extends Error {
+  readonly code: FaceCoreErrorCode;
+
+  constructor(code: FaceCoreErrorCode, message: string) {
+    super(message);
+    this.name = 'FaceCoreError';
+    this.code = code;
+  }
+
+  /** Wraps whatever the addon threw (an Error with a string `.code`) into a FaceCoreError. */
+  static from(error: unknown): FaceCoreError {
+    if (error instanceof FaceCoreError) return error;
+    const e = error as { code?: unknown; message?: unknown };
+    const code = typeof e?.code === 'string' && CODES.has(e.code) ? (e.code as FaceCoreErrorCode) : 'INTERNAL';
+    return new FaceCoreError(code, typeof e?.message === 'string' ? e.message : String(error));
+  }
+}
+
+/** One message shape for every argument check: "Expected <what> for <name> but received <value> of type <type>". */
+export function invalidArgument(name: string, expected: string, actual: unknown): FaceCoreError {
+  const shown = typeof actual === 'string' ? JSON.stringify(actual.slice(0, 40)) : Buffer.isBuffer(actual) ? `Buffer(${actual.length})` : String(actual);
+  return new FaceCoreError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${shown} of type ${typeof actual}`);
+}
