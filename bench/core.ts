@@ -8,7 +8,7 @@
 // writes it to docs/bench-core.md; progress goes to stderr.
 //
 //   npm run bench -- [--runs 5] [--peer-runs 3] [--queries 50] [--sizes 10000,100000,1000000]
-//                    [--no-face-api] [--no-python] [--no-write] [--wait-quiet SECONDS]
+//                    [--no-face-api] [--no-python] [--no-blas-variants] [--no-write] [--wait-quiet SECONDS]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,6 +45,10 @@ function parseArgs(argv: string[]) {
     write: !has('no-write'),
     /** Wait up to this many seconds for the machine to go quiet before measuring. */
     waitQuiet: Math.max(0, Number(get('wait-quiet', '0'))),
+    /** Re-time encode in child processes under other OpenBLAS kernels / thread counts. */
+    blasVariants: !has('no-blas-variants'),
+    /** Child mode: time encode only and print JSON (used for the OpenBLAS variants). */
+    encodeOnly: has('encode-only'),
   };
 }
 const opts = parseArgs(process.argv.slice(2));
@@ -75,19 +79,26 @@ function machineJiffies(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** Measures what share of the machine's CPU time went to other processes during fn. */
+/** CPU ms of this process's finished (waited-for) children: cutime + cstime of /proc/self/stat. */
+function childrenCpuMs(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10; // fields 16 and 17, in 10 ms ticks
+}
+
+/** Measures what share of the machine's CPU time went to other processes (not this bench nor its children). */
 class LoadProbe {
   private m0 = machineJiffies();
   private c0 = process.cpuUsage();
+  private k0 = childrenCpuMs();
   private t0 = performance.now();
-  /** childCpuMs: CPU time of subprocesses this bench ran meanwhile (they are not "other" load). */
-  done(childCpuMs = 0): { wallMs: number; ownCpuMs: number; otherCoresBusy: number } {
+  done(): { wallMs: number; ownCpuMs: number; otherCoresBusy: number } {
     const m1 = machineJiffies();
     const c = process.cpuUsage(this.c0);
     const wallMs = performance.now() - this.t0;
     const tick = 1000 / 100; // USER_HZ is 100 on Linux
     const busyMs = (m1.busy - this.m0.busy) * tick;
-    const ownCpuMs = (c.user + c.system) / 1000 + childCpuMs;
+    const ownCpuMs = (c.user + c.system) / 1000 + (childrenCpuMs() - this.k0);
     // Other processes' CPU time, expressed as busy cores on average.
     const cores = os.availableParallelism?.() ?? os.cpus().length;
     const otherCoresBusy = Math.min(cores, Math.max(0, (busyMs - ownCpuMs) / Math.max(wallMs, 1)));
@@ -223,6 +234,9 @@ async function benchStages(core: Core, photoFiles: string[], chipFiles: string[]
   for (const b of chipBufs) chips.push(await faceCore.decode(b));
 
   const out: Record<string, any> = {};
+  const t0 = performance.now();
+  out.models = await faceCore.load();
+  out.modelLoadMs = performance.now() - t0;
   const probe = new LoadProbe();
 
   log('core: decode');
@@ -272,7 +286,7 @@ async function benchStages(core: Core, photoFiles: string[], chipFiles: string[]
     const r = await timePasses(opts.runs, chips.length, async () => {
       const c0 = process.cpuUsage();
       const got: Float32Array[] = [];
-      for (let s = 0; s < chips.length; s += batch) got.push(...(await faceCore.encode(chips.slice(s, s + batch))));
+      for (let s = 0; s < chips.length; s += batch) got.push(...(await faceCore.encode(chips.slice(s, s + batch), { batchSize: batch })));
       const c = process.cpuUsage(c0);
       cpu.push((c.user + c.system) / 1000 / chips.length);
       encodings = got;
@@ -479,6 +493,86 @@ function runPythonPeer(photoFiles: string[]): { result?: any; note: string } {
   }
 }
 
+
+// ---------------------------------------------------------------- OpenBLAS variants
+
+/** dlib's convolutions run through BLAS: which OpenBLAS kernel is picked at load decides much of the encode speed. */
+function openblasCore(env: NodeJS.ProcessEnv): string {
+  const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(ROOT, 'build', 'Release', 'face_core.node'))})`], {
+    encoding: 'utf8',
+    env: { ...env, OPENBLAS_VERBOSE: '2' },
+  });
+  return /Core:\s*(\S+)/.exec(r.stderr + r.stdout)?.[1] ?? 'unknown';
+}
+
+/** Child mode: encode the chips at batch 1 and 16, print JSON. */
+async function encodeOnly(chipFiles: string[]) {
+  const { faceCore } = await loadCore();
+  const chips: RgbImage[] = [];
+  for (const f of chipFiles) chips.push(await faceCore.decode(fs.readFileSync(f)));
+  const res: Record<string, any> = {};
+  let encodings: Float32Array[] = [];
+  for (const batch of [1, 16]) {
+    const cpu: number[] = [];
+    const r = await timePasses(opts.runs, chips.length, async () => {
+      const c0 = process.cpuUsage();
+      const got: Float32Array[] = [];
+      for (let s = 0; s < chips.length; s += batch) got.push(...(await faceCore.encode(chips.slice(s, s + batch), { batchSize: batch })));
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000 / chips.length);
+      encodings = got;
+    });
+    res[`b${batch}`] = { msPerFace: r.msPerImage, cpuMsPerFace: median(cpu.slice(1)) };
+  }
+  res.encodings = encodings.map((e) => Array.from(e));
+  process.stdout.write(JSON.stringify(res) + '\n');
+}
+
+interface BlasVariant {
+  label: string;
+  env: Record<string, string>;
+  core: string;
+  b1?: number;
+  b16?: number;
+  cpu16?: number;
+  maxDiff?: number;
+  note?: string;
+}
+
+function runBlasVariants(reference: Float32Array[]): BlasVariant[] {
+  const base = { ...process.env };
+  delete base.OPENBLAS_CORETYPE;
+  delete base.OPENBLAS_NUM_THREADS;
+  const variants: { label: string; env: Record<string, string> }[] = [
+    { label: 'OpenBLAS default choice, 1 thread', env: { OPENBLAS_NUM_THREADS: '1' } },
+    { label: 'OPENBLAS_CORETYPE=Haswell (AVX2+FMA)', env: { OPENBLAS_CORETYPE: 'Haswell' } },
+    { label: 'OPENBLAS_CORETYPE=SkylakeX (AVX-512)', env: { OPENBLAS_CORETYPE: 'SkylakeX' } },
+  ];
+  const out: BlasVariant[] = [];
+  for (const v of variants) {
+    const env = { ...base, ...v.env };
+    const core = openblasCore(env);
+    log(`encode under ${v.label} (OpenBLAS core ${core})`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--encode-only', '--runs', String(opts.runs)], {
+      encoding: 'utf8',
+      env,
+      maxBuffer: 64 * 2 ** 20,
+    });
+    if (r.status !== 0) {
+      out.push({ ...v, core, note: `failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` });
+      continue;
+    }
+    try {
+      const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      const maxDiff = agreement(j.encodings, reference).max;
+      out.push({ ...v, core, b1: j.b1.msPerFace, b16: j.b16.msPerFace, cpu16: j.b16.cpuMsPerFace, maxDiff });
+    } catch (e) {
+      out.push({ ...v, core, note: `unreadable output: ${String(e)}` });
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- report
 
 function targetLine(name: string, met: boolean, detail: string) {
@@ -486,6 +580,11 @@ function targetLine(name: string, met: boolean, detail: string) {
 }
 
 async function main() {
+  if (opts.encodeOnly) {
+    const chipFiles: string[] = [];
+    for (const p of fs.readdirSync(JOHNS_DIR).sort()) if (fs.statSync(path.join(JOHNS_DIR, p)).isDirectory()) chipFiles.push(...listJpegs(path.join(JOHNS_DIR, p)));
+    return encodeOnly(chipFiles);
+  }
   const quiet = opts.waitQuiet > 0 ? await waitForQuiet(opts.waitQuiet) : undefined;
   const started = new Date();
   const machine = machineInfo();
@@ -502,6 +601,14 @@ async function main() {
   const core = await loadCore();
   const stages = await benchStages(core, photoFiles, chipFiles, chipLabels);
   const hwmAfterStages = procStatus().hwm;
+  const blasCore = openblasCore(process.env);
+  let blas: BlasVariant[] = [];
+  let blasLoad: ReturnType<LoadProbe['done']> | undefined;
+  if (opts.blasVariants) {
+    const probe = new LoadProbe();
+    blas = runBlasVariants(stages.encodings);
+    blasLoad = probe.done();
+  }
 
   // The index runs before the peers so that the peak RSS up to here is the core's alone.
   const index = await benchIndex(core, opts.sizes, opts.queries);
@@ -527,7 +634,7 @@ async function main() {
   if (opts.python) {
     const probe = new LoadProbe();
     python = runPythonPeer(photoFiles);
-    pythonLoad = probe.done((python.result?.processCpuSeconds ?? 0) * 1000);
+    pythonLoad = probe.done();
   }
   const finalStatus = procStatus();
   const runLoad = runProbe.done();
@@ -539,6 +646,9 @@ async function main() {
   const enc16 = stages.encodeB16.msPerFace as number;
   const bestOurs = Math.min(enc1, enc16);
   const gflops = (ms: number) => GFLOP_PER_FACE / (ms / 1000);
+  const fullPrecision = String(stages.models.encoder).endsWith('.dat');
+  const ourWeights = fullPrecision ? "dlib's full-precision .dat" : "face-api's weights, uint8-quantized";
+  const small = (x: number) => (x < 1e-3 ? x.toExponential(1) : fmt(x, 4));
 
   L.push('# Native face core benchmark', '');
   L.push(`Run ${started.toISOString()} by \`npm run bench\` (bench/core.ts); ${opts.runs} timed passes per core figure after one warm-up pass, ${opts.peerRuns} per peer figure; every figure is a median over passes.`, '');
@@ -554,6 +664,8 @@ async function main() {
   L.push(`| other processes during the run | ${fmt(runLoad.otherCoresBusy, 2)} cores busy on average (from /proc/stat minus this process) over ${fmt(runLoad.wallMs / 1000, 0)} s |`);
   L.push('');
 
+  L.push('## Models', '');
+  L.push(`Native core: encoder ${stages.models.encoder}; landmarks ${stages.models.landmarks} (${stages.models.landmarkPoints} points); loaded in ${fmt(stages.modelLoadMs, 0)} ms.`, '');
   L.push('## Photos: ms per image', '');
   L.push(`${photoFiles.length} PASCAL VOC photos from \`${FACES_DIR}\` (${photoFiles.map((f) => path.basename(f)).join(', ')}), about 500×375 each, decoded once and passed as RGB to every stage but decode.`, '');
   L.push('| stage | native core | Python face_recognition | face-api (wasm) |', '|---|---:|---:|---:|');
@@ -571,7 +683,7 @@ async function main() {
   L.push('## Encode: ms per face on the 55 johns chips', '');
   L.push('The chips are already aligned 150×150 face chips: each engine encodes them as they are (no detection, no re-alignment).', '');
   L.push('| engine | batch 1 | batch 16 | CPU ms per face (batch 16) | GFLOP/s (best) | our time ÷ theirs (best vs best) |', '|---|---:|---:|---:|---:|---:|');
-  L.push(`| native core (dlib, face-api's weights) | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | — |`);
+  L.push(`| native core (dlib, ${ourWeights}) | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | — |`);
   if (faceApi) {
     const theirs = Math.min(faceApi.encodeMsPerFaceB1, faceApi.encodeMsPerFaceBatch);
     L.push(`| face-api ${faceApi.versions.faceApi} on tfjs ${faceApi.versions.tfjs}, ${faceApi.backend} backend (SIMD ${faceApi.simd ? 'on' : 'off'}, ${faceApi.threads} thread${faceApi.threads === 1 ? '' : 's'}) | ${fmt(faceApi.encodeMsPerFaceB1, 2)} | ${fmt(faceApi.encodeMsPerFaceBatch, 2)} | ${fmt(faceApi.encodeCpuMsPerFaceBatch, 1)} | ${fmt(gflops(theirs))} | ${(bestOurs / theirs).toFixed(3)} (ours is ${(theirs / bestOurs).toFixed(2)}× faster) |`);
@@ -592,11 +704,23 @@ async function main() {
     '',
   );
 
+  L.push(`OpenBLAS kernel chosen at load on this CPU: **${blasCore}** (\`OPENBLAS_VERBOSE=2\`). dlib's convolutions are matrix products done by BLAS, so the kernel decides much of the encode speed.`, '');
+  if (blas.length) {
+    L.push('Encode re-timed in child processes under other OpenBLAS settings (same chips, same medians):', '');
+    L.push('| setting | OpenBLAS core | batch 1 ms/face | batch 16 ms/face | CPU ms per face (batch 16) | GFLOP/s (best) | largest distance from the default encodings |', '|---|---|---:|---:|---:|---:|---:|');
+    L.push(`| default (this run, above) | ${blasCore} | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | 0 |`);
+    for (const v of blas) {
+      if (v.note) L.push(`| ${v.label} | ${v.core} | ${v.note} | | | | |`);
+      else L.push(`| ${v.label} | ${v.core} | ${fmt(v.b1!, 2)} | ${fmt(v.b16!, 2)} | ${fmt(v.cpu16!, 1)} | ${fmt(gflops(Math.min(v.b1!, v.b16!)))} | ${v.maxDiff!.toExponential(1)} |`);
+    }
+    L.push('');
+  }
+
   L.push('## Johns distances (threshold 0.6)', '');
   L.push('| engine | same person, largest | different people, smallest | pairs on the right side of 0.6 |', '|---|---:|---:|---:|');
   const row = (name: string, d: { sameMax: number; diffMin: number; right?: number; pairsRightAt06?: number; pairs: number }) =>
     L.push(`| ${name} | ${fmt(d.sameMax, 4)} | ${fmt(d.diffMin, 4)} | ${d.right ?? d.pairsRightAt06} / ${d.pairs} |`);
-  row('native core (face-api weights, uint8-quantized)', stages.distances);
+  row(`native core (${ourWeights})`, stages.distances);
   if (faceApi) row('face-api (wasm)', distanceStats(faceApi.encodings, chipLabels));
   if (py) {
     row('Python dlib, full-precision model, on the chip', py.chipDistances);
@@ -606,11 +730,11 @@ async function main() {
   if (py?.chipEncodings) {
     const full = py.chipEncodings as number[][];
     const a = agreement(stages.encodings, full);
-    let line = `Distance of each chip's native encoding from dlib's full-precision one: mean ${fmt(a.mean, 4)}, largest ${fmt(a.max, 4)}`;
+    let line = `Distance of each chip's native encoding from dlib's full-precision one: mean ${small(a.mean)}, largest ${small(a.max)}`;
     if (faceApi) {
       const b = agreement(faceApi.encodings, full);
       const c = agreement(stages.encodings, faceApi.encodings);
-      line += `; face-api's: mean ${fmt(b.mean, 4)}, largest ${fmt(b.max, 4)}; native vs face-api: mean ${fmt(c.mean, 4)}, largest ${fmt(c.max, 4)}`;
+      line += `; face-api's: mean ${small(b.mean)}, largest ${small(b.max)}; native vs face-api: mean ${small(c.mean)}, largest ${small(c.max)}`;
     }
     L.push(line + '.', '');
   }
@@ -658,14 +782,14 @@ async function main() {
   L.push('');
 
   L.push('## Load during the measurements', '');
-  const phases = [stages.load, faceApiLoad, pythonLoad, ...index.map((r) => r.load)].filter(Boolean) as { otherCoresBusy: number }[];
+  const phases = [stages.load, blasLoad, faceApiLoad, pythonLoad, ...index.map((r) => r.load)].filter(Boolean) as { otherCoresBusy: number }[];
   const worst = Math.max(...phases.map((p) => p.otherCoresBusy));
   L.push(
     worst < 0.25
       ? `The machine was quiet: no phase had other processes using more than ${fmt(worst, 2)} cores on average.`
       : `**Noisy run**: other processes used up to ${fmt(worst, 2)} of the ${machine.cores} cores on average in one phase; figures from that phase are slower than this machine can do.`,
   );
-  L.push(`Other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
+  L.push(`Other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${blasLoad ? fmt(blasLoad.otherCoresBusy, 2) : '—'} during the OpenBLAS variants, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time, like that of every child of the bench, excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
   L.push('');
 
   const report = L.join('\n');
