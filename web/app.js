@@ -228,6 +228,7 @@ function facePhoto(src, faces, { alt = '', testid = 'face-photo', removeIfBroken
         // Above the box when there is room, else below it, else inside along its top edge.
         const where = y0 / h > 0.14 ? 'above' : y1 / h < 0.86 ? 'below' : 'inside';
         box.append(el('span', { class: `face-label ${where}`, testid: 'face-label' }, face.label));
+        if (where === 'above') frame.classList.add('label-above');
       }
       frame.append(box);
     }
@@ -661,6 +662,11 @@ function renderPerson(p) {
   }
   $('#add-face-form .drop-title').textContent = `New photo of ${p.fullName}`;
   $('[data-testid=person-delete]').textContent = `Delete ${p.fullName}…`;
+  if (p.faces.length === 0) {
+    $('[data-testid=person-photos]').replaceChildren(el('li', { class: 'empty', testid: 'no-photos' },
+      'No photos are stored any more. Add one below so this person can be recognised again.'));
+    return;
+  }
   $('[data-testid=person-photos]').replaceChildren(...p.faces.map((f, i) => el('li', { testid: 'person-photo', 'data-image-id': f.imageId },
     el('figure', { class: 'photo-card' },
       facePhoto(imageUrl(f.url), [{ box: f.box, known: true }], { alt: `Photo ${i + 1} of ${p.fullName}` }),

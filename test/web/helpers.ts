@@ -108,6 +108,9 @@ const quietLogger = {
 /** Numbered full-page screenshots: test-output/web/<prefix>-01-<name>.png. */
 export function screenshots(page: Page, prefix: string): (name: string) => Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  for (const old of fs.readdirSync(SCREENSHOT_DIR)) {
+    if (old.startsWith(`${prefix}-`) && old.endsWith('.png')) fs.rmSync(path.join(SCREENSHOT_DIR, old));
+  }
   let n = 0;
   return async (name: string) => {
     n += 1;
