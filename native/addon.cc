@@ -3,10 +3,12 @@
 
 #include "face_index_binding.h"
 #include "stages.h"
+#include "video_binding.h"
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   face::register_stages(env, exports);
   face::register_face_index(env, exports);
+  face::register_video(env, exports);
   return exports;
 }
 

@@ -6,9 +6,20 @@ export type FaceCoreErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'MODEL_NOT_FOUND'
   | 'INVALID_ARGUMENT'
+  | 'INVALID_VIDEO'
+  | 'VIDEO_TOO_LONG'
   | 'INTERNAL';
 
-const CODES = new Set<string>(['INVALID_IMAGE', 'UNSUPPORTED_FORMAT', 'IMAGE_TOO_LARGE', 'MODEL_NOT_FOUND', 'INVALID_ARGUMENT', 'INTERNAL']);
+const CODES = new Set<string>([
+  'INVALID_IMAGE',
+  'UNSUPPORTED_FORMAT',
+  'IMAGE_TOO_LARGE',
+  'MODEL_NOT_FOUND',
+  'INVALID_ARGUMENT',
+  'INVALID_VIDEO',
+  'VIDEO_TOO_LONG',
+  'INTERNAL',
+]);
 
 export class FaceCoreError extends Error {
   readonly code: FaceCoreErrorCode;

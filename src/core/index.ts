@@ -4,6 +4,7 @@ import { FaceCore } from './face-core.js';
 export { FaceCore, type FaceCoreOptions, type LoadedModels } from './face-core.js';
 export { FaceIndex } from './face-index.js';
 export { FaceCoreError, type FaceCoreErrorCode } from './errors.js';
+export * from './video.js';
 export { resolveModelPaths, type ModelPaths } from './models.js';
 export * from './types.js';
 

@@ -1,0 +1,277 @@
+// Video jobs run in an AsyncProgressQueueWorker: frames are processed off the JavaScript thread and
+// progress / 'decided' events are queued back to a JS callback; cancel() stops the loop at the next frame.
+#include "video_binding.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <opencv2/videoio.hpp>
+
+#include "convert.h"
+#include "models.h"
+#include "video.h"
+#include "workers.h"
+
+namespace face {
+namespace {
+
+Napi::Object track_to_js(Napi::Env env, const video_track& t, double fps) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("id", double(t.id));
+  o.Set("firstFrame", double(t.first_frame));
+  o.Set("lastFrame", double(t.last_frame));
+  o.Set("firstTime", t.first_frame / fps);
+  o.Set("lastTime", t.last_frame / fps);
+  o.Set("largestFace", t.largest_face);
+  Napi::Array boxes = Napi::Array::New(env, t.boxes.size());
+  for (size_t i = 0; i < t.boxes.size(); ++i) {
+    const auto& b = t.boxes[i];
+    Napi::Object box = Napi::Object::New(env);
+    box.Set("frame", double(b.frame));
+    box.Set("x", std::round(b.box.left()));
+    box.Set("y", std::round(b.box.top()));
+    box.Set("width", std::round(b.box.width()));
+    box.Set("height", std::round(b.box.height()));
+    boxes.Set(uint32_t(i), box);
+  }
+  o.Set("boxes", boxes);
+  o.Set("encodings", from_encodings(env, t.samples));
+  Napi::Array frames = Napi::Array::New(env, t.sample_frames.size());
+  for (size_t i = 0; i < t.sample_frames.size(); ++i) frames.Set(uint32_t(i), double(t.sample_frames[i]));
+  o.Set("sampleFrames", frames);
+  o.Set("thumbnail", Napi::Buffer<uint8_t>::Copy(env, t.thumbnail_jpeg.data(), t.thumbnail_jpeg.size()));
+  return o;
+}
+
+Napi::Object stats_to_js(Napi::Env env, const video_stats& s) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("framesDecoded", double(s.frames_decoded));
+  o.Set("framesDetected", double(s.frames_detected));
+  o.Set("facesEncoded", double(s.faces_encoded));
+  o.Set("totalFrames", double(s.total_frames));
+  o.Set("width", double(s.width));
+  o.Set("height", double(s.height));
+  o.Set("fps", s.fps);
+  o.Set("decodeSeconds", s.seconds_decode);
+  o.Set("detectSeconds", s.seconds_detect);
+  o.Set("trackSeconds", s.seconds_track);
+  o.Set("encodeSeconds", s.seconds_encode);
+  o.Set("wallSeconds", s.seconds_wall);
+  o.Set("framesPerSecond", s.seconds_wall > 0 ? s.frames_decoded / s.seconds_wall : 0);
+  o.Set("truncated", s.truncated);
+  o.Set("cancelled", s.cancelled);
+  return o;
+}
+
+class video_worker : public Napi::AsyncProgressQueueWorker<video_event> {
+ public:
+  video_worker(Napi::Env env, Napi::Function on_event, std::string source, video_options options,
+               std::shared_ptr<const model_set> models, std::shared_ptr<std::atomic<bool>> cancelled)
+      : Napi::AsyncProgressQueueWorker<video_event>(env, "face-video"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        source_(std::move(source)),
+        options_(options),
+        models_(std::move(models)),
+        cancelled_(std::move(cancelled)) {
+    if (!on_event.IsEmpty()) on_event_ = Napi::Persistent(on_event);
+  }
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute(const ExecutionProgress& progress) override {
+    try {
+      result_ = process_video(source_, options_, *models_, [&](video_event&& e) { progress.Send(&e, 1); }, *cancelled_);
+    } catch (const FaceError& e) {
+      code_ = e.code;
+      SetError(e.what());
+    } catch (const std::exception& e) {
+      code_ = "INTERNAL";
+      SetError(std::string("Video processing failed: ") + e.what());
+    }
+  }
+
+  void OnProgress(const video_event* events, size_t count) override {
+    if (on_event_.IsEmpty()) return;
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    for (size_t i = 0; i < count; ++i) {
+      const video_event& e = events[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("type", e.kind == video_event::decided ? "decided" : "progress");
+      o.Set("frame", double(e.frame));
+      o.Set("totalFrames", double(e.total_frames));
+      if (e.kind == video_event::decided) o.Set("track", track_to_js(env, e.track, e.fps));
+      try {
+        on_event_.Call({o});
+      } catch (const Napi::Error&) {
+        // A throwing listener must not stop the job; the error is the listener's to report.
+      }
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Object out = Napi::Object::New(env);
+    double fps = result_.stats.fps > 0 ? result_.stats.fps : 25;
+    Napi::Array tracks = Napi::Array::New(env, result_.tracks.size());
+    for (size_t i = 0; i < result_.tracks.size(); ++i) tracks.Set(uint32_t(i), track_to_js(env, result_.tracks[i], fps));
+    out.Set("tracks", tracks);
+    out.Set("stats", stats_to_js(env, result_.stats));
+    deferred_.Resolve(out);
+  }
+
+  void OnError(const Napi::Error& error) override {
+    deferred_.Reject(make_error(Env(), code_.empty() ? "INTERNAL" : code_, error.Message()).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::FunctionReference on_event_;
+  std::string source_;
+  video_options options_;
+  std::shared_ptr<const model_set> models_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+  video_result result_;
+  std::string code_;
+};
+
+video_options to_video_options(const Napi::Object& o) {
+  video_options v;
+  auto integer = [&](const char* key, double fallback, double min, double max) {
+    double d = number_or(o, key, fallback);
+    if (!(d >= min && d <= max) || d != std::floor(d))
+      throw invalid_argument(std::string("Expected ") + key + " to be an integer from " + std::to_string(long(min)) + " to " + std::to_string(long(max)));
+    return d;
+  };
+  v.sample_every = int(integer("sampleEvery", 1, 1, 1000));
+  v.frames_to_decide = int(integer("framesToDecide", 5, 1, 1000));
+  v.upsample = int(integer("upsample", 0, 0, 2));
+  v.max_frames = long(integer("maxFrames", 0, 0, 1e9));
+  v.tracker.min_hits = int(integer("minHits", 3, 1, 100));
+  v.tracker.max_age = int(integer("maxAge", 3, 0, 1000));
+  v.min_face_size = number_or(o, "minFaceSize", 40);
+  v.max_duration = number_or(o, "maxDuration", 0);
+  v.tracker.iou_threshold = number_or(o, "iouThreshold", 0.3);
+  double max_pixels = number_or(o, "maxPixels", 40000000);
+  if (!(v.min_face_size >= 0) || !(v.max_duration >= 0) || !(v.tracker.iou_threshold > 0 && v.tracker.iou_threshold < 1) || !(max_pixels >= 1))
+    throw invalid_argument("Expected minFaceSize >= 0, maxDuration >= 0, 0 < iouThreshold < 1 and maxPixels >= 1");
+  v.max_pixels = uint64_t(std::min(max_pixels, 1e15));
+  v.every_frame = o.Get("everyFrame").ToBoolean();
+  return v;
+}
+
+template <typename F>
+Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
+  try {
+    return body();
+  } catch (const FaceError& e) {
+    throw make_error(info.Env(), e.code, e.what());
+  }
+}
+
+// recognizeVideo(source, options, onEvent) -> { promise, cancel() }
+Napi::Value RecognizeVideo(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    if (!info[0].IsString()) throw invalid_argument("Expected a video path, stream URL or device");
+    std::string source = info[0].As<Napi::String>();
+    if (source.empty() || source.find('\0') != std::string::npos) throw invalid_argument("Expected a non-empty video source");
+    video_options options = to_video_options(info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env));
+    Napi::Function on_event = info[2].IsFunction() ? info[2].As<Napi::Function>() : Napi::Function();
+    auto models = require_models();
+    auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    auto* worker = new video_worker(env, on_event, source, options, models, cancelled);
+    Napi::Object handle = Napi::Object::New(env);
+    handle.Set("promise", worker->promise());
+    handle.Set("cancel", Napi::Function::New(env, [cancelled](const Napi::CallbackInfo& i) {
+                 cancelled->store(true);
+                 return i.Env().Undefined();
+               }));
+    worker->Queue();
+    return handle;
+  });
+}
+
+// annotateVideo(source, destination, [{label, boxes: [{frame, x, y, width, height}]}], codec) -> Promise<frames written>
+Napi::Value AnnotateVideo(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (!info[0].IsString() || !info[1].IsString() || !info[2].IsArray()) throw invalid_argument("Expected source, destination and tracks");
+    std::string source = info[0].As<Napi::String>(), destination = info[1].As<Napi::String>();
+    std::string codec = info[3].IsString() ? std::string(info[3].As<Napi::String>()) : "mp4v";
+    auto tracks = std::make_shared<std::vector<annotation>>();
+    Napi::Array array = info[2].As<Napi::Array>();
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+      Napi::Object t = array.Get(i).As<Napi::Object>();
+      annotation a;
+      a.label = t.Get("label").ToString();
+      Napi::Array boxes = t.Get("boxes").As<Napi::Array>();
+      for (uint32_t b = 0; b < boxes.Length(); ++b) {
+        Napi::Object box = boxes.Get(b).As<Napi::Object>();
+        double x = number_or(box, "x", 0), y = number_or(box, "y", 0), w = number_or(box, "width", 0), h = number_or(box, "height", 0);
+        a.boxes.push_back({long(number_or(box, "frame", 0)), dlib::drectangle(x, y, x + w - 1, y + h - 1)});
+      }
+      tracks->push_back(std::move(a));
+    }
+    return promise_worker<long>::start(
+        info.Env(), [source, destination, tracks, codec] { return annotate_video(source, destination, *tracks, codec); },
+        [](Napi::Env env, long& frames) -> Napi::Value { return Napi::Number::New(env, double(frames)); });
+  });
+}
+
+// VideoWriter(path, {fps, width, height, codec}): write(rgbFrame), close(). Synchronous; used for test clips.
+class VideoWriter : public Napi::ObjectWrap<VideoWriter> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "VideoWriter", {InstanceMethod("write", &VideoWriter::Write), InstanceMethod("close", &VideoWriter::Close)});
+  }
+
+  explicit VideoWriter(const Napi::CallbackInfo& info) : Napi::ObjectWrap<VideoWriter>(info) {
+    guarded(info, [&]() -> Napi::Value {
+      if (!info[0].IsString() || !info[1].IsObject()) throw invalid_argument("Expected (path, {fps, width, height, codec})");
+      Napi::Object o = info[1].As<Napi::Object>();
+      double fps = number_or(o, "fps", 25), w = number_or(o, "width", 0), h = number_or(o, "height", 0);
+      std::string codec = o.Get("codec").IsString() ? std::string(o.Get("codec").As<Napi::String>()) : "mp4v";
+      if (!(fps > 0 && fps <= 240) || !(w >= 16 && w <= 4096) || !(h >= 16 && h <= 4096) || codec.size() != 4)
+        throw invalid_argument("Expected fps in (0, 240], width and height from 16 to 4096, and a four-character codec");
+      width_ = int(w);
+      height_ = int(h);
+      writer_.open(info[0].As<Napi::String>(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc(codec[0], codec[1], codec[2], codec[3]), fps,
+                   cv::Size(width_, height_));
+      if (!writer_.isOpened()) throw FaceError("INVALID_VIDEO", "Cannot open a video writer for codec " + codec + ".");
+      return info.Env().Undefined();
+    });
+  }
+
+ private:
+  Napi::Value Write(const Napi::CallbackInfo& info) {
+    return guarded(info, [&]() -> Napi::Value {
+      rgb_image frame = to_rgb_image(info[0]);
+      if (frame.nc() != width_ || frame.nr() != height_) throw invalid_argument("Expected a frame of the writer's size");
+      if (!writer_.isOpened()) throw invalid_argument("The writer is closed");
+      cv::Mat bgr(height_, width_, CV_8UC3);
+      for (int r = 0; r < height_; ++r)
+        for (int c = 0; c < width_; ++c) bgr.at<cv::Vec3b>(r, c) = cv::Vec3b(frame(r, c).blue, frame(r, c).green, frame(r, c).red);
+      writer_.write(bgr);
+      return info.Env().Undefined();
+    });
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    writer_.release();
+    return info.Env().Undefined();
+  }
+
+  cv::VideoWriter writer_;
+  int width_ = 0, height_ = 0;
+};
+
+}  // namespace
+
+void register_video(Napi::Env env, Napi::Object exports) {
+  exports.Set("recognizeVideo", Napi::Function::New(env, RecognizeVideo, "recognizeVideo"));
+  exports.Set("annotateVideo", Napi::Function::New(env, AnnotateVideo, "annotateVideo"));
+  exports.Set("VideoWriter", VideoWriter::Define(env));
+}
+
+}  // namespace face

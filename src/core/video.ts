@@ -1,0 +1,170 @@
+// Video through the native core: recognizeVideo runs decode -> detect every k-th frame -> SORT tracking ->
+// encode each track on its first N usable frames, off the JavaScript thread, with progress events and cancel.
+import { binding } from './binding.js';
+import { FaceCoreError, invalidArgument } from './errors.js';
+import type { FaceCore } from './face-core.js';
+import type { RgbImage } from './types.js';
+
+export interface VideoOptions {
+  /** Run the detector on every k-th frame (k); tracks move by their Kalman velocity in between. Default 1. */
+  sampleEvery?: number;
+  /** Faces smaller than this (pixels, larger box side) are tracked but not encoded. Default 40. */
+  minFaceSize?: number;
+  /** N: a track is encoded on its first N usable frames, then only tracked. Default 5. */
+  framesToDecide?: number;
+  /** Detector upsampling (0-2). Default 0. */
+  upsample?: number;
+  /** Refuse files longer than this many frames; streams stop there. 0 = no limit. */
+  maxFrames?: number;
+  /** Refuse files longer than this many seconds; streams stop there. 0 = no limit. */
+  maxDuration?: number;
+  /** SORT: matched detections before a track counts (default 3), missed detection rounds before it dies (default 3), IoU to match (0.3). */
+  minHits?: number;
+  maxAge?: number;
+  iouThreshold?: number;
+  /** Baseline without tracking: encode every face on every sampled frame (for comparison). */
+  everyFrame?: boolean;
+}
+
+export interface VideoBox {
+  frame: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface VideoTrack {
+  id: number;
+  firstFrame: number;
+  lastFrame: number;
+  firstTime: number;
+  lastTime: number;
+  largestFace: number;
+  /** One box per processed frame (one per second for videos over 1800 frames). */
+  boxes: VideoBox[];
+  /** n*128 floats: the encodings taken on its first n ≤ N usable frames. */
+  encodings: Float32Array;
+  sampleFrames: number[];
+  /** JPEG of the aligned chip from its best-scoring frame (empty when it was never encoded). */
+  thumbnail: Buffer;
+}
+
+export interface VideoStats {
+  framesDecoded: number;
+  framesDetected: number;
+  facesEncoded: number;
+  totalFrames: number;
+  width: number;
+  height: number;
+  fps: number;
+  decodeSeconds: number;
+  detectSeconds: number;
+  trackSeconds: number;
+  encodeSeconds: number;
+  wallSeconds: number;
+  framesPerSecond: number;
+  truncated: boolean;
+  cancelled: boolean;
+}
+
+export interface VideoResult {
+  tracks: VideoTrack[];
+  stats: VideoStats;
+}
+
+export type VideoEvent =
+  | { type: 'progress'; frame: number; totalFrames: number }
+  | { type: 'decided'; frame: number; totalFrames: number; track: VideoTrack };
+
+export interface VideoRun {
+  result: Promise<VideoResult>;
+  cancel(): void;
+}
+
+interface NativeVideo {
+  recognizeVideo(source: string, options: object, onEvent?: (e: VideoEvent) => void): { promise: Promise<VideoResult>; cancel(): void };
+  annotateVideo(source: string, destination: string, tracks: { label: string; boxes: VideoBox[] }[], codec?: string): Promise<number>;
+  VideoWriter: new (path: string, options: { fps: number; width: number; height: number; codec?: string }) => {
+    write(frame: RgbImage): void;
+    close(): void;
+  };
+}
+
+function native(): NativeVideo {
+  return binding() as unknown as NativeVideo;
+}
+
+const LIMITS: Record<string, [number, number]> = {
+  sampleEvery: [1, 1000],
+  framesToDecide: [1, 1000],
+  upsample: [0, 2],
+  maxFrames: [0, 1e9],
+  minHits: [1, 100],
+  maxAge: [0, 1000],
+};
+
+function checkVideoOptions(options: VideoOptions): void {
+  for (const [name, [min, max]] of Object.entries(LIMITS)) {
+    const v = (options as Record<string, unknown>)[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
+      throw invalidArgument(name, `an integer from ${min} to ${max}`, v);
+    }
+  }
+  for (const name of ['minFaceSize', 'maxDuration'] as const) {
+    const v = options[name];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw invalidArgument(name, 'a non-negative number', v);
+  }
+  const iou = options.iouThreshold;
+  if (iou !== undefined && !(typeof iou === 'number' && iou > 0 && iou < 1)) throw invalidArgument('iouThreshold', 'a number between 0 and 1', iou);
+}
+
+/**
+ * Tracks and encodes the faces of a video file, stream URL (rtsp://, http://) or camera (/dev/video0 or "0").
+ * `onEvent` hears progress and every track that has just got its N encodings.
+ */
+export async function recognizeVideo(core: FaceCore, source: string, options: VideoOptions = {}, onEvent?: (e: VideoEvent) => void): Promise<VideoRun> {
+  if (typeof source !== 'string' || source.length === 0) throw invalidArgument('source', 'a file path, stream URL or device', source);
+  checkVideoOptions(options);
+  await core.load();
+  try {
+    const run = native().recognizeVideo(source, { ...options, maxPixels: core.maxPixels }, onEvent);
+    return { result: run.promise.catch((e) => Promise.reject(FaceCoreError.from(e))), cancel: run.cancel };
+  } catch (e) {
+    throw FaceCoreError.from(e);
+  }
+}
+
+/** Writes a copy of `source` with each track's boxes and label drawn; resolves to the number of frames written. */
+export async function annotateVideo(source: string, destination: string, tracks: { label: string; boxes: VideoBox[] }[], codec = 'mp4v'): Promise<number> {
+  try {
+    return await native().annotateVideo(source, destination, tracks, codec);
+  } catch (e) {
+    throw FaceCoreError.from(e);
+  }
+}
+
+/** Encodes RGB frames into a video file with OpenCV (FFmpeg): codec 'mp4v' (MPEG-4), 'avc1' (H.264), 'MJPG', 'VP80'. */
+export class VideoWriter {
+  private writer: InstanceType<NativeVideo['VideoWriter']>;
+
+  constructor(path: string, options: { fps: number; width: number; height: number; codec?: string }) {
+    try {
+      this.writer = new (native().VideoWriter)(path, options);
+    } catch (e) {
+      throw FaceCoreError.from(e);
+    }
+  }
+
+  write(frame: RgbImage): void {
+    try {
+      this.writer.write(frame);
+    } catch (e) {
+      throw FaceCoreError.from(e);
+    }
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+}
