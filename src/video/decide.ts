@@ -2,7 +2,7 @@
 //  - VOTE: each encoding's nearest known person (within tolerance) is one vote, "unknown" included;
 //    the most-voted wins and the confidence is its share of the votes.
 //  - FUSION: the N encodings are averaged into one and matched once; the confidence comes from that distance.
-import { distanceToConfidence } from './confidence.js';
+import { distanceToConfidence } from '../gallery.js';
 
 export type DecisionMethod = 'VOTE' | 'FUSION';
 
