@@ -79,12 +79,13 @@ let health = null; // the last answer of `health`, for the upload limit and the 
 /** The API's error in plain words; the server's own message is kept as a detail when it adds something. */
 function plainError(err) {
   const code = err instanceof GraphQLRequestError ? err.code : 'CLIENT_ERROR';
-  const limit = health ? `${health.maxUploadMb} MB` : 'the size limit';
   const words = {
     NO_FACE_FOUND: err.message,
     UNSUPPORTED_FILE_TYPE: 'That file is not a photo the service can read. Choose a JPEG, PNG, WebP, BMP or GIF picture.',
     INVALID_IMAGE: 'That photo could not be read: the file looks damaged or incomplete. Try another picture.',
-    FILE_TOO_LARGE: `That file is too large. Photos can be up to ${limit}.`,
+    FILE_TOO_LARGE: health
+      ? `That file is too large. Photos can be up to ${health.maxUploadMb} MB.`
+      : 'That file is too large for the service. Choose a smaller photo.',
     IMAGE_TOO_LARGE: 'That picture has too many pixels to process. Make it smaller and try again.',
     NOT_FOUND: 'That person or photo no longer exists; it may have been deleted.',
     NAME_TAKEN: 'Someone else in the gallery already has that name.',

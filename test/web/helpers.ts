@@ -77,11 +77,11 @@ export interface TestServer {
 }
 
 /** The real GraphQL server (src/graphql/server.ts) on a free port, with an empty temporary gallery. */
-export async function startTestServer(opts: { apiKeys?: string[] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { apiKeys?: string[]; maxUploadMb?: number } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-web-data-'));
   try {
     const { startServer } = await import('../../src/graphql/server.js');
-    const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', apiKeys: opts.apiKeys ?? [], logger: quietLogger });
+    const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', apiKeys: opts.apiKeys ?? [], maxUploadMb: opts.maxUploadMb, logger: quietLogger });
     return {
       url: server.url,
       dataDir,
