@@ -217,7 +217,7 @@ function facePhoto(src, faces, { alt = '', testid = 'face-photo', removeIfBroken
       const box = el('div', {
         class: `face-box ${face.known ? 'known' : 'unknown'}`,
         testid: 'face-box',
-        'data-label': face.label ?? '',
+        title: face.label,
       });
       Object.assign(box.style, {
         left: `${(x0 / w) * 100}%`,
@@ -227,12 +227,13 @@ function facePhoto(src, faces, { alt = '', testid = 'face-photo', removeIfBroken
       });
       if (face.label) {
         // Above the box when there is room, else below it, else inside along its top edge.
-        const where = y0 / h > 0.14 ? 'above' : y1 / h < 0.86 ? 'below' : 'inside';
+        const where = y0 / h > 0.08 ? 'above' : y1 / h < 0.92 ? 'below' : 'inside';
         box.append(el('span', { class: `face-label ${where}`, testid: 'face-label' }, face.label));
         if (where === 'above') frame.classList.add('label-above');
       }
       frame.append(box);
     }
+    if (faces.length > 6) frame.classList.add('crowded'); // a group photo: smaller names overlap less
     frame.dataset.ready = 'true';
   };
   if (img.complete && img.naturalWidth) place();
