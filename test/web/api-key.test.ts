@@ -97,6 +97,27 @@ describe('the web page with an API key required', { timeout: 180_000 }, () => {
     await shot('forgotten');
   });
 
+  it('asks once for several requests that were refused together', async () => {
+    // Opening the gallery sends two requests at once (health and people); both wait for one dialog.
+    await page.goto(`${server!.url}/?again#people`);
+    await dialog().waitFor();
+    const opened = await page.evaluate(() => {
+      const d = document.querySelector('#key-dialog')!;
+      (window as any).__opened = 0;
+      new MutationObserver(() => { if (d.hasAttribute('open')) (window as any).__opened += 1; })
+        .observe(d, { attributes: true, attributeFilter: ['open'] });
+      return d.hasAttribute('open');
+    });
+    assert.ok(opened);
+    await keyInput().fill(KEY);
+    await dialog().getByRole('button', { name: 'Use this key' }).click();
+    await page.getByTestId('people-count').getByText('1 person').waitFor();
+    await page.getByText('1 person · 1 photo').waitFor();
+    assert.equal(await page.evaluate(() => (window as any).__opened), 0, 'the dialog did not open a second time');
+    assert.ok(await dialog().isHidden());
+    await shot('one-dialog-for-two-requests');
+  });
+
   it('raised no script errors', () => {
     assert.deepEqual(browser!.problems, []);
   });
