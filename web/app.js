@@ -617,6 +617,7 @@ $('[data-testid=people-next]').addEventListener('click', () => {
 // ---------------------------------------------------------------- People: one person
 
 let current = null; // the person shown, with faces
+let personSeq = 0;
 const addFaceForm = $('#add-face-form');
 const renameForm = $('#rename-form');
 const addFacePicker = createPicker($('[data-picker=add-face]'));
@@ -639,8 +640,10 @@ async function openPerson(id, { focus = true } = {}) {
     $('[data-testid=rename-result]').replaceChildren();
     addFacePicker.clear();
   }
+  const seq = ++personSeq; // opening another person meanwhile makes this answer stale
   try {
     const { personById } = await api(() => request(PERSON, { id }));
+    if (seq !== personSeq) return;
     if (!personById) {
       gallery.notice = 'That person is not in the gallery (any more).';
       location.hash = '#people';
@@ -649,16 +652,17 @@ async function openPerson(id, { focus = true } = {}) {
     renderPerson(personById);
     if (focus) $('[data-testid=person-name]').focus();
   } catch (err) {
-    $('[data-testid=person-error]').replaceChildren(errorBox(err));
+    if (seq === personSeq) $('[data-testid=person-error]').replaceChildren(errorBox(err));
   }
 }
 
 function renderPerson(p) {
-  const renamed = current?.id === p.id;
+  const samePerson = current?.id === p.id;
   current = p;
   $('[data-testid=person-name]').textContent = p.fullName;
   $('[data-testid=person-meta]').textContent = `${plural(p.faceCount, 'photo')} · enrolled ${formatDate(p.createdAt)}`;
-  if (!renamed || !renameForm.contains(document.activeElement)) {
+  // Keep what the user is typing in the rename form when the same person is shown again.
+  if (!samePerson || !renameForm.contains(document.activeElement)) {
     $('#rename-first').value = p.firstName;
     $('#rename-sur').value = p.surName;
   }
