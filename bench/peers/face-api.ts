@@ -76,54 +76,61 @@ export function loadFaceApi(): Promise<{ faceapi: FaceApi; loadMs: number }> {
   return loaded;
 }
 
-export async function runFaceApiPeer(opts: FaceApiPeerOptions): Promise<FaceApiPeerResult> {
-  const log = opts.log ?? (() => {});
-  const { faceapi, loadMs } = await loadFaceApi();
+export interface FaceApiEncodePass {
+  msPerFace: number;
+  /** CPU time of the whole process per face during the pass. */
+  cpuMsPerFace: number;
+  encodings: Float32Array[];
+}
+
+export interface FaceApiEncoder {
+  /** One pass over every chip, `batch` chips per computeFaceDescriptor call. */
+  pass(batch: number): Promise<FaceApiEncodePass>;
+  dispose(): void;
+}
+
+/** The recognition net ready to encode the given chips (as int32 tensors), warmed up at batch 1 and 16. */
+export async function createFaceApiEncoder(chips: RgbImage[]): Promise<FaceApiEncoder> {
+  const { faceapi } = await loadFaceApi();
   const tf = faceapi.tf as any;
-  const runs = Math.max(1, opts.runs);
-  const batch = Math.max(1, opts.batch);
   const net = faceapi.nets.faceRecognitionNet;
+  const tensors = chips.map((img) => toTensor(tf, img));
+  // Warm-up: the first calls compile kernels and grow the heap.
+  await net.computeFaceDescriptor(tensors[0]);
+  await net.computeFaceDescriptor(tensors.slice(0, 16));
+  return {
+    async pass(batch: number) {
+      const encodings: Float32Array[] = new Array(tensors.length);
+      const c0 = process.cpuUsage();
+      const t = performance.now();
+      for (let s = 0; s < tensors.length; s += batch) {
+        if (batch === 1) {
+          encodings[s] = (await net.computeFaceDescriptor(tensors[s])) as Float32Array;
+          continue;
+        }
+        const out = await net.computeFaceDescriptor(tensors.slice(s, s + batch));
+        (Array.isArray(out) ? out : [out]).forEach((e, k) => (encodings[s + k] = e));
+      }
+      const msPerFace = (performance.now() - t) / tensors.length;
+      const c = process.cpuUsage(c0);
+      return { msPerFace, cpuMsPerFace: (c.user + c.system) / 1000 / tensors.length, encodings };
+    },
+    dispose() {
+      tensors.forEach((x) => x.dispose());
+    },
+  };
+}
 
-  const toTensor = (img: RgbImage) =>
-    tf.tensor3d(new Uint8Array(img.pixels.buffer, img.pixels.byteOffset, img.width * img.height * 3), [img.height, img.width, 3], 'int32');
+function toTensor(tf: any, img: RgbImage) {
+  return tf.tensor3d(new Uint8Array(img.pixels.buffer, img.pixels.byteOffset, img.width * img.height * 3), [img.height, img.width, 3], 'int32');
+}
 
-  const chipTensors = opts.chips.map(toTensor);
-  const encodings: Float32Array[] = new Array(chipTensors.length);
-
-  // Warm-up: the first call compiles kernels and allocates the heap.
-  await net.computeFaceDescriptor(chipTensors[0]);
-  await net.computeFaceDescriptor(chipTensors.slice(0, batch));
-
-  const b1: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    for (let i = 0; i < chipTensors.length; i++) {
-      encodings[i] = (await net.computeFaceDescriptor(chipTensors[i])) as Float32Array;
-    }
-    b1.push((performance.now() - t) / chipTensors.length);
-    log(`  face-api encode batch 1, pass ${r + 1}/${runs}: ${b1[r].toFixed(1)} ms/face`);
-  }
-
-  const bn: number[] = [];
-  const cpu: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const c0 = process.cpuUsage();
-    const t = performance.now();
-    for (let s = 0; s < chipTensors.length; s += batch) {
-      const part = chipTensors.slice(s, s + batch);
-      const out = await net.computeFaceDescriptor(part.length === 1 ? [part[0]] : part);
-      const list = Array.isArray(out) ? out : [out];
-      list.forEach((e, k) => (encodings[s + k] = e));
-    }
-    bn.push((performance.now() - t) / chipTensors.length);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000 / chipTensors.length);
-    log(`  face-api encode batch ${batch}, pass ${r + 1}/${runs}: ${bn[r].toFixed(1)} ms/face`);
-  }
-  chipTensors.forEach((t) => t.dispose());
-
+/** face-api's detectors on the photos: ms per image (median over passes) and faces found. */
+export async function timeFaceApiDetectors(photos: RgbImage[], runs: number, log: (line: string) => void = () => {}): Promise<FaceApiDetectorResult[]> {
+  const { faceapi } = await loadFaceApi();
+  const tf = faceapi.tf as any;
   const detectors: FaceApiDetectorResult[] = [];
-  const photoTensors = opts.photos.map(toTensor);
+  const photoTensors = photos.map((img) => toTensor(tf, img));
   const detectorKinds: [string, () => any][] = [
     ['ssd_mobilenetv1 (minConfidence 0.5)', () => new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })],
     ['tinyFaceDetector (inputSize 416)', () => new faceapi.TinyFaceDetectorOptions({ inputSize: 416 })],
@@ -144,29 +151,64 @@ export async function runFaceApiPeer(opts: FaceApiPeerOptions): Promise<FaceApiP
     log(`  face-api ${name}: ${median(times).toFixed(1)} ms/image, ${found} faces`);
   }
   photoTensors.forEach((t) => t.dispose());
+  return detectors;
+}
 
+/** What face-api's wasm build runs with: backend, SIMD, threads, heap size. */
+export async function faceApiRuntime() {
+  const { faceapi, loadMs } = await loadFaceApi();
+  const tf = faceapi.tf as any;
   const backend = tf.getBackend() as string;
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  const threads = backend === 'wasm' && typeof tf.getThreadsCount === 'function' ? tf.getThreadsCount() : 1;
+  const threads = backend === 'wasm' && typeof tf.getThreadsCount === 'function' ? (tf.getThreadsCount() as number) : 1;
   let wasmHeapBytes = 0;
   try {
     wasmHeapBytes = (tf.backend() as any).wasm?.HEAPU8?.byteLength ?? 0;
   } catch {
     /* not exposed */
   }
+  const versions = { faceApi: require(path.join(faceApiDir, 'package.json')).version as string, tfjs: (tf.version_core ?? tf.version?.['tfjs-core']) as string };
+  return { backend, simd, threads, wasmHeapBytes, loadMs, versions };
+}
 
+/** Stand-alone run: encode passes (batch 1, then batched) and the detectors, medians over `runs` passes. */
+export async function runFaceApiPeer(opts: FaceApiPeerOptions): Promise<FaceApiPeerResult> {
+  const log = opts.log ?? (() => {});
+  const runs = Math.max(1, opts.runs);
+  const batch = Math.max(1, opts.batch);
+  const encoder = await createFaceApiEncoder(opts.chips);
+  let encodings: Float32Array[] = [];
+  const b1: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const p = await encoder.pass(1);
+    b1.push(p.msPerFace);
+    encodings = p.encodings;
+    log(`  face-api encode batch 1, pass ${r + 1}/${runs}: ${p.msPerFace.toFixed(1)} ms/face`);
+  }
+  const bn: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const p = await encoder.pass(batch);
+    bn.push(p.msPerFace);
+    cpu.push(p.cpuMsPerFace);
+    encodings = p.encodings;
+    log(`  face-api encode batch ${batch}, pass ${r + 1}/${runs}: ${p.msPerFace.toFixed(1)} ms/face`);
+  }
+  encoder.dispose();
+  const detectors = await timeFaceApiDetectors(opts.photos, runs, log);
+  const rt = await faceApiRuntime();
   return {
-    versions: { faceApi: require(path.join(faceApiDir, 'package.json')).version, tfjs: tf.version_core ?? tf.version?.['tfjs-core'] },
-    backend,
-    simd,
-    threads,
-    loadMs,
+    versions: rt.versions,
+    backend: rt.backend,
+    simd: rt.simd,
+    threads: rt.threads,
+    loadMs: rt.loadMs,
     encodeMsPerFaceB1: median(b1),
     encodeMsPerFaceBatch: median(bn),
     encodeCpuMsPerFaceBatch: median(cpu),
     batch,
     encodings,
     detectors,
-    wasmHeapBytes,
+    wasmHeapBytes: rt.wasmHeapBytes,
   };
 }
