@@ -69,3 +69,68 @@ export function jpegClaiming(jpeg: Buffer, width: number, height: number): Buffe
   copy.writeUInt16BE(width, sof + 7);
   return copy;
 }
+
+/**
+ * An uncompressed 8-bit grey TIFF of width × height (a horizontal ramp), whose first directory lists the size tags
+ * twice: first the true size, then again as laterWidth × laterHeight. libtiff ignores a repeated tag (it keeps
+ * the first); a header check must not believe the second.
+ */
+export function tiffWithRepeatedSize(width: number, height: number, laterWidth: number, laterHeight: number): Buffer {
+  const SHORT = 3;
+  const LONG = 4;
+  const entries: [number, number, number][] = [
+    [256, LONG, width], // ImageWidth
+    [257, LONG, height], // ImageLength
+    [258, SHORT, 8], // BitsPerSample
+    [259, SHORT, 1], // Compression: none
+    [262, SHORT, 1], // PhotometricInterpretation: BlackIsZero
+    [273, LONG, 0], // StripOffsets (set below)
+    [277, SHORT, 1], // SamplesPerPixel
+    [278, LONG, height], // RowsPerStrip
+    [279, LONG, width * height], // StripByteCounts
+    [256, LONG, laterWidth],
+    [257, LONG, laterHeight],
+  ];
+  const ifdSize = 2 + entries.length * 12 + 4;
+  const dataOffset = 8 + ifdSize;
+  const out = Buffer.alloc(dataOffset + width * height);
+  out.write('II*\0', 0, 'latin1');
+  out.writeUInt32LE(8, 4);
+  out.writeUInt16LE(entries.length, 8);
+  entries.forEach(([tag, type, value], i) => {
+    const at = 10 + i * 12;
+    out.writeUInt16LE(tag, at);
+    out.writeUInt16LE(type, at + 2);
+    out.writeUInt32LE(1, at + 4);
+    if (type === SHORT) out.writeUInt16LE(value, at + 8);
+    else out.writeUInt32LE(tag === 273 ? dataOffset : value, at + 8);
+  });
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[dataOffset + y * width + x] = Math.round((255 * x) / Math.max(1, width - 1));
+  return out;
+}
+
+/**
+ * A real JPEG rebuilt so that its true frame header (width × height, read by libjpeg) hides behind a stuffed-zero
+ * pair FF 00 right after SOI, and a decoy frame header claiming decoyWidth × decoyHeight sits inside an APP1
+ * segment. libjpeg discards FF 00 and the bytes after it as garbage, reads the true frame, and skips APP1 whole;
+ * a header reader that takes FF 00 for a marker with a length field lands on the decoy.
+ */
+export function jpegWithDecoyFrame(jpeg: Buffer, width: number, height: number, decoyWidth: number, decoyHeight: number): Buffer {
+  const sof = jpegFrameOffset(jpeg);
+  const sofLength = 2 + jpeg.readUInt16BE(sof + 2);
+  const frame = Buffer.from(jpeg.subarray(sof, sof + sofLength));
+  frame.writeUInt16BE(height, 5);
+  frame.writeUInt16BE(width, 7);
+  const decoy = Buffer.from(frame);
+  decoy.writeUInt16BE(decoyHeight, 5);
+  decoy.writeUInt16BE(decoyWidth, 7);
+  const skip = 6 + frame.length; // from the "length" after FF 00 to the decoy inside APP1
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0x00, skip >> 8, skip & 0xff]),
+    frame,
+    Buffer.from([0xff, 0xe1, 0, 2 + decoy.length]),
+    decoy,
+    jpeg.subarray(2, sof), // the rest of the real JPEG without its SOI and its frame header
+    jpeg.subarray(sof + sofLength),
+  ]);
+}

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faceCore, FaceCore, FaceCoreError, type RgbImage } from '../../src/core/index.js';
+import { faceCore, FaceCore, type RgbImage } from '../../src/core/index.js';
 import { johnPhotos } from '../fixtures/dlib-examples.js';
 import { gifClaiming, jpegClaiming, pngClaiming } from './crafted-images.js';
+import { rejectsWith } from './expect-error.js';
 
 const IMAGES = fileURLToPath(new URL('../fixtures/images/', import.meta.url));
 const fixture = (name: string): Buffer => fs.readFileSync(path.join(IMAGES, name));
@@ -45,15 +46,6 @@ function assertChipSized(image: RgbImage, format: string): void {
 function pngHeader(png: Buffer): { depth: number; colourType: number } {
   assert.equal(png.toString('latin1', 12, 16), 'IHDR');
   return { depth: png[24]!, colourType: png[25]! };
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof FaceCoreError, `expected a FaceCoreError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
 }
 
 test('a baseline JPEG and a progressive JPEG decode to the chip, within JPEG loss', async () => {
