@@ -128,7 +128,7 @@ const FORMAT_EXT: Record<string, StoredExt | undefined> = { jpeg: 'jpg', png: 'p
 function extensionOf(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? '';
   const dot = base.lastIndexOf('.');
-  return dot > 0 || (dot === 0 && base.length > 1) ? base.slice(dot + 1).toLowerCase() : '';
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : ''; // ".jpg" alone is a name without an extension
 }
 
 /** Turns the core's errors about the image into GalleryErrors; other errors pass through as internal. */
@@ -138,7 +138,8 @@ function imageError(err: unknown): unknown {
     case 'INVALID_IMAGE':
       return new GalleryError('INVALID_IMAGE', `The file is not a readable image: ${err.message}`);
     case 'UNSUPPORTED_FORMAT':
-      return new GalleryError('UNSUPPORTED_FILE_TYPE', `The image format is not supported: ${err.message}`);
+      // The bytes match no known image format: whatever its name says, the file is not an image.
+      return new GalleryError('INVALID_IMAGE', 'The file is not an image: its bytes are not JPEG, PNG, WebP, BMP or GIF.');
     case 'IMAGE_TOO_LARGE':
       return new GalleryError('IMAGE_TOO_LARGE', err.message);
     default:

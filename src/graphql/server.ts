@@ -147,12 +147,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 
   /** graphql-upload's errors (bad multipart body, too many files) as JSON with a code. */
-  const multipartError = (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  const multipartError = (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const e = err as { status?: number; message?: string };
     if (e.status === 499) return; // the client hung up; nobody is listening
+    // graphql-upload holds the answer until the request body has ended; when busboy refused the
+    // request outright (no boundary) nothing reads the body, so drain it here.
+    req.resume();
     if (e.status === 413 && /max file uploads/.test(e.message ?? '')) {
-      res.status(413).json(errorBody('BAD_USER_INPUT', 'Expected one file per request but received more.'));
+      res.status(400).json(errorBody('BAD_USER_INPUT', 'Expected one file per request but received more.'));
       return;
     }
     if (e.status === 413) {
@@ -214,7 +217,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const status = e.status ?? e.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code: ErrorCodeName = status === 413 ? 'FILE_TOO_LARGE' : 'BAD_REQUEST';
-      res.status(status).json(errorBody(code, e.expose && e.message ? e.message : 'Bad request.'));
+      const detail = e.expose && e.message ? e.message : 'Bad request.';
+      res.status(status).json(errorBody(code, e.type === 'entity.parse.failed' ? `The request body is not valid JSON: ${detail}` : detail));
       return;
     }
     logger.error('http: internal error:', err);

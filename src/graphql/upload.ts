@@ -11,6 +11,7 @@ interface HttpishError {
 
 function uploadError(err: unknown, maxUploadMb: number): GraphQLError {
   const e = (err ?? {}) as HttpishError;
+  if (e.status === 413 && /max file uploads/.test(e.message ?? '')) return userError('BAD_USER_INPUT', 'Expected one file per request but received more.');
   if (e.status === 413) return userError('FILE_TOO_LARGE', `The file is larger than the ${maxUploadMb} MB limit.`);
   if (e.status === 400) return userError('BAD_USER_INPUT', e.message ?? 'The file is missing from the request.');
   // busboy's parse errors ("Unexpected end of form", ...) and a client that hung up.

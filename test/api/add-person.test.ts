@@ -1,0 +1,85 @@
+// addPerson and addFace over HTTP with real multipart uploads of Debian's johns photos.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serverFor, storedCounts } from '../fixtures/server.js';
+import { upload, gql, errorCode } from '../fixtures/graphql-client.js';
+import { ADD_FACE, ADD_PERSON, PERSON_BY_ID } from '../fixtures/operations.js';
+import { BALD_GUYS, DOGS, johnPhotos } from '../fixtures/photos.js';
+import { assertConsistent } from '../fixtures/consistency.js';
+
+const NO_FACE = 'No human face found. Upload a clear picture of a person with the face looking at the camera.';
+
+test('addPerson stores the photo under a new UUID name, its encoding, and returns the image id and the new person', async (t) => {
+  const s = await serverFor(t);
+  const photo = johnPhotos('John_Salley')[0]!;
+  const r = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Salley' }, { file: photo });
+  assert.equal(r.errors, undefined);
+  const added = r.data.addPerson;
+  assert.match(added.imageId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(added.url, `/images/${added.imageId}.jpg`);
+  assert.equal(added.createdPerson, true);
+  assert.equal(added.facesDetected, 1);
+  assert.equal(added.person.fullName, 'John Salley');
+  assert.equal(added.person.faceCount, 1);
+  assert.equal(added.person.photoUrl, added.url);
+  assert.equal(added.face.imageId, added.imageId);
+  assert.ok(added.face.box.width > 40 && added.face.box.height > 40, 'the face box covers the face');
+  assert.ok(!Number.isNaN(Date.parse(added.person.createdAt)));
+  // The stored file is the uploaded photo, byte for byte.
+  assert.deepEqual(fs.readFileSync(path.join(s.dataDir, 'images', `${added.imageId}.jpg`)), fs.readFileSync(photo));
+  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+});
+
+test('a name that already exists (trimmed, any case) gets the face added to that person instead of a duplicate', async (t) => {
+  const s = await serverFor(t);
+  const [a, b] = johnPhotos('John_Savage');
+  const first = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Savage' }, { file: a! });
+  const second = await upload(s.url, ADD_PERSON, { firstName: '  jOHN ', surName: 'SAVAGE  ' }, { file: b! });
+  assert.equal(second.errors, undefined);
+  assert.equal(second.data.addPerson.createdPerson, false);
+  assert.equal(second.data.addPerson.person.id, first.data.addPerson.person.id);
+  assert.equal(second.data.addPerson.person.fullName, 'John Savage', 'the first spelling of the name is kept');
+  assert.equal(second.data.addPerson.person.faceCount, 2);
+  assert.deepEqual(storedCounts(s), { files: 2, faceRows: 2, people: 1, index: 2 });
+});
+
+test('addFace adds another photo to a known person', async (t) => {
+  const s = await serverFor(t);
+  const [a, b] = johnPhotos('John_Simm');
+  const added = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Simm' }, { file: a! });
+  const id = added.data.addPerson.person.id;
+  const more = await upload(s.url, ADD_FACE, { personId: id }, { file: b! });
+  assert.equal(more.errors, undefined);
+  assert.equal(more.data.addFace.person.id, id);
+  assert.equal(more.data.addFace.person.faceCount, 2);
+  assert.equal(more.data.addFace.createdPerson, false);
+  const person = await gql(s.url, PERSON_BY_ID, { id });
+  assert.deepEqual(
+    person.data.personById.faces.map((f: { imageId: string }) => f.imageId),
+    [added.data.addPerson.imageId, more.data.addFace.imageId],
+  );
+  assertConsistent(s.gallery, s.dataDir);
+});
+
+test('a photo without a human face is refused with NO_FACE_FOUND and the original message, leaving nothing behind', async (t) => {
+  const s = await serverFor(t);
+  const r = await upload(s.url, ADD_PERSON, { firstName: 'Rex', surName: 'Dog' }, { file: DOGS });
+  assert.equal(errorCode(r), 'NO_FACE_FOUND');
+  assert.equal(r.errors![0]!.message, NO_FACE);
+  assert.equal(r.data, null);
+  assert.deepEqual(storedCounts(s), { files: 0, faceRows: 0, people: 0, index: 0 });
+});
+
+test('a group photo enrols its largest face and says how many faces it held', async (t) => {
+  const s = await serverFor(t);
+  const r = await upload(s.url, ADD_PERSON, { firstName: 'Bald', surName: 'Guy' }, { file: BALD_GUYS });
+  assert.equal(r.errors, undefined);
+  const added = r.data.addPerson;
+  assert.ok(added.facesDetected > 1, `expected several faces, got ${added.facesDetected}`);
+  const search = await s.gallery.analyze({ bytes: fs.readFileSync(BALD_GUYS), filename: 'b.jpg' });
+  const areas = search.analysis.faces.map((f) => f.box.width * f.box.height);
+  assert.equal(added.face.box.width * added.face.box.height, Math.max(...areas));
+  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+});

@@ -1,0 +1,99 @@
+// Durability: data survives a restart, and start-up repairs whatever a killed process left half-done,
+// so files, rows and the index agree again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startTestServer, tempDataDir, storedCounts } from '../fixtures/server.js';
+import { gql, upload } from '../fixtures/graphql-client.js';
+import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
+import { johnName, johnPhotos } from '../fixtures/photos.js';
+import { assertConsistent } from '../fixtures/consistency.js';
+
+test('people, photos and encodings survive a restart on the same data folder', async (t) => {
+  const dataDir = tempDataDir();
+  t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const first = await startTestServer({ dataDir });
+  const added = [];
+  for (const john of ['John_Salley', 'John_Savage']) {
+    added.push((await upload(first.url, ADD_PERSON, johnName(john), { file: johnPhotos(john)[0]! })).data.addPerson);
+  }
+  await first.close();
+
+  const second = await startTestServer({ dataDir });
+  t.after(() => second.close());
+  assert.equal(second.gallery.size, 2, 'every stored encoding is loaded into the index');
+  assert.deepEqual((await gql(second.url, HEALTH)).data.health.faces, 2);
+  const found = (await upload(second.url, SEARCH_FACE, {}, { file: johnPhotos('John_Savage')[4]! })).data.searchFace;
+  assert.equal(found.status, 'MATCH');
+  assert.equal(found.person.id, added[1].person.id);
+  assert.equal(found.photoUrl, added[1].url);
+  assert.equal((await fetch(second.url + added[0].url)).status, 200);
+});
+
+test('start-up removes temp files, photos without a row and rows without a photo', async (t) => {
+  const dataDir = tempDataDir();
+  t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const first = await startTestServer({ dataDir });
+  const kept = (await upload(first.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! })).data.addPerson;
+  const lost = (await upload(first.url, ADD_PERSON, johnName('John_Simm'), { file: johnPhotos('John_Simm')[0]! })).data.addPerson;
+  await first.close();
+
+  const images = path.join(dataDir, 'images');
+  // What a process killed between the steps of a write or a delete leaves behind:
+  fs.writeFileSync(path.join(images, `.tmp-${crypto.randomUUID()}`), 'half a photo'); // before the rename
+  const orphan = `${crypto.randomUUID()}.jpg`;
+  fs.copyFileSync(johnPhotos('John_Savage')[0]!, path.join(images, orphan)); // renamed, row never committed
+  fs.rmSync(path.join(images, path.basename(lost.url))); // a row whose photo is gone
+  fs.writeFileSync(path.join(images, 'README.txt'), 'not the service’s'); // not ours: left alone
+
+  const second = await startTestServer({ dataDir });
+  t.after(() => second.close());
+  fs.rmSync(path.join(images, 'README.txt'));
+  assertConsistent(second.gallery, dataDir);
+  assert.deepEqual(fs.readdirSync(images), [path.basename(kept.url)]);
+  assert.equal(second.gallery.size, 1);
+  assert.ok(second.logs.some((l) => /removed 1 temp file\(s\), 1 photo\(s\) without a row, 1 row\(s\) without a photo/.test(l)), second.logs.join('\n'));
+  const search = (await upload(second.url, SEARCH_FACE, {}, { file: johnPhotos('John_Simm')[3]! })).data.searchFace;
+  assert.equal(search.status, 'UNKNOWN', 'the row without a photo no longer matches');
+});
+
+/** Starts the enrol loop, lets it run `ms` after it is ready, then kills it with SIGKILL. */
+function runAndKill(dataDir: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/enrol-loop.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let ready = false;
+    child.stdout.on('data', (d: Buffer) => {
+      if (!ready && d.toString().includes('ready')) {
+        ready = true;
+        setTimeout(() => child.kill('SIGKILL'), ms);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (!ready) reject(new Error(`enrol loop exited before it was ready (code ${code})`));
+      else if (signal !== 'SIGKILL') reject(new Error(`enrol loop ended by itself (code ${code}) before the kill`));
+      else resolve();
+    });
+  });
+}
+
+test('after kill -9 in the middle of enrolments and deletions, a restart leaves files, rows and index agreeing', async (t) => {
+  const dataDir = tempDataDir();
+  t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  let stored = 0;
+  for (const ms of [150, 420, 777, 1300]) {
+    await runAndKill(dataDir, ms);
+    const s = await startTestServer({ dataDir });
+    try {
+      assertConsistent(s.gallery, dataDir);
+      stored = storedCounts(s).faceRows;
+      // Every person row is whole: a name and a creation time.
+      for (const p of s.gallery.people.list({ limit: 1000 })) assert.ok(p.firstName && p.surName && p.createdAt);
+    } finally {
+      await s.close();
+    }
+  }
+  assert.ok(stored > 0, 'the loops stored photos before they were killed');
+});
