@@ -7,6 +7,7 @@ import { serverFor, storedCounts, type TestServer } from '../fixtures/server.js'
 import { errorCode, gql, multipartBody, upload, type GraphQLResponse } from '../fixtures/graphql-client.js';
 import { ADD_FACE, ADD_PERSON, DELETE_FACE, DELETE_PERSON, PEOPLE, PERSON_BY_ID, PERSON_BY_IMAGE_ID, RENAME_PERSON, SEARCH_FACE } from '../fixtures/operations.js';
 import { johnPhotos } from '../fixtures/photos.js';
+import { canvas, encodeBmp } from '../fixtures/bmp.js';
 
 const JOHN = johnPhotos('John_Salley')[0]!;
 const jpegBytes = () => fs.readFileSync(JOHN);
@@ -55,6 +56,37 @@ test('a non-image with an image extension is INVALID_IMAGE', async (t) => {
     const text = Buffer.from('this is a text file, not a photograph\n'.repeat(20));
     assertCleanError(await upload(s.url, ADD_PERSON, john, { file: { bytes: text, filename: 'face.jpg' } }), 'INVALID_IMAGE');
     assertCleanError(await upload(s.url, SEARCH_FACE, {}, { file: { bytes: text, filename: 'face.png' } }), 'INVALID_IMAGE');
+  });
+});
+
+/** The header of a 10×10 TIFF: a real image format, but not one the service stores. */
+function tinyTiff(): Buffer {
+  const b = Buffer.alloc(8 + 2 + 12 * 2 + 4);
+  b.write('II', 0, 'latin1');
+  b.writeUInt16LE(42, 2);
+  b.writeUInt32LE(8, 4); // first IFD
+  b.writeUInt16LE(2, 8); // two entries
+  b.writeUInt16LE(256, 10); b.writeUInt16LE(3, 12); b.writeUInt32LE(1, 14); b.writeUInt16LE(10, 18); // ImageWidth
+  b.writeUInt16LE(257, 22); b.writeUInt16LE(3, 24); b.writeUInt32LE(1, 26); b.writeUInt16LE(10, 30); // ImageLength
+  return b;
+}
+
+test('an image of another format under an image name (a TIFF called .jpg) is UNSUPPORTED_FILE_TYPE', async (t) => {
+  const s = await serverFor(t);
+  await leavesNothing(s, async () => {
+    const r = await upload(s.url, ADD_PERSON, john, { file: { bytes: tinyTiff(), filename: 'scan.jpg' } });
+    assertCleanError(r, 'UNSUPPORTED_FILE_TYPE', /TIFF/);
+  });
+});
+
+test('an image with more pixels than the decoder accepts is IMAGE_TOO_LARGE, without decoding it', async (t) => {
+  const s = await serverFor(t);
+  const bomb = encodeBmp(canvas(4, 4));
+  bomb.writeInt32LE(20_000, 18); // the header claims 20000 × 20000 pixels
+  bomb.writeInt32LE(20_000, 22);
+  await leavesNothing(s, async () => {
+    assertCleanError(await upload(s.url, ADD_PERSON, john, { file: { bytes: bomb, filename: 'bomb.bmp' } }), 'IMAGE_TOO_LARGE', /pixels/);
+    assertCleanError(await upload(s.url, SEARCH_FACE, {}, { file: { bytes: bomb, filename: 'bomb.bmp' } }), 'IMAGE_TOO_LARGE');
   });
 });
 
@@ -227,4 +259,16 @@ test('an invalid query gets GraphQL validation errors, not a crash', async (t) =
   assertCleanError(r, 'GRAPHQL_VALIDATION_FAILED', /nope/);
   const p = await gql(s.url, '{ personById(');
   assertCleanError(p, 'GRAPHQL_PARSE_FAILED');
+});
+
+test('an unexpected failure is answered as a masked INTERNAL_SERVER_ERROR and logged', async (t) => {
+  const s = await serverFor(t);
+  s.gallery.people.count = () => {
+    throw new Error('disk on fire at /secret/path/faces.db');
+  };
+  const r = await gql(s.url, '{ health { people } }');
+  assert.equal(errorCode(r), 'INTERNAL_SERVER_ERROR');
+  assert.equal(r.errors![0]!.message, 'Internal server error');
+  assert.doesNotMatch(JSON.stringify(r), /secret|fire|\n\s+at /);
+  assert.ok(s.logs.some((l) => l.includes('disk on fire')), 'the real error is logged on the server');
 });
