@@ -8,6 +8,7 @@ import { serverFor } from '../fixtures/server.js';
 import { errorCode, gql, upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
 import { johnPhotos } from '../fixtures/photos.js';
+import { WEB_DIR } from '../../src/graphql/server.js';
 
 const JOHN = johnPhotos('John_Salley')[0]!;
 
@@ -87,7 +88,7 @@ test('the several-faces placeholder is served at a stable URL', async (t) => {
 test('the web page is served at / from the web folder', async (t) => {
   const s = await serverFor(t);
   const res = await fetch(`${s.url}/`);
-  if (fs.existsSync(path.resolve('web/index.html'))) {
+  if (fs.existsSync(path.join(WEB_DIR, 'index.html'))) {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /text\/html/);
   } else {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startTestServer, tempDataDir, storedCounts } from '../fixtures/server.js';
 import { gql, upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
@@ -62,7 +63,8 @@ test('start-up removes temp files, photos without a row and rows without a photo
 /** Starts the enrol loop, lets it run `ms` after it is ready, then kills it with SIGKILL. */
 function runAndKill(dataDir: string, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/enrol-loop.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const loop = fileURLToPath(new URL('../fixtures/enrol-loop.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', loop, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
     let ready = false;
     child.stdout.on('data', (d: Buffer) => {
       if (!ready && d.toString().includes('ready')) {
