@@ -83,3 +83,43 @@ test('a group photo enrols its largest face and says how many faces it held', as
   assert.equal(added.face.box.width * added.face.box.height, Math.max(...areas));
   assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
 });
+
+test('a failure after the photo is written rolls back: no file, no person, no face row, no index entry', async (t) => {
+  const s = await serverFor(t);
+  const photo = johnPhotos('John_Schneider')[0]!;
+  const insert = s.gallery.faces.insert.bind(s.gallery.faces);
+  s.gallery.faces.insert = () => {
+    throw new Error('simulated failure while writing the face row');
+  };
+  const r = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Schneider' }, { file: photo });
+  assert.equal(errorCode(r), 'INTERNAL_SERVER_ERROR');
+  assert.deepEqual(storedCounts(s), { files: 0, faceRows: 0, people: 0, index: 0 });
+
+  // The same when the index refuses the encoding after the rows were committed.
+  s.gallery.faces.insert = insert;
+  const add = s.gallery.index.add.bind(s.gallery.index);
+  s.gallery.index.add = () => {
+    throw new Error('simulated index failure');
+  };
+  const r2 = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Schneider' }, { file: photo });
+  assert.equal(errorCode(r2), 'INTERNAL_SERVER_ERROR');
+  assert.deepEqual(storedCounts(s), { files: 0, faceRows: 0, people: 0, index: 0 });
+
+  s.gallery.index.add = add;
+  const ok = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Schneider' }, { file: photo });
+  assert.equal(ok.errors, undefined);
+  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+  assertConsistent(s.gallery, s.dataDir);
+});
+
+test('a photo added to an existing person keeps that person when a later step fails', async (t) => {
+  const s = await serverFor(t);
+  const [a, b] = johnPhotos('John_Shimkus');
+  const first = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Shimkus' }, { file: a! });
+  s.gallery.index.add = () => {
+    throw new Error('simulated index failure');
+  };
+  const r = await upload(s.url, ADD_FACE, { personId: first.data.addPerson.person.id }, { file: b! });
+  assert.equal(errorCode(r), 'INTERNAL_SERVER_ERROR');
+  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+});
