@@ -5,7 +5,7 @@ import { startServer } from './graphql/server.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
-  console.log(`face service: ${server.gallery.size} encodings loaded, listening on ${server.url}/graphql`);
+  console.log(`face service: ${server.gallery.size} encodings loaded; listening on ${server.url}/ (GraphQL at ${server.url}/graphql)`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
