@@ -13,6 +13,38 @@ rgb_image image_input::materialize(image_info* info) const {
   return decode_image(encoded.data(), encoded.size(), max_pixels, info);
 }
 
+namespace {
+// Tags the Externals this addon creates, so a foreign External is refused instead of misread.
+const napi_type_tag models_tag = {0x6d6f64656c736574ULL, 0x66616365636f7265ULL};
+}  // namespace
+
+Napi::Value new_models_handle(Napi::Env env, std::shared_ptr<const model_set> models) {
+  auto* slot = new model_slot();
+  slot->models = std::move(models);
+  auto handle = Napi::External<model_slot>::New(env, slot, [](Napi::Env, model_slot* s) { delete s; });
+  handle.TypeTag(&models_tag);
+  return handle;
+}
+
+static model_slot* slot_of(const Napi::Value& handle) {
+  if (!handle.IsExternal() || !handle.As<Napi::External<model_slot>>().CheckTypeTag(&models_tag))
+    throw invalid_argument("Expected a models handle from loadModels()");
+  return handle.As<Napi::External<model_slot>>().Data();
+}
+
+void release_models_handle(const Napi::Value& handle) {
+  model_slot* slot = slot_of(handle);
+  std::lock_guard<std::mutex> lock(slot->mutex);
+  slot->models.reset();
+}
+
+std::shared_ptr<const model_set> to_models(const Napi::Value& handle) {
+  model_slot* slot = slot_of(handle);
+  std::lock_guard<std::mutex> lock(slot->mutex);
+  if (!slot->models) throw FaceError("MODEL_NOT_FOUND", "These face models were released; load them again.");
+  return slot->models;
+}
+
 double number_or(const Napi::Object& options, const char* key, double fallback) {
   Napi::Value v = options.Get(key);
   if (v.IsUndefined() || v.IsNull()) return fallback;

@@ -3,11 +3,14 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "decode.h"
 #include "detect.h"
 #include "encode.h"
+#include "models.h"
 
 namespace face {
 
@@ -29,6 +32,16 @@ dlib::full_object_detection to_shape(const Napi::Value& points);
 detect_options to_detect_options(const Napi::Object& options);
 
 double number_or(const Napi::Object& options, const char* key, double fallback);
+
+// The JS handle of a loaded model set: an External owning a slot that release_models_handle() empties.
+struct model_slot {
+  std::mutex mutex;
+  std::shared_ptr<const model_set> models;
+};
+Napi::Value new_models_handle(Napi::Env env, std::shared_ptr<const model_set> models);
+void release_models_handle(const Napi::Value& handle);
+// throws FaceError INVALID_ARGUMENT for a value that is not a handle, MODEL_NOT_FOUND for a released one.
+std::shared_ptr<const model_set> to_models(const Napi::Value& handle);
 
 Napi::Object from_rgb_image(Napi::Env env, const rgb_image& image);
 Napi::Object from_rectangle(Napi::Env env, const dlib::rectangle& rect);

@@ -33,6 +33,7 @@ image_info jpeg_info(const uint8_t* d, size_t n) {
     if (d[i] != 0xFF) { ++i; continue; }  // tolerate stray bytes between segments
     uint8_t marker = d[i + 1];
     if (marker == 0xFF) { ++i; continue; }  // fill byte
+    if (marker == 0x00) { i += 2; continue; }  // stuffed zero: data, not a marker (libjpeg skips it too)
     i += 2;
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) continue;  // no length field
     if (marker == 0xD9 || i + 2 > n) break;
@@ -79,8 +80,9 @@ image_info tiff_info(const uint8_t* d, size_t n) {
     if (at + 12 > n) throw truncated("TIFF");
     uint32_t tag = u16(at), type = u16(at + 2);
     uint64_t value = type == 3 ? u16(at + 8) : u32(at + 8);
-    if (tag == 256) width = value;
-    if (tag == 257) height = value;
+    // The first occurrence counts, as in libtiff: a repeated tag must not hide the real size.
+    if (tag == 256 && !width) width = value;
+    if (tag == 257 && !height) height = value;
   }
   if (!width || !height) throw truncated("TIFF");
   return {image_format::tiff, width, height};
@@ -239,6 +241,8 @@ rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, im
   if (bgr.empty() || bgr.type() != CV_8UC3)
     throw FaceError("INVALID_IMAGE",
                     std::string("The ") + format_name(info.format) + " image is corrupt or cut short and cannot be decoded.");
+  // Second guard: a header the sniffer read differently from the decoder must not let a large image through.
+  if (uint64_t(bgr.cols) * uint64_t(bgr.rows) > max_pixels) throw too_large(uint64_t(bgr.cols), uint64_t(bgr.rows), max_pixels);
   return from_bgr(bgr);
 }
 

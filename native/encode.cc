@@ -24,7 +24,9 @@ std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& pa
   try {
     dlib::deserialize(*net, file);
   } catch (const std::exception& e) {
-    throw FaceError("MODEL_NOT_FOUND", "The face recognition model " + path + " is not dlib's ResNet face model: " + e.what());
+    throw FaceError("MODEL_NOT_FOUND", "The face recognition model " + path + " is not dlib's ResNet face model (" + e.what() +
+                                           "). Run `npm run models:dlib` to fetch a good copy, or remove the file to use the "
+                                           "bundled @vladmandic/face-api weights.");
   }
   return std::shared_ptr<face_encoder>(new face_encoder(std::move(net)));
 }
@@ -56,8 +58,8 @@ std::vector<encoding> face_encoder::encode(const std::vector<rgb_image>& chips, 
     out.assign(descriptors.begin(), descriptors.end());
     return out;
   }
-  dlib::rand rnd(0);  // fixed seed: the same chip always gets the same jittered encoding
   for (const auto& chip : sized) {
+    dlib::rand rnd(0);  // seeded per chip: the same chip always gets the same jittered encoding, wherever it is in the batch
     std::vector<rgb_image> copies;
     copies.reserve(jitter);
     for (int j = 0; j < jitter; ++j) copies.push_back(dlib::jitter_image(chip, rnd));

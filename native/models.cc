@@ -1,39 +1,16 @@
-// The process-wide model slot.
+// Loading one model set.
 #include "models.h"
 
-#include <mutex>
-
-#include "detect.h"
-#include "errors.h"
-
 namespace face {
-namespace {
-std::mutex slot_mutex;
-std::shared_ptr<const model_set> slot;
-}  // namespace
 
-std::shared_ptr<const model_set> current_models() {
-  std::lock_guard<std::mutex> lock(slot_mutex);
-  return slot;
-}
-
-void install_models(std::shared_ptr<const model_set> models) {
-  std::lock_guard<std::mutex> lock(slot_mutex);
-  slot = std::move(models);
-}
-
-void release_models() {
-  {
-    std::lock_guard<std::mutex> lock(slot_mutex);
-    slot.reset();
-  }
-  release_detectors();
-}
-
-std::shared_ptr<const model_set> require_models() {
-  auto models = current_models();
-  if (!models) throw FaceError("MODEL_NOT_FOUND", "The face models are not loaded (they were released); load them again first.");
-  return models;
+std::shared_ptr<const model_set> load_model_set(const std::string& landmarks_path, const std::string& recognition_path,
+                                                const std::vector<weight_tensor>& tensors) {
+  auto set = std::make_shared<model_set>();
+  set->shape_predictor = load_shape_predictor(landmarks_path);
+  set->landmarks_path = landmarks_path;
+  set->encoder = recognition_path.empty() ? face_encoder::from_tfjs(tensors) : face_encoder::from_dlib_file(recognition_path);
+  set->encoder_source = recognition_path.empty() ? "tfjs" : recognition_path;
+  return set;
 }
 
 }  // namespace face

@@ -1,5 +1,5 @@
-// The loaded models, shared by every worker. Workers hold a shared_ptr for the length of a call,
-// so releasing the models while a call runs is safe; the next call after a release loads them again.
+// A loaded set of models. JavaScript holds it through a handle (an External, see convert.h); each worker
+// copies the shared_ptr for the length of its call, so releasing the handle while a call runs is safe.
 #pragma once
 #include <memory>
 #include <string>
@@ -16,13 +16,9 @@ struct model_set {
   std::string encoder_source;
 };
 
-// ensures: the installed models, or nullptr when none are loaded.
-std::shared_ptr<const model_set> current_models();
-void install_models(std::shared_ptr<const model_set> models);
-// Drops the models and pooled detectors; memory is freed once running calls finish.
-void release_models();
-
-// throws FaceError MODEL_NOT_FOUND when no models are loaded.
-std::shared_ptr<const model_set> require_models();
+// Loads the landmark model and the encoder: dlib's .dat file when recognition_path is set, else the tensors.
+// throws FaceError MODEL_NOT_FOUND naming the file that is missing or unreadable.
+std::shared_ptr<const model_set> load_model_set(const std::string& landmarks_path, const std::string& recognition_path,
+                                                const std::vector<weight_tensor>& tensors);
 
 }  // namespace face

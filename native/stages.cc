@@ -95,9 +95,9 @@ Napi::Value Detect(const Napi::CallbackInfo& info) {
 
 Napi::Value Landmarks(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    auto input = std::make_shared<image_input>(to_image_input(info[0], options_at(info, 2).Get("maxPixels")));
-    auto boxes = to_rectangles(info[1]);
-    auto models = require_models();
+    auto models = to_models(info[0]);
+    auto input = std::make_shared<image_input>(to_image_input(info[1], options_at(info, 3).Get("maxPixels")));
+    auto boxes = to_rectangles(info[2]);
     return promise_worker<std::vector<dlib::full_object_detection>>::start(
         info.Env(), [input, boxes, models] { return find_landmarks(*models->shape_predictor, input->materialize(), boxes); },
         [](Napi::Env env, std::vector<dlib::full_object_detection>& shapes) -> Napi::Value {
@@ -132,15 +132,15 @@ Napi::Value Align(const Napi::CallbackInfo& info) {
 
 Napi::Value Encode(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    if (!info[0].IsArray()) throw invalid_argument("Expected an array of face chips {width, height, pixels}");
-    Napi::Array array = info[0].As<Napi::Array>();
+    auto models = to_models(info[0]);
+    if (!info[1].IsArray()) throw invalid_argument("Expected an array of face chips {width, height, pixels}");
+    Napi::Array array = info[1].As<Napi::Array>();
     auto chips = std::make_shared<std::vector<rgb_image>>();
     for (uint32_t i = 0; i < array.Length(); ++i) chips->push_back(to_rgb_image(array.Get(i)));
-    Napi::Object options = options_at(info, 1);
+    Napi::Object options = options_at(info, 2);
     double jitter = number_or(options, "jitter", 0), batch = number_or(options, "batchSize", 16);
     if (!(jitter >= 0 && jitter <= 100) || jitter != std::floor(jitter)) throw invalid_argument("Expected jitter to be an integer from 0 to 100");
     if (!(batch >= 1 && batch <= 256) || batch != std::floor(batch)) throw invalid_argument("Expected batchSize to be an integer from 1 to 256");
-    auto models = require_models();
     return promise_worker<std::vector<encoding>>::start(
         info.Env(), [chips, models, jitter, batch] { return models->encoder->encode(*chips, int(jitter), (unsigned long)batch); },
         [](Napi::Env env, std::vector<encoding>& encodings) -> Napi::Value { return from_encodings(env, encodings); });
@@ -155,8 +155,9 @@ struct analysis {
 
 Napi::Value Analyze(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    Napi::Object o = options_at(info, 1);
-    auto input = std::make_shared<image_input>(to_image_input(info[0], o.Get("maxPixels")));
+    auto models = to_models(info[0]);
+    Napi::Object o = options_at(info, 2);
+    auto input = std::make_shared<image_input>(to_image_input(info[1], o.Get("maxPixels")));
     analyze_options options;
     options.detect = to_detect_options(o);
     double max_faces = number_or(o, "maxFaces", -1), jitter = number_or(o, "jitter", 0);
@@ -164,7 +165,6 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
     if (!(jitter >= 0 && jitter <= 100) || jitter != std::floor(jitter)) throw invalid_argument("Expected jitter to be an integer from 0 to 100");
     options.max_faces = max_faces > 1e6 ? -1 : int(max_faces);
     options.jitter = int(jitter);
-    auto models = require_models();
     return promise_worker<analysis>::start(
         info.Env(),
         [input, options, models] {
@@ -221,7 +221,7 @@ Napi::Value Cluster(const Napi::CallbackInfo& info) {
   });
 }
 
-// loadModels({ landmarksPath, recognitionPath? , tensors?: [{name, shape, values: Float32Array}] })
+// loadModels({ landmarksPath, recognitionPath?, tensors?: [{name, shape, values: Float32Array}] }) -> {handle, ...}
 Napi::Value LoadModels(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Object o = options_at(info, 0);
@@ -244,19 +244,10 @@ Napi::Value LoadModels(const Napi::CallbackInfo& info) {
       }
     }
     return promise_worker<std::shared_ptr<const model_set>>::start(
-        info.Env(),
-        [landmarks, recognition, tensors] {
-          auto set = std::make_shared<model_set>();
-          set->shape_predictor = load_shape_predictor(landmarks);
-          set->landmarks_path = landmarks;
-          set->encoder = recognition.empty() ? face_encoder::from_tfjs(*tensors) : face_encoder::from_dlib_file(recognition);
-          set->encoder_source = recognition.empty() ? "tfjs" : recognition;
-          std::shared_ptr<const model_set> ready = set;
-          install_models(ready);
-          return ready;
-        },
+        info.Env(), [landmarks, recognition, tensors] { return load_model_set(landmarks, recognition, *tensors); },
         [](Napi::Env env, std::shared_ptr<const model_set>& set) -> Napi::Value {
           Napi::Object o = Napi::Object::New(env);
+          o.Set("handle", new_models_handle(env, set));
           o.Set("landmarks", set->landmarks_path);
           o.Set("landmarkPoints", double(set->shape_predictor->num_parts()));
           o.Set("encoder", set->encoder_source);
@@ -265,10 +256,15 @@ Napi::Value LoadModels(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value ModelsLoaded(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), current_models() != nullptr); }
+Napi::Value ReleaseModels(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    release_models_handle(info[0]);
+    return info.Env().Undefined();
+  });
+}
 
-Napi::Value Release(const Napi::CallbackInfo& info) {
-  release_models();
+Napi::Value ReleaseDetectors(const Napi::CallbackInfo& info) {
+  release_detectors();
   return info.Env().Undefined();
 }
 
@@ -284,8 +280,8 @@ void register_stages(Napi::Env env, Napi::Object exports) {
   exports.Set("analyze", Napi::Function::New(env, Analyze, "analyze"));
   exports.Set("cluster", Napi::Function::New(env, Cluster, "cluster"));
   exports.Set("loadModels", Napi::Function::New(env, LoadModels, "loadModels"));
-  exports.Set("modelsLoaded", Napi::Function::New(env, ModelsLoaded, "modelsLoaded"));
-  exports.Set("release", Napi::Function::New(env, Release, "release"));
+  exports.Set("releaseModels", Napi::Function::New(env, ReleaseModels, "releaseModels"));
+  exports.Set("releaseDetectors", Napi::Function::New(env, ReleaseDetectors, "releaseDetectors"));
 }
 
 }  // namespace face

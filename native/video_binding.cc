@@ -170,16 +170,16 @@ Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
   }
 }
 
-// recognizeVideo(source, options, onEvent) -> { promise, cancel() }
+// recognizeVideo(models, source, options, onEvent) -> { promise, cancel() }
 Napi::Value RecognizeVideo(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    if (!info[0].IsString()) throw invalid_argument("Expected a video path, stream URL or device");
-    std::string source = info[0].As<Napi::String>();
+    auto models = to_models(info[0]);
+    if (!info[1].IsString()) throw invalid_argument("Expected a video path, stream URL or device");
+    std::string source = info[1].As<Napi::String>();
     if (source.empty() || source.find('\0') != std::string::npos) throw invalid_argument("Expected a non-empty video source");
-    video_options options = to_video_options(info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env));
-    Napi::Function on_event = info[2].IsFunction() ? info[2].As<Napi::Function>() : Napi::Function();
-    auto models = require_models();
+    video_options options = to_video_options(info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env));
+    Napi::Function on_event = info[3].IsFunction() ? info[3].As<Napi::Function>() : Napi::Function();
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
     auto* worker = new video_worker(env, on_event, source, options, models, cancelled);
     Napi::Object handle = Napi::Object::New(env);

@@ -28,22 +28,26 @@ export interface NativeFaceIndex {
   readonly memoryBytes: number;
 }
 
+/** An opaque handle to one loaded model set (a tagged External). */
+export type ModelsHandle = { readonly __models: unique symbol };
+
 export interface NativeBinding {
   info(bytes: Buffer): ImageInfo;
   decode(bytes: Buffer, options?: { maxPixels?: number }): Promise<RgbImage>;
   detect(image: ImageArg, options?: object): Promise<DetectedFace[]>;
-  landmarks(image: ImageArg, boxes: Box[], options?: object): Promise<Point[][]>;
+  landmarks(models: ModelsHandle, image: ImageArg, boxes: Box[], options?: object): Promise<Point[][]>;
   align(image: ImageArg, landmarks: Point[][], options?: object): Promise<RgbImage[]>;
-  encode(chips: RgbImage[], options?: object): Promise<Float32Array>;
-  analyze(image: ImageArg, options?: object): Promise<AnalyzeResult>;
+  encode(models: ModelsHandle, chips: RgbImage[], options?: object): Promise<Float32Array>;
+  analyze(models: ModelsHandle, image: ImageArg, options?: object): Promise<AnalyzeResult>;
   cluster(encodings: Float32Array, threshold: number): Promise<Uint32Array>;
   loadModels(options: { landmarksPath: string; recognitionPath?: string; tensors?: WeightTensor[] }): Promise<{
+    handle: ModelsHandle;
     landmarks: string;
     landmarkPoints: number;
     encoder: string;
   }>;
-  modelsLoaded(): boolean;
-  release(): void;
+  releaseModels(models: ModelsHandle): void;
+  releaseDetectors(): void;
   FaceIndex: new () => NativeFaceIndex;
 }
 

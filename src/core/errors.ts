@@ -41,6 +41,17 @@ export class FaceCoreError extends Error {
 
 /** One message shape for every argument check: "Expected <what> for <name> but received <value> of type <type>". */
 export function invalidArgument(name: string, expected: string, actual: unknown): FaceCoreError {
-  const shown = typeof actual === 'string' ? JSON.stringify(actual.slice(0, 40)) : Buffer.isBuffer(actual) ? `Buffer(${actual.length})` : String(actual);
-  return new FaceCoreError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${shown} of type ${typeof actual}`);
+  return new FaceCoreError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${brief(actual)} of type ${typeof actual}`);
+}
+
+/** A short rendering of any value: buffers and arrays by their type and length, never their contents. */
+function brief(value: unknown): string {
+  const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  if (typeof value === 'string') return JSON.stringify(cut(value));
+  if (Buffer.isBuffer(value)) return `Buffer(${value.length} bytes)`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${'length' in value ? String(value.length) : `${value.byteLength} bytes`})`;
+  if (value instanceof ArrayBuffer) return `ArrayBuffer(${value.byteLength} bytes)`;
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  if (value !== null && typeof value === 'object') return cut(`{${Object.keys(value).slice(0, 5).join(', ')}}`);
+  return cut(String(value));
 }

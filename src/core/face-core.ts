@@ -2,7 +2,7 @@
 // pipeline (analyze); the models stay loaded between calls and release() frees them until the next call.
 // Arguments are checked here first so every mistake gets one message shape and the code INVALID_ARGUMENT.
 import os from 'node:os';
-import { binding, type NativeBinding } from './binding.js';
+import { binding, type ModelsHandle, type NativeBinding } from './binding.js';
 import { FaceCoreError, invalidArgument } from './errors.js';
 import { defaultModelsDir, readTfjsWeights, resolveModelPaths } from './models.js';
 import type {
@@ -35,12 +35,20 @@ export interface LoadedModels {
 
 type ImageInput = Buffer | RgbImage;
 
+// One load of the models. Calls hold it while they run, so release() frees it only once they are done.
+interface ModelsEntry {
+  ready: Promise<{ handle: ModelsHandle; info: LoadedModels }>;
+  inflight: number;
+  released: boolean;
+  loaded: boolean;
+}
+
 export class FaceCore {
   readonly modelsDir: string;
   readonly maxPixels: number;
   readonly concurrency: number;
   private native: NativeBinding;
-  private loading: Promise<LoadedModels> | null = null;
+  private models: ModelsEntry | null = null;
   private running = 0;
   private waiting: (() => void)[] = [];
 
@@ -83,7 +91,7 @@ export class FaceCore {
     return this.checked(() => {
       checkImage(image);
       if (!Array.isArray(boxes)) throw invalidArgument('boxes', 'an array of {x, y, width, height}', boxes);
-      return this.withModels(() => this.native.landmarks(image, boxes, { maxPixels: this.maxPixels }));
+      return this.useModels((models) => this.native.landmarks(models, image, boxes, { maxPixels: this.maxPixels }));
     });
   }
 
@@ -99,11 +107,12 @@ export class FaceCore {
   /** Stage 5: 128-d encodings for aligned chips, in batches of `batchSize` (default 16). */
   async encode(chips: RgbImage[], options: EncodeOptions & { batchSize?: number } = {}): Promise<Float32Array[]> {
     if (!Array.isArray(chips)) throw invalidArgument('chips', 'an array of face chips', chips);
+    checkOptions(options);
     chips.forEach(checkRgbImage);
     checkInteger('jitter', options.jitter, 0, 100);
     checkInteger('batchSize', options.batchSize, 1, 256);
     if (chips.length === 0) return [];
-    const flat = await this.withModels(() => this.native.encode(chips, options));
+    const flat = await this.useModels((models) => this.native.encode(models, chips, { jitter: options.jitter, batchSize: options.batchSize }));
     return Array.from({ length: chips.length }, (_, i) => flat.slice(i * 128, (i + 1) * 128));
   }
 
@@ -111,10 +120,11 @@ export class FaceCore {
   analyze(image: ImageInput, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     return this.checked(() => {
       checkImage(image);
+      checkOptions(options);
       checkInteger('jitter', options.jitter, 0, 100);
       checkInteger('maxFaces', options.maxFaces, 0, Number.MAX_SAFE_INTEGER);
       const native = { ...checkDetectOptions(options), jitter: options.jitter, maxFaces: options.maxFaces, maxPixels: this.maxPixels };
-      return this.withModels(() => this.native.analyze(image, native));
+      return this.useModels((models) => this.native.analyze(models, image, native));
     });
   }
 
@@ -130,30 +140,73 @@ export class FaceCore {
     return Array.from(await this.job(() => this.native.cluster(flat, threshold)));
   }
 
-  /** Loads the models now (otherwise the first call that needs them does). */
-  load(): Promise<LoadedModels> {
-    if (this.loading && this.native.modelsLoaded()) return this.loading;
-    const paths = resolveModelPaths(this.modelsDir);
-    const loading = (async () => {
-      const tensors = paths.recognitionPath ? undefined : readTfjsWeights(paths.tfjsManifestPath);
-      return this.native.loadModels({ landmarksPath: paths.landmarksPath, recognitionPath: paths.recognitionPath, tensors });
-    })().catch((e) => {
-      if (this.loading === loading) this.loading = null;
-      throw FaceCoreError.from(e);
-    });
-    this.loading = loading;
-    return loading;
+  /** Whether models are loaded and not released. */
+  get loaded(): boolean {
+    return this.models?.loaded === true;
   }
 
-  /** Stage 9: frees the models; the next call that needs them loads them again. */
+  /** Loads the models now (otherwise the first call that needs them does); concurrent calls share one load. */
+  async load(): Promise<LoadedModels> {
+    return (await this.currentModels().ready).info;
+  }
+
+  /** Stage 9: frees the models once the calls using them finish; the next call loads them again. */
   release(): void {
-    this.loading = null;
-    this.native.release();
+    const entry = this.models;
+    this.models = null;
+    this.native.releaseDetectors();
+    if (!entry) return;
+    entry.released = true;
+    if (entry.inflight === 0) this.free(entry);
   }
 
-  private async withModels<T>(run: () => Promise<T>): Promise<T> {
-    await this.load();
-    return this.job(run);
+  /**
+   * Runs native work that needs the models (as a queued job), holding them until it settles: a release()
+   * meanwhile waits for it. For native calls made outside this class, such as video recognition.
+   */
+  async useModels<T>(run: (models: ModelsHandle) => Promise<T>): Promise<T> {
+    const entry = this.currentModels();
+    entry.inflight++;
+    try {
+      const { handle } = await entry.ready;
+      return await this.job(() => run(handle));
+    } finally {
+      entry.inflight--;
+      if (entry.released && entry.inflight === 0) this.free(entry);
+    }
+  }
+
+  private currentModels(): ModelsEntry {
+    if (this.models) return this.models;
+    const entry: ModelsEntry = { ready: this.loadModels(), inflight: 0, released: false, loaded: false };
+    entry.ready.then(
+      () => {
+        entry.loaded = true;
+      },
+      () => {
+        if (this.models === entry) this.models = null; // the next call tries again
+      },
+    );
+    this.models = entry;
+    return entry;
+  }
+
+  private async loadModels(): Promise<{ handle: ModelsHandle; info: LoadedModels }> {
+    try {
+      const paths = resolveModelPaths(this.modelsDir);
+      const tensors = paths.recognitionPath ? undefined : readTfjsWeights(paths.tfjsManifestPath);
+      const { handle, ...info } = await this.native.loadModels({ landmarksPath: paths.landmarksPath, recognitionPath: paths.recognitionPath, tensors });
+      return { handle, info };
+    } catch (e) {
+      throw FaceCoreError.from(e);
+    }
+  }
+
+  private free(entry: ModelsEntry): void {
+    entry.ready.then(
+      ({ handle }) => this.native.releaseModels(handle),
+      () => undefined,
+    );
   }
 
   // Runs native work when a slot is free; leaves libuv threads for file I/O while images are processed.
@@ -194,8 +247,12 @@ function checkInteger(name: string, value: unknown, min: number, max: number): v
   }
 }
 
+function checkOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidArgument('options', 'an options object', options);
+}
+
 function checkDetectOptions(options: DetectOptions): DetectOptions {
-  if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'an object', options);
+  checkOptions(options);
   checkInteger('upsample', options.upsample, 0, 3);
   if (options.minFaceSize !== undefined && !(typeof options.minFaceSize === 'number' && options.minFaceSize >= 0 && Number.isFinite(options.minFaceSize))) {
     throw invalidArgument('minFaceSize', 'a non-negative number', options.minFaceSize);

@@ -1,6 +1,6 @@
 // Video through the native core: recognizeVideo runs decode -> detect every k-th frame -> SORT tracking ->
 // encode each track on its first N usable frames, off the JavaScript thread, with progress events and cancel.
-import { binding } from './binding.js';
+import { binding, type ModelsHandle } from './binding.js';
 import { FaceCoreError, invalidArgument } from './errors.js';
 import type { FaceCore } from './face-core.js';
 import type { RgbImage } from './types.js';
@@ -83,7 +83,7 @@ export interface VideoRun {
 }
 
 interface NativeVideo {
-  recognizeVideo(source: string, options: object, onEvent?: (e: VideoEvent) => void): { promise: Promise<VideoResult>; cancel(): void };
+  recognizeVideo(models: ModelsHandle, source: string, options: object, onEvent?: (e: VideoEvent) => void): { promise: Promise<VideoResult>; cancel(): void };
   annotateVideo(source: string, destination: string, tracks: { label: string; boxes: VideoBox[] }[], codec?: string): Promise<number>;
   VideoWriter: new (path: string, options: { fps: number; width: number; height: number; codec?: string }) => {
     write(frame: RgbImage): void;
@@ -127,12 +127,22 @@ export async function recognizeVideo(core: FaceCore, source: string, options: Vi
   if (typeof source !== 'string' || source.length === 0) throw invalidArgument('source', 'a file path, stream URL or device', source);
   checkVideoOptions(options);
   await core.load();
-  try {
-    const run = native().recognizeVideo(source, { ...options, maxPixels: core.maxPixels }, onEvent);
-    return { result: run.promise.catch((e) => Promise.reject(FaceCoreError.from(e))), cancel: run.cancel };
-  } catch (e) {
-    throw FaceCoreError.from(e);
-  }
+  // The job holds the models for its whole run; cancel() may come before the native job has started.
+  let cancelled = false;
+  let cancelNative: (() => void) | null = null;
+  const result = core.useModels(async (models) => {
+    const run = native().recognizeVideo(models, source, { ...options, maxPixels: core.maxPixels }, onEvent);
+    cancelNative = run.cancel;
+    if (cancelled) run.cancel();
+    return run.promise;
+  });
+  return {
+    result: result.catch((e) => Promise.reject(FaceCoreError.from(e))),
+    cancel: () => {
+      cancelled = true;
+      cancelNative?.();
+    },
+  };
 }
 
 /** Writes a copy of `source` with each track's boxes and label drawn; resolves to the number of frames written. */

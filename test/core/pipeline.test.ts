@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { faceCore, faceDistance, type AnalyzeResult, type Box, type DetectedFace } from '../../src/core/index.js';
-import { binding } from '../../src/core/binding.js';
 import { annotatedPhotos, BALD_GUYS, DOGS, johnChips, scoreDetections } from '../fixtures/dlib-examples.js';
 
 const TOLERANCE = 0.6;
@@ -226,11 +225,11 @@ test('release() frees the models; the next analyze loads them again and gives th
   const bytes = bytesOf(annotatedPhotos()[2]!.file);
   const before = await faceCore.analyze(bytes);
   assert.ok(before.faces.length > 0);
-  assert.equal(binding().modelsLoaded(), true);
+  assert.equal(faceCore.loaded, true);
   faceCore.release();
-  assert.equal(binding().modelsLoaded(), false);
+  assert.equal(faceCore.loaded, false);
   const after = await faceCore.analyze(bytes);
-  assert.equal(binding().modelsLoaded(), true);
+  assert.equal(faceCore.loaded, true);
   assert.equal(after.faces.length, before.faces.length);
   after.faces.forEach((f, i) => {
     assert.deepEqual(f.box, before.faces[i]!.box);
