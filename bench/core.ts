@@ -52,6 +52,8 @@ function parseArgs(argv: string[]) {
   };
 }
 const opts = parseArgs(process.argv.slice(2));
+/** The environment as the user gave it, before the core's binding adds anything (e.g. OPENBLAS_CORETYPE). */
+const ORIGINAL_ENV = { ...process.env };
 const log = (line: string) => process.stderr.write(line + '\n');
 
 // ---------------------------------------------------------------- helpers
@@ -175,6 +177,34 @@ async function gate(phase: string): Promise<void> {
   gates.push({ phase, ...q });
 }
 
+/** A pass counts only if other processes used at most this many cores during it (with --wait-quiet). */
+const QUIET_CORES = 0.25;
+const passQuality = { accepted: 0, discarded: 0, keptNoisy: 0 };
+
+/**
+ * Runs one timed pass. With --wait-quiet, a pass during which other processes used more than
+ * QUIET_CORES cores is thrown away and run again once the machine is quiet (at most 3 retries;
+ * after that it is kept and counted as noisy).
+ */
+async function quietPass<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const probe = new LoadProbe();
+    const value = await run();
+    const { otherCoresBusy } = probe.done();
+    if (opts.waitQuiet <= 0 || otherCoresBusy <= QUIET_CORES) {
+      passQuality.accepted++;
+      return value;
+    }
+    if (attempt >= 3) {
+      passQuality.keptNoisy++;
+      return value;
+    }
+    passQuality.discarded++;
+    log(`  pass discarded: other processes used ${otherCoresBusy.toFixed(2)} cores during it`);
+    await waitForQuiet(opts.waitQuiet);
+  }
+}
+
 /** One pass of the native encode over all chips, `batch` chips per call. */
 async function ourEncodePass(core: Core, chips: RgbImage[], batch: number) {
   const c0 = process.cpuUsage();
@@ -232,13 +262,21 @@ interface StageResult {
   passes: number[];
 }
 
+/** Median over `runs` timed passes after a warm-up; short passes are repeated to last at least 250 ms. */
 async function timePasses(runs: number, items: number, pass: () => Promise<void>): Promise<StageResult> {
+  const tw = performance.now();
   await pass(); // warm-up: models load, caches fill
+  const warmMs = performance.now() - tw;
+  const reps = Math.min(200, Math.max(1, Math.ceil(250 / Math.max(warmMs, 0.05))));
   const passes: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    await pass();
-    passes.push((performance.now() - t) / items);
+    passes.push(
+      await quietPass(async () => {
+        const t = performance.now();
+        for (let i = 0; i < reps; i++) await pass();
+        return (performance.now() - t) / items / reps;
+      }),
+    );
   }
   return { msPerImage: median(passes), passes };
 }
@@ -395,13 +433,17 @@ async function benchIndex(core: Core, sizes: number[], queryCount: number) {
     const loadMs: number[] = [];
     let ix: any;
     for (let r = 0; r < loads; r++) {
-      if (ix && typeof ix.clear === 'function') ix.clear();
-      ix = undefined;
-      gc();
-      const t = performance.now();
-      ix = new FaceIndex();
-      ix.addMany(ids, data);
-      loadMs.push(performance.now() - t);
+      loadMs.push(
+        await quietPass(async () => {
+          if (ix && typeof ix.clear === 'function') ix.clear();
+          ix = undefined;
+          gc();
+          const t = performance.now();
+          ix = new FaceIndex();
+          ix.addMany(ids, data);
+          return performance.now() - t;
+        }),
+      );
     }
 
     // Queries: half are stored encodings with a little noise (a true neighbour exists), half random.
@@ -436,12 +478,17 @@ async function benchIndex(core: Core, sizes: number[], queryCount: number) {
       const passes = Math.max(1, Math.min(opts.runs, n >= 1_000_000 ? 3 : opts.runs));
       for (const q of queries.slice(0, 3)) (sync ? ix.searchSync(q, { k }) : await ix.search(q, { k }));
       for (let p = 0; p < passes; p++) {
-        for (const q of queries) {
-          const t = performance.now();
-          if (sync) ix.searchSync(q, { k });
-          else await ix.search(q, { k });
-          times.push(performance.now() - t);
-        }
+        const passTimes = await quietPass(async () => {
+          const got: number[] = [];
+          for (const q of queries) {
+            const t = performance.now();
+            if (sync) ix.searchSync(q, { k });
+            else await ix.search(q, { k });
+            got.push(performance.now() - t);
+          }
+          return got;
+        });
+        times.push(...passTimes);
       }
       return { median: median(times), p90: [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)], count: times.length };
     };
@@ -541,6 +588,8 @@ async function encodeOnly(chipFiles: string[]) {
     res[`b${batch}`] = { msPerFace: r.msPerImage, cpuMsPerFace: median(cpu.slice(1)) };
   }
   res.encodings = encodings.map((e) => Array.from(e));
+  res.passQuality = passQuality;
+  res.blasCore = openblasCore(process.env); // after the core's binding has named its kernel, if it does
   process.stdout.write(JSON.stringify(res) + '\n');
 }
 
@@ -553,23 +602,24 @@ interface BlasVariant {
   cpu16?: number;
   maxDiff?: number;
   note?: string;
+  quality?: typeof passQuality;
 }
 
 function runBlasVariants(reference: Float32Array[]): BlasVariant[] {
-  const base = { ...process.env };
-  delete base.OPENBLAS_CORETYPE;
-  delete base.OPENBLAS_NUM_THREADS;
+  const base = { ...ORIGINAL_ENV };
   const variants: { label: string; env: Record<string, string> }[] = [
-    { label: 'OpenBLAS default choice, 1 thread', env: { OPENBLAS_NUM_THREADS: '1' } },
+    { label: 'as configured, OPENBLAS_NUM_THREADS=1', env: { OPENBLAS_NUM_THREADS: '1' } },
+    { label: 'OPENBLAS_CORETYPE=Prescott (SSE3)', env: { OPENBLAS_CORETYPE: 'Prescott' } },
     { label: 'OPENBLAS_CORETYPE=Haswell (AVX2+FMA)', env: { OPENBLAS_CORETYPE: 'Haswell' } },
     { label: 'OPENBLAS_CORETYPE=SkylakeX (AVX-512)', env: { OPENBLAS_CORETYPE: 'SkylakeX' } },
   ];
   const out: BlasVariant[] = [];
   for (const v of variants) {
     const env = { ...base, ...v.env };
-    const core = openblasCore(env);
-    log(`encode under ${v.label} (OpenBLAS core ${core})`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--encode-only', '--runs', String(opts.runs)], {
+    let core = v.env.OPENBLAS_CORETYPE ?? '?';
+    log(`encode under ${v.label}`);
+    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--encode-only', '--runs', String(opts.runs), '--wait-quiet', String(opts.waitQuiet)];
+    const r = spawnSync(process.execPath, args, {
       encoding: 'utf8',
       env,
       maxBuffer: 64 * 2 ** 20,
@@ -581,7 +631,8 @@ function runBlasVariants(reference: Float32Array[]): BlasVariant[] {
     try {
       const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
       const maxDiff = agreement(j.encodings, reference).max;
-      out.push({ ...v, core, b1: j.b1.msPerFace, b16: j.b16.msPerFace, cpu16: j.b16.cpuMsPerFace, maxDiff });
+      core = j.blasCore;
+      out.push({ ...v, core, b1: j.b1.msPerFace, b16: j.b16.msPerFace, cpu16: j.b16.cpuMsPerFace, maxDiff, quality: j.passQuality });
     } catch (e) {
       out.push({ ...v, core, note: `unreadable output: ${String(e)}` });
     }
@@ -617,7 +668,8 @@ async function main() {
   await gate('core stages');
   const stages = await benchStages(core, photoFiles, chipFiles, chipLabels);
   const hwmAfterStages = procStatus().hwm;
-  const blasCore = openblasCore(process.env);
+  const blasCore = openblasCore(process.env); // what the core runs with (its binding may have named a kernel)
+  const blasOwn = openblasCore(ORIGINAL_ENV); // what OpenBLAS picks by itself (or as the user named it)
   let blas: BlasVariant[] = [];
   let blasLoad: ReturnType<LoadProbe['done']> | undefined;
   if (opts.blasVariants) {
@@ -646,17 +698,21 @@ async function main() {
       let encodings: Float32Array[] = [];
       const cpu: number[] = [];
       for (let r = 0; r < opts.runs; r++) {
-        const ours1 = (await ourEncodePass(core, stages.chips, 1)).msPerFace;
-        const theirs1 = (await encoder.pass(1)).msPerFace;
-        const ours16 = (await ourEncodePass(core, stages.chips, 16)).msPerFace;
-        const t16 = await encoder.pass(16);
+        const pair = await quietPass(async () => {
+          const ours1 = (await ourEncodePass(core, stages.chips, 1)).msPerFace;
+          const theirs1 = (await encoder.pass(1)).msPerFace;
+          const ours16 = (await ourEncodePass(core, stages.chips, 16)).msPerFace;
+          const t16 = await encoder.pass(16);
+          return { ours1, theirs1, ours16, t16 };
+        });
+        const { ours1, theirs1, ours16, t16 } = pair;
         cpu.push(t16.cpuMsPerFace);
         encodings = t16.encodings;
         paired.push({ ours1, theirs1, ours16, theirs16: t16.msPerFace });
         log(`  pass ${r + 1}/${opts.runs}: batch 1 ours ${ours1.toFixed(1)} / face-api ${theirs1.toFixed(1)} ms; batch 16 ours ${ours16.toFixed(1)} / face-api ${t16.msPerFace.toFixed(1)} ms`);
       }
       encoder.dispose();
-      const detectors = await timeFaceApiDetectors(stages.photos, opts.peerRuns, log);
+      const detectors = await timeFaceApiDetectors(stages.photos, opts.peerRuns, log, quietPass);
       const rt = await faceApiRuntime();
       faceApi = {
         versions: rt.versions,
@@ -682,10 +738,14 @@ async function main() {
   let python: { result?: any; note: string } = { note: 'not run (--no-python)' };
   let pythonLoad: ReturnType<LoadProbe['done']> | undefined;
   if (opts.python) {
-    await gate('Python peer');
-    const probe = new LoadProbe();
-    python = runPythonPeer(photoFiles);
-    pythonLoad = probe.done();
+    for (let attempt = 0; attempt < (opts.waitQuiet > 0 ? 3 : 1); attempt++) {
+      await gate('Python peer');
+      const probe = new LoadProbe();
+      python = runPythonPeer(photoFiles);
+      pythonLoad = probe.done();
+      if (!python.result || pythonLoad.otherCoresBusy <= QUIET_CORES) break;
+      log(`python peer: other processes used ${pythonLoad.otherCoresBusy.toFixed(2)} cores during it; running it again`);
+    }
   }
   const finalStatus = procStatus();
   const runLoad = runProbe.done();
@@ -795,7 +855,10 @@ async function main() {
     '',
   );
 
-  L.push(`OpenBLAS kernel chosen at load on this CPU: **${blasCore}** (\`OPENBLAS_VERBOSE=2\`). dlib's convolutions are matrix products done by BLAS, so the kernel decides much of the encode speed.`, '');
+  L.push(
+    `OpenBLAS kernel the core ran with: **${blasCore}**${process.env.OPENBLAS_CORETYPE && !machine.openblasEnv.some((e) => e.startsWith('OPENBLAS_CORETYPE=')) ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE}, set by the core when the user has not)` : ''}; OpenBLAS left to itself picks **${blasOwn}** on this CPU (\`OPENBLAS_VERBOSE=2\`). dlib's convolutions are matrix products done by BLAS, so the kernel decides much of the encode speed.`,
+    '',
+  );
   if (blas.length) {
     L.push('Encode re-timed in child processes under other OpenBLAS settings (same chips, same medians):', '');
     L.push('| setting | OpenBLAS core | batch 1 ms/face | batch 16 ms/face | CPU ms per face (batch 16) | GFLOP/s (best) | largest distance from the default encodings |', '|---|---|---:|---:|---:|---:|---:|');
@@ -859,14 +922,32 @@ async function main() {
   L.push('');
 
   L.push('## Load during the measurements', '');
+  if (opts.waitQuiet > 0) {
+    L.push(
+      `Quiet mode (\`--wait-quiet ${opts.waitQuiet}\`): each timed pass of this process was checked against /proc/stat; a pass during which other processes used more than ${QUIET_CORES} cores was thrown away and run again once the machine was quiet. ` +
+        `${passQuality.accepted} passes kept as quiet, ${passQuality.discarded} discarded and re-run, ${passQuality.keptNoisy} kept although still noisy after 3 retries. (The OpenBLAS-variant children check their own passes the same way; the Python peer is re-run whole, up to 3 times, when it was disturbed.)`,
+    );
+  }
   const phases = [stages.load, blasLoad, faceApiLoad, pythonLoad, ...index.map((r) => r.load)].filter(Boolean) as { otherCoresBusy: number }[];
   const worst = Math.max(...phases.map((p) => p.otherCoresBusy));
-  L.push(
-    worst < 0.25
-      ? `The machine was quiet: no phase had other processes using more than ${fmt(worst, 2)} cores on average.`
-      : `**Noisy run**: other processes used up to ${fmt(worst, 2)} of the ${machine.cores} cores on average in one phase; figures from that phase are slower than this machine can do.`,
-  );
-  L.push(`Other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${blasLoad ? fmt(blasLoad.otherCoresBusy, 2) : '—'} during the OpenBLAS variants, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time, like that of every child of the bench, excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
+  const childNoisy = blas.reduce((n, v) => n + (v.quality?.keptNoisy ?? 0), 0);
+  const childDiscarded = blas.reduce((n, v) => n + (v.quality?.discarded ?? 0), 0);
+  if (opts.waitQuiet > 0) {
+    const pyNoisy = pythonLoad !== undefined && pythonLoad.otherCoresBusy > QUIET_CORES;
+    const clean = passQuality.keptNoisy === 0 && childNoisy === 0 && !pyNoisy;
+    L.push(
+      clean
+        ? `**Every published figure comes from quiet passes** (other processes under ${QUIET_CORES} cores during each kept pass${pythonLoad ? ` and during the Python peer's run, ${fmt(pythonLoad.otherCoresBusy, 2)}` : ''}); the OpenBLAS-variant children discarded ${childDiscarded} passes.`
+        : `**Some figures include noisy passes**: ${passQuality.keptNoisy} in this process, ${childNoisy} in the OpenBLAS-variant children${pyNoisy ? `, and the Python peer ran while other processes used ${fmt(pythonLoad!.otherCoresBusy, 2)} cores` : ''}.`,
+    );
+  } else {
+    L.push(
+      worst < QUIET_CORES
+        ? `The machine was quiet: no phase had other processes using more than ${fmt(worst, 2)} cores on average.`
+        : `**Noisy run**: other processes used up to ${fmt(worst, 2)} of the ${machine.cores} cores on average in one phase; figures from that phase are slower than this machine can do. Run with \`--wait-quiet 600\` to keep only quiet passes.`,
+    );
+  }
+  L.push(`Whole phases, discarded passes included: other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${blasLoad ? fmt(blasLoad.otherCoresBusy, 2) : '—'} during the OpenBLAS variants, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time, like that of every child of the bench, excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
   L.push('');
 
   const report = L.join('\n');
