@@ -8,7 +8,7 @@
 // alone on the same photos, the share of a request spent outside the native pipeline.
 // Prints a markdown report on stdout and writes it to docs/bench-api.md; progress goes to stderr.
 //
-//   npm run bench:api -- [--runs 5] [--size 10000] [--no-write]
+//   npm run bench:api -- [--runs 5] [--size 10000] [--no-write] [--wait-quiet SECONDS]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -97,6 +97,28 @@ function post(url: string, req: { body: Buffer; type: string }): Promise<any> {
   });
 }
 
+/** Busy and total CPU time of the whole machine so far (from /proc/stat), in jiffies. */
+function machineJiffies(): { busy: number; total: number } {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** How many cores other work keeps busy, measured over 3 s; with `waitS` > 0, waits up to that long for < 0.25. */
+async function otherLoad(waitS: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const a = machineJiffies();
+    await new Promise((r) => setTimeout(r, 3000));
+    const b = machineJiffies();
+    const busy = ((b.busy - a.busy) / Math.max(1, b.total - a.total)) * os.availableParallelism();
+    const waited = (performance.now() - t0) / 1000;
+    if (busy < 0.25 || waited >= waitS) return busy;
+    log(`waiting for a quiet machine (${busy.toFixed(2)} cores busy, ${waited.toFixed(0)} s of ${waitS} s)`);
+  }
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -140,6 +162,7 @@ async function main(): Promise<void> {
   // Enrolled twice (sequentially, then 4 at a time) to time addPerson on 2 × 25 photos.
   const enrolled = 2 * photos.length * ENROL_PHOTOS;
 
+  const busyBefore = await otherLoad(Math.max(0, Number(arg('wait-quiet', '0'))));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-bench-api-'));
   let child: ChildProcess | undefined;
   try {
@@ -231,7 +254,7 @@ async function main(): Promise<void> {
       `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. ` +
         `Gallery: ${size.toLocaleString('en')} stored encodings (${(size - enrolled).toLocaleString('en')} synthetic, ${enrolled} of Debian's johns enrolled through addPerson). ` +
         'Server and client are separate processes on the same machine; each request is a real multipart upload of a 150×150 johns JPEG over keep-alive HTTP. ' +
-        `Figures are medians over ${runs} runs.`,
+        `Figures are medians over ${runs} runs. Other work kept ${busyBefore.toFixed(2)} of the cores busy just before the run.`,
       '',
       '| searchFace, concurrent clients | requests/s | p50 latency (ms) | p95 latency (ms) | requests per run |',
       '| ---: | ---: | ---: | ---: | ---: |',
