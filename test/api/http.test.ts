@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serverFor } from '../fixtures/server.js';
 import { errorCode, gql, upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
@@ -37,17 +38,34 @@ test('a stored photo is served at its URL with the right content type', async (t
   assert.deepEqual(Buffer.from(await res.arrayBuffer()), fs.readFileSync(JOHN));
 });
 
-test('a BMP upload is stored and served as image/bmp', async (t) => {
+test('photos in every accepted format are accepted; stored photos keep their format and content type', async (t) => {
   const s = await serverFor(t);
-  const { canvas, encodeBmp, paste } = await import('../fixtures/bmp.js');
+  const { canvas, encodeBmp, encodePng, paste } = await import('../fixtures/bmp.js');
   const { faceCore } = await import('../../src/core/index.js');
   const img = canvas(300, 300, [200, 200, 200]);
   paste(img, await faceCore.decode(fs.readFileSync(JOHN)), 38, 38, 1.5);
-  const added = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Salley' }, { file: { bytes: encodeBmp(img), filename: 'john.bmp' } });
-  assert.equal(added.errors, undefined, JSON.stringify(added.errors));
-  assert.match(added.data.addPerson.url, /\.bmp$/);
-  const res = await fetch(s.url + added.data.addPerson.url);
-  assert.equal(res.headers.get('content-type'), 'image/bmp');
+  const stored = [
+    { bytes: fs.readFileSync(JOHN), filename: 'john.jpeg', ext: 'jpg', type: 'image/jpeg' },
+    { bytes: encodePng(img), filename: 'john.png', ext: 'png', type: 'image/png' },
+    { bytes: encodeBmp(img), filename: 'john.bmp', ext: 'bmp', type: 'image/bmp' },
+  ];
+  for (const { bytes, filename, ext, type } of stored) {
+    const r = await upload(s.url, ADD_PERSON, { firstName: 'John', surName: 'Salley' }, { file: { bytes, filename } });
+    assert.equal(r.errors, undefined, `${filename}: ${JSON.stringify(r.errors)}`);
+    assert.match(r.data.addPerson.url, new RegExp(`\\.${ext}$`), filename);
+    const res = await fetch(s.url + r.data.addPerson.url);
+    assert.equal(res.headers.get('content-type'), type, filename);
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes);
+  }
+  // The core's 64×64 format fixtures are too small to hold a detectable face, but every format is read.
+  const dir = fileURLToPath(new URL('../fixtures/images/', import.meta.url));
+  for (const file of ['chip-lossy.webp', 'chip-lossless.webp', 'chip-animated.gif', 'chip-palette.png', 'chip-progressive.jpg']) {
+    const r = await upload(s.url, SEARCH_FACE, {}, { file: path.join(dir, file) });
+    assert.equal(r.errors, undefined, `${file}: ${JSON.stringify(r.errors)}`);
+    assert.ok(['NO_FACE_FOUND', 'UNKNOWN', 'MATCH'].includes(r.data.searchFace.status), file);
+  }
+  const tiff = await upload(s.url, SEARCH_FACE, {}, { file: path.join(dir, 'chip.tiff') });
+  assert.equal(errorCode(tiff), 'UNSUPPORTED_FILE_TYPE');
 });
 
 test('/images serves no listing, no unknown name and nothing outside the folder', async (t) => {
