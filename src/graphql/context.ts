@@ -1,8 +1,9 @@
-// What every resolver receives: the gallery, the settings, and how to turn stored names into URLs.
+// What every resolver receives: the gallery, the video jobs, the settings, and how to turn stored names into URLs.
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import type { Config } from '../config.js';
 import type { Gallery } from '../gallery.js';
 import type { PersonRow } from '../store/people.js';
+import type { StoredResult, StoredTrack, VideoJobs } from '../video/jobs.js';
 
 /** The value of an `Upload` argument: graphql-upload resolves it once the file part starts streaming. */
 export type UploadArg = Promise<FileUpload>;
@@ -13,8 +14,14 @@ export interface PersonConnectionModel {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
 }
 
+/** A stored track with the job it belongs to (its thumbnail URL needs both). */
+export type VideoTrackModel = StoredTrack & { jobId: string };
+
+export type VideoResultModel = Omit<StoredResult, 'tracks'> & { tracks: VideoTrackModel[] };
+
 export interface GraphQLContext {
   gallery: Gallery;
+  videoJobs: VideoJobs;
   config: Config;
 }
 
@@ -23,3 +30,6 @@ export const imageUrl = (fileName: string): string => `/images/${fileName}`;
 
 /** The picture shown for MULTIPLE_KNOWN_FACES (a drawing of several faces, no real person). */
 export const PLACEHOLDER_URL = '/assets/multiple-faces.svg';
+
+/** Where a video job's thumbnail or annotated copy is served (`track-<n>.jpg`, `annotated.mp4`). */
+export const videoFileUrl = (jobId: string, fileName: string): string => `/videos/${jobId}/${fileName}`;

@@ -7,17 +7,22 @@ import { GalleryError } from '../gallery.js';
 export const ErrorCode = {
   /** An argument is missing, blank, too long or out of range. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
-  /** The file's name does not end in jpg, jpeg, png, webp, bmp or gif, or its bytes are another format. */
+  /**
+   * The file's name does not end in jpg, jpeg, png, webp, bmp or gif, or its bytes are another format;
+   * for recognizeVideo: it does not end in mp4, webm, avi, mov, mkv or m4v.
+   */
   UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',
   /** The file is empty or its bytes are not a readable image. */
   INVALID_IMAGE: 'INVALID_IMAGE',
-  /** The upload is bigger than MAX_UPLOAD_MB. */
+  /** recognizeVideo: the uploaded file is empty. (A video that cannot be decoded ends its job FAILED with this code.) */
+  INVALID_VIDEO: 'INVALID_VIDEO',
+  /** The upload is bigger than MAX_UPLOAD_MB (photos) or MAX_VIDEO_MB (videos). */
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   /** The image has more pixels than the decoder accepts. */
   IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',
   /** addPerson/addFace: the photo holds no detectable face. */
   NO_FACE_FOUND: 'NO_FACE_FOUND',
-  /** No person or stored photo has that id. */
+  /** No person, stored photo or video job has that id. */
   NOT_FOUND: 'NOT_FOUND',
   /** renamePerson: another person already has that name. */
   NAME_TAKEN: 'NAME_TAKEN',

@@ -4,7 +4,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PersonRow } from '../store/people.js';
 import type { FaceRow } from '../store/faces.js';
 import type { EnrolResult, SearchOutcome, DetectedFaceOutcome, FaceMatchOutcome } from '../gallery.js';
-import type { PersonConnectionModel, GraphQLContext } from './context.js';
+import type { PersonConnectionModel, VideoResultModel, VideoTrackModel, GraphQLContext } from './context.js';
+import type { VideoJobRow, StoredStats } from '../video/jobs.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
@@ -81,8 +82,12 @@ export type Health = {
   apiKeyRequired: Scalars['Boolean']['output'];
   faces: Scalars['Int']['output'];
   maxUploadMb: Scalars['Float']['output'];
+  /** Largest accepted video upload (recognizeVideo), in MiB. */
+  maxVideoMb: Scalars['Float']['output'];
   people: Scalars['Int']['output'];
   tolerance: Scalars['Float']['output'];
+  /** Videos longer than this many seconds end FAILED with VIDEO_TOO_LONG. */
+  videoMaxSeconds: Scalars['Float']['output'];
 };
 
 export type Mutation = {
@@ -91,10 +96,14 @@ export type Mutation = {
   addFace: AddFaceResult;
   /** Enrol a person from a photo. A name that already exists (trimmed, case-insensitive) gets the face added instead. */
   addPerson: AddFaceResult;
+  /** Stop a queued or running video job; it ends CANCELLED with the tracks found so far. */
+  cancelVideoJob: VideoJob;
   /** Remove one stored photo and its encoding; the person stays. */
   deleteFace: DeleteResult;
   /** Remove a person with every stored photo and encoding. */
   deletePerson: DeleteResult;
+  /** Start recognising the people in an uploaded video (MP4, WebM, AVI, MOV, MKV); poll videoJob for progress and the result. */
+  recognizeVideo: VideoJob;
   renamePerson: Person;
 };
 
@@ -112,6 +121,11 @@ export type MutationAddPersonArgs = {
 };
 
 
+export type MutationCancelVideoJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteFaceArgs = {
   imageId: Scalars['ID']['input'];
 };
@@ -119,6 +133,12 @@ export type MutationDeleteFaceArgs = {
 
 export type MutationDeletePersonArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRecognizeVideoArgs = {
+  file: Scalars['Upload']['input'];
+  options?: InputMaybe<VideoOptionsInput>;
 };
 
 
@@ -166,6 +186,10 @@ export type Query = {
   personByImageId?: Maybe<Person>;
   /** Who is in this photo? Every detected face is matched against the gallery. */
   searchFace: SearchResult;
+  /** A video recognition job, or null when there is none with this id. */
+  videoJob?: Maybe<VideoJob>;
+  /** Recent video jobs, newest first. */
+  videoJobs: Array<VideoJob>;
 };
 
 
@@ -189,6 +213,16 @@ export type QueryPersonByImageIdArgs = {
 export type QuerySearchFaceArgs = {
   file: Scalars['Upload']['input'];
   tolerance?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
+export type QueryVideoJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryVideoJobsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type SearchResult = {
@@ -222,6 +256,117 @@ export type SearchStatus =
   | 'NO_FACE_FOUND'
   /** Faces were found but none is within the tolerance of anyone known. */
   | 'UNKNOWN';
+
+export type VideoBox = {
+  __typename?: 'VideoBox';
+  frame: Scalars['Int']['output'];
+  height: Scalars['Int']['output'];
+  width: Scalars['Int']['output'];
+  x: Scalars['Int']['output'];
+  y: Scalars['Int']['output'];
+};
+
+export type VideoDecision =
+  /** The N encodings are averaged into one, which is matched once. */
+  | 'FUSION'
+  /** Each of the N frames votes for its nearest known person (or unknown); the most votes win. */
+  | 'VOTE';
+
+export type VideoJob = {
+  __typename?: 'VideoJob';
+  /** The copy with boxes and names drawn, when annotate was asked for and the job is DONE. */
+  annotatedVideoUrl?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Why it failed (codes: INVALID_VIDEO, VIDEO_TOO_LONG, IMAGE_TOO_LARGE, INTERRUPTED, INTERNAL). */
+  error?: Maybe<VideoJobError>;
+  /** The uploaded file's name. */
+  fileName: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** 0..1 while it runs; 1 when done. */
+  progress: Scalars['Float']['output'];
+  /** Present when DONE (or CANCELLED, with what was found before). */
+  result?: Maybe<VideoResult>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: VideoJobStatus;
+};
+
+export type VideoJobError = {
+  __typename?: 'VideoJobError';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type VideoJobStatus =
+  | 'CANCELLED'
+  | 'DONE'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING';
+
+/** How a video is processed. Every field is optional. */
+export type VideoOptionsInput = {
+  /** Also produce a copy of the video with boxes and names drawn. */
+  annotate?: InputMaybe<Scalars['Boolean']['input']>;
+  /** How the N frames decide: VOTE (default) or FUSION. */
+  decision?: InputMaybe<VideoDecision>;
+  /** N: each tracked face is recognised on its first N usable frames, then only tracked. */
+  framesToDecide?: InputMaybe<Scalars['Int']['input']>;
+  /** Faces smaller than this many pixels are tracked but not recognised until they grow. */
+  minFaceSize?: InputMaybe<Scalars['Float']['input']>;
+  /** Run the face detector on every k-th frame (1 = every frame); tracks move by their predicted motion in between. */
+  sampleEvery?: InputMaybe<Scalars['Int']['input']>;
+  /** Distance within which a face is a known person (default: the service's FACE_TOLERANCE). */
+  tolerance?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type VideoResult = {
+  __typename?: 'VideoResult';
+  decision: VideoDecision;
+  framesToDecide: Scalars['Int']['output'];
+  stats: VideoStats;
+  tolerance: Scalars['Float']['output'];
+  /** One entry per tracked face, in order of appearance. */
+  tracks: Array<VideoTrack>;
+};
+
+export type VideoStats = {
+  __typename?: 'VideoStats';
+  facesEncoded: Scalars['Int']['output'];
+  fps: Scalars['Float']['output'];
+  framesDecoded: Scalars['Int']['output'];
+  framesDetected: Scalars['Int']['output'];
+  framesPerSecond: Scalars['Float']['output'];
+  height: Scalars['Int']['output'];
+  totalFrames: Scalars['Int']['output'];
+  /** The job stopped before the end (cancelled). */
+  truncated: Scalars['Boolean']['output'];
+  wallSeconds: Scalars['Float']['output'];
+  width: Scalars['Int']['output'];
+};
+
+export type VideoTrack = {
+  __typename?: 'VideoTrack';
+  /** The face's box per processed frame (one per second for long videos). */
+  boxes: Array<VideoBox>;
+  /** VOTE: the winner's share of the votes; FUSION: confidence from the fused distance. Null when never recognised. */
+  confidence?: Maybe<Scalars['Float']['output']>;
+  distance?: Maybe<Scalars['Float']['output']>;
+  firstFrame: Scalars['Int']['output'];
+  /** Seconds from the start of the video. */
+  firstTime: Scalars['Float']['output'];
+  /** Frames the decision used (at most framesToDecide). */
+  framesRecognized: Scalars['Int']['output'];
+  id: Scalars['Int']['output'];
+  /** The person's full name, "Unknown", or "Too small". */
+  label: Scalars['String']['output'];
+  lastFrame: Scalars['Int']['output'];
+  lastTime: Scalars['Float']['output'];
+  /** The recognised person, or null (unknown, or never large enough to recognise). */
+  person?: Maybe<Person>;
+  /** URL of the aligned face from the track's best frame (JPEG). */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -318,6 +463,15 @@ export type ResolversTypes = ResolversObject<{
   SearchStatus: SearchStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
+  VideoBox: ResolverTypeWrapper<VideoBox>;
+  VideoDecision: VideoDecision;
+  VideoJob: ResolverTypeWrapper<VideoJobRow>;
+  VideoJobError: ResolverTypeWrapper<VideoJobError>;
+  VideoJobStatus: VideoJobStatus;
+  VideoOptionsInput: VideoOptionsInput;
+  VideoResult: ResolverTypeWrapper<VideoResultModel>;
+  VideoStats: ResolverTypeWrapper<StoredStats>;
+  VideoTrack: ResolverTypeWrapper<VideoTrackModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -342,6 +496,13 @@ export type ResolversParentTypes = ResolversObject<{
   SearchResult: SearchOutcome;
   String: Scalars['String']['output'];
   Upload: Scalars['Upload']['output'];
+  VideoBox: VideoBox;
+  VideoJob: VideoJobRow;
+  VideoJobError: VideoJobError;
+  VideoOptionsInput: VideoOptionsInput;
+  VideoResult: VideoResultModel;
+  VideoStats: StoredStats;
+  VideoTrack: VideoTrackModel;
 }>;
 
 export type AddFaceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddFaceResult'] = ResolversParentTypes['AddFaceResult']> = ResolversObject<{
@@ -395,15 +556,19 @@ export type HealthResolvers<ContextType = GraphQLContext, ParentType extends Res
   apiKeyRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  maxVideoMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  videoMaxSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addFace?: Resolver<ResolversTypes['AddFaceResult'], ParentType, ContextType, RequireFields<MutationAddFaceArgs, 'file' | 'personId'>>;
   addPerson?: Resolver<ResolversTypes['AddFaceResult'], ParentType, ContextType, RequireFields<MutationAddPersonArgs, 'file' | 'firstName' | 'surName'>>;
+  cancelVideoJob?: Resolver<ResolversTypes['VideoJob'], ParentType, ContextType, RequireFields<MutationCancelVideoJobArgs, 'id'>>;
   deleteFace?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteFaceArgs, 'imageId'>>;
   deletePerson?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeletePersonArgs, 'id'>>;
+  recognizeVideo?: Resolver<ResolversTypes['VideoJob'], ParentType, ContextType, RequireFields<MutationRecognizeVideoArgs, 'file'>>;
   renamePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationRenamePersonArgs, 'firstName' | 'id' | 'surName'>>;
 }>;
 
@@ -435,6 +600,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   personById?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByIdArgs, 'id'>>;
   personByImageId?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByImageIdArgs, 'imageId'>>;
   searchFace?: Resolver<ResolversTypes['SearchResult'], ParentType, ContextType, RequireFields<QuerySearchFaceArgs, 'file'>>;
+  videoJob?: Resolver<Maybe<ResolversTypes['VideoJob']>, ParentType, ContextType, RequireFields<QueryVideoJobArgs, 'id'>>;
+  videoJobs?: Resolver<Array<ResolversTypes['VideoJob']>, ParentType, ContextType, RequireFields<QueryVideoJobsArgs, 'first'>>;
 }>;
 
 export type SearchResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SearchResult'] = ResolversParentTypes['SearchResult']> = ResolversObject<{
@@ -454,6 +621,68 @@ export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTyp
   name: 'Upload';
 }
 
+export type VideoBoxResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VideoBox'] = ResolversParentTypes['VideoBox']> = ResolversObject<{
+  frame?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  x?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  y?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type VideoJobResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VideoJob'] = ResolversParentTypes['VideoJob']> = ResolversObject<{
+  annotatedVideoUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['VideoJobError']>, ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  result?: Resolver<Maybe<ResolversTypes['VideoResult']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VideoJobStatus'], ParentType, ContextType>;
+}>;
+
+export type VideoJobErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VideoJobError'] = ResolversParentTypes['VideoJobError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type VideoResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VideoResult'] = ResolversParentTypes['VideoResult']> = ResolversObject<{
+  decision?: Resolver<ResolversTypes['VideoDecision'], ParentType, ContextType>;
+  framesToDecide?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['VideoStats'], ParentType, ContextType>;
+  tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tracks?: Resolver<Array<ResolversTypes['VideoTrack']>, ParentType, ContextType>;
+}>;
+
+export type VideoStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VideoStats'] = ResolversParentTypes['VideoStats']> = ResolversObject<{
+  facesEncoded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fps?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  framesDecoded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  framesDetected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  framesPerSecond?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalFrames?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  wallSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type VideoTrackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VideoTrack'] = ResolversParentTypes['VideoTrack']> = ResolversObject<{
+  boxes?: Resolver<Array<ResolversTypes['VideoBox']>, ParentType, ContextType>;
+  confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  distance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  firstFrame?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstTime?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  framesRecognized?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastFrame?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastTime?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AddFaceResult?: AddFaceResultResolvers<ContextType>;
   Box?: BoxResolvers<ContextType>;
@@ -470,5 +699,11 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   SearchResult?: SearchResultResolvers<ContextType>;
   Upload?: GraphQLScalarType;
+  VideoBox?: VideoBoxResolvers<ContextType>;
+  VideoJob?: VideoJobResolvers<ContextType>;
+  VideoJobError?: VideoJobErrorResolvers<ContextType>;
+  VideoResult?: VideoResultResolvers<ContextType>;
+  VideoStats?: VideoStatsResolvers<ContextType>;
+  VideoTrack?: VideoTrackResolvers<ContextType>;
 }>;
 

@@ -1,5 +1,6 @@
 // Builds the HTTP server: GraphQL at /graphql (Apollo Server 5 on Express 5, graphql-upload for files),
-// stored photos at /images/<uuid>.<ext>, the several-faces placeholder at /assets/, the web page at /.
+// stored photos at /images/<uuid>.<ext>, video job outputs at /videos/<job id>/(track-<n>.jpg | annotated.mp4),
+// the several-faces placeholder at /assets/, the web page at /.
 // Built apart from the listener (src/main.ts) so tests can start it on any port and data folder.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -16,6 +17,7 @@ import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { DEFAULT_CONFIG, isValidTolerance, type Config } from '../config.js';
 import { Gallery } from '../gallery.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
+import { galleryView, VideoJobs } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
 import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
 import { resolvers } from './resolvers/index.js';
@@ -30,8 +32,10 @@ export type Logger = Pick<Console, 'warn' | 'error'>;
 export type StartOptions = Partial<Config> & {
   port?: number;
   host?: string;
-  /** Holds faces.db and images/; created when missing. */
+  /** Holds faces.db, images/ and videos/; created when missing. */
   dataDir: string;
+  /** Finished video jobs kept with their files (default 100); older ones are deleted. */
+  keepFinishedVideoJobs?: number;
   /** Where warnings and masked internal errors go (default: console). */
   logger?: Logger;
 };
@@ -41,6 +45,7 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
   gallery: Gallery;
+  videoJobs: VideoJobs;
 }
 
 /** Settings from the options, falling back to the documented defaults (not to the environment). */
@@ -52,10 +57,14 @@ export function resolveConfig(opts: StartOptions): Config {
     dataDir: path.resolve(opts.dataDir),
     tolerance: pick('tolerance'),
     maxUploadMb: pick('maxUploadMb'),
+    maxVideoMb: pick('maxVideoMb'),
+    videoMaxSeconds: pick('videoMaxSeconds'),
     apiKeys: (opts.apiKeys ?? []).filter((k) => k.length > 0),
   };
   if (!isValidTolerance(config.tolerance)) throw new RangeError(`Expected tolerance in (0, 1] but received ${config.tolerance}`);
   if (!(config.maxUploadMb > 0)) throw new RangeError(`Expected a positive maxUploadMb but received ${config.maxUploadMb}`);
+  if (!(config.maxVideoMb > 0)) throw new RangeError(`Expected a positive maxVideoMb but received ${config.maxVideoMb}`);
+  if (!(config.videoMaxSeconds > 0)) throw new RangeError(`Expected a positive videoMaxSeconds but received ${config.videoMaxSeconds}`);
   return config;
 }
 
@@ -94,10 +103,26 @@ function keyMatches(presented: string, keys: Buffer[]): boolean {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const config = resolveConfig(opts);
   const logger: Logger = opts.logger ?? console;
-  const maxBodyBytes = Math.ceil(config.maxUploadMb * 1024 * 1024) + 1024 * 1024;
+  // One multipart limit for every operation: the larger of the photo and video limits. Photo resolvers
+  // stop reading at MAX_UPLOAD_MB themselves (readUpload), so photos keep their own limit.
+  const maxFileBytes = Math.floor(Math.max(config.maxUploadMb, config.maxVideoMb) * 1024 * 1024);
+  const maxBodyBytes = maxFileBytes + 1024 * 1024;
   const keyHashes = config.apiKeys.map(sha256);
 
   const gallery = Gallery.open({ dataDir: config.dataDir, tolerance: config.tolerance, logger });
+  let videoJobs: VideoJobs;
+  try {
+    videoJobs = VideoJobs.open({
+      db: gallery.db,
+      dataDir: config.dataDir,
+      gallery: galleryView(gallery),
+      keepFinished: opts.keepFinishedVideoJobs,
+      logger,
+    });
+  } catch (err) {
+    gallery.close();
+    throw err;
+  }
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GraphQLContext>({
@@ -111,6 +136,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     await apollo.start();
   } catch (err) {
+    await videoJobs.close();
     gallery.close();
     throw err;
   }
@@ -169,7 +195,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     '/graphql',
     requireApiKey(false),
     requirePreflightForMultipart,
-    graphqlUploadExpress({ maxFileSize: Math.floor(config.maxUploadMb * 1024 * 1024), maxFiles: 1 }),
+    graphqlUploadExpress({ maxFileSize: maxFileBytes, maxFiles: 1 }),
     multipartError,
     express.json({ limit: '1mb' }),
     (req: Request, _res: Response, next: NextFunction) => {
@@ -177,7 +203,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (req.body === undefined) req.body = {};
       next();
     },
-    expressMiddleware(apollo, { context: async () => ({ gallery, config }) }),
+    expressMiddleware(apollo, { context: async () => ({ gallery, videoJobs, config }) }),
   );
 
   app.get('/images/:name', requireApiKey(true), (req, res) => {
@@ -197,6 +223,26 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   });
   app.use('/images', requireApiKey(true), (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
+  });
+
+  /** A job's thumbnails and annotated copy; its folder holds nothing else once the job has ended. */
+  app.get('/videos/:jobId/:name', requireApiKey(true), (req, res) => {
+    const { jobId, name } = req.params;
+    if (typeof jobId !== 'string' || typeof name !== 'string' || !videoJobs.outputPath(jobId, name)) {
+      res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
+      return;
+    }
+    const type = name.endsWith('.mp4') ? 'video/mp4' : 'image/jpeg';
+    res.sendFile(
+      `${jobId}/${name}`,
+      { root: videoJobs.dir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
+      (err) => {
+        if (err && !res.headersSent) res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
+      },
+    );
+  });
+  app.use('/videos', requireApiKey(true), (_req, res) => {
+    res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
   });
 
   app.use(
@@ -235,6 +281,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
   } catch (err) {
     await apollo.stop();
+    await videoJobs.close();
     gallery.close();
     throw err;
   }
@@ -245,10 +292,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   return {
     url: `http://${host}:${port}`,
     gallery,
+    videoJobs,
     close: () =>
       (closing ??= (async () => {
         // The drain plugin stops accepting connections and waits for requests in flight.
         await apollo.stop();
+        // A running video job is stopped and marked INTERRUPTED before the database closes under it.
+        await videoJobs.close();
         gallery.close();
       })()),
   };

@@ -1,5 +1,8 @@
-// Reads an `Upload` argument into memory, bounded by MAX_UPLOAD_MB, turning every transport failure into a coded error.
+// Reads an `Upload` argument, turning every transport failure into a coded error: a photo into memory
+// (bounded by MAX_UPLOAD_MB), a video onto disk (bounded by MAX_VIDEO_MB).
+import fs from 'node:fs';
 import type { GraphQLError } from 'graphql';
+import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import type { Photo } from '../gallery.js';
 import type { UploadArg } from './context.js';
 import { userError } from './errors.js';
@@ -9,10 +12,10 @@ interface HttpishError {
   message?: string;
 }
 
-function uploadError(err: unknown, maxUploadMb: number): GraphQLError {
+function uploadError(err: unknown, maxMb: number): GraphQLError {
   const e = (err ?? {}) as HttpishError;
   if (e.status === 413 && /max file uploads/.test(e.message ?? '')) return userError('BAD_USER_INPUT', 'Expected one file per request but received more.');
-  if (e.status === 413) return userError('FILE_TOO_LARGE', `The file is larger than the ${maxUploadMb} MB limit.`);
+  if (e.status === 413) return userError('FILE_TOO_LARGE', `The file is larger than the ${maxMb} MB limit.`);
   if (e.status === 400) return userError('BAD_USER_INPUT', e.message ?? 'The file is missing from the request.');
   // busboy's parse errors ("Unexpected end of form", ...) and a client that hung up.
   return userError('BAD_REQUEST', `The multipart request body is malformed: ${e.message ?? 'unreadable'}`);
@@ -27,7 +30,7 @@ export async function readUpload(file: UploadArg, maxUploadMb: number): Promise<
     for await (const chunk of upload.createReadStream()) {
       const buf = chunk as Buffer;
       size += buf.length;
-      // graphql-upload already truncates at maxFileSize; this guards a caller that did not set it.
+      // graphql-upload truncates at the larger of the photo and video limits; photos stop here at theirs.
       if (size > maxBytes) throw Object.assign(new Error('too large'), { status: 413 });
       chunks.push(buf);
     }
@@ -35,4 +38,39 @@ export async function readUpload(file: UploadArg, maxUploadMb: number): Promise<
   } catch (err) {
     throw uploadError(err, maxUploadMb);
   }
+}
+
+/** The file part of an `Upload` argument, once it starts streaming: its name is known before any byte is read. */
+export async function openUpload(file: UploadArg, maxMb: number): Promise<FileUpload> {
+  try {
+    return await file;
+  } catch (err) {
+    throw uploadError(err, maxMb);
+  }
+}
+
+/**
+ * Streams an upload into `destination` (a new file, flushed to disk), bounded by `maxMb`; resolves to its size
+ * in bytes. On an error the partly written file stays for the caller to remove.
+ */
+export async function saveUpload(upload: FileUpload, destination: string, maxMb: number): Promise<number> {
+  const maxBytes = Math.floor(maxMb * 1024 * 1024);
+  const fh = await fs.promises.open(destination, 'wx');
+  let size = 0;
+  try {
+    try {
+      for await (const chunk of upload.createReadStream()) {
+        const buf = chunk as Buffer;
+        size += buf.length;
+        if (size > maxBytes) throw Object.assign(new Error('too large'), { status: 413 });
+        await fh.write(buf);
+      }
+    } catch (err) {
+      throw uploadError(err, maxMb);
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return size;
 }

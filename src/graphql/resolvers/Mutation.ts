@@ -1,8 +1,11 @@
-// Mutation: enrol photos, rename people, delete people and photos.
+// Mutation: enrol photos, rename people, delete people and photos; start and cancel video jobs.
 import type { MutationResolvers } from '../generated.js';
 import { cleanName } from '../../gallery.js';
-import { readUpload } from '../upload.js';
+import { extensionOf, VIDEO_EXTENSIONS } from '../../video/jobs.js';
+import { userError } from '../errors.js';
+import { openUpload, readUpload, saveUpload } from '../upload.js';
 import { requireRowId } from './ids.js';
+import { videoJobOptions } from './videoOptions.js';
 
 export const Mutation: MutationResolvers = {
   addPerson: async (_parent, { file, firstName, surName }, { gallery, config }) => {
@@ -29,5 +32,25 @@ export const Mutation: MutationResolvers = {
   deleteFace: async (_parent, { imageId }, { gallery }) => {
     const { removedFaces } = await gallery.deleteFace(imageId);
     return { id: imageId, deleted: true, removedFaces };
+  },
+
+  recognizeVideo: async (_parent, { file, options }, { videoJobs, config }) => {
+    // Options and the file name are checked before any byte is stored.
+    const jobOptions = videoJobOptions(options, config);
+    const upload = await openUpload(file, config.maxVideoMb);
+    const fileName = upload.filename ?? '';
+    if (!VIDEO_EXTENSIONS.includes(extensionOf(fileName))) {
+      throw userError('UNSUPPORTED_FILE_TYPE', `Expected a video named *.${VIDEO_EXTENSIONS.join(', *.')} but received ${JSON.stringify(fileName)}`);
+    }
+    return videoJobs.create(fileName, jobOptions, async (tempPath) => {
+      const size = await saveUpload(upload, tempPath, config.maxVideoMb);
+      if (size === 0) throw userError('INVALID_VIDEO', 'The file is empty.');
+    });
+  },
+
+  cancelVideoJob: async (_parent, { id }, { videoJobs }) => {
+    const job = await videoJobs.cancel(id);
+    if (!job) throw userError('NOT_FOUND', `No video job has the id ${JSON.stringify(id.slice(0, 64))}`);
+    return job;
   },
 };

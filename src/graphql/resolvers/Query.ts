@@ -1,4 +1,4 @@
-// Query: look people up, search a photo, report the gallery's health.
+// Query: look people up, search a photo, follow video jobs, report the gallery's health.
 import type { QueryResolvers } from '../generated.js';
 import { isValidTolerance } from '../../config.js';
 import { MAX_NAME_LENGTH } from '../../gallery.js';
@@ -47,11 +47,23 @@ export const Query: QueryResolvers = {
     return gallery.search(photo, tolerance ?? config.tolerance);
   },
 
+  videoJob: (_parent, { id }, { videoJobs }) => videoJobs.get(id) ?? null,
+
+  videoJobs: (_parent, { first }, { videoJobs }) => {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
+      throw userError('BAD_USER_INPUT', `Expected first between 0 and ${MAX_PAGE_SIZE} but received ${limit}`);
+    }
+    return videoJobs.list(limit);
+  },
+
   health: (_parent, _args, { gallery, config }) => ({
     people: gallery.people.count(),
     faces: gallery.faces.count(),
     tolerance: config.tolerance,
     maxUploadMb: config.maxUploadMb,
     apiKeyRequired: config.apiKeys.length > 0,
+    maxVideoMb: config.maxVideoMb,
+    videoMaxSeconds: config.videoMaxSeconds,
   }),
 };

@@ -6,6 +6,8 @@ import { Person } from './Person.js';
 import { Face } from './Face.js';
 import { AddFaceResult } from './AddFaceResult.js';
 import { SearchResult } from './SearchResult.js';
+import { VideoJob } from './VideoJob.js';
+import { VideoTrack } from './VideoTrack.js';
 import { DateTime, Upload } from './scalars.js';
 
 export const resolvers: Resolvers = {
@@ -15,6 +17,8 @@ export const resolvers: Resolvers = {
   Face,
   AddFaceResult,
   SearchResult,
+  VideoJob,
+  VideoTrack,
   DateTime,
   Upload,
 };
