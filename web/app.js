@@ -1,4 +1,4 @@
-// The single page's behaviour: three views (Enrol, Search, People) over the public GraphQL API.
+// The single page's behaviour: four views (Enrol, Search, People, Video) over the public GraphQL API.
 // Server data reaches the page only through textContent and attributes, never as HTML: names are user input.
 
 import { request, upload, imageUrl, getApiKey, setApiKey, GraphQLRequestError } from './graphql.js';
@@ -76,8 +76,11 @@ const formatDate = (iso) => {
 
 let health = null; // the last answer of `health`, for the upload limit and the default tolerance
 
-/** The API's error in plain words; the server's own message is kept as a detail when it adds something. */
-function plainError(err) {
+/**
+ * The API's error in plain words; the server's own message is kept as a detail when it adds something.
+ * `overrides` maps codes to words for a view whose files are not photos (videos).
+ */
+function plainError(err, overrides = {}) {
   const code = err instanceof GraphQLRequestError ? err.code : 'CLIENT_ERROR';
   const words = {
     NO_FACE_FOUND: err.message,
@@ -93,14 +96,15 @@ function plainError(err) {
     UNAUTHENTICATED: 'The service needs an API key. Reload the page or repeat the action to enter it.',
     NETWORK_ERROR: err.message,
     BAD_USER_INPUT: err.message,
+    ...overrides,
   }[code];
   const main = words ?? 'Something went wrong on the server. Please try again.';
   const detail = words && err.message && err.message !== main && code !== 'NETWORK_ERROR' ? err.message : '';
   return { code, main, detail };
 }
 
-function errorBox(err) {
-  const { code, main, detail } = plainError(err);
+function errorBox(err, overrides) {
+  const { code, main, detail } = plainError(err, overrides);
   return el('div', { class: 'message error', role: 'alert', testid: 'error', 'data-code': code },
     el('p', { testid: 'error-message' }, main),
     detail ? el('p', { class: 'detail' }, detail) : null);
@@ -789,9 +793,435 @@ $('[data-testid=person-delete]').addEventListener('click', () => {
   dialog.showModal();
 });
 
+// ---------------------------------------------------------------- Video: who is in this video?
+
+const VIDEO_JOB_FIELDS = `id status progress fileName createdAt startedAt finishedAt error { code message } annotatedVideoUrl
+  result {
+    decision tolerance framesToDecide
+    stats { framesDecoded framesDetected facesEncoded totalFrames width height fps wallSeconds framesPerSecond truncated }
+    tracks { id label confidence distance framesRecognized firstFrame lastFrame firstTime lastTime thumbnailUrl person { id fullName } }
+  }`;
+
+const RECOGNIZE_VIDEO = `mutation RecognizeVideo($file: Upload!, $options: VideoOptionsInput) {
+  recognizeVideo(file: $file, options: $options) { ${VIDEO_JOB_FIELDS} }
+}`;
+const VIDEO_JOB = `query VideoJob($id: ID!) { videoJob(id: $id) { ${VIDEO_JOB_FIELDS} } }`;
+const CANCEL_VIDEO_JOB = `mutation CancelVideoJob($id: ID!) { cancelVideoJob(id: $id) { ${VIDEO_JOB_FIELDS} } }`;
+const VIDEO_JOBS = `query VideoJobs($first: Int) { videoJobs(first: $first) { id status progress fileName createdAt finishedAt error { code } } }`;
+
+const POLL_MS = 500;
+const RETRY_MS = 2000;
+const ACTIVE = new Set(['QUEUED', 'RUNNING']);
+
+/** Video errors in plain words: these files are videos, not photos. */
+function videoWords() {
+  return {
+    INVALID_VIDEO: 'This file is not a video the server can read. Choose an MP4, WebM, AVI, MOV or MKV video.',
+    VIDEO_TOO_LONG: 'This video is too long for the server. Cut it shorter and try again.',
+    FILE_TOO_LARGE: health
+      ? `This video is too large. Files can be up to ${health.maxUploadMb} MB.`
+      : 'This video is too large for the service. Choose a smaller file.',
+    UNSUPPORTED_FILE_TYPE: 'This file is not a video. Choose an MP4, WebM, AVI, MOV, MKV or M4V file.',
+    IMAGE_TOO_LARGE: 'The video\'s picture is too large to process. Use a smaller resolution and try again.',
+    INTERRUPTED: 'The server stopped while this video was being processed, so the job could not finish. Send the video again.',
+    INTERNAL: 'Something went wrong on the server while processing this video. Please try again.',
+    NOT_FOUND: 'That video job is not on the server (any more).',
+  };
+}
+
+/** 75.4 → "01:15"; an hour or more → "1:02:03". */
+function clock(seconds) {
+  const t = Math.max(0, Math.floor(Number(seconds) || 0));
+  const pad = (n) => String(n).padStart(2, '0');
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  return h ? `${h}:${pad(m)}:${pad(t % 60)}` : `${pad(m)}:${pad(t % 60)}`;
+}
+
+const percent = (p) => `${Math.floor(Math.min(1, Math.max(0, p || 0)) * 100)}%`;
+
+const STATUS_WORDS = { QUEUED: 'Queued', RUNNING: 'Running', DONE: 'Done', FAILED: 'Failed', CANCELLED: 'Cancelled' };
+
+/** The line under the progress bar. */
+function statusText(job) {
+  switch (job.status) {
+    case 'QUEUED': return 'Queued: waiting for the server to start on this video…';
+    case 'RUNNING': return `Recognising faces… ${percent(job.progress)}`;
+    case 'DONE': return job.result ? `Done in ${job.result.stats.wallSeconds.toFixed(1)} s` : 'Done';
+    case 'CANCELLED': return job.result?.tracks.length
+      ? `Cancelled at ${percent(job.progress)}: the faces found before it stopped are below.`
+      : `Cancelled at ${percent(job.progress)}.`;
+    case 'FAILED': return 'Failed';
+    default: return String(job.status);
+  }
+}
+
+const videoForm = $('#video-form');
+const videoFormError = $('[data-testid=video-form-error]');
+const jobPanel = $('#video-job');
+const jobTitle = $('[data-testid=video-job-title]');
+const jobProgress = $('[data-testid=video-progress]');
+const jobStatus = $('[data-testid=video-status]');
+const jobResult = $('[data-testid=video-result]');
+const cancelButton = $('[data-testid=video-cancel]');
+const jobList = $('[data-testid=video-jobs]');
+const videoPicker = createPicker($('[data-picker=video]'), () => videoFormError.replaceChildren());
+
+/**
+ * The job being watched. `seq` grows whenever another job (or none) is watched, so answers
+ * and timers for an older one are dropped.
+ */
+const watch = { id: null, seq: 0, timer: 0, status: null, shown: '', cancelling: null, listSeq: 0 };
+
+function stopPolling() {
+  clearTimeout(watch.timer);
+  watch.seq += 1;
+}
+
+function setProgress(value) {
+  if (value === null) jobProgress.removeAttribute('value'); // indeterminate: something is happening
+  else jobProgress.value = Math.min(1, Math.max(0, value));
+  jobProgress.textContent = value === null ? '' : percent(value);
+}
+
+/** Starts (or restarts) watching a job: shows it at once when known, then polls until it ends. */
+function watchJob(id, known = null) {
+  stopPolling();
+  const seq = watch.seq;
+  if (watch.id !== id) {
+    watch.id = id;
+    watch.status = null;
+    watch.shown = '';
+    jobTitle.textContent = known?.fileName ?? 'Loading…';
+    jobStatus.textContent = known ? '' : 'Loading…';
+    jobResult.replaceChildren();
+    setProgress(null);
+    cancelButton.hidden = true;
+  }
+  jobPanel.hidden = false;
+  markCurrentJob();
+  if (known) renderJob(known);
+  if (!known || ACTIVE.has(known.status)) pollJob(id, seq, known ? POLL_MS : 0);
+}
+
+function pollJob(id, seq, delay) {
+  clearTimeout(watch.timer);
+  watch.timer = setTimeout(async () => {
+    try {
+      const { videoJob } = await api(() => request(VIDEO_JOB, { id }));
+      if (seq !== watch.seq) return;
+      if (!videoJob) {
+        renderMissingJob();
+        return;
+      }
+      renderJob(videoJob);
+      if (ACTIVE.has(videoJob.status)) pollJob(id, seq, POLL_MS);
+    } catch (err) {
+      if (seq !== watch.seq) return;
+      if (err instanceof GraphQLRequestError && err.code === 'UNAUTHENTICATED') {
+        jobStatus.textContent = plainError(err).main;
+        return; // the key dialog was dismissed: polling on would only ask again
+      }
+      jobStatus.textContent = `${plainError(err, videoWords()).main} Trying again…`;
+      pollJob(id, seq, RETRY_MS);
+    }
+  }, delay);
+}
+
+function renderMissingJob() {
+  jobTitle.textContent = 'Video job not found';
+  jobStatus.textContent = '';
+  setProgress(0);
+  cancelButton.hidden = true;
+  jobResult.replaceChildren(errorBox(new GraphQLRequestError('', 'NOT_FOUND'), videoWords()));
+  jobPanel.dataset.status = 'MISSING';
+}
+
+function renderJob(job) {
+  if (job.id !== watch.id) return;
+  const changed = job.status !== watch.status;
+  watch.status = job.status;
+  jobPanel.dataset.status = job.status;
+  jobTitle.textContent = job.fileName;
+  if (job.status === 'QUEUED') setProgress(null);
+  else if (job.status === 'DONE') setProgress(1);
+  else setProgress(job.progress);
+  jobStatus.textContent = statusText(job);
+
+  const active = ACTIVE.has(job.status);
+  const hadFocus = document.activeElement === cancelButton;
+  cancelButton.hidden = !active;
+  cancelButton.disabled = active && watch.cancelling === job.id;
+  cancelButton.textContent = cancelButton.disabled ? 'Cancelling…' : 'Cancel';
+  if (!active && hadFocus) jobTitle.focus(); // the button is gone; keep the keyboard user in the job
+
+  // The result is drawn once per job and final status, not on every poll.
+  const key = `${job.id}:${job.status}`;
+  if (!active && watch.shown !== key) {
+    watch.shown = key;
+    jobResult.replaceChildren(...renderVideoResult(job));
+  }
+  updateJobListItem(job);
+  if (changed && !active) loadVideoJobs();
+}
+
+function renderVideoResult(job) {
+  const parts = [];
+  if (job.status === 'FAILED') {
+    const e = job.error ?? { code: 'INTERNAL', message: '' };
+    parts.push(errorBox(new GraphQLRequestError(e.message, e.code), videoWords()));
+  }
+  const r = job.result;
+  if (!r) return parts;
+  const { stats, tracks } = r;
+
+  const known = [...new Set(tracks.filter((t) => t.person).map((t) => t.label))];
+  const unknown = tracks.filter((t) => !t.person && t.label !== 'Too small').length;
+  const small = tracks.filter((t) => !t.person && t.label === 'Too small').length;
+  const who = [...known];
+  if (unknown) who.push(`${unknown} unknown`);
+  if (small) who.push(`${small} too small to recognise`);
+  const summary = tracks.length === 0
+    ? (job.status === 'CANCELLED' ? 'No faces were found before the job stopped.' : 'No faces were found in this video.')
+    : `${plural(tracks.length, 'face')} followed: ${who.join(', ')}.`;
+  parts.push(el('div', { class: `message ${known.length ? 'success' : 'status-unknown'}`, testid: 'video-summary' },
+    el('p', { class: 'search-message' }, summary),
+    el('p', { class: 'detail' },
+      `Each face was decided by ${r.decision === 'FUSION' ? 'fusion (its encodings averaged)' : 'vote'} over up to ${plural(r.framesToDecide, 'frame')}, tolerance ${r.tolerance}.`)));
+
+  const duration = stats.fps > 0 && stats.totalFrames > 0 ? stats.totalFrames / stats.fps : 0;
+  parts.push(el('p', { class: 'stats', testid: 'video-stats' },
+    `${plural(stats.framesDecoded, 'frame')}${stats.truncated && stats.totalFrames ? ` of ${stats.totalFrames}` : ''} · `
+    + `${stats.framesPerSecond.toFixed(1)} frames per second · ${plural(stats.facesEncoded, 'face')} encoded`),
+  el('p', { class: 'detail', testid: 'video-stats-detail' },
+    `The video: ${stats.width}×${stats.height}${stats.fps ? `, ${Number(stats.fps.toFixed(2))} fps` : ''}${duration ? `, ${clock(duration)} long` : ''}. `
+    + `The face detector ran on ${plural(stats.framesDetected, 'frame')}; the job took ${stats.wallSeconds.toFixed(1)} s.`
+    + (stats.truncated ? ' It stopped before the end of the video.' : '')));
+
+  if (job.annotatedVideoUrl) parts.push(annotatedCopy(job));
+
+  if (tracks.length) {
+    parts.push(el('h4', {}, 'Faces in this video'),
+      el('ol', { class: 'tracks', testid: 'video-tracks' }, tracks.map((t) => trackCard(t, r, duration))));
+  }
+  return parts;
+}
+
+function trackCard(t, r, duration) {
+  const seen = `${clock(t.firstTime)}–${clock(t.lastTime)}`;
+  const kind = t.person ? 'known' : t.label === 'Too small' ? 'small' : 'unknown';
+  const thumb = t.thumbnailUrl
+    ? el('img', { src: imageUrl(t.thumbnailUrl), alt: `Face ${t.id}: ${t.label}`, width: 112, height: 112, testid: 'track-thumb' })
+    : el('span', { class: 'no-photo', testid: 'track-no-thumb' }, 'No picture');
+  if (t.thumbnailUrl) {
+    thumb.addEventListener('error', () => thumb.replaceWith(el('span', { class: 'no-photo', testid: 'track-no-thumb' }, 'No picture')), { once: true });
+  }
+  let timeline = null;
+  if (duration > 0) {
+    const start = Math.min(1, t.firstTime / duration);
+    const end = Math.min(1, Math.max(start, t.lastTime / duration));
+    const bar = el('span', { class: 'seen' });
+    bar.style.left = `${start * 100}%`;
+    bar.style.width = `max(3px, ${(end - start) * 100}%)`;
+    timeline = el('div', { class: 'timeline', role: 'img', 'aria-label': `On screen from ${clock(t.firstTime)} to ${clock(t.lastTime)} of ${clock(duration)}` }, bar);
+  }
+  return el('li', { class: `track-card ${kind}`, testid: 'video-track', 'data-track-id': t.id },
+    el('figure', { class: 'thumb' }, thumb),
+    el('div', { class: 'face-info' },
+      el('p', { class: 'name', testid: 'track-name' }, t.label),
+      el('dl', { class: 'numbers' },
+        el('dt', {}, 'Confidence'), el('dd', { testid: 'track-confidence' }, formatConfidence(t.confidence)),
+        el('dt', {}, 'Frames used'), el('dd', { testid: 'track-frames' }, t.framesRecognized ? `${t.framesRecognized} of ${r.framesToDecide}` : 'none')),
+      el('p', { class: 'seen-line' }, 'Seen ', el('strong', { testid: 'track-seen' }, seen)),
+      timeline,
+      t.person
+        ? el('p', {}, el('a', { href: `#people/${encodeURIComponent(t.person.id)}` }, `Open ${t.person.fullName}`))
+        : null));
+}
+
+/** The copy with boxes and names drawn: a player, and a link to download it. */
+function annotatedCopy(job) {
+  const src = imageUrl(job.annotatedVideoUrl);
+  const base = job.fileName.replace(/\.[^.]+$/, '') || 'video';
+  const player = el('video', { src, controls: true, preload: 'metadata', playsinline: true, testid: 'video-annotated', 'aria-label': 'The video with boxes and names drawn' });
+  const note = el('p', { class: 'hint', hidden: true, testid: 'video-annotated-note' },
+    'This browser cannot play the copy here; download it to watch it.');
+  player.addEventListener('error', () => { note.hidden = false; }, { once: true });
+  return el('figure', { class: 'photo-card annotated', testid: 'video-annotated-card' },
+    player,
+    el('figcaption', {},
+      note,
+      el('a', { href: src, download: `${base}-annotated.mp4`, testid: 'video-download' }, 'Download the copy with boxes and names')));
+}
+
+// ---- starting a job
+
+/** A whole number within [min, max] from the field, or an error naming the field. */
+function readOption(input, { min, max, integer = true, optional = false }) {
+  const raw = input.value.trim();
+  if (raw === '' && optional) return null;
+  const n = Number(raw);
+  const label = input.labels?.[0]?.firstChild?.textContent?.trim() ?? input.name;
+  const ok = raw !== '' && Number.isFinite(n) && (!integer || Number.isInteger(n)) && n >= min && n <= max;
+  if (!ok) {
+    const want = integer ? `a whole number from ${min} to ${max}` : `a number from ${min} to ${max}`;
+    throw Object.assign(new GraphQLRequestError(`${label}: enter ${want}.`, 'BAD_USER_INPUT'), { field: input });
+  }
+  return n;
+}
+
+function videoOptions() {
+  const decision = videoForm.elements.decision.value === 'FUSION' ? 'FUSION' : 'VOTE';
+  return {
+    decision,
+    sampleEvery: readOption($('#video-sample-every'), { min: 1, max: 1000 }),
+    framesToDecide: readOption($('#video-frames-to-decide'), { min: 1, max: 1000 }),
+    minFaceSize: readOption($('#video-min-face'), { min: 0, max: 10000, integer: false }),
+    tolerance: readOption($('#video-tolerance'), { min: 0.05, max: 1, integer: false, optional: true }),
+    annotate: videoForm.elements.annotate.checked,
+  };
+}
+
+videoForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  videoFormError.replaceChildren();
+  const file = videoPicker.file;
+  if (!file) {
+    videoFormError.replaceChildren(el('div', { class: 'message error', role: 'alert', testid: 'error' },
+      el('p', { testid: 'error-message' }, 'Choose a video first.')));
+    videoPicker.input.focus();
+    return;
+  }
+  let options;
+  try {
+    options = videoOptions();
+  } catch (err) {
+    videoFormError.replaceChildren(errorBox(err, videoWords()));
+    err.field?.focus();
+    return;
+  }
+  if (options.tolerance === null) delete options.tolerance;
+
+  // The upload is shown in the job panel: its own progress, before the job exists.
+  stopPolling();
+  watch.id = null;
+  watch.status = null;
+  jobPanel.hidden = false;
+  jobPanel.dataset.status = 'UPLOADING';
+  jobTitle.textContent = file.name || 'video';
+  jobResult.replaceChildren();
+  cancelButton.hidden = true;
+  setProgress(0);
+  jobStatus.textContent = 'Uploading the video… 0%';
+  markCurrentJob();
+  setBusy(videoForm, true);
+  try {
+    const big = tooLarge(file);
+    if (big) throw big;
+    const onUploadProgress = (sent, total) => {
+      if (watch.id !== null || !total) return;
+      setProgress(sent / total);
+      jobStatus.textContent = sent >= total ? 'Uploaded; starting the job…' : `Uploading the video… ${percent(sent / total)}`;
+    };
+    const { recognizeVideo: job } = await api(() => upload(RECOGNIZE_VIDEO, { file: null, options }, { file }, { onUploadProgress }));
+    videoPicker.clear();
+    watchJob(job.id, job);
+    jobTitle.focus();
+    const hash = `#video/${encodeURIComponent(job.id)}`;
+    if (location.hash !== hash) history.pushState(null, '', hash); // no hashchange: the job is already shown
+    loadVideoJobs();
+  } catch (err) {
+    videoFormError.replaceChildren(errorBox(err, videoWords()));
+    jobPanel.hidden = true;
+    delete jobPanel.dataset.status;
+    const [, id] = location.hash.replace(/^#\/?/, '').split('/');
+    if (id) watchJob(decodeURIComponent(id)); // back to the job that was shown before
+  } finally {
+    setBusy(videoForm, false);
+  }
+});
+
+cancelButton.addEventListener('click', async () => {
+  const id = watch.id;
+  if (!id) return;
+  watch.cancelling = id;
+  cancelButton.disabled = true;
+  cancelButton.textContent = 'Cancelling…';
+  try {
+    const { cancelVideoJob: job } = await api(() => request(CANCEL_VIDEO_JOB, { id }));
+    renderJob(job);
+    if (ACTIVE.has(job.status) && id === watch.id) pollJob(id, watch.seq, POLL_MS); // until it has stopped
+  } catch (err) {
+    watch.cancelling = null;
+    if (id !== watch.id) return;
+    cancelButton.disabled = false;
+    cancelButton.textContent = 'Cancel';
+    jobResult.replaceChildren(errorBox(err, videoWords()));
+    watch.shown = '';
+    pollJob(id, watch.seq, 0); // it may have finished meanwhile: show how it ended
+  }
+});
+
+// ---- recent jobs
+
+async function loadVideoJobs() {
+  const seq = ++watch.listSeq;
+  jobList.setAttribute('aria-busy', 'true');
+  try {
+    const { videoJobs } = await api(() => request(VIDEO_JOBS, { first: 10 }));
+    if (seq !== watch.listSeq) return;
+    $('[data-testid=video-jobs-error]').replaceChildren();
+    jobList.replaceChildren(...(videoJobs.length
+      ? videoJobs.map(jobListItem)
+      : [el('li', { class: 'empty' }, 'No videos yet.')]));
+    markCurrentJob();
+  } catch (err) {
+    if (seq === watch.listSeq) $('[data-testid=video-jobs-error]').replaceChildren(errorBox(err, videoWords()));
+  } finally {
+    if (seq === watch.listSeq) jobList.setAttribute('aria-busy', 'false');
+  }
+}
+
+function jobState(job) {
+  return job.status === 'RUNNING'
+    ? `${STATUS_WORDS.RUNNING} ${percent(job.progress)}`
+    : STATUS_WORDS[job.status] ?? job.status;
+}
+
+function jobListItem(job) {
+  return el('li', {},
+    el('a', { href: `#video/${encodeURIComponent(job.id)}`, class: 'job-link', testid: 'video-job-link', 'data-job-id': job.id },
+      el('span', { class: 'name' }, job.fileName),
+      el('span', { class: `state state-${job.status.toLowerCase()}`, testid: 'video-job-state' }, jobState(job)),
+      el('span', { class: 'meta' }, formatDate(job.createdAt))));
+}
+
+function updateJobListItem(job) {
+  const link = jobList.querySelector(`[data-job-id="${CSS.escape(job.id)}"]`);
+  if (!link) return;
+  const state = $('[data-testid=video-job-state]', link);
+  state.textContent = jobState(job);
+  state.className = `state state-${job.status.toLowerCase()}`;
+}
+
+function markCurrentJob() {
+  for (const link of jobList.querySelectorAll('[data-job-id]')) {
+    if (link.dataset.jobId === watch.id && !jobPanel.hidden) link.setAttribute('aria-current', 'true');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+/** #video shows the form, the last job watched and the recent jobs; #video/<id> watches that job. */
+function openVideo(id) {
+  loadVideoJobs();
+  if (id) watchJob(id);
+  else if (watch.id) watchJob(watch.id);
+  else jobPanel.hidden = true;
+}
+
 // ---------------------------------------------------------------- views and routing
 
-const VIEWS = ['enrol', 'search', 'people'];
+const VIEWS = ['enrol', 'search', 'people', 'video'];
 const tabs = [...document.querySelectorAll('[role=tab]')];
 
 function showView(name) {
@@ -802,9 +1232,10 @@ function showView(name) {
     $(`#${tab.getAttribute('aria-controls')}`).hidden = !selected;
   }
   pickers.forEach((p) => p.stopCamera()); // a camera left running in a hidden view would stay lit
+  if (name !== 'video') stopPolling(); // the job goes on on the server; coming back polls again
 }
 
-// Hash routes: #enrol, #search, #people, #people/<id>; the back button works between them.
+// Hash routes: #enrol, #search, #people, #people/<id>, #video, #video/<job id>; the back button works between them.
 function route() {
   const [view, id] = location.hash.replace(/^#\/?/, '').split('/');
   const name = VIEWS.includes(view) ? view : 'enrol';
@@ -818,6 +1249,7 @@ function route() {
       loadPeople();
     }
   }
+  if (name === 'video') openVideo(id ? decodeURIComponent(id) : null);
 }
 
 for (const tab of tabs) {

@@ -74,8 +74,9 @@ export async function request(query, variables = {}) {
 /**
  * Sends an operation with files. `files` maps a variable path ("file", "input.photo")
  * to a File or Blob; those variables are sent as null and filled in by the server.
+ * `onUploadProgress(sent, total)` hears how much of the body has been sent (for large files such as videos).
  */
-export async function upload(query, variables, files) {
+export async function upload(query, variables, files, { onUploadProgress } = {}) {
   const vars = structuredClone(variables);
   const map = {};
   const form = new FormData();
@@ -90,7 +91,8 @@ export async function upload(query, variables, files) {
     form.append(String(i), file, file.name || 'photo');
   });
   // No content-type header: the browser sets multipart/form-data with its boundary.
-  const res = await send({ method: 'POST', headers: headers(), body: form });
+  const init = { method: 'POST', headers: headers(), body: form };
+  const res = onUploadProgress ? await sendWithProgress(init, onUploadProgress) : await send(init);
   return readResponse(res);
 }
 
@@ -107,6 +109,32 @@ async function send(init) {
   } catch {
     throw new GraphQLRequestError('The service could not be reached. Check that it is running and try again.', 'NETWORK_ERROR');
   }
+}
+
+/**
+ * fetch() cannot report upload progress; XMLHttpRequest can. The answer is wrapped in a Response
+ * so it is read exactly like a fetch answer.
+ */
+function sendWithProgress(init, onUploadProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(init.method, ENDPOINT);
+    for (const [name, value] of Object.entries(init.headers)) xhr.setRequestHeader(name, value);
+    xhr.responseType = 'blob';
+    xhr.upload.addEventListener('progress', (e) => onUploadProgress(e.loaded, e.lengthComputable ? e.total : 0));
+    xhr.addEventListener('load', () => {
+      if (xhr.status < 200 || xhr.status > 599) {
+        reject(new GraphQLRequestError('The service could not be reached. Check that it is running and try again.', 'NETWORK_ERROR'));
+        return;
+      }
+      resolve(new Response(xhr.response, { status: xhr.status, statusText: xhr.statusText }));
+    });
+    const failed = () => reject(new GraphQLRequestError('The service could not be reached. Check that it is running and try again.', 'NETWORK_ERROR'));
+    xhr.addEventListener('error', failed);
+    xhr.addEventListener('abort', failed);
+    xhr.addEventListener('timeout', failed);
+    xhr.send(init.body);
+  });
 }
 
 async function readResponse(res) {
