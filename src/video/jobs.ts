@@ -55,7 +55,8 @@ export interface StoredTrack {
   thumbnail: boolean;
 }
 
-export type StoredStats = Omit<VideoStats, 'cancelled'> & { cancelled?: boolean };
+/** The core's stats; `truncated` also covers a cancelled run (it stopped before the end). */
+export type StoredStats = Omit<VideoStats, 'cancelled'>;
 
 export interface StoredResult {
   decision: DecisionMethod;
