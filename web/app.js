@@ -9,7 +9,7 @@ const PERSON_FIELDS = 'id firstName surName fullName photoUrl faceCount createdA
 const BOX = 'box { x y width height }';
 const FACE_FIELDS = `imageId url ${BOX} createdAt`;
 
-const HEALTH = `query Health { health { people faces tolerance maxUploadMb apiKeyRequired } }`;
+const HEALTH = `query Health { health { people faces tolerance maxUploadMb maxVideoMb videoMaxSeconds apiKeyRequired } }`;
 
 const ADD_RESULT = `imageId url facesDetected createdPerson person { ${PERSON_FIELDS} } face { ${FACE_FIELDS} }`;
 
@@ -118,8 +118,9 @@ function setBusy(form, busy) {
   if (indicator) indicator.hidden = !busy;
 }
 
-function tooLarge(file) {
-  if (!health?.maxUploadMb || file.size <= health.maxUploadMb * 1024 * 1024) return null;
+/** A FILE_TOO_LARGE error before sending, when the limit (MB; photos' by default) is known and the file is over it. */
+function tooLarge(file, limitMb = health?.maxUploadMb) {
+  if (!limitMb || file.size <= limitMb * 1024 * 1024) return null;
   return new GraphQLRequestError(`The file is ${(file.size / 1048576).toFixed(1)} MB.`, 'FILE_TOO_LARGE');
 }
 
@@ -189,6 +190,9 @@ async function refreshHealth() {
     $('[data-testid=health]').textContent =
       `${plural(health.people, 'person', 'people')} · ${plural(health.faces, 'photo')} · tolerance ${health.tolerance}`;
     $('#search-tolerance').placeholder = String(health.tolerance);
+    $('#video-tolerance').placeholder = String(health.tolerance);
+    $('[data-testid=video-limits]').textContent =
+      `Videos can be up to ${health.maxVideoMb} MB and ${durationWords(health.videoMaxSeconds)} long.`;
   } catch (err) {
     $('[data-testid=health]').textContent = plainError(err).main;
   }
@@ -813,13 +817,22 @@ const POLL_MS = 500;
 const RETRY_MS = 2000;
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
 
+/** 600 → "10 minutes", 90 → "90 seconds", 5400 → "1.5 hours". */
+function durationWords(seconds) {
+  if (seconds >= 3600) return `${Number((seconds / 3600).toFixed(1))} ${seconds === 3600 ? 'hour' : 'hours'}`;
+  if (seconds >= 120) return `${Number((seconds / 60).toFixed(1))} minutes`;
+  return plural(Number(seconds.toFixed(1)), 'second');
+}
+
 /** Video errors in plain words: these files are videos, not photos. */
 function videoWords() {
   return {
     INVALID_VIDEO: 'This file is not a video the server can read. Choose an MP4, WebM, AVI, MOV or MKV video.',
-    VIDEO_TOO_LONG: 'This video is too long for the server. Cut it shorter and try again.',
-    FILE_TOO_LARGE: health
-      ? `This video is too large. Files can be up to ${health.maxUploadMb} MB.`
+    VIDEO_TOO_LONG: health?.videoMaxSeconds
+      ? `This video is too long. The server takes videos up to ${durationWords(health.videoMaxSeconds)} long; cut it shorter and try again.`
+      : 'This video is too long for the server. Cut it shorter and try again.',
+    FILE_TOO_LARGE: health?.maxVideoMb
+      ? `This video is too large. Videos can be up to ${health.maxVideoMb} MB.`
       : 'This video is too large for the service. Choose a smaller file.',
     UNSUPPORTED_FILE_TYPE: 'This file is not a video. Choose an MP4, WebM, AVI, MOV, MKV or M4V file.',
     IMAGE_TOO_LARGE: 'The video\'s picture is too large to process. Use a smaller resolution and try again.',
@@ -943,6 +956,7 @@ function renderJob(job) {
   watch.status = job.status;
   jobPanel.dataset.status = job.status;
   jobTitle.textContent = job.fileName;
+  jobProgress.hidden = job.status === 'FAILED'; // nothing to measure: the error says what happened
   if (job.status === 'QUEUED') setProgress(null);
   else if (job.status === 'DONE') setProgress(1);
   else setProgress(job.progress);
@@ -951,8 +965,7 @@ function renderJob(job) {
   const active = ACTIVE.has(job.status);
   const hadFocus = document.activeElement === cancelButton;
   cancelButton.hidden = !active;
-  cancelButton.disabled = active && watch.cancelling === job.id;
-  cancelButton.textContent = cancelButton.disabled ? 'Cancelling…' : 'Cancel';
+  showCancelling(active && watch.cancelling === job.id);
   if (!active && hadFocus) jobTitle.focus(); // the button is gone; keep the keyboard user in the job
 
   // The result is drawn once per job and final status, not on every poll.
@@ -1043,7 +1056,8 @@ function trackCard(t, r, duration) {
 function annotatedCopy(job) {
   const src = imageUrl(job.annotatedVideoUrl);
   const base = job.fileName.replace(/\.[^.]+$/, '') || 'video';
-  const player = el('video', { src, controls: true, preload: 'metadata', playsinline: true, testid: 'video-annotated', 'aria-label': 'The video with boxes and names drawn' });
+  // #t=0.1: the player shows the first frame instead of a black box.
+  const player = el('video', { src: `${src}#t=0.1`, controls: true, preload: 'metadata', playsinline: true, testid: 'video-annotated', 'aria-label': 'The video with boxes and names drawn' });
   const note = el('p', { class: 'hint', hidden: true, testid: 'video-annotated-note' },
     'This browser cannot play the copy here; download it to watch it.');
   player.addEventListener('error', () => { note.hidden = false; }, { once: true });
@@ -1116,7 +1130,7 @@ videoForm.addEventListener('submit', async (e) => {
   markCurrentJob();
   setBusy(videoForm, true);
   try {
-    const big = tooLarge(file);
+    const big = tooLarge(file, health?.maxVideoMb);
     if (big) throw big;
     const onUploadProgress = (sent, total) => {
       if (watch.id !== null || !total) return;
@@ -1141,12 +1155,20 @@ videoForm.addEventListener('submit', async (e) => {
   }
 });
 
+/**
+ * While a cancel is on its way the button says so and ignores clicks. aria-disabled, not disabled:
+ * a disabled button loses the keyboard focus.
+ */
+function showCancelling(on) {
+  cancelButton.setAttribute('aria-disabled', String(on));
+  cancelButton.textContent = on ? 'Cancelling…' : 'Cancel';
+}
+
 cancelButton.addEventListener('click', async () => {
   const id = watch.id;
-  if (!id) return;
+  if (!id || watch.cancelling === id) return;
   watch.cancelling = id;
-  cancelButton.disabled = true;
-  cancelButton.textContent = 'Cancelling…';
+  showCancelling(true);
   try {
     const { cancelVideoJob: job } = await api(() => request(CANCEL_VIDEO_JOB, { id }));
     renderJob(job);
@@ -1154,8 +1176,7 @@ cancelButton.addEventListener('click', async () => {
   } catch (err) {
     watch.cancelling = null;
     if (id !== watch.id) return;
-    cancelButton.disabled = false;
-    cancelButton.textContent = 'Cancel';
+    showCancelling(false);
     jobResult.replaceChildren(errorBox(err, videoWords()));
     watch.shown = '';
     pollJob(id, watch.seq, 0); // it may have finished meanwhile: show how it ended
@@ -1182,10 +1203,19 @@ async function loadVideoJobs() {
   }
 }
 
+/** Why a job failed, in a few words for the list. */
+const FAILURE_WORDS = {
+  INVALID_VIDEO: 'not a video the server can read',
+  VIDEO_TOO_LONG: 'too long',
+  IMAGE_TOO_LARGE: 'picture too large',
+  INTERRUPTED: 'the server stopped',
+  INTERNAL: 'server error',
+};
+
 function jobState(job) {
-  return job.status === 'RUNNING'
-    ? `${STATUS_WORDS.RUNNING} ${percent(job.progress)}`
-    : STATUS_WORDS[job.status] ?? job.status;
+  if (job.status === 'RUNNING') return `${STATUS_WORDS.RUNNING} ${percent(job.progress)}`;
+  const why = job.status === 'FAILED' ? FAILURE_WORDS[job.error?.code] : null;
+  return why ? `${STATUS_WORDS.FAILED}: ${why}` : STATUS_WORDS[job.status] ?? job.status;
 }
 
 function jobListItem(job) {
