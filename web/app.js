@@ -884,11 +884,16 @@ const videoPicker = createPicker($('[data-picker=video]'), () => videoFormError.
  * The job being watched. `seq` grows whenever another job (or none) is watched, so answers
  * and timers for an older one are dropped.
  */
-const watch = { id: null, seq: 0, timer: 0, status: null, shown: '', cancelling: null, listSeq: 0 };
+const watch = { id: null, seq: 0, timer: 0, status: null, shown: '', cancelling: null, listSeq: 0, listTimer: 0 };
 
 function stopPolling() {
   clearTimeout(watch.timer);
   watch.seq += 1;
+}
+
+function stopListRefresh() {
+  clearTimeout(watch.listTimer);
+  watch.listSeq += 1;
 }
 
 function setProgress(value) {
@@ -1185,7 +1190,11 @@ cancelButton.addEventListener('click', async () => {
 
 // ---- recent jobs
 
+const LIST_REFRESH_MS = 3000;
+
+/** The recent jobs; refreshed every few seconds while one of them is queued or running. */
 async function loadVideoJobs() {
+  clearTimeout(watch.listTimer);
   const seq = ++watch.listSeq;
   jobList.setAttribute('aria-busy', 'true');
   try {
@@ -1196,6 +1205,7 @@ async function loadVideoJobs() {
       ? videoJobs.map(jobListItem)
       : [el('li', { class: 'empty' }, 'No videos yet.')]));
     markCurrentJob();
+    if (videoJobs.some((j) => ACTIVE.has(j.status))) watch.listTimer = setTimeout(loadVideoJobs, LIST_REFRESH_MS);
   } catch (err) {
     if (seq === watch.listSeq) $('[data-testid=video-jobs-error]').replaceChildren(errorBox(err, videoWords()));
   } finally {
@@ -1262,7 +1272,11 @@ function showView(name) {
     $(`#${tab.getAttribute('aria-controls')}`).hidden = !selected;
   }
   pickers.forEach((p) => p.stopCamera()); // a camera left running in a hidden view would stay lit
-  if (name !== 'video') stopPolling(); // the job goes on on the server; coming back polls again
+  if (name !== 'video') {
+    // The jobs go on on the server; coming back polls again.
+    stopPolling();
+    stopListRefresh();
+  }
 }
 
 // Hash routes: #enrol, #search, #people, #people/<id>, #video, #video/<job id>; the back button works between them.
