@@ -125,10 +125,11 @@ export function cleanName(value: string, field: string): string {
 
 const FORMAT_EXT: Record<string, StoredExt | undefined> = { jpeg: 'jpg', png: 'png', webp: 'webp', bmp: 'bmp', gif: 'gif' };
 
-function extensionOf(filename: string): string {
+/** The lower-cased extension of a file name ("" when it has none; ".jpg" alone has none). */
+export function extensionOf(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? '';
   const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : ''; // ".jpg" alone is a name without an extension
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
 }
 
 /** Turns the core's errors about the image into GalleryErrors; other errors pass through as internal. */

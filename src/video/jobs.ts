@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { annotateVideo, FaceCoreError, type VideoBox, type VideoStats } from '../core/index.js';
-import type { Gallery } from '../gallery.js';
+import { extensionOf, type Gallery } from '../gallery.js';
 import type { Db } from '../store/db.js';
 import type { DecisionMethod } from './decide.js';
-import { recognizeInGallery, type GalleryView, type RecognizedTrack, type RecognizedVideo } from './recognize.js';
+import { labelOf, recognizeInGallery, type GalleryView, type RecognizedVideo } from './recognize.js';
 
 export type VideoJobStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED' | 'CANCELLED';
 
@@ -122,19 +122,6 @@ export const JOB_OUTPUT_RE = /^(?:track-(0|[1-9][0-9]{0,8})\.jpg|annotated\.mp4)
 export const thumbnailName = (trackId: number): string => `track-${trackId}.jpg`;
 export const ANNOTATED_NAME = 'annotated.mp4';
 const TEMP_PREFIX = '.tmp-';
-
-/** The lower-cased extension of a file name ("" when it has none; ".mp4" alone has none). */
-export function extensionOf(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? '';
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-}
-
-/** "John Salley", "Unknown" (recognised, nobody within tolerance), or "Too small" (never large enough to recognise). */
-export function trackLabel(t: RecognizedTrack): string {
-  if (t.person) return `${t.person.firstName} ${t.person.surName}`;
-  return t.decision ? 'Unknown' : 'Too small';
-}
 
 /** How the gallery looks to video recognition: its index and who owns each face. */
 export function galleryView(gallery: Gallery): GalleryView {
@@ -449,7 +436,7 @@ export class VideoJobs {
       tracks.push({
         id: track.id,
         personId: person?.id ?? null,
-        label: trackLabel(t),
+        label: labelOf(t),
         confidence: decision?.confidence ?? null,
         distance: decision?.distance ?? null,
         framesRecognized: decision?.frames ?? 0,

@@ -76,8 +76,8 @@ export async function recognizeInGallery(
   return { result, cancel: run.cancel };
 }
 
-/** "John Salley" or "unknown" for a recognised track. */
+/** "John Salley", "Unknown" (recognised, nobody within tolerance), or "Too small" (never large enough to recognise). */
 export function labelOf(t: RecognizedTrack): string {
   if (t.person) return `${t.person.firstName} ${t.person.surName}`;
-  return t.decision ? 'unknown' : 'too small';
+  return t.decision ? 'Unknown' : 'Too small';
 }

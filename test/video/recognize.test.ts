@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Gallery } from '../../src/gallery.js';
 import { recognizeInGallery, labelOf, type GalleryView, type RecognizedVideo } from '../../src/video/recognize.js';
+import { galleryView } from '../../src/video/jobs.js';
 import { makeClip, glide } from '../fixtures/clips.js';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 
@@ -16,16 +17,6 @@ let dir: string;
 let gallery: Gallery;
 let view: GalleryView;
 const clips: Record<string, string> = {};
-
-function galleryView(g: Gallery): GalleryView {
-  return {
-    index: g.index,
-    personOfFace: (id) => {
-      const face = g.faces.get(id);
-      return face ? g.people.get(face.personId) : undefined;
-    },
-  };
-}
 
 async function recognize(clip: string, options: Parameters<typeof recognizeInGallery>[2] = {}): Promise<RecognizedVideo> {
   const run = await recognizeInGallery(view, clip, { framesToDecide: N, ...options });
@@ -80,7 +71,7 @@ describe('tracks and identities', () => {
       const video = await recognize(clips.three, { decision });
       const labels = video.tracks.map(labelOf).sort();
       t.diagnostic(`tracks: ${video.tracks.map((r) => `${r.track.id}=${labelOf(r)} (${r.decision?.confidence.toFixed(2)})`).join(', ')}`);
-      assert.deepEqual(labels, ['John Salley', 'John Simm', 'unknown']);
+      assert.deepEqual(labels, ['John Salley', 'John Simm', 'Unknown']);
       for (const r of video.tracks) {
         assert.ok(r.decision!.confidence > 0.5, `track ${r.track.id} confidence ${r.decision!.confidence}`);
         assert.equal(r.decision!.frames, N);
@@ -106,7 +97,7 @@ describe('tracks and identities', () => {
 
   test('detection on every 3rd frame still names everyone, with a third of the detector runs', async () => {
     const video = await recognize(clips.three, { sampleEvery: 3 });
-    assert.deepEqual(video.tracks.map(labelOf).sort(), ['John Salley', 'John Simm', 'unknown']);
+    assert.deepEqual(video.tracks.map(labelOf).sort(), ['John Salley', 'John Simm', 'Unknown']);
     assert.equal(video.stats.framesDetected, FRAMES / 3);
     // Tracks still have a box on every frame: the Kalman filter carries them between detections.
     for (const r of video.tracks) assert.ok(r.track.boxes.length >= FRAMES - 6);
@@ -150,7 +141,7 @@ describe('tracks and identities', () => {
       else progressEvents++;
     });
     await run.result;
-    assert.deepEqual(announced.sort(), ['John Salley', 'John Simm', 'unknown']);
+    assert.deepEqual(announced.sort(), ['John Salley', 'John Simm', 'Unknown']);
     assert.ok(progressEvents >= 3);
   });
 });

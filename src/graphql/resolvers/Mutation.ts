@@ -1,7 +1,8 @@
 // Mutation: enrol photos, rename people, delete people and photos; start and cancel video jobs.
 import type { MutationResolvers } from '../generated.js';
 import { cleanName } from '../../gallery.js';
-import { extensionOf, VIDEO_EXTENSIONS } from '../../video/jobs.js';
+import { extensionOf } from '../../gallery.js';
+import { VIDEO_EXTENSIONS } from '../../video/jobs.js';
 import { userError } from '../errors.js';
 import { openUpload, readUpload, saveUpload } from '../upload.js';
 import { requireRowId } from './ids.js';
