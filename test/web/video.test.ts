@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../../src/graphql/server.js';
 import { glide, makeClip } from '../fixtures/clips.js';
 import { upload as apiUpload } from '../fixtures/graphql-client.js';
 import { DOGS, johnName, johnPhotos } from '../fixtures/photos.js';
-import { closeAll, launchBrowser, screenshots, type Browser } from './helpers.js';
+import { closeAll, dropFile, launchBrowser, screenshots, type Browser } from './helpers.js';
 
 const ENROLLED = ['John_Salley', 'John_Simm'];
 const STRANGER = 'John_Savage';
@@ -25,6 +25,18 @@ const MAX_VIDEO_MB = 8;
 const ADD_PERSON = `mutation($file: Upload!, $firstName: String!, $surName: String!) {
   addPerson(file: $file, firstName: $firstName, surName: $surName) { person { id fullName } }
 }`;
+
+/** The real server on a free port with the video limits above; client errors are expected and not printed. */
+function serverOptions() {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    apiKeys: [] as string[],
+    videoMaxSeconds: VIDEO_MAX_SECONDS,
+    maxVideoMb: MAX_VIDEO_MB,
+    logger: { warn: () => undefined, error: (...args: unknown[]) => console.error(...args) },
+  };
+}
 
 describe('the Video view, driven in Chromium against the real server', { timeout: 900_000 }, () => {
   let dir: string;
@@ -59,15 +71,7 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     clips.tooLong = path.join(dir, 'too-long.mp4');
     await makeClip(clips.tooLong, { frames: 40, fps: 1, width: 320, height: 180, actors: [] });
 
-    server = await startServer({
-      dataDir: path.join(dir, 'data'),
-      port: 0,
-      host: '127.0.0.1',
-      apiKeys: [],
-      videoMaxSeconds: VIDEO_MAX_SECONDS,
-      maxVideoMb: MAX_VIDEO_MB,
-      logger: { warn: () => undefined, error: (...args: unknown[]) => console.error(...args) },
-    });
+    server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data') });
     for (const name of ENROLLED) {
       const r = await apiUpload(server.url, ADD_PERSON, johnName(name), { file: johnPhotos(name)[0]! });
       assert.equal(r.errors, undefined, JSON.stringify(r.errors));
@@ -220,10 +224,11 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     await shot('vote-done');
   });
 
-  it('recognises the same clip by FUSION', async () => {
+  it('recognises the same clip by FUSION, dropped on the drop zone', async () => {
     await view().getByRole('radio', { name: /Fusion/ }).check();
     await view().getByLabel('Draw boxes and names on a copy of the video').uncheck();
-    await view().getByTestId('video-file').setInputFiles(clips.three!);
+    await dropFile(page, '[data-testid=video-drop]', { name: 'three-johns.mp4', mimeType: 'video/mp4', bytes: fs.readFileSync(clips.three!) });
+    await view().getByText('Chosen: three-johns.mp4').waitFor();
     const firstJob = new URL(page.url()).hash;
     await view().getByRole('button', { name: 'Recognise' }).click();
     await page.waitForURL((u) => u.hash.startsWith('#video/') && u.hash !== firstJob);
@@ -377,6 +382,98 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     assert.equal(overflowing, 0);
     await shot('narrow');
     await page.setViewportSize({ width: 1100, height: 900 });
+  });
+
+  it('says so when a job is not on the server', async () => {
+    await page.goto(`${server!.url}/#video/00000000-0000-4000-8000-000000000000`);
+    await page.getByTestId('video-job-title').getByText('Video job not found').waitFor();
+    const { code, text } = await alertIn(page.getByTestId('video-result'));
+    assert.equal(code, 'NOT_FOUND');
+    assert.equal(text, 'That video job is not on the server (any more).');
+    await shot('missing-job');
+  });
+
+  it('a job cut off by a server restart ends in plain words', async () => {
+    await page.goto(`${server!.url}/#video`);
+    await view().getByTestId('video-file').setInputFiles(clips.long!);
+    await view().getByRole('button', { name: 'Recognise' }).click();
+    await page.locator('[data-testid=video-job][data-status=RUNNING]').waitFor({ timeout: 120_000 });
+    const hash = new URL(page.url()).hash;
+    // The page keeps polling a server that has gone: it says it is trying again.
+    await server!.close();
+    await statusLine().getByText(/could not be reached.*Trying again…/).waitFor();
+    await shot('server-gone');
+    server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data') });
+    await page.goto(`${server.url}/${hash}`);
+    await finished('FAILED');
+    const { code, text } = await alertIn(page.getByTestId('video-result'));
+    assert.equal(code, 'INTERRUPTED');
+    assert.equal(text, 'The server stopped while this video was being processed, so the job could not finish. Send the video again.');
+    await page.getByTestId('video-job-link').first().getByText('Failed: the server stopped').waitFor();
+    await shot('interrupted');
+  });
+
+  it('raised no script errors', () => {
+    assert.deepEqual(browser!.problems, []);
+  });
+});
+
+describe('the Video view on a server that needs an API key', { timeout: 600_000 }, () => {
+  const KEY = 'video-test-key-3d1f';
+  let dir: string;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let shot: (name: string) => Promise<string>;
+  let clip: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-web-video-key-'));
+    clip = path.join(dir, 'two-johns.mp4');
+    await makeClip(clip, {
+      frames: 40,
+      background: DOGS,
+      actors: [
+        { photo: johnPhotos('John_Salley')[5]!, at: glide(10, 40, 110, 60, 40, 1.2) },
+        { photo: johnPhotos(STRANGER)[5]!, at: glide(470, 60, 440, 90, 40, 1.1) },
+      ],
+    });
+    server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data'), apiKeys: [KEY] });
+    const r = await apiUpload(server.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! }, { apiKey: KEY });
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    browser = await launchBrowser();
+    page = browser.page;
+    shot = screenshots(page, 'video-key');
+    await page.goto(`${server.url}/#video`);
+  });
+
+  after(async () => {
+    await closeAll(browser?.close, server?.close);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks for the key, then the job, its thumbnails and its annotated copy all load with it', async () => {
+    const dialog = page.getByTestId('key-dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('API key').fill(KEY);
+    await dialog.getByRole('button', { name: 'Use this key' }).click();
+    await page.getByText('1 person · 1 photo').waitFor();
+    const view = page.locator('#view-video');
+    await view.getByTestId('video-file').setInputFiles(clip);
+    await view.getByLabel('Draw boxes and names on a copy of the video').check();
+    await view.getByRole('button', { name: 'Recognise' }).click();
+    await page.locator('[data-testid=video-job][data-status=DONE]').waitFor({ timeout: 240_000 });
+    assert.deepEqual((await page.getByTestId('track-name').allInnerTexts()).sort(), ['John Salley', 'Unknown']);
+    const widths = await page.getByTestId('track-thumb').evaluateAll(
+      (imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth, () => 0))));
+    assert.equal(widths.length, 2);
+    assert.ok(widths.every((w) => w > 0), `thumbnail widths ${widths}`);
+    const href = (await page.getByTestId('video-download').getAttribute('href'))!;
+    assert.match(href, new RegExp(`annotated\\.mp4\\?key=${KEY}$`));
+    assert.equal((await page.request.get(new URL(href, server!.url).href)).status(), 200);
+    // Without the key the same file is refused: the key is what lets the page show it.
+    assert.equal((await page.request.get(new URL(href.replace(/\?key=.*$/, ''), server!.url).href)).status(), 401);
+    await shot('done');
   });
 
   it('raised no script errors', () => {
