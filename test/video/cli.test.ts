@@ -1,0 +1,80 @@
+// The video command line: a table of tracks for a file, identities as they are decided, clear errors.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Gallery } from '../../src/gallery.js';
+import { makeClip, glide } from '../fixtures/clips.js';
+import { DOGS, johnPhotos } from '../fixtures/photos.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let dir: string;
+let dataDir: string;
+let clip: string;
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/video.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-cli-'));
+  dataDir = path.join(dir, 'data');
+  const gallery = Gallery.open({ dataDir });
+  const photo = johnPhotos('John_Schneider')[0];
+  await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: 'a.jpg' }, 'John', 'Schneider');
+  gallery.close();
+  clip = path.join(dir, 'clip.mp4');
+  await makeClip(clip, {
+    frames: 40,
+    background: DOGS,
+    actors: [
+      { photo: johnPhotos('John_Schneider')[4], at: glide(40, 60, 140, 80, 40, 1.2) },
+      { photo: johnPhotos('John_Shimkus')[4], at: glide(400, 80, 360, 100, 40, 1.2) },
+    ],
+  });
+});
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('prints each identity as it is decided, then a table of tracks', () => {
+  const r = cli(clip, '--decision', 'FUSION', '--frames', '3');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  const header = lines.findIndex((l) => /^track\s+person\s+confidence\s+distance\s+frames\s+seen/.test(l));
+  assert.ok(header >= 0, r.stdout);
+  const announced = lines.slice(0, header);
+  assert.equal(announced.filter((l) => /track \d+: John Schneider/.test(l)).length, 1, r.stdout);
+  assert.equal(announced.filter((l) => /track \d+: Unknown/.test(l)).length, 1, r.stdout);
+  const rows = lines.slice(header + 1);
+  assert.equal(rows.length, 2, r.stdout);
+  assert.ok(rows.some((l) => /John Schneider\s+0\.\d\d\s+0\.\d{3}\s+3\s+0:00\.0-0:01\.\d/.test(l)), r.stdout);
+  assert.ok(rows.some((l) => /Unknown/.test(l)), r.stdout);
+  assert.match(r.stderr, /40 frames \(40 through detection, 6 faces encoded\).*decision FUSION/);
+});
+
+test('--json gives the tracks as data', () => {
+  const r = cli(clip, '--json', '--every', '2');
+  assert.equal(r.status, 0, r.stderr);
+  const json = r.stdout.slice(r.stdout.indexOf('['));
+  const tracks = JSON.parse(json) as { person: string; confidence: number; frames: number }[];
+  assert.deepEqual(tracks.map((t) => t.person).sort(), ['John Schneider', 'Unknown']);
+  for (const t of tracks) assert.ok(t.confidence > 0.5 && t.frames === 5);
+});
+
+test('a file that is not a video is a clear error with its code, and a usage error without arguments', () => {
+  const text = path.join(dir, 'notes.mp4');
+  fs.writeFileSync(text, 'not a video');
+  const r = cli(text);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot be opened.*\[INVALID_VIDEO\]/s);
+  const usage = cli();
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /^Usage: npm run video/m);
+});
