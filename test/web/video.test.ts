@@ -72,8 +72,9 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     await makeClip(clips.tooLong, { frames: 40, fps: 1, width: 320, height: 180, actors: [] });
 
     server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data') });
+    const url = server.url;
     for (const name of ENROLLED) {
-      const r = await apiUpload(server.url, ADD_PERSON, johnName(name), { file: johnPhotos(name)[0]! });
+      const r = await apiUpload(url, ADD_PERSON, johnName(name), { file: johnPhotos(name)[0]! });
       assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     }
     browser = await launchBrowser();
