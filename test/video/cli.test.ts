@@ -1,7 +1,9 @@
 // The video command line: a table of tracks for a file, identities as they are decided, clear errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +68,43 @@ test('--json gives the tracks as data', () => {
   const tracks = JSON.parse(json) as { person: string; confidence: number; frames: number }[];
   assert.deepEqual(tracks.map((t) => t.person).sort(), ['John Schneider', 'Unknown']);
   for (const t of tracks) assert.ok(t.confidence > 0.5 && t.frames === 5);
+});
+
+test('reads a stream URL, naming people as they are decided', async () => {
+  // A plain static file server with byte ranges, as MP4 over HTTP needs (FFmpeg seeks to the index at the end).
+  const size = fs.statSync(clip).size;
+  const server = http.createServer((req, res) => {
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range && range[2] ? Number(range[2]) : size - 1;
+    res.writeHead(range ? 206 : 200, {
+      'content-type': 'video/mp4',
+      'accept-ranges': 'bytes',
+      'content-length': end - start + 1,
+      ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    fs.createReadStream(clip, { start, end }).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/clip.mp4`;
+  try {
+    // Asynchronous spawn: the HTTP server above runs in this process and must keep answering.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/video.ts'), url], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 0, stderr);
+    assert.match(stderr, new RegExp(`reading ${url.replace(/[.]/g, '\\.')}`));
+    assert.match(stdout, /track \d+: John Schneider \(confidence/);
+    assert.match(stdout, /track \d+: Unknown/);
+  } finally {
+    server.close();
+  }
 });
 
 test('a file that is not a video is a clear error with its code, and a usage error without arguments', () => {
