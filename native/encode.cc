@@ -4,6 +4,8 @@
 #include <dlib/image_transforms.h>
 #include <dlib/serialize.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "errors.h"
@@ -12,7 +14,22 @@ namespace face {
 
 face_encoder::face_encoder(std::unique_ptr<resnet::anet_type> prototype)
     : prototype_(std::move(prototype)),
-      nets_([this] { return std::make_unique<resnet::anet_type>(*prototype_); }) {}
+      nets_([this] { return std::make_unique<resnet::anet_type>(*prototype_); }),
+      fast_nets_([this] { return std::make_unique<cv::dnn::Net>(fast_->make_net()); }) {
+  const char* engine = std::getenv("FACE_ENCODER");
+  if (!engine || std::strcmp(engine, "dlib") != 0) fast_ = std::make_unique<opencv_resnet>(*prototype_);
+}
+
+std::vector<encoding> face_encoder::run(const std::vector<rgb_image>& chips, unsigned long batch_size) const {
+  batch_size = std::max<unsigned long>(batch_size, 1);
+  if (fast_) {
+    auto net = fast_nets_.take();
+    return fast_->encode(*net, chips, batch_size);
+  }
+  auto net = nets_.take();
+  auto descriptors = (*net)(chips, batch_size);
+  return std::vector<encoding>(descriptors.begin(), descriptors.end());
+}
 
 std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -51,19 +68,14 @@ std::vector<encoding> face_encoder::encode(const std::vector<rgb_image>& chips, 
     }
   }
 
-  auto net = nets_.take();
+  if (jitter <= 0) return run(sized, batch_size);
   std::vector<encoding> out;
-  if (jitter <= 0) {
-    auto descriptors = (*net)(sized, std::max<unsigned long>(batch_size, 1));
-    out.assign(descriptors.begin(), descriptors.end());
-    return out;
-  }
   for (const auto& chip : sized) {
     dlib::rand rnd(0);  // seeded per chip: the same chip always gets the same jittered encoding, wherever it is in the batch
     std::vector<rgb_image> copies;
     copies.reserve(jitter);
     for (int j = 0; j < jitter; ++j) copies.push_back(dlib::jitter_image(chip, rnd));
-    auto descriptors = (*net)(copies, std::max<unsigned long>(batch_size, 1));
+    auto descriptors = run(copies, batch_size);
     encoding mean = dlib::zeros_matrix<float>(128, 1);
     for (const auto& d : descriptors) mean += d;
     out.push_back(mean / float(descriptors.size()));

@@ -1,12 +1,16 @@
 // Stage 5: 128-d face descriptors from aligned 150x150 chips with dlib's ResNet.
+// The network runs through OpenCV's DNN module (encode_opencv.h), or through dlib itself when the environment
+// has FACE_ENCODER=dlib when the model is loaded; both give the same encodings.
 #pragma once
 #include <dlib/matrix.h>
+#include <opencv2/dnn.hpp>
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "decode.h"
+#include "encode_opencv.h"
 #include "pool.h"
 #include "tfjs_weights.h"
 
@@ -28,8 +32,12 @@ class face_encoder {
 
  private:
   explicit face_encoder(std::unique_ptr<resnet::anet_type> prototype);
+  // ensures: one encoding per 150x150 chip, through whichever engine this encoder uses.
+  std::vector<encoding> run(const std::vector<rgb_image>& chips, unsigned long batch_size) const;
   std::unique_ptr<resnet::anet_type> prototype_;
   mutable object_pool<resnet::anet_type> nets_;
+  std::unique_ptr<opencv_resnet> fast_;  // null when FACE_ENCODER=dlib
+  mutable object_pool<cv::dnn::Net> fast_nets_;
 };
 
 }  // namespace face
