@@ -875,6 +875,7 @@ const jobPanel = $('#video-job');
 const jobTitle = $('[data-testid=video-job-title]');
 const jobProgress = $('[data-testid=video-progress]');
 const jobStatus = $('[data-testid=video-status]');
+const jobAnnounce = $('[data-testid=video-announce]');
 const jobResult = $('[data-testid=video-result]');
 const cancelButton = $('[data-testid=video-cancel]');
 const jobList = $('[data-testid=video-jobs]');
@@ -884,7 +885,7 @@ const videoPicker = createPicker($('[data-picker=video]'), () => videoFormError.
  * The job being watched. `seq` grows whenever another job (or none) is watched, so answers
  * and timers for an older one are dropped.
  */
-const watch = { id: null, seq: 0, timer: 0, status: null, shown: '', cancelling: null, listSeq: 0, listTimer: 0 };
+const watch = { id: null, seq: 0, timer: 0, status: null, shown: '', cancelling: null, listSeq: 0, listTimer: 0, quarter: -1 };
 
 function stopPolling() {
   clearTimeout(watch.timer);
@@ -940,7 +941,9 @@ function pollJob(id, seq, delay) {
         jobStatus.textContent = plainError(err).main;
         return; // the key dialog was dismissed: polling on would only ask again
       }
-      jobStatus.textContent = `${plainError(err, videoWords()).main} Trying again…`;
+      jobStatus.textContent = err instanceof GraphQLRequestError && err.code === 'NETWORK_ERROR'
+        ? 'The service cannot be reached right now. Trying again…'
+        : `${plainError(err, videoWords()).main} Trying again…`;
       pollJob(id, seq, RETRY_MS);
     }
   }, delay);
@@ -966,6 +969,9 @@ function renderJob(job) {
   else if (job.status === 'DONE') setProgress(1);
   else setProgress(job.progress);
   jobStatus.textContent = statusText(job);
+  const quarter = job.status === 'RUNNING' ? Math.floor(Math.min(0.99, job.progress) * 4) : -1;
+  if (changed || quarter > watch.quarter) jobAnnounce.textContent = `${job.fileName}: ${statusText(job)}`;
+  watch.quarter = quarter;
 
   const active = ACTIVE.has(job.status);
   const hadFocus = document.activeElement === cancelButton;
@@ -1132,6 +1138,7 @@ videoForm.addEventListener('submit', async (e) => {
   cancelButton.hidden = true;
   setProgress(0);
   jobStatus.textContent = 'Uploading the video… 0%';
+  jobAnnounce.textContent = `Uploading ${file.name || 'the video'}…`;
   markCurrentJob();
   setBusy(videoForm, true);
   try {

@@ -177,6 +177,7 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     assert.ok(seen.lines.some((l) => /^Recognising faces… \d+%$/.test(l)), `status lines: ${seen.lines.join(' | ')}`);
     assert.equal(await page.getByTestId('video-progress').evaluate((p: HTMLProgressElement) => p.value), 1);
     assert.match(await statusLine().innerText(), /^Done in \d+\.\d s$/);
+    assert.match((await page.getByTestId('video-announce').textContent())!, /^three-johns\.mp4: Done in \d+\.\d s$/);
     assert.match(new URL(page.url()).hash, /^#video\/.+/); // a reload comes back to this job
 
     assert.deepEqual(await trackNames(), ['John Salley', 'John Simm', 'Unknown']);
@@ -313,7 +314,7 @@ describe('the Video view, driven in Chromium against the real server', { timeout
 
     await view().getByTestId('video-file').setInputFiles(clips.tooLong!);
     await view().getByRole('button', { name: 'Recognise' }).click();
-    await page.locator('[data-testid=video-job]').getByText('too-long.mp4').waitFor();
+    await page.getByTestId('video-job-title').getByText('too-long.mp4').waitFor();
     await finished('FAILED');
     error = await alertIn(page.getByTestId('video-result'));
     assert.equal(error.code, 'VIDEO_TOO_LONG');
@@ -402,7 +403,7 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     const hash = new URL(page.url()).hash;
     // The page keeps polling a server that has gone: it says it is trying again.
     await server!.close();
-    await statusLine().getByText(/could not be reached.*Trying again…/).waitFor();
+    await statusLine().getByText('The service cannot be reached right now. Trying again…').waitFor();
     await shot('server-gone');
     server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data') });
     await page.goto(`${server.url}/${hash}`);
