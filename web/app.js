@@ -914,6 +914,7 @@ function watchJob(id, known = null) {
     jobTitle.textContent = known?.fileName ?? 'Loading…';
     jobStatus.textContent = known ? '' : 'Loading…';
     jobResult.replaceChildren();
+    jobProgress.hidden = false;
     setProgress(null);
     cancelButton.hidden = true;
   }
@@ -952,7 +953,7 @@ function pollJob(id, seq, delay) {
 function renderMissingJob() {
   jobTitle.textContent = 'Video job not found';
   jobStatus.textContent = '';
-  setProgress(0);
+  jobProgress.hidden = true;
   cancelButton.hidden = true;
   jobResult.replaceChildren(errorBox(new GraphQLRequestError('', 'NOT_FOUND'), videoWords()));
   jobPanel.dataset.status = 'MISSING';
@@ -960,6 +961,9 @@ function renderMissingJob() {
 
 function renderJob(job) {
   if (job.id !== watch.id) return;
+  // A job never goes back from an ending: an answer sent before it ended (a poll overtaken by the
+  // cancel's answer) is stale.
+  if (watch.status && !ACTIVE.has(watch.status) && ACTIVE.has(job.status)) return;
   const changed = job.status !== watch.status;
   watch.status = job.status;
   jobPanel.dataset.status = job.status;
@@ -1136,6 +1140,7 @@ videoForm.addEventListener('submit', async (e) => {
   jobTitle.textContent = file.name || 'video';
   jobResult.replaceChildren();
   cancelButton.hidden = true;
+  jobProgress.hidden = false;
   setProgress(0);
   jobStatus.textContent = 'Uploading the video… 0%';
   jobAnnounce.textContent = `Uploading ${file.name || 'the video'}…`;
@@ -1152,10 +1157,14 @@ videoForm.addEventListener('submit', async (e) => {
     const { recognizeVideo: job } = await api(() => upload(RECOGNIZE_VIDEO, { file: null, options }, { file }, { onUploadProgress }));
     videoPicker.clear();
     watchJob(job.id, job);
-    jobTitle.focus();
-    const hash = `#video/${encodeURIComponent(job.id)}`;
-    if (location.hash !== hash) history.pushState(null, '', hash); // no hashchange: the job is already shown
-    loadVideoJobs();
+    if ($('#view-video').hidden) {
+      stopPolling(); // another view was opened during the upload; coming back shows this job
+    } else {
+      jobTitle.focus();
+      const hash = `#video/${encodeURIComponent(job.id)}`;
+      if (location.hash !== hash) history.pushState(null, '', hash); // no hashchange: the job is already shown
+      loadVideoJobs();
+    }
   } catch (err) {
     videoFormError.replaceChildren(errorBox(err, videoWords()));
     jobPanel.hidden = true;
