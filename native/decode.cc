@@ -94,15 +94,6 @@ FaceError too_large(uint64_t width, uint64_t height, uint64_t max_pixels) {
                                           std::to_string(max_pixels) + " pixels. Send a smaller image.");
 }
 
-rgb_image from_bgr(const cv::Mat& bgr) {
-  rgb_image out(bgr.rows, bgr.cols);
-  for (int r = 0; r < bgr.rows; ++r) {
-    const uint8_t* src = bgr.ptr<uint8_t>(r);
-    for (int c = 0; c < bgr.cols; ++c, src += 3) out(r, c) = dlib::rgb_pixel(src[2], src[1], src[0]);
-  }
-  return out;
-}
-
 // giflib reads from this cursor over the caller's bytes.
 struct gif_source {
   const uint8_t* data;
@@ -185,6 +176,15 @@ rgb_image decode_gif(const uint8_t* data, size_t size, uint64_t max_pixels) {
 
 }  // namespace
 
+rgb_image rgb_from_bgr(const cv::Mat& bgr) {
+  rgb_image out(bgr.rows, bgr.cols);
+  for (int r = 0; r < bgr.rows; ++r) {
+    const uint8_t* src = bgr.ptr<uint8_t>(r);
+    for (int c = 0; c < bgr.cols; ++c, src += 3) out(r, c) = dlib::rgb_pixel(src[2], src[1], src[0]);
+  }
+  return out;
+}
+
 const char* format_name(image_format format) {
   switch (format) {
     case image_format::jpeg: return "jpeg";
@@ -243,7 +243,7 @@ rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, im
                     std::string("The ") + format_name(info.format) + " image is corrupt or cut short and cannot be decoded.");
   // Second guard: a header the sniffer read differently from the decoder must not let a large image through.
   if (uint64_t(bgr.cols) * uint64_t(bgr.rows) > max_pixels) throw too_large(uint64_t(bgr.cols), uint64_t(bgr.rows), max_pixels);
-  return from_bgr(bgr);
+  return rgb_from_bgr(bgr);
 }
 
 }  // namespace face

@@ -8,6 +8,10 @@
 #include <dlib/matrix.h>
 #include <dlib/pixel.h>
 
+namespace cv {
+class Mat;
+}
+
 namespace face {
 
 using rgb_image = dlib::matrix<dlib::rgb_pixel>;
@@ -31,5 +35,8 @@ image_info read_image_info(const uint8_t* data, size_t size);
 // throws FaceError IMAGE_TOO_LARGE before decoding when width*height > max_pixels,
 //        INVALID_IMAGE when the pixels cannot be decoded, UNSUPPORTED_FORMAT for unknown bytes.
 rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr);
+
+// requires: an 8-bit, 3-channel BGR image (OpenCV's order). ensures: the same pixels as RGB.
+rgb_image rgb_from_bgr(const cv::Mat& bgr);
 
 }  // namespace face

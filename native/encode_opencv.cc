@@ -10,10 +10,6 @@
 namespace face {
 namespace {
 
-template <typename T> struct is_con : std::false_type {};
-template <long a, long b, long c, int d, int e, int f, int g> struct is_con<dlib::con_<a, b, c, d, e, f, g>> : std::true_type {};
-template <typename T> struct is_fc : std::false_type {};
-template <unsigned long n, dlib::fc_bias_mode m> struct is_fc<dlib::fc_<n, m>> : std::true_type {};
 
 constexpr int chip_size = 150;
 constexpr int descriptor_size = 128;
@@ -63,7 +59,7 @@ opencv_resnet::opencv_resnet(resnet::anet_type& net) {
   const dlib::tensor* fc = nullptr;
   dlib::visit_computational_layers(net, [&](auto& layer) {
     using L = std::decay_t<decltype(layer)>;
-    if constexpr (is_con<L>::value) {
+    if constexpr (resnet::is_con<L>::value) {
       cons.push_back({&layer.get_layer_params(), long(layer.num_filters()), long(layer.nr()), long(layer.nc()),
                       int(layer.stride_y()), int(layer.stride_x()), int(layer.padding_y()), int(layer.padding_x()),
                       !layer.bias_is_disabled()});
@@ -72,7 +68,7 @@ opencv_resnet::opencv_resnet(resnet::anet_type& net) {
       auto beta = layer.get_beta();
       affines.emplace_back(std::vector<float>(gamma.host(), gamma.host() + gamma.size()),
                            std::vector<float>(beta.host(), beta.host() + beta.size()));
-    } else if constexpr (is_fc<L>::value) {
+    } else if constexpr (resnet::is_fc<L>::value) {
       fc = &layer.get_layer_params();
     }
   });

@@ -87,17 +87,6 @@ class FaceIndex : public Napi::ObjectWrap<FaceIndex> {
   explicit FaceIndex(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FaceIndex>(info), index_(std::make_shared<face_index>()) {}
 
  private:
-  template <typename F>
-  Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
-    try {
-      return body();
-    } catch (const FaceError& e) {
-      throw make_error(info.Env(), e.code, e.what());
-    } catch (const std::bad_alloc&) {
-      throw make_error(info.Env(), "INTERNAL", "Out of memory while growing the face index.");
-    }
-  }
-
   Napi::Value Add(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       int64_t id = to_id(info[0]);

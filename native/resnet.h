@@ -4,6 +4,8 @@
 #pragma once
 #include <dlib/dnn.h>
 
+#include <type_traits>
+
 namespace face::resnet {
 
 using namespace dlib;
@@ -32,5 +34,11 @@ using anet_type = loss_metric<fc_no_bias<128, avg_pool_everything<
                   alevel0<alevel1<alevel2<alevel3<alevel4<
                   max_pool<3, 3, 2, 2, relu<affine<con<32, 7, 7, 2, 2,
                   input_rgb_image_sized<150>>>>>>>>>>>>>;
+
+// Which computational layers carry weights, for visitors that read or write them.
+template <typename T> struct is_con : std::false_type {};
+template <long a, long b, long c, int d, int e, int f, int g> struct is_con<dlib::con_<a, b, c, d, e, f, g>> : std::true_type {};
+template <typename T> struct is_fc : std::false_type {};
+template <unsigned long n, dlib::fc_bias_mode m> struct is_fc<dlib::fc_<n, m>> : std::true_type {};
 
 }  // namespace face::resnet

@@ -20,15 +20,6 @@ Napi::Error make_error(Napi::Env env, const std::string& code, const std::string
 
 namespace {
 
-// Turns a FaceError thrown while reading arguments into a JS error with its code.
-template <typename F>
-Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
-  try {
-    return body();
-  } catch (const FaceError& e) {
-    throw make_error(info.Env(), e.code, e.what());
-  }
-}
 
 Napi::Object options_at(const Napi::CallbackInfo& info, size_t i) {
   if (info.Length() <= i || info[i].IsUndefined()) return Napi::Object::New(info.Env());

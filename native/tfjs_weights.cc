@@ -9,10 +9,6 @@
 namespace face {
 namespace {
 
-template <typename T> struct is_con : std::false_type {};
-template <long a, long b, long c, int d, int e, int f, int g> struct is_con<dlib::con_<a, b, c, d, e, f, g>> : std::true_type {};
-template <typename T> struct is_fc : std::false_type {};
-template <unsigned long n, dlib::fc_bias_mode m> struct is_fc<dlib::fc_<n, m>> : std::true_type {};
 
 struct con_layer {
   dlib::tensor* params;
@@ -42,11 +38,11 @@ void load_tfjs_weights(resnet::anet_type& net, const std::vector<weight_tensor>&
   dlib::tensor* fc_params = nullptr;
   dlib::visit_computational_layers(net, [&](auto& layer) {
     using L = std::decay_t<decltype(layer)>;
-    if constexpr (is_con<L>::value) {
+    if constexpr (resnet::is_con<L>::value) {
       con_layers.push_back({&layer.get_layer_params(), long(layer.num_filters()), long(layer.nr()), long(layer.nc())});
     } else if constexpr (std::is_same_v<L, dlib::affine_>) {
       affine_layers.push_back(&layer);
-    } else if constexpr (is_fc<L>::value) {
+    } else if constexpr (resnet::is_fc<L>::value) {
       fc_params = &layer.get_layer_params();
     }
   });

@@ -39,15 +39,6 @@ cv::VideoCapture open_capture(const std::string& source) {
   return capture;
 }
 
-rgb_image to_rgb(const cv::Mat& bgr) {
-  rgb_image out(bgr.rows, bgr.cols);
-  for (int r = 0; r < bgr.rows; ++r) {
-    const uint8_t* src = bgr.ptr<uint8_t>(r);
-    for (int c = 0; c < bgr.cols; ++c, src += 3) out(r, c) = dlib::rgb_pixel(src[2], src[1], src[0]);
-  }
-  return out;
-}
-
 std::vector<uint8_t> jpeg_of(const rgb_image& chip) {
   cv::Mat bgr(int(chip.nr()), int(chip.nc()), CV_8UC3);
   for (long r = 0; r < chip.nr(); ++r)
@@ -123,7 +114,7 @@ video_result process_video(const std::string& source, const video_options& optio
     }
     if (uint64_t(frame.cols) * uint64_t(frame.rows) > options.max_pixels)
       throw FaceError("IMAGE_TOO_LARGE", "A video frame is larger than the pixel limit.");
-    rgb_image image = to_rgb(frame);
+    rgb_image image = rgb_from_bgr(frame);
     stats.frames_decoded++;
     stats.seconds_decode += seconds_since(t0);
 

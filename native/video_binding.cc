@@ -161,14 +161,6 @@ video_options to_video_options(const Napi::Object& o) {
   return v;
 }
 
-template <typename F>
-Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
-  try {
-    return body();
-  } catch (const FaceError& e) {
-    throw make_error(info.Env(), e.code, e.what());
-  }
-}
 
 // recognizeVideo(models, source, options, onEvent) -> { promise, cancel() }
 Napi::Value RecognizeVideo(const Napi::CallbackInfo& info) {

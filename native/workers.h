@@ -14,6 +14,19 @@ namespace face {
 
 Napi::Error make_error(Napi::Env env, const std::string& code, const std::string& message);
 
+// Runs the main-thread part of an exported function: a FaceError thrown while reading arguments
+// becomes a JS error with its code, and running out of memory becomes INTERNAL.
+template <typename F>
+Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
+  try {
+    return body();
+  } catch (const FaceError& e) {
+    throw make_error(info.Env(), e.code, e.what());
+  } catch (const std::bad_alloc&) {
+    throw make_error(info.Env(), "INTERNAL", "Out of memory.");
+  }
+}
+
 template <typename Result>
 class promise_worker : public Napi::AsyncWorker {
  public:

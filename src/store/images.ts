@@ -37,26 +37,9 @@ export class ImageFiles {
     return path.join(this.dir, fileName);
   }
 
-  /**
-   * Writes the bytes under a temp name, flushes them to disk and renames into place, so the
-   * final name only ever holds a complete file.
-   */
+  /** Writes a photo atomically (see writeFileAtomic). */
   async write(fileName: string, bytes: Buffer): Promise<void> {
-    const final = this.pathOf(fileName);
-    const temp = path.join(this.dir, `.tmp-${randomUUID()}`);
-    try {
-      const fh = await fs.promises.open(temp, 'wx');
-      try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await fs.promises.rename(temp, final);
-    } catch (err) {
-      await fs.promises.rm(temp, { force: true });
-      throw err;
-    }
+    await writeFileAtomic(this.pathOf(fileName), bytes);
   }
 
   /** Removes a stored photo; a missing file is not an error. */
@@ -78,5 +61,29 @@ export class ImageFiles {
     const temps = fs.readdirSync(this.dir).filter((f) => TEMP_FILE_RE.test(f));
     for (const f of temps) fs.rmSync(path.join(this.dir, f), { force: true });
     return temps.length;
+  }
+}
+
+/** Prefix of the temp names writeFileAtomic uses; start-up removes what a killed process left. */
+export const TEMP_PREFIX = '.tmp-';
+
+/**
+ * Writes the bytes under a temp name in the same folder, flushes them to disk and renames into place,
+ * so the final name only ever holds a complete file.
+ */
+export async function writeFileAtomic(file: string, bytes: Buffer): Promise<void> {
+  const temp = path.join(path.dirname(file), `${TEMP_PREFIX}${randomUUID()}`);
+  try {
+    const fh = await fs.promises.open(temp, 'wx');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true });
+    throw err;
   }
 }

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { annotateVideo, FaceCoreError, type VideoBox, type VideoStats } from '../core/index.js';
 import { extensionOf, type Gallery } from '../gallery.js';
 import type { Db } from '../store/db.js';
+import { TEMP_PREFIX, writeFileAtomic } from '../store/images.js';
 import type { DecisionMethod } from './decide.js';
 import { labelOf, recognizeInGallery, type GalleryView, type RecognizedVideo } from './recognize.js';
 
@@ -121,7 +122,6 @@ export const JOB_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 export const JOB_OUTPUT_RE = /^(?:track-(0|[1-9][0-9]{0,8})\.jpg|annotated\.mp4)$/;
 export const thumbnailName = (trackId: number): string => `track-${trackId}.jpg`;
 export const ANNOTATED_NAME = 'annotated.mp4';
-const TEMP_PREFIX = '.tmp-';
 
 /** How the gallery looks to video recognition: its index and who owns each face. */
 export function galleryView(gallery: Gallery): GalleryView {
@@ -432,7 +432,7 @@ export class VideoJobs {
     for (const t of video.tracks) {
       const { track, decision, person } = t;
       const thumbnail = track.thumbnail.length > 0;
-      if (thumbnail) await writeAtomic(path.join(dir, thumbnailName(track.id)), track.thumbnail);
+      if (thumbnail) await writeFileAtomic(path.join(dir, thumbnailName(track.id)), track.thumbnail);
       tracks.push({
         id: track.id,
         personId: person?.id ?? null,
@@ -536,23 +536,5 @@ export class VideoJobs {
     } catch (err) {
       this.logger.warn('video jobs: could not delete old jobs:', err);
     }
-  }
-}
-
-/** Writes under a temp name, flushes and renames, so the final name only ever holds a complete file. */
-async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
-  const temp = path.join(path.dirname(file), `${TEMP_PREFIX}${randomUUID()}`);
-  try {
-    const fh = await fs.promises.open(temp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fs.promises.rename(temp, file);
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true });
-    throw err;
   }
 }
