@@ -120,6 +120,21 @@ function listJpegs(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/** Share of the variance (around the mean) held by the first `dims` dimensions of some encodings. */
+function varianceShare(encodings: ArrayLike<number>[], dims: number): number {
+  const mean = new Float64Array(128);
+  for (const e of encodings) for (let j = 0; j < 128; j++) mean[j] += e[j] / encodings.length;
+  let first = 0;
+  let total = 0;
+  for (const e of encodings)
+    for (let j = 0; j < 128; j++) {
+      const d = (e[j] - mean[j]) ** 2;
+      total += d;
+      if (j < dims) first += d;
+    }
+  return first / total;
+}
+
 function distanceStats(encodings: ArrayLike<number>[], labels: string[]) {
   let sameMax = 0;
   let diffMin = Infinity;
@@ -462,7 +477,7 @@ async function benchIndex(core: Core, sizes: number[], queryCount: number) {
 
     // Exactness: compare with a plain scan for a few queries.
     let exact = true;
-    for (const q of queries.slice(0, 3)) {
+    for (const q of queries.slice(0, 4)) {
       const want = bruteForce(data, n, q, 10);
       const got = await ix.search(q, { k: 10 });
       const ok = got.length === want.length && got.every((m: any, i: number) => m.id === want[i].id && Math.abs(m.distance - want[i].distance) < 1e-4);
@@ -472,30 +487,39 @@ async function benchIndex(core: Core, sizes: number[], queryCount: number) {
     bruteForce(data, n, queries[1], 1);
     const jsScanMs = performance.now() - tScan;
 
+    // Query kinds are timed apart: a pruning scan answers a query with a close neighbour much faster
+    // than one with none, so a median over a mix of both would say little.
+    type QueryStats = { median: number; p90: number; count: number };
+    const stats = (times: number[]): QueryStats => ({
+      median: median(times),
+      p90: [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)],
+      count: times.length,
+    });
     const timeQueries = async (k: number, sync: boolean) => {
-      const times: number[] = [];
+      const near: number[] = [];
+      const stranger: number[] = [];
       // Several passes over the query set; the median over every query of every pass.
       const passes = Math.max(1, Math.min(opts.runs, n >= 1_000_000 ? 3 : opts.runs));
-      for (const q of queries.slice(0, 3)) (sync ? ix.searchSync(q, { k }) : await ix.search(q, { k }));
+      for (const q of queries.slice(0, 4)) (sync ? ix.searchSync(q, { k }) : await ix.search(q, { k }));
       for (let p = 0; p < passes; p++) {
-        const passTimes = await quietPass(async () => {
-          const got: number[] = [];
+        const got = await quietPass(async () => {
+          const times: number[] = [];
           for (const q of queries) {
             const t = performance.now();
             if (sync) ix.searchSync(q, { k });
             else await ix.search(q, { k });
-            got.push(performance.now() - t);
+            times.push(performance.now() - t);
           }
-          return got;
+          return times;
         });
-        times.push(...passTimes);
+        got.forEach((ms, i) => (i % 2 === 0 ? near : stranger).push(ms));
       }
-      return { median: median(times), p90: [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)], count: times.length };
+      return { near: stats(near), stranger: stats(stranger) };
     };
     const k1 = await timeQueries(1, false);
     const k10 = await timeQueries(10, false);
-    const k1Sync = typeof ix.searchSync === 'function' ? await timeQueries(1, true) : undefined;
-    const k10Sync = typeof ix.searchSync === 'function' ? await timeQueries(10, true) : undefined;
+    const k1Sync = await timeQueries(1, true);
+    const k10Sync = await timeQueries(10, true);
     const load = probe.done();
 
     // Memory: RSS with the index and without the input arrays, against RSS before either existed.
@@ -801,8 +825,15 @@ async function main() {
     L.push(targetLine('encode ≥ 4× faster than the wasm peer', false, `not measured: face-api peer ${faceApiNote}`));
   }
   if (big && big.n >= 1_000_000) {
-    const s = Math.max(big.k1.median, big.k10.median);
-    L.push(targetLine('1M search < 50 ms', s < TARGETS.search1MMs, `k=1 ${fmt(big.k1.median, 2)} ms, k=10 ${fmt(big.k10.median, 2)} ms (median, promise API; p90 ${fmt(Math.max(big.k1.p90, big.k10.p90), 1)} ms); ${s < 50 ? `${fmt(50 - s, 1)} ms (${fmt((100 * (50 - s)) / 50, 0)}%) under` : `${fmt(s - 50, 1)} ms over`} the limit`));
+    const s = Math.max(big.k1.stranger.median, big.k10.stranger.median);
+    L.push(
+      targetLine(
+        '1M search < 50 ms',
+        s < TARGETS.search1MMs,
+        `stranger queries (the slow case), promise API: k=1 ${fmt(big.k1.stranger.median, 2)} ms, k=10 ${fmt(big.k10.stranger.median, 2)} ms median (p90 ${fmt(Math.max(big.k1.stranger.p90, big.k10.stranger.p90), 1)} ms); ` +
+          `${s < 50 ? `${fmt(50 - s, 1)} ms (${fmt((100 * (50 - s)) / 50, 0)}%) under` : `${fmt(s - 50, 1)} ms over`} the limit. Known-person queries: k=1 ${fmt(big.k1.near.median, 2)} ms, k=10 ${fmt(big.k10.near.median, 2)} ms.`,
+      ),
+    );
     L.push(targetLine('1M index < 700 MB', big.rssShare < TARGETS.index1MBytes, `${mb(big.rssShare)} by RSS growth${big.reportedBytes !== undefined ? `, ${mb(big.reportedBytes)} reported by the index` : ''}; ${big.rssShare < TARGETS.index1MBytes ? `${mb(TARGETS.index1MBytes - big.rssShare)} under` : `${mb(big.rssShare - TARGETS.index1MBytes)} over`} the limit`));
   } else {
     L.push(targetLine('1M search < 50 ms / index < 700 MB', false, 'not measured: run without --sizes or include 1000000'));
@@ -894,11 +925,23 @@ async function main() {
   }
 
   L.push('## FaceIndex: exact search over random encodings', '');
-  L.push(`Random 128-d encodings (about unit norm); ${opts.queries} queries, half near a stored encoding, half random; median and 90th percentile over every query of every pass, in ms. \`search\` is the promise API (a worker thread), \`searchSync\` runs on the calling thread.`, '');
-  L.push('| encodings | load (addMany) ms | search k=1 | search k=10 | searchSync k=1 | searchSync k=10 | plain JS scan, k=1 | exact vs brute force | index memory (RSS growth) | index memory (reported) |', '|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
+  L.push(
+    `Random 128-d encodings, uniform in ±0.15 per dimension (about unit norm). ${opts.queries} queries: half are a stored encoding plus noise (a person the gallery knows: a neighbour at about 0.16), half are random (a stranger: nothing near). ` +
+      `They are timed apart, since a search that prunes candidates answers the first kind much faster; the stranger is the slow case. Median and 90th percentile over every query of every pass, in ms. ` +
+      `\`search\` is the promise API (runs off the JavaScript thread), \`searchSync\` runs on the calling thread. ` +
+      `Real encodings are not uniform, but for a scan that drops a candidate after its first dimensions what matters is how the distance spreads over them: the first 32 of 128 dimensions hold ${fmt(100 * varianceShare(stages.encodings, 32), 1)}% of the variance of the 55 johns encodings, against 25% in this random data.`,
+    '',
+  );
+  L.push('| encodings | k | search, known person | search, stranger | searchSync, known person | searchSync, stranger |', '|---:|---:|---:|---:|---:|---:|');
+  const q = (x?: { median: number; p90: number }) => (x ? `${fmt(x.median, 2)} (p90 ${fmt(x.p90, 2)})` : '—');
   for (const r of index) {
-    const q = (x?: { median: number; p90: number }) => (x ? `${fmt(x.median, 2)} (p90 ${fmt(x.p90, 2)})` : '—');
-    L.push(`| ${r.n.toLocaleString('en-US')} | ${fmt(r.loadMs, 1)} | ${q(r.k1)} | ${q(r.k10)} | ${q(r.k1Sync)} | ${q(r.k10Sync)} | ${fmt(r.jsScanMs, 1)} | ${r.exact ? 'yes' : '**NO**'} | ${mb(r.rssShare)} | ${r.reportedBytes !== undefined ? mb(r.reportedBytes) : '—'} |`);
+    L.push(`| ${r.n.toLocaleString('en-US')} | 1 | ${q(r.k1.near)} | ${q(r.k1.stranger)} | ${q(r.k1Sync.near)} | ${q(r.k1Sync.stranger)} |`);
+    L.push(`| ${r.n.toLocaleString('en-US')} | 10 | ${q(r.k10.near)} | ${q(r.k10.stranger)} | ${q(r.k10Sync.near)} | ${q(r.k10Sync.stranger)} |`);
+  }
+  L.push('');
+  L.push('| encodings | load (addMany) ms | plain JS scan, k=1, ms | exact (same ids and distances as a brute-force scan, 4 queries, k=10) | index memory (RSS growth) | index memory (reported by the index) |', '|---:|---:|---:|---|---:|---:|');
+  for (const r of index) {
+    L.push(`| ${r.n.toLocaleString('en-US')} | ${fmt(r.loadMs, 1)} | ${fmt(r.jsScanMs, 1)} | ${r.exact ? 'yes' : '**NO**'} | ${r.rssShare > 0 ? mb(r.rssShare) : 'below GC noise'} | ${r.reportedBytes !== undefined ? mb(r.reportedBytes) : '—'} |`);
   }
   L.push('');
   L.push('## Memory', '');
