@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <future>
+#include <thread>
 #include <cmath>
 #include <map>
 #include <opencv2/core.hpp>
@@ -86,16 +89,27 @@ video_result process_video(const std::string& source, const video_options& optio
   detect_options detect;
   detect.upsample = options.upsample;
 
+  // Frames are read ahead and the detector runs on up to `lookahead` of them at once (detection is
+  // independent per frame and the largest cost); tracking and encoding then take them in order.
+  struct pending_frame {
+    long index;
+    std::shared_ptr<const rgb_image> image;
+    std::future<std::pair<std::vector<detection>, double>> faces;  // valid when the detector runs on it
+  };
+  std::deque<pending_frame> ahead;
+  const size_t lookahead = std::max(2u, std::thread::hardware_concurrency());
+  bool source_done = false;
+  long next_index = 0;
   cv::Mat frame;
-  for (long index = 0;; ++index) {
+  auto read_ahead = [&]() {
     if (cancelled.load()) {
       stats.truncated = stats.cancelled = true;
-      break;
+      return false;
     }
-    if ((options.max_frames > 0 && index >= options.max_frames) ||
-        (options.max_duration > 0 && index / stats.fps >= options.max_duration)) {
+    if ((options.max_frames > 0 && next_index >= options.max_frames) ||
+        (options.max_duration > 0 && next_index / stats.fps >= options.max_duration)) {
       stats.truncated = true;
-      break;
+      return false;
     }
     auto t0 = clock_type::now();
     bool ok = false;
@@ -104,27 +118,46 @@ video_result process_video(const std::string& source, const video_options& optio
     } catch (const cv::Exception&) {
       ok = false;
     }
-    if (!ok || frame.empty()) break;
+    if (!ok || frame.empty()) return false;
     if (frame.type() != CV_8UC3) {
       cv::Mat converted;
       if (frame.channels() == 1) cv::cvtColor(frame, converted, cv::COLOR_GRAY2BGR);
       else if (frame.channels() == 4) cv::cvtColor(frame, converted, cv::COLOR_BGRA2BGR);
-      else break;
+      else return false;
       frame = converted;
     }
     if (uint64_t(frame.cols) * uint64_t(frame.rows) > options.max_pixels)
       throw FaceError("IMAGE_TOO_LARGE", "A video frame is larger than the pixel limit.");
-    rgb_image image = rgb_from_bgr(frame);
+    auto image = std::make_shared<const rgb_image>(rgb_from_bgr(frame));
     stats.frames_decoded++;
     stats.seconds_decode += seconds_since(t0);
+    pending_frame p{next_index, image, {}};
+    if (next_index % sample_every == 0) {
+      p.faces = std::async(std::launch::async, [image, detect] {
+        auto t1 = clock_type::now();
+        auto found = detect_faces(*image, detect);
+        return std::make_pair(std::move(found), seconds_since(t1));
+      });
+    }
+    ahead.push_back(std::move(p));
+    next_index++;
+    return true;
+  };
 
-    const bool detect_now = index % sample_every == 0;
+  for (;;) {
+    while (!source_done && ahead.size() < lookahead) source_done = !read_ahead();
+    if (ahead.empty()) break;
+    pending_frame current = std::move(ahead.front());
+    ahead.pop_front();
+    const long index = current.index;
+    const rgb_image& image = *current.image;
+    const bool detect_now = current.faces.valid();
     std::vector<detection> found;
     if (detect_now) {
-      auto t1 = clock_type::now();
-      found = detect_faces(image, detect);
+      auto [faces, seconds] = current.faces.get();
+      found = std::move(faces);
       stats.frames_detected++;
-      stats.seconds_detect += seconds_since(t1);
+      stats.seconds_detect += seconds;
     }
 
     // Which faces to encode on this frame.
