@@ -45,9 +45,9 @@ function parseArgs(argv: string[]) {
     write: !has('no-write'),
     /** Wait up to this many seconds for the machine to go quiet before measuring. */
     waitQuiet: Math.max(0, Number(get('wait-quiet', '0'))),
-    /** Re-time encode in child processes under other OpenBLAS kernels / thread counts. */
+    /** Re-time encode in child processes on one thread and with dlib's own forward pass under several OpenBLAS kernels. */
     blasVariants: !has('no-blas-variants'),
-    /** Child mode: time encode only and print JSON (used for the OpenBLAS variants). */
+    /** Child mode: time encode only and print JSON (used for the encode variants). */
     encodeOnly: has('encode-only'),
   };
 }
@@ -581,7 +581,7 @@ function runPythonPeer(photoFiles: string[]): { result?: any; note: string } {
 }
 
 
-// ---------------------------------------------------------------- OpenBLAS variants
+// ---------------------------------------------------------------- encode variants
 
 /** dlib's convolutions run through BLAS: which OpenBLAS kernel is picked at load decides much of the encode speed. */
 function openblasCore(env: NodeJS.ProcessEnv): string {
@@ -632,11 +632,12 @@ interface BlasVariant {
 function runBlasVariants(reference: Float32Array[]): BlasVariant[] {
   const base = { ...ORIGINAL_ENV };
   const variants: { label: string; env: Record<string, string> }[] = [
-    { label: 'as configured, OPENBLAS_NUM_THREADS=1', env: { OPENBLAS_NUM_THREADS: '1' } },
-    { label: 'OPENBLAS_CORETYPE=Prescott (SSE3)', env: { OPENBLAS_CORETYPE: 'Prescott' } },
-    { label: 'OPENBLAS_CORETYPE=Haswell (AVX2+FMA)', env: { OPENBLAS_CORETYPE: 'Haswell' } },
-    { label: 'OPENBLAS_CORETYPE=SkylakeX (AVX-512)', env: { OPENBLAS_CORETYPE: 'SkylakeX' } },
+    { label: 'as configured, one thread (OPENCV_FOR_THREADS_NUM=1 OPENBLAS_NUM_THREADS=1)', env: { OPENCV_FOR_THREADS_NUM: '1', OPENBLAS_NUM_THREADS: '1' } },
+    { label: "FACE_ENCODER=dlib: dlib's own forward pass, OpenBLAS kernel as the core names it", env: { FACE_ENCODER: 'dlib' } },
+    { label: 'FACE_ENCODER=dlib, OPENBLAS_CORETYPE=Haswell (AVX2+FMA)', env: { FACE_ENCODER: 'dlib', OPENBLAS_CORETYPE: 'Haswell' } },
+    { label: 'FACE_ENCODER=dlib, OPENBLAS_CORETYPE=Prescott (SSE3)', env: { FACE_ENCODER: 'dlib', OPENBLAS_CORETYPE: 'Prescott' } },
   ];
+
   const out: BlasVariant[] = [];
   for (const v of variants) {
     const env = { ...base, ...v.env };
@@ -697,7 +698,7 @@ async function main() {
   let blas: BlasVariant[] = [];
   let blasLoad: ReturnType<LoadProbe['done']> | undefined;
   if (opts.blasVariants) {
-    await gate('OpenBLAS variants');
+    await gate('encode variants');
     const probe = new LoadProbe();
     blas = runBlasVariants(stages.encodings);
     blasLoad = probe.done();
@@ -886,19 +887,27 @@ async function main() {
     '',
   );
 
+  const engine = ORIGINAL_ENV.FACE_ENCODER === 'dlib' ? "dlib's own forward pass (FACE_ENCODER=dlib)" : "OpenCV's DNN module running dlib's network (the default; FACE_ENCODER=dlib selects dlib's own forward pass)";
   L.push(
-    `OpenBLAS kernel the core ran with: **${blasCore}**${process.env.OPENBLAS_CORETYPE && !machine.openblasEnv.some((e) => e.startsWith('OPENBLAS_CORETYPE=')) ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE}, set by the core when the user has not)` : ''}; OpenBLAS left to itself picks **${blasOwn}** on this CPU (\`OPENBLAS_VERBOSE=2\`). dlib's convolutions are matrix products done by BLAS, so the kernel decides much of the encode speed.`,
+    `Encoder engine: ${engine}. dlib's own forward pass does its convolutions as matrix products in OpenBLAS, so there the OpenBLAS kernel matters: ` +
+      `the core ran with **${blasCore}**${process.env.OPENBLAS_CORETYPE && !machine.openblasEnv.some((e) => e.startsWith('OPENBLAS_CORETYPE=')) ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE}, set by the core when the user has not)` : ''}; OpenBLAS left to itself picks **${blasOwn}** on this CPU (\`OPENBLAS_VERBOSE=2\`).`,
     '',
   );
   if (blas.length) {
-    L.push('Encode re-timed in child processes under other OpenBLAS settings (same chips, same medians):', '');
-    L.push('| setting | OpenBLAS core | batch 1 ms/face | batch 16 ms/face | CPU ms per face (batch 16) | GFLOP/s (best) | largest distance from the default encodings |', '|---|---|---:|---:|---:|---:|---:|');
-    L.push(`| default (this run, above) | ${blasCore} | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | 0 |`);
+    L.push('Encode re-timed in child processes on one thread and with the other engine (same chips, same medians):', '');
+    L.push('| setting | OpenBLAS kernel (matters to dlib's pass only) | batch 1 ms/face | batch 16 ms/face | CPU ms per face (batch 16) | GFLOP/s (best) | largest distance from the default encodings |', '|---|---|---:|---:|---:|---:|---:|');
+    L.push(`| as configured (this run, above) | ${blasCore} | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | 0 |`);
     for (const v of blas) {
       if (v.note) L.push(`| ${v.label} | ${v.core} | ${v.note} | | | | |`);
       else L.push(`| ${v.label} | ${v.core} | ${fmt(v.b1!, 2)} | ${fmt(v.b16!, 2)} | ${fmt(v.cpu16!, 1)} | ${fmt(gflops(Math.min(v.b1!, v.b16!)))} | ${v.maxDiff!.toExponential(1)} |`);
     }
     L.push('');
+    const one = blas.find((v) => v.env.OPENCV_FOR_THREADS_NUM === '1' && v.b16 !== undefined);
+    if (one && faceApi) {
+      const ours = Math.min(one.b1!, one.b16!);
+      const theirs = Math.min(faceApi.encodeMsPerFaceB1, faceApi.encodeMsPerFaceBatch);
+      L.push(`Core for core: on one thread the native encode takes ${fmt(ours, 2)} ms per face (best batch), face-api's single-threaded wasm ${fmt(theirs, 2)} ms: ${(theirs / ours).toFixed(2)}× per core.`, '');
+    }
   }
 
   L.push('## Johns distances (threshold 0.6)', '');
@@ -968,7 +977,7 @@ async function main() {
   if (opts.waitQuiet > 0) {
     L.push(
       `Quiet mode (\`--wait-quiet ${opts.waitQuiet}\`): each timed pass of this process was checked against /proc/stat; a pass during which other processes used more than ${QUIET_CORES} cores was thrown away and run again once the machine was quiet. ` +
-        `${passQuality.accepted} passes kept as quiet, ${passQuality.discarded} discarded and re-run, ${passQuality.keptNoisy} kept although still noisy after 3 retries. (The OpenBLAS-variant children check their own passes the same way; the Python peer is re-run whole, up to 3 times, when it was disturbed.)`,
+        `${passQuality.accepted} passes kept as quiet, ${passQuality.discarded} discarded and re-run, ${passQuality.keptNoisy} kept although still noisy after 3 retries. (The encode-variant children check their own passes the same way; the Python peer is re-run whole, up to 3 times, when it was disturbed.)`,
     );
   }
   const phases = [stages.load, blasLoad, faceApiLoad, pythonLoad, ...index.map((r) => r.load)].filter(Boolean) as { otherCoresBusy: number }[];
@@ -980,8 +989,8 @@ async function main() {
     const clean = passQuality.keptNoisy === 0 && childNoisy === 0 && !pyNoisy;
     L.push(
       clean
-        ? `**Every published figure comes from quiet passes** (other processes under ${QUIET_CORES} cores during each kept pass${pythonLoad ? ` and during the Python peer's run, ${fmt(pythonLoad.otherCoresBusy, 2)}` : ''}); the OpenBLAS-variant children discarded ${childDiscarded} passes.`
-        : `**Some figures include noisy passes**: ${passQuality.keptNoisy} in this process, ${childNoisy} in the OpenBLAS-variant children${pyNoisy ? `, and the Python peer ran while other processes used ${fmt(pythonLoad!.otherCoresBusy, 2)} cores` : ''}.`,
+        ? `**Every published figure comes from quiet passes** (other processes under ${QUIET_CORES} cores during each kept pass${pythonLoad ? ` and during the Python peer's run, ${fmt(pythonLoad.otherCoresBusy, 2)}` : ''}); the encode-variant children discarded ${childDiscarded} passes.`
+        : `**Some figures include noisy passes**: ${passQuality.keptNoisy} in this process, ${childNoisy} in the encode-variant children${pyNoisy ? `, and the Python peer ran while other processes used ${fmt(pythonLoad!.otherCoresBusy, 2)} cores` : ''}.`,
     );
   } else {
     L.push(
@@ -990,7 +999,7 @@ async function main() {
         : `**Noisy run**: other processes used up to ${fmt(worst, 2)} of the ${machine.cores} cores on average in one phase; figures from that phase are slower than this machine can do. Run with \`--wait-quiet 600\` to keep only quiet passes.`,
     );
   }
-  L.push(`Whole phases, discarded passes included: other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${blasLoad ? fmt(blasLoad.otherCoresBusy, 2) : '—'} during the OpenBLAS variants, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time, like that of every child of the bench, excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
+  L.push(`Whole phases, discarded passes included: other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${blasLoad ? fmt(blasLoad.otherCoresBusy, 2) : '—'} during the encode variants, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time, like that of every child of the bench, excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
   L.push('');
 
   const report = L.join('\n');
