@@ -1314,9 +1314,10 @@ function route() {
 
 for (const tab of tabs) {
   tab.addEventListener('click', () => {
+    // Route now, not on the later hashchange event, so the tab is selected as soon as it is activated.
     const target = `#${tab.dataset.view}`;
-    if (location.hash === target) route();
-    else location.hash = target;
+    if (location.hash !== target) history.pushState(null, '', target);
+    route();
   });
 }
 // Arrow keys move between tabs (the WAI-ARIA tabs pattern with automatic activation).

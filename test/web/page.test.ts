@@ -396,6 +396,14 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     await page.keyboard.press('Enter');
     await page.getByTestId('enrol-message').getByText('Enrolled John Simm.').waitFor();
     await shot('keyboard-enrol');
+
+    // The tabs chosen from the keyboard are history entries: Back returns to People, Forward to Enrol.
+    await page.goBack();
+    await view('people').waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'People' }).getAttribute('aria-selected'), 'true');
+    await page.goForward();
+    await view('enrol').waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Enrol' }).getAttribute('aria-selected'), 'true');
   });
 
   it('reads well on a 375px-wide screen', async () => {
