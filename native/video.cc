@@ -192,6 +192,14 @@ video_result process_video(const std::string& source, const video_options& optio
           encode_score.push_back(det.score);
         }
       }
+      // A track the tracker dropped before confirming it was a passing false detection: forget it now,
+      // so a long stream does not collect them.
+      if (detect_now) {
+        for (auto it = tracks.begin(); it != tracks.end();) {
+          bool alive = std::any_of(states.begin(), states.end(), [&](const track_state& s) { return s.id == it->first; });
+          it = !alive && !it->second.confirmed ? tracks.erase(it) : std::next(it);
+        }
+      }
       stats.seconds_track += seconds_since(t2);
     }
 
