@@ -901,7 +901,7 @@ async function main() {
     '',
   );
   if (blas.length) {
-    L.push('Encode re-timed in child processes on one thread and with the other engine (same chips, same medians):', '');
+    L.push('Encode re-timed in child processes on one core and with the other engine (same chips, same medians):', '');
     L.push("| setting | OpenBLAS kernel (used by dlib's pass only) | batch 1 ms/face | batch 16 ms/face | CPU ms per face (batch 16) | GFLOP/s (best) | largest distance from the default encodings |", '|---|---|---:|---:|---:|---:|---:|');
     L.push(`| as configured (this run, above) | ${blasCore} | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | 0 |`);
     for (const v of blas) {
