@@ -33,9 +33,13 @@ const log = (line: string) => process.stderr.write(line + '\n');
 /** Child mode: start the server on dataDir, add `synthetic` stored encodings, print {"url"} and wait. */
 async function serve(dataDir: string, synthetic: number): Promise<void> {
   const { startServer } = await import('../src/graphql/server.js');
+  const { coreOptions, exportNativeSettings, loadConfig } = await import('../src/config.js');
+  const { FaceCore } = await import('../src/core/index.js');
   const quiet = { warn: () => undefined, error: (...a: unknown[]) => console.error(...a) };
-  const server = await startServer({ port: 0, dataDir, logger: quiet });
-  const g = server.gallery;
+  const config = loadConfig();
+  exportNativeSettings(config);
+  const server = await startServer({ port: 0, dataDir, logger: quiet, core: new FaceCore(coreOptions(config)) });
+  const { gallery: g, store } = server;
   const randomUnit = (): Float32Array => {
     const v = Float32Array.from({ length: 128 }, () => {
       // Box-Muller: a Gaussian direction, then normalised.
@@ -46,15 +50,14 @@ async function serve(dataDir: string, synthetic: number): Promise<void> {
     return v.map((x) => x / n);
   };
   const people: number[] = [];
-  const insert = g.db.transaction(() => {
+  store.transaction(() => {
     for (let i = 0; i < synthetic; i++) {
       // Ten faces per synthetic person. No photo files: this server is never restarted on this folder.
-      if (i % 10 === 0) people.push(g.people.insert(`Synthetic${i / 10}`, 'Person').id);
+      if (i % 10 === 0) people.push(store.people.insert(`Synthetic${i / 10}`, 'Person').id);
       const imageId = randomUUID();
-      g.faces.insert({ imageId, personId: people.at(-1)!, fileName: `${imageId}.jpg`, box: { x: 0, y: 0, width: 100, height: 100 }, encoding: randomUnit() });
+      store.faces.insert({ imageId, personId: people.at(-1)!, fileName: `${imageId}.jpg`, box: { x: 0, y: 0, width: 100, height: 100 }, encoding: randomUnit() });
     }
   });
-  insert();
   g.loadIndex();
   console.log(JSON.stringify({ url: server.url, size: g.size }));
   process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));

@@ -1,11 +1,18 @@
-// Service settings, read from the environment with sensible defaults.
+// Service settings: the one place that reads the environment. Every other module receives what it needs
+// from the Config built here (the face core its models folder, pixel limit, encoder and thread budget).
+import os from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_PIXELS, TOLERANCE, isInRange } from './core/limits.js';
+import { projectRoot } from './core/binding.js';
+
+export type Encoder = 'opencv' | 'dlib';
 
 export interface Config {
   /** TCP port to listen on; 0 picks a free one. */
   port: number;
   host: string;
-  /** Holds faces.db and images/. */
+  /** Holds faces.db, images/ and videos/. */
   dataDir: string;
   /** Euclidean distance below which two encodings are the same person (dlib: 0.6). */
   tolerance: number;
@@ -17,9 +24,19 @@ export interface Config {
   videoMaxSeconds: number;
   /** When non-empty every API request must carry one of these in `x-api-key`. */
   apiKeys: string[];
+  /** Where dlib's own model files may be put. */
+  modelsDir: string;
+  /** Images with more pixels are refused before decoding. */
+  maxPixels: number;
+  /** 'opencv' runs dlib's network through OpenCV's DNN module; 'dlib' through dlib's own forward pass. */
+  encoder: Encoder;
+  /** Native work running at once, and the threads each pool of the core may use: the service's CPU budget. */
+  threads: number;
+  /** OpenBLAS kernel for dlib's matrix work (undefined: OpenBLAS detects the CPU itself). */
+  blasCore: string | undefined;
 }
 
-export const DEFAULT_CONFIG: Readonly<Omit<Config, 'dataDir'>> & { dataDir: string } = Object.freeze({
+export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Object.freeze({
   port: 4000,
   host: '127.0.0.1',
   dataDir: './data',
@@ -28,43 +45,114 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'dataDir'>> & { dataDir: stri
   maxVideoMb: 200,
   videoMaxSeconds: 600,
   apiKeys: [],
+  modelsDir: path.join(projectRoot, 'models'),
+  maxPixels: DEFAULT_MAX_PIXELS,
+  encoder: 'opencv',
 });
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function numberFrom(env: NodeJS.ProcessEnv, key: string, fallback: number, check: (n: number) => boolean, want: string): number {
-  const raw = env[key];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || !check(n)) {
-    throw new ConfigError(`Expected ${want} for ${key} but received ${JSON.stringify(raw)}`);
-  }
-  return n;
+/** Each setting: its environment variable, how to read it, and what a valid value is. */
+interface Setting<K extends keyof Config> {
+  env: string;
+  parse: (raw: string) => Config[K] | undefined;
+  valid: (value: Config[K]) => boolean;
+  want: string;
 }
 
-export const isValidTolerance = (n: number): boolean => Number.isFinite(n) && n > 0 && n <= 1;
+const number = (raw: string): number | undefined => {
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+};
+const text = (raw: string): string => raw;
+const positiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n >= 1;
 
-/** Reads PORT, HOST, DATA_DIR, FACE_TOLERANCE, MAX_UPLOAD_MB, MAX_VIDEO_MB, VIDEO_MAX_SECONDS and API_KEYS. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = numberFrom(env, 'PORT', DEFAULT_CONFIG.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number (0-65535)');
-  const tolerance = numberFrom(env, 'FACE_TOLERANCE', DEFAULT_CONFIG.tolerance, isValidTolerance, 'a distance in (0, 1]');
-  const maxUploadMb = numberFrom(env, 'MAX_UPLOAD_MB', DEFAULT_CONFIG.maxUploadMb, (n) => n > 0 && n <= 1024, 'a size in MiB in (0, 1024]');
-  const maxVideoMb = numberFrom(env, 'MAX_VIDEO_MB', DEFAULT_CONFIG.maxVideoMb, (n) => n > 0 && n <= 16384, 'a size in MiB in (0, 16384]');
-  const videoMaxSeconds = numberFrom(env, 'VIDEO_MAX_SECONDS', DEFAULT_CONFIG.videoMaxSeconds, (n) => n > 0, 'a positive number of seconds');
-  const apiKeys = (env.API_KEYS ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
-  return {
-    port,
-    host: env.HOST?.trim() || DEFAULT_CONFIG.host,
-    dataDir: path.resolve(env.DATA_DIR?.trim() || DEFAULT_CONFIG.dataDir),
-    tolerance,
-    maxUploadMb,
-    maxVideoMb,
-    videoMaxSeconds,
-    apiKeys,
+const SETTINGS: { [K in keyof Config]: Setting<K> } = {
+  port: { env: 'PORT', parse: number, valid: (n) => Number.isInteger(n) && n >= 0 && n <= 65535, want: 'a port number (0-65535)' },
+  host: { env: 'HOST', parse: text, valid: (s) => s.length > 0, want: 'a host name or address' },
+  dataDir: { env: 'DATA_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
+  tolerance: { env: 'FACE_TOLERANCE', parse: number, valid: (n) => isInRange(TOLERANCE, n), want: `a distance in ${TOLERANCE.text}` },
+  maxUploadMb: { env: 'MAX_UPLOAD_MB', parse: number, valid: (n) => n > 0 && n <= 1024, want: 'a size in MiB in (0, 1024]' },
+  maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },
+  videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },
+  apiKeys: {
+    env: 'API_KEYS',
+    parse: (raw) => raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0),
+    valid: (keys) => keys.every((k) => k.length > 0),
+    want: 'comma-separated keys',
+  },
+  modelsDir: { env: 'FACE_MODELS_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
+  maxPixels: { env: 'FACE_MAX_PIXELS', parse: number, valid: positiveInteger, want: 'a positive whole number of pixels' },
+  encoder: { env: 'FACE_ENCODER', parse: (raw) => raw.toLowerCase() as Encoder, valid: (e) => e === 'opencv' || e === 'dlib', want: 'opencv or dlib' },
+  threads: { env: 'FACE_THREADS', parse: number, valid: (n) => positiveInteger(n) && n <= 256, want: 'a whole number of threads from 1 to 256' },
+  blasCore: { env: 'OPENBLAS_CORETYPE', parse: text, valid: () => true, want: 'an OpenBLAS core name' },
+};
+
+/**
+ * A complete Config from the given settings and the documented defaults (never the environment);
+ * ConfigError names the first invalid one. Folders become absolute.
+ */
+export function makeConfig(settings: Partial<Config> = {}): Config {
+  const config: Config = {
+    ...DEFAULT_CONFIG,
+    threads: os.availableParallelism(),
+    blasCore: blasCoreFor(readCpuInfo()),
+    ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
   };
+  for (const key of Object.keys(SETTINGS) as (keyof Config)[]) {
+    const s = SETTINGS[key] as Setting<typeof key>;
+    const value = config[key];
+    if (value !== undefined && !s.valid(value as never)) {
+      throw new ConfigError(`Expected ${s.want} for ${key} (${s.env}) but received ${JSON.stringify(value)}`);
+    }
+  }
+  return { ...config, dataDir: path.resolve(config.dataDir), modelsDir: path.resolve(config.modelsDir), apiKeys: [...config.apiKeys] };
+}
+
+/** Reads every setting from the environment; unset or blank variables keep their defaults. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const settings: Partial<Record<keyof Config, unknown>> = {};
+  for (const key of Object.keys(SETTINGS) as (keyof Config)[]) {
+    const s = SETTINGS[key];
+    const raw = env[s.env]?.trim();
+    if (raw === undefined || raw === '') continue;
+    const value = s.parse(raw);
+    if (value === undefined) throw new ConfigError(`Expected ${s.want} for ${s.env} but received ${JSON.stringify(raw)}`);
+    settings[key] = value;
+  }
+  return makeConfig(settings as Partial<Config>);
+}
+
+/** The face core's part of the settings. */
+export const coreOptions = (c: Config) => ({ modelsDir: c.modelsDir, maxPixels: c.maxPixels, encoder: c.encoder, threads: c.threads });
+
+/**
+ * OpenBLAS does dlib's convolutions. On CPUs it does not recognise (common in VMs, whose model name is generic)
+ * it falls back to its Prescott (SSE3) kernels, which made encoding 1.5x slower here than the Haswell (AVX2+FMA)
+ * or SkylakeX (AVX-512) kernels the CPU can run. The kernel is named from the CPU's flags.
+ */
+export function blasCoreFor(cpuinfo: string): string | undefined {
+  const flags = new Set((/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? '').trim().split(/\s+/));
+  if (['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f))) return 'SkylakeX';
+  if (['avx2', 'fma'].every((f) => flags.has(f))) return 'Haswell';
+  return undefined;
+}
+
+function readCpuInfo(): string {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return '';
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return ''; // no /proc: OpenBLAS detects the CPU itself
+  }
+}
+
+/**
+ * Hands the settings that native libraries read from the environment to them. OpenBLAS reads its kernel
+ * once, when the addon loads it, so this runs before the first FaceCore is made.
+ */
+export function exportNativeSettings(config: Config): void {
+  if (config.blasCore && !process.env.OPENBLAS_CORETYPE) process.env.OPENBLAS_CORETYPE = config.blasCore;
 }

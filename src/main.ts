@@ -1,10 +1,12 @@
 // The listener: starts the service with settings from the environment, logs one line, stops cleanly on SIGTERM/SIGINT.
-import { loadConfig } from './config.js';
+import { coreOptions, exportNativeSettings, loadConfig } from './config.js';
+import { FaceCore } from './core/index.js';
 import { startServer } from './graphql/server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = await startServer(config);
+  exportNativeSettings(config);
+  const server = await startServer({ ...config, core: new FaceCore(coreOptions(config)) });
   console.log(`face service: ${server.gallery.size} encodings loaded; listening on ${server.url}/ (GraphQL at ${server.url}/graphql)`);
 
   let stopping = false;

@@ -5,12 +5,11 @@
 //                              [--upsample 1] [--max-duration 600] [--json]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FaceIndex, FaceCoreError } from '../core/index.js';
-import { loadConfig } from '../config.js';
-import { openDb } from '../store/db.js';
-import { FacesStore } from '../store/faces.js';
-import { PeopleStore } from '../store/people.js';
+import { coreOptions, exportNativeSettings, loadConfig } from '../config.js';
+import { FaceCore, FaceCoreError } from '../core/index.js';
+import { GalleryReader } from '../gallery/index.js';
 import { labelOf, recognizeInGallery, type RecognizedTrack } from '../video/recognize.js';
+import { cliVideoOptions } from './video-options.js';
 
 const USAGE = 'Usage: npm run video -- <file | rtsp://... | /dev/video0> [--decision VOTE|FUSION] [--every k] [--frames N] [--min-face px] [--tolerance d] [--upsample n] [--max-duration s] [--json]';
 
@@ -42,13 +41,13 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      decision: { type: 'string', default: 'VOTE' },
-      every: { type: 'string', default: '1' },
-      frames: { type: 'string', default: '5' },
-      'min-face': { type: 'string', default: '40' },
+      decision: { type: 'string' },
+      every: { type: 'string' },
+      frames: { type: 'string' },
+      'min-face': { type: 'string' },
       tolerance: { type: 'string' },
-      upsample: { type: 'string', default: '0' },
-      'max-duration': { type: 'string', default: '0' },
+      upsample: { type: 'string' },
+      'max-duration': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -60,41 +59,21 @@ async function main(): Promise<number> {
   const source = positionals[0];
   const isStream = /^[a-z]+:\/\//i.test(source) || source.startsWith('/dev/video') || /^\d+$/.test(source);
   const config = loadConfig();
+  const options = cliVideoOptions(values, config);
+  exportNativeSettings(config);
+  const core = new FaceCore(coreOptions(config));
 
-  // Read the gallery without repairing it: a running server may be writing to the same folder.
-  const db = openDb(path.join(config.dataDir, 'faces.db'));
-  const faces = new FacesStore(db);
-  const people = new PeopleStore(db);
-  const index = new FaceIndex();
-  const { ids, encodings } = faces.allEncodings();
-  if (ids.length > 0) index.addMany(ids, encodings);
-  const personOfFace = (id: number) => {
-    const face = faces.get(id);
-    return face ? people.get(face.personId) : undefined;
-  };
-  console.error(`${ids.length} enrolled faces from ${config.dataDir}; reading ${source}`);
+  const gallery = GalleryReader.open(config.dataDir);
+  console.error(`${gallery.size} enrolled faces from ${config.dataDir}; reading ${source}`);
 
-  const run = await recognizeInGallery(
-    { index, personOfFace },
-    isStream ? source : path.resolve(source),
-    {
-      decision: values.decision?.toUpperCase() as 'VOTE' | 'FUSION',
-      tolerance: values.tolerance !== undefined ? Number(values.tolerance) : config.tolerance,
-      sampleEvery: Number(values.every),
-      framesToDecide: Number(values.frames),
-      minFaceSize: Number(values['min-face']),
-      upsample: Number(values.upsample),
-      maxDuration: Number(values['max-duration']),
-    },
-    (event) => {
-      if (event.type === 'identified') {
-        const t = event.recognized;
-        console.log(`${time(t.track.firstTime)}  track ${t.track.id}: ${labelOf(t)} (confidence ${t.decision?.confidence.toFixed(2) ?? '-'})`);
-      } else if (!isStream && event.progress !== null && process.stderr.isTTY) {
-        process.stderr.write(`\r${Math.round(event.progress * 100)}%`);
-      }
-    },
-  );
+  const run = await recognizeInGallery(core, gallery, isStream ? source : path.resolve(source), options, (event) => {
+    if (event.type === 'identified') {
+      const t = event.recognized;
+      console.log(`${time(t.track.firstTime)}  track ${t.track.id}: ${labelOf(t)} (confidence ${t.decision?.confidence.toFixed(2) ?? '-'})`);
+    } else if (!isStream && event.progress !== null && process.stderr.isTTY) {
+      process.stderr.write(`\r${Math.round(event.progress * 100)}%`);
+    }
+  });
   process.once('SIGINT', () => run.cancel());
   const video = await run.result;
   if (process.stderr.isTTY) process.stderr.write('\r');
@@ -108,7 +87,7 @@ async function main(): Promise<number> {
     `${s.framesDecoded} frames (${s.framesDetected} through detection, ${s.facesEncoded} faces encoded) in ${s.wallSeconds.toFixed(1)} s, ` +
       `${s.framesPerSecond.toFixed(1)} frames/s, decision ${video.decision}${s.cancelled ? ', stopped' : ''}`,
   );
-  db.close();
+  gallery.close();
   return 0;
 }
 

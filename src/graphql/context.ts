@@ -1,9 +1,10 @@
 // What every resolver receives: the gallery, the video jobs, the settings, and how to turn stored names into URLs.
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import type { Config } from '../config.js';
-import type { Gallery } from '../gallery.js';
+import type { Gallery } from '../gallery/index.js';
 import type { PersonRow } from '../store/people.js';
-import type { StoredResult, StoredTrack, VideoJobs } from '../video/jobs.js';
+import type { VideoJobs } from '../video/jobs.js';
+import type { StoredResult, StoredTrack } from '../video/stored-result.js';
 
 /** The value of an `Upload` argument: graphql-upload resolves it once the file part starts streaming. */
 export type UploadArg = Promise<FileUpload>;

@@ -1,7 +1,7 @@
 // GraphQL errors with stable `extensions.code`s; anything unexpected is masked before it leaves the server.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GalleryError } from '../gallery.js';
+import { GalleryError } from '../gallery/index.js';
 
 /** Every code a client may see. Codes are part of the API: never rename one. */
 export const ErrorCode = {

@@ -14,10 +14,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
-import { DEFAULT_CONFIG, isValidTolerance, type Config } from '../config.js';
-import { Gallery } from '../gallery.js';
+import { makeConfig, type Config } from '../config.js';
+import type { FaceCore } from '../core/index.js';
+import { Gallery } from '../gallery/index.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
-import { galleryView, VideoJobs } from '../video/jobs.js';
+import { Store } from '../store/store.js';
+import { VideoJobs } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
 import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
 import { resolvers } from './resolvers/index.js';
@@ -30,10 +32,10 @@ export const ASSETS_DIR = path.join(REPO_DIR, 'assets');
 export type Logger = Pick<Console, 'warn' | 'error'>;
 
 export type StartOptions = Partial<Config> & {
-  port?: number;
-  host?: string;
   /** Holds faces.db, images/ and videos/; created when missing. */
   dataDir: string;
+  /** The face core every request's native work goes through (main.ts makes the one the process uses). */
+  core: FaceCore;
   /** Finished video jobs kept with their files (default 100); older ones are deleted. */
   keepFinishedVideoJobs?: number;
   /** Where warnings and masked internal errors go (default: console). */
@@ -46,26 +48,8 @@ export interface RunningServer {
   close(): Promise<void>;
   gallery: Gallery;
   videoJobs: VideoJobs;
-}
-
-/** Settings from the options, falling back to the documented defaults (not to the environment). */
-export function resolveConfig(opts: StartOptions): Config {
-  const pick = <K extends keyof Config>(k: K): Config[K] => (opts[k] !== undefined ? (opts[k] as Config[K]) : (DEFAULT_CONFIG[k] as Config[K]));
-  const config: Config = {
-    port: pick('port'),
-    host: pick('host'),
-    dataDir: path.resolve(opts.dataDir),
-    tolerance: pick('tolerance'),
-    maxUploadMb: pick('maxUploadMb'),
-    maxVideoMb: pick('maxVideoMb'),
-    videoMaxSeconds: pick('videoMaxSeconds'),
-    apiKeys: (opts.apiKeys ?? []).filter((k) => k.length > 0),
-  };
-  if (!isValidTolerance(config.tolerance)) throw new RangeError(`Expected tolerance in (0, 1] but received ${config.tolerance}`);
-  if (!(config.maxUploadMb > 0)) throw new RangeError(`Expected a positive maxUploadMb but received ${config.maxUploadMb}`);
-  if (!(config.maxVideoMb > 0)) throw new RangeError(`Expected a positive maxVideoMb but received ${config.maxVideoMb}`);
-  if (!(config.videoMaxSeconds > 0)) throw new RangeError(`Expected a positive videoMaxSeconds but received ${config.videoMaxSeconds}`);
-  return config;
+  /** The database under the gallery and the video jobs. */
+  store: Store;
 }
 
 /**
@@ -101,28 +85,37 @@ function keyMatches(presented: string, keys: Buffer[]): boolean {
 }
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  const config = resolveConfig(opts);
-  const logger: Logger = opts.logger ?? console;
+  const { core, keepFinishedVideoJobs, logger = console, ...settings } = opts;
+  const config = makeConfig(settings);
   // One multipart limit for every operation: the larger of the photo and video limits. Photo resolvers
   // stop reading at MAX_UPLOAD_MB themselves (readUpload), so photos keep their own limit.
   const maxFileBytes = Math.floor(Math.max(config.maxUploadMb, config.maxVideoMb) * 1024 * 1024);
   const maxBodyBytes = maxFileBytes + 1024 * 1024;
   const keyHashes = config.apiKeys.map(sha256);
 
-  const gallery = Gallery.open({ dataDir: config.dataDir, tolerance: config.tolerance, logger });
+  const store = Store.open(config.dataDir);
+  let gallery: Gallery;
   let videoJobs: VideoJobs;
   try {
+    gallery = Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, logger });
     videoJobs = VideoJobs.open({
-      db: gallery.db,
-      dataDir: config.dataDir,
-      gallery: galleryView(gallery),
-      keepFinished: opts.keepFinishedVideoJobs,
+      store: store.videoJobs,
+      dir: path.join(config.dataDir, 'videos'),
+      core,
+      gallery,
+      keepFinished: keepFinishedVideoJobs,
       logger,
     });
   } catch (err) {
-    gallery.close();
+    store.close();
     throw err;
   }
+  const closeData = async () => {
+    // A running video job is stopped and marked INTERRUPTED before the database closes under it.
+    await videoJobs.close();
+    gallery.close();
+    store.close();
+  };
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GraphQLContext>({
@@ -136,8 +129,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     await apollo.start();
   } catch (err) {
-    await videoJobs.close();
-    gallery.close();
+    await closeData();
     throw err;
   }
 
@@ -215,7 +207,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     }
     res.sendFile(
       name as string,
-      { root: gallery.images.dir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
+      { root: gallery.imagesDir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
       (err) => {
         if (err && !res.headersSent) res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
       },
@@ -228,14 +220,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   /** A job's thumbnails and annotated copy; its folder holds nothing else once the job has ended. */
   app.get('/videos/:jobId/:name', requireApiKey(true), (req, res) => {
     const { jobId, name } = req.params;
-    if (typeof jobId !== 'string' || typeof name !== 'string' || !videoJobs.outputPath(jobId, name)) {
+    if (typeof jobId !== 'string' || typeof name !== 'string' || !videoJobs.files.outputPath(jobId, name)) {
       res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
       return;
     }
     const type = name.endsWith('.mp4') ? 'video/mp4' : 'image/jpeg';
     res.sendFile(
       `${jobId}/${name}`,
-      { root: videoJobs.dir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
+      { root: videoJobs.files.dir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
       (err) => {
         if (err && !res.headersSent) res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
       },
@@ -281,8 +273,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
   } catch (err) {
     await apollo.stop();
-    await videoJobs.close();
-    gallery.close();
+    await closeData();
     throw err;
   }
   const { port } = httpServer.address() as AddressInfo;
@@ -293,13 +284,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     gallery,
     videoJobs,
+    store,
     close: () =>
       (closing ??= (async () => {
         // The drain plugin stops accepting connections and waits for requests in flight.
         await apollo.stop();
-        // A running video job is stopped and marked INTERRUPTED before the database closes under it.
-        await videoJobs.close();
-        gallery.close();
+        await closeData();
       })()),
   };
 }

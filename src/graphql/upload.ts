@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { GraphQLError } from 'graphql';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
-import type { Photo } from '../gallery.js';
+import type { Photo } from '../gallery/index.js';
 import type { UploadArg } from './context.js';
 import { userError } from './errors.js';
 

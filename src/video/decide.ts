@@ -2,12 +2,13 @@
 //  - VOTE: each encoding's nearest known person (within tolerance) is one vote, "unknown" included;
 //    the most-voted wins and the confidence is its share of the votes.
 //  - FUSION: the N encodings are averaged into one and matched once; the confidence comes from that distance.
-import { distanceToConfidence } from '../gallery.js';
+import { distanceToConfidence, type NearestFace } from '../gallery/index.js';
 
-export type DecisionMethod = 'VOTE' | 'FUSION';
+export const DECISION_METHODS = ['VOTE', 'FUSION'] as const;
+export type DecisionMethod = (typeof DECISION_METHODS)[number];
 
 /** The nearest known person for one encoding, or null when the gallery is empty. */
-export type Matcher = (encoding: Float32Array) => { personId: number; faceId: number; distance: number } | null;
+export type Matcher = (encoding: Float32Array) => NearestFace | null;
 
 export interface Decision {
   /** null = unknown (nobody within tolerance). */

@@ -1,29 +1,25 @@
 // Video recognition jobs: an uploaded video waits in a queue, runs through the native core one job at a time,
 // and leaves its result (tracks and stats) in the video_jobs table and its thumbnails (and an annotated copy)
-// in <DATA_DIR>/videos/<id>/. The uploaded source is deleted once the job has ended.
+// in <DATA_DIR>/videos/<id>/ (see job-files.ts). The uploaded source is deleted once the job has ended.
 //
 // A job never survives a restart or a crash silently: on start-up every job still QUEUED or RUNNING is marked
 // FAILED with the code INTERRUPTED, and its folder loses everything but finished outputs.
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { annotateVideo, FaceCoreError, type VideoBox, type VideoStats } from '../core/index.js';
-import { extensionOf, type Gallery } from '../gallery.js';
-import type { Db } from '../store/db.js';
-import { TEMP_PREFIX, writeFileAtomic } from '../store/images.js';
+import type { FaceCore } from '../core/index.js';
+import { checkExtension, fromCoreError, GalleryError, VIDEO_EXTENSIONS, type GalleryView } from '../gallery/index.js';
+import type { VideoJobRow as Row, VideoJobsStore, VideoJobStatus } from '../store/video-jobs.js';
 import type { DecisionMethod } from './decide.js';
-import { labelOf, recognizeInGallery, type GalleryView, type RecognizedVideo } from './recognize.js';
+import { JOB_ID_RE, JobFiles } from './job-files.js';
+import { recognizeInGallery } from './recognize.js';
+import { toStoredResult, type StoredResult } from './stored-result.js';
 
-export type VideoJobStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED' | 'CANCELLED';
+export type { VideoJobStatus };
 
 /** Codes of a failed job (VideoJob.error.code). */
 export type VideoJobErrorCode = 'INVALID_VIDEO' | 'VIDEO_TOO_LONG' | 'IMAGE_TOO_LARGE' | 'INTERRUPTED' | 'INTERNAL';
 
 export const INTERRUPTED_MESSAGE = 'The service stopped while this job was running; upload the video again.';
 const INTERNAL_MESSAGE = 'The video could not be processed because of an internal error.';
-
-/** File name extensions accepted for videos (the decoder checks the bytes). */
-export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'webm', 'avi', 'mov', 'mkv', 'm4v'];
 
 /** The options a job runs with, as stored: decision, tolerance and N are always set. */
 export interface VideoJobOptions {
@@ -37,107 +33,14 @@ export interface VideoJobOptions {
   maxDuration: number;
 }
 
-/** One tracked face in a stored result. */
-export interface StoredTrack {
-  id: number;
-  /** The person it was recognised as, when known (the person may have been deleted since). */
-  personId: number | null;
-  /** The person's full name when it ran, "Unknown", or "Too small". */
-  label: string;
-  confidence: number | null;
-  distance: number | null;
-  framesRecognized: number;
-  firstFrame: number;
-  lastFrame: number;
-  firstTime: number;
-  lastTime: number;
-  boxes: VideoBox[];
-  /** Whether track-<id>.jpg was written. */
-  thumbnail: boolean;
-}
-
-/** The core's stats; `truncated` also covers a cancelled run (it stopped before the end). */
-export type StoredStats = Omit<VideoStats, 'cancelled'>;
-
-export interface StoredResult {
-  decision: DecisionMethod;
-  tolerance: number;
-  framesToDecide: number;
-  tracks: StoredTrack[];
-  stats: StoredStats;
-}
-
-export interface VideoJobRow {
-  /** A lower-case UUID. */
-  id: string;
-  status: VideoJobStatus;
-  progress: number;
-  fileName: string;
-  options: VideoJobOptions;
-  errorCode: string | null;
-  errorMessage: string | null;
-  /** The result as stored JSON (parsed on demand: lists of jobs rarely need it). */
-  resultJson: string | null;
-  /** annotated.mp4 was written. */
-  annotated: boolean;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-interface RawJob {
-  id: string;
-  status: VideoJobStatus;
-  progress: number;
-  file_name: string;
-  options: string;
-  error_code: string | null;
-  error_message: string | null;
-  result: string | null;
-  annotated: number;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-const toRow = (r: RawJob): VideoJobRow => ({
-  id: r.id,
-  status: r.status,
-  progress: r.progress,
-  fileName: r.file_name,
-  options: JSON.parse(r.options) as VideoJobOptions,
-  errorCode: r.error_code,
-  errorMessage: r.error_message,
-  resultJson: r.result,
-  annotated: r.annotated === 1,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-});
-
-export const parseResult = (row: VideoJobRow): StoredResult | null => (row.resultJson ? (JSON.parse(row.resultJson) as StoredResult) : null);
-
-export const JOB_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Files of a job that are served: the thumbnails and the annotated copy. */
-export const JOB_OUTPUT_RE = /^(?:track-(0|[1-9][0-9]{0,8})\.jpg|annotated\.mp4)$/;
-export const thumbnailName = (trackId: number): string => `track-${trackId}.jpg`;
-export const ANNOTATED_NAME = 'annotated.mp4';
-
-/** How the gallery looks to video recognition: its index and who owns each face. */
-export function galleryView(gallery: Gallery): GalleryView {
-  return {
-    index: gallery.index,
-    personOfFace: (faceId) => {
-      const face = gallery.faces.get(faceId);
-      return face ? gallery.people.get(face.personId) : undefined;
-    },
-  };
-}
+export type VideoJobRow = Row<VideoJobOptions>;
 
 export interface VideoJobsOptions {
-  db: Db;
-  /** Holds videos/. */
-  dataDir: string;
+  /** The table; it keeps options and results as JSON, whose shape this module owns. */
+  store: VideoJobsStore;
+  /** Holds the jobs' folders (<DATA_DIR>/videos). */
+  dir: string;
+  core: FaceCore;
   gallery: GalleryView;
   /** Finished jobs kept with their rows and files; older ones are deleted. Default 100. */
   keepFinished?: number;
@@ -159,37 +62,10 @@ const PROGRESS_WRITE_MS = 250;
 /** Progress reported while recognising when an annotated copy is still to be written afterwards. */
 const RECOGNITION_SHARE_WITH_ANNOTATION = 0.9;
 
-function prepare(db: Db) {
-  const cols = 'id, status, progress, file_name, options, error_code, error_message, result, annotated, created_at, started_at, finished_at';
-  const finished = "status IN ('DONE', 'FAILED', 'CANCELLED')";
-  return {
-    insert: db.prepare<[string, string, string, string], RawJob>(
-      `INSERT INTO video_jobs (id, status, progress, file_name, options, created_at) VALUES (?, 'QUEUED', 0, ?, ?, ?) RETURNING ${cols}`,
-    ),
-    get: db.prepare<[string], RawJob>(`SELECT ${cols} FROM video_jobs WHERE id = ?`),
-    list: db.prepare<[number], RawJob>(`SELECT ${cols} FROM video_jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`),
-    ids: db.prepare<[], { id: string }>('SELECT id FROM video_jobs'),
-    start: db.prepare<[string, string]>("UPDATE video_jobs SET status = 'RUNNING', progress = 0, started_at = ? WHERE id = ? AND status = 'QUEUED'"),
-    progress: db.prepare<[number, string]>("UPDATE video_jobs SET progress = ? WHERE id = ? AND status = 'RUNNING'"),
-    finish: db.prepare<[VideoJobStatus, number, string | null, string | null, string | null, number, string, string]>(
-      `UPDATE video_jobs SET status = ?, progress = ?, error_code = ?, error_message = ?, result = ?, annotated = ?, finished_at = ?
-       WHERE id = ? AND status IN ('QUEUED', 'RUNNING')`,
-    ),
-    interruptAll: db.prepare<[string, string], { id: string }>(
-      `UPDATE video_jobs SET status = 'FAILED', error_code = 'INTERRUPTED', error_message = ?, finished_at = ?
-       WHERE status IN ('QUEUED', 'RUNNING') RETURNING id`,
-    ),
-    beyondKept: db.prepare<[number], { id: string }>(
-      `SELECT id FROM video_jobs WHERE ${finished} ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?`,
-    ),
-    delete: db.prepare<[string]>('DELETE FROM video_jobs WHERE id = ?'),
-  };
-}
-
 export class VideoJobs {
-  /** <DATA_DIR>/videos */
-  readonly dir: string;
-  private readonly q: ReturnType<typeof prepare>;
+  readonly files: JobFiles;
+  private readonly store: VideoJobsStore<VideoJobOptions>;
+  private readonly core: FaceCore;
   private readonly gallery: GalleryView;
   private readonly keepFinished: number;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
@@ -198,9 +74,9 @@ export class VideoJobs {
   private closing = false;
 
   private constructor(opts: VideoJobsOptions) {
-    this.dir = path.join(opts.dataDir, 'videos');
-    fs.mkdirSync(this.dir, { recursive: true });
-    this.q = prepare(opts.db);
+    this.files = new JobFiles(opts.dir);
+    this.store = opts.store as VideoJobsStore<VideoJobOptions>;
+    this.core = opts.core;
     this.gallery = opts.gallery;
     this.keepFinished = opts.keepFinished ?? 100;
     this.logger = opts.logger ?? console;
@@ -209,8 +85,8 @@ export class VideoJobs {
   /** Opens the job list: marks jobs an earlier run left QUEUED or RUNNING as FAILED/INTERRUPTED and tidies videos/. */
   static open(opts: VideoJobsOptions): VideoJobs {
     const jobs = new VideoJobs(opts);
-    const interrupted = jobs.q.interruptAll.all(INTERRUPTED_MESSAGE, new Date().toISOString());
-    const removed = jobs.tidyFiles();
+    const interrupted = jobs.store.failUnfinished('INTERRUPTED', INTERRUPTED_MESSAGE);
+    const removed = jobs.files.tidy(new Set(jobs.store.ids()));
     jobs.prune();
     if (interrupted.length > 0 || removed > 0) {
       jobs.logger.warn(
@@ -220,21 +96,14 @@ export class VideoJobs {
     return jobs;
   }
 
-  /** The folder of a job's files. */
-  jobDir(id: string): string {
-    if (!JOB_ID_RE.test(id)) throw new Error(`Not a video job id: ${JSON.stringify(id)}`);
-    return path.join(this.dir, id);
-  }
-
   get(id: string): VideoJobRow | undefined {
-    if (!JOB_ID_RE.test(id)) return undefined;
-    const r = this.q.get.get(id);
-    return r && this.live(toRow(r));
+    const row = JOB_ID_RE.test(id) ? this.store.get(id) : undefined;
+    return row && this.live(row);
   }
 
   /** The newest jobs first. */
   list(limit: number): VideoJobRow[] {
-    return this.q.list.all(limit).map((r) => this.live(toRow(r)));
+    return this.store.list(limit).map((r) => this.live(r));
   }
 
   /** The running job's progress is written to the table a few times a second; readers get the live value. */
@@ -243,32 +112,21 @@ export class VideoJobs {
     return row;
   }
 
-  /** Jobs waiting, and whether one is running. */
-  get load(): { queued: number; running: boolean } {
-    return { queued: this.queue.length, running: this.running !== null };
-  }
-
   /**
    * Creates a QUEUED job. `writeSource(tempPath)` writes the uploaded video to the given path (and may throw to
-   * refuse it); the file is then renamed to source.<ext> and the row inserted. On any failure the job's folder
-   * is removed, so a refused upload leaves nothing behind.
+   * refuse it); the file then becomes the job's source and the row is inserted. A refused upload leaves nothing.
    */
   async create(fileName: string, options: VideoJobOptions, writeSource: (tempPath: string) => Promise<void>): Promise<VideoJobRow> {
     if (this.closing) throw new Error('The video job list is closed');
-    const ext = extensionOf(fileName);
-    if (!VIDEO_EXTENSIONS.includes(ext)) throw new RangeError(`Not a video file name: ${JSON.stringify(fileName)}`);
+    const ext = checkExtension(fileName, VIDEO_EXTENSIONS, 'a video');
     const id = randomUUID();
-    const dir = this.jobDir(id);
-    await fs.promises.mkdir(dir, { recursive: true });
+    await this.files.receiveSource(id, ext, writeSource);
     let row: VideoJobRow;
     try {
-      const temp = path.join(dir, `${TEMP_PREFIX}${randomUUID()}`);
-      await writeSource(temp);
-      await fs.promises.rename(temp, path.join(dir, `source.${ext}`));
       if (this.closing) throw new Error('The video job list is closed');
-      row = toRow(this.q.insert.get(id, fileName, JSON.stringify(options), new Date().toISOString())!);
+      row = this.store.insert(id, fileName, options);
     } catch (err) {
-      await fs.promises.rm(dir, { recursive: true, force: true });
+      await this.files.removeJob(id);
       throw err;
     }
     this.queue.push(id);
@@ -287,8 +145,8 @@ export class VideoJobs {
     if (row.status === 'QUEUED') {
       const at = this.queue.indexOf(id);
       if (at >= 0) this.queue.splice(at, 1);
-      this.q.finish.run('CANCELLED', 0, null, null, null, 0, new Date().toISOString(), id);
-      await this.removeSource(id);
+      this.store.finish(id, { status: 'CANCELLED', progress: 0 });
+      await this.files.removeSource(id);
       return this.get(id);
     }
     const running = this.running;
@@ -303,12 +161,6 @@ export class VideoJobs {
     return row;
   }
 
-  /** Where a served output of a job is, or undefined for any other name. */
-  outputPath(id: string, name: string): string | undefined {
-    if (!JOB_ID_RE.test(id) || !JOB_OUTPUT_RE.test(name)) return undefined;
-    return path.join(this.dir, id, name);
-  }
-
   /**
    * Stops taking jobs: the running one is stopped and, like every queued one, marked FAILED/INTERRUPTED
    * (its result would be incomplete). Resolves once nothing is being written.
@@ -319,11 +171,9 @@ export class VideoJobs {
       return;
     }
     this.closing = true;
-    const queued = this.queue.splice(0);
-    const now = new Date().toISOString();
-    for (const id of queued) {
-      this.q.finish.run('FAILED', 0, 'INTERRUPTED', INTERRUPTED_MESSAGE, null, 0, now, id);
-      await this.removeSource(id);
+    for (const id of this.queue.splice(0)) {
+      this.store.finish(id, { status: 'FAILED', progress: 0, errorCode: 'INTERRUPTED', errorMessage: INTERRUPTED_MESSAGE });
+      await this.files.removeSource(id);
     }
     const running = this.running;
     if (running) {
@@ -350,18 +200,16 @@ export class VideoJobs {
 
   private async run(job: RunningJob): Promise<void> {
     const row = this.get(job.id);
-    if (!row || row.status !== 'QUEUED') return;
-    this.q.start.run(new Date().toISOString(), job.id);
+    if (!row || !this.store.start(job.id)) return;
     const { options } = row;
-    const dir = this.jobDir(job.id);
-    const source = path.join(dir, `source.${extensionOf(row.fileName)}`);
+    const source = this.files.sourcePath(job.id, checkExtension(row.fileName, VIDEO_EXTENSIONS, 'a video'));
     const recognitionShare = options.annotate ? RECOGNITION_SHARE_WITH_ANNOTATION : 1;
     const setProgress = (p: number, force = false) => {
       job.progress = Math.max(job.progress, Math.min(0.99, p));
       const now = Date.now();
       if (force || now - job.lastWrite >= PROGRESS_WRITE_MS) {
         job.lastWrite = now;
-        this.q.progress.run(job.progress, job.id);
+        this.store.setProgress(job.id, job.progress);
       }
     };
 
@@ -370,164 +218,71 @@ export class VideoJobs {
     let annotated = false;
     let error: { code: VideoJobErrorCode; message: string } | null = null;
     try {
-      const run = await recognizeInGallery(
-        this.gallery,
-        source,
-        {
-          decision: options.decision,
-          tolerance: options.tolerance,
-          framesToDecide: options.framesToDecide,
-          maxDuration: options.maxDuration,
-          ...(options.sampleEvery !== undefined && { sampleEvery: options.sampleEvery }),
-          ...(options.minFaceSize !== undefined && { minFaceSize: options.minFaceSize }),
-        },
-        (event) => {
-          if (event.type === 'progress' && event.progress !== null) setProgress(event.progress * recognitionShare);
-        },
-      );
+      const { annotate: _annotate, ...recognition } = options;
+      const run = await recognizeInGallery(this.core, this.gallery, source, recognition, (event) => {
+        if (event.type === 'progress' && event.progress !== null) setProgress(event.progress * recognitionShare);
+      });
       job.cancel = run.cancel;
       if (job.cancelRequested) run.cancel();
       const video = await run.result;
-      result = await this.storeResult(dir, video);
+      for (const t of video.tracks) {
+        if (t.track.thumbnail.length > 0) await this.files.writeThumbnail(job.id, t.track.id, t.track.thumbnail);
+      }
+      result = toStoredResult(video);
       const stopped = video.stats.cancelled || job.cancelRequested;
       if (!stopped && options.annotate) {
         setProgress(recognitionShare, true);
-        annotated = await this.annotate(source, dir, result);
+        annotated = await this.annotate(job.id, source, result);
       }
       status = this.closing ? 'FAILED' : job.cancelRequested ? 'CANCELLED' : 'DONE';
       if (status === 'FAILED') error = { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE };
       if (status !== 'DONE' && annotated) {
-        await fs.promises.rm(path.join(dir, ANNOTATED_NAME), { force: true });
+        await this.files.removeAnnotated(job.id);
         annotated = false;
       }
     } catch (err) {
       status = 'FAILED';
       error = this.closing ? { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } : this.jobError(job.id, err);
-      result = null;
     }
-    await this.removeSource(job.id);
+    await this.files.removeSource(job.id);
     if (status === 'FAILED') result = null;
-    const progress = status === 'DONE' ? 1 : job.progress;
-    this.q.finish.run(
-      status, progress, error?.code ?? null, error?.message ?? null,
-      result ? JSON.stringify(result) : null, annotated ? 1 : 0, new Date().toISOString(), job.id,
-    );
+    this.store.finish(job.id, {
+      status,
+      progress: status === 'DONE' ? 1 : job.progress,
+      errorCode: error?.code,
+      errorMessage: error?.message,
+      resultJson: result && JSON.stringify(result),
+      annotated,
+    });
     // A failed job keeps no files (thumbnails written before the failure included).
-    if (status === 'FAILED') await fs.promises.rm(dir, { recursive: true, force: true });
+    if (status === 'FAILED') await this.files.removeJob(job.id);
     this.pruneQuietly();
   }
 
-  /** The failure as the client sees it: the core's codes about the video pass through, the rest is INTERNAL. */
+  /** The failure as the client sees it: the domain's codes about the video pass through, the rest is INTERNAL. */
   private jobError(id: string, err: unknown): { code: VideoJobErrorCode; message: string } {
-    if (err instanceof FaceCoreError && (err.code === 'INVALID_VIDEO' || err.code === 'VIDEO_TOO_LONG' || err.code === 'IMAGE_TOO_LARGE')) {
-      return { code: err.code, message: err.message };
+    const e = fromCoreError(err);
+    if (e instanceof GalleryError && (e.code === 'INVALID_VIDEO' || e.code === 'VIDEO_TOO_LONG' || e.code === 'IMAGE_TOO_LARGE')) {
+      return { code: e.code, message: e.message };
     }
     this.logger.error(`video jobs: job ${id} failed:`, err);
     return { code: 'INTERNAL', message: INTERNAL_MESSAGE };
   }
 
-  /** Writes each track's thumbnail and returns the result as stored. */
-  private async storeResult(dir: string, video: RecognizedVideo): Promise<StoredResult> {
-    const tracks: StoredTrack[] = [];
-    for (const t of video.tracks) {
-      const { track, decision, person } = t;
-      const thumbnail = track.thumbnail.length > 0;
-      if (thumbnail) await writeFileAtomic(path.join(dir, thumbnailName(track.id)), track.thumbnail);
-      tracks.push({
-        id: track.id,
-        personId: person?.id ?? null,
-        label: labelOf(t),
-        confidence: decision?.confidence ?? null,
-        distance: decision?.distance ?? null,
-        framesRecognized: decision?.frames ?? 0,
-        firstFrame: track.firstFrame,
-        lastFrame: track.lastFrame,
-        firstTime: track.firstTime,
-        lastTime: track.lastTime,
-        boxes: track.boxes,
-        thumbnail,
-      });
-    }
-    const { cancelled, ...stats } = video.stats;
-    return {
-      decision: video.decision,
-      tolerance: video.tolerance,
-      framesToDecide: video.framesToDecide,
-      tracks,
-      stats: { ...stats, truncated: stats.truncated || cancelled },
-    };
-  }
-
-  /**
-   * Writes annotated.mp4: H.264 where the system's FFmpeg has an encoder for it (browsers play it), else MPEG-4.
-   * A failure here leaves the job DONE without the copy.
-   */
-  private async annotate(source: string, dir: string, result: StoredResult): Promise<boolean> {
+  /** annotated.mp4 with each track's box and label; a failure here leaves the job DONE without the copy. */
+  private async annotate(id: string, source: string, result: StoredResult): Promise<boolean> {
     const tracks = result.tracks.map((t) => ({ label: t.personId !== null ? t.label : 'Unknown', boxes: t.boxes }));
-    const temp = path.join(dir, `${TEMP_PREFIX}${randomUUID()}.mp4`);
-    let lastError: unknown;
-    for (const codec of ['avc1', 'mp4v']) {
-      try {
-        await annotateVideo(source, temp, tracks, codec);
-        await fs.promises.rename(temp, path.join(dir, ANNOTATED_NAME));
-        return true;
-      } catch (err) {
-        lastError = err;
-        await fs.promises.rm(temp, { force: true });
-      }
-    }
-    this.logger.warn(`video jobs: could not write the annotated copy in ${dir}:`, lastError);
-    return false;
+    const { written, error } = await this.files.annotate(id, source, tracks);
+    if (!written) this.logger.warn(`video jobs: could not write the annotated copy of job ${id}:`, error);
+    return written;
   }
 
-  /** Removes the uploaded video (and any temp file) of a job; its outputs stay. */
-  private async removeSource(id: string): Promise<void> {
-    const dir = this.jobDir(id);
-    let names: string[];
-    try {
-      names = await fs.promises.readdir(dir);
-    } catch {
-      return;
+  /** Deletes the rows and files of finished jobs beyond the newest `keepFinished`. */
+  private prune(): void {
+    for (const id of this.store.finishedBeyond(this.keepFinished)) {
+      this.store.delete(id);
+      this.files.removeJobSync(id);
     }
-    for (const name of names) {
-      if (name.startsWith('source.') || name.startsWith(TEMP_PREFIX)) await fs.promises.rm(path.join(dir, name), { force: true });
-    }
-  }
-
-  /**
-   * At start-up, when no job runs: removes every job's source and temp files, and folders without a row
-   * (an upload the process died during). Other files in videos/ are not the service's and stay.
-   */
-  private tidyFiles(): number {
-    const known = new Set(this.q.ids.all().map((r) => r.id));
-    let removed = 0;
-    for (const name of fs.readdirSync(this.dir)) {
-      if (!JOB_ID_RE.test(name)) continue;
-      const dir = path.join(this.dir, name);
-      if (!known.has(name)) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        removed++;
-        continue;
-      }
-      if (!fs.statSync(dir).isDirectory()) continue;
-      for (const f of fs.readdirSync(dir)) {
-        if (f.startsWith('source.') || f.startsWith(TEMP_PREFIX)) {
-          fs.rmSync(path.join(dir, f), { force: true });
-          removed++;
-        }
-      }
-    }
-    return removed;
-  }
-
-  /** Deletes the rows of finished jobs beyond the newest `keepFinished`; returns their ids. */
-  private prune(): string[] {
-    const old = this.q.beyondKept.all(this.keepFinished).map((r) => r.id);
-    for (const id of old) {
-      this.q.delete.run(id);
-      fs.rmSync(this.jobDir(id), { recursive: true, force: true });
-    }
-    return old;
   }
 
   private pruneQuietly(): void {

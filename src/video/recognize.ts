@@ -1,19 +1,17 @@
 // Recognises the people of a video against the gallery: the native core tracks faces and encodes each track
 // on its first N usable frames; each track's identity is then decided by VOTE or FUSION over those encodings.
-import { faceCore, recognizeVideo, type FaceIndex, type VideoOptions, type VideoStats, type VideoTrack } from '../core/index.js';
+import { recognizeVideo, type FaceCore, type VideoOptions, type VideoStats, type VideoTrack } from '../core/index.js';
+import { fullName, type GalleryView } from '../gallery/index.js';
 import type { PersonRow } from '../store/people.js';
-import { decide, type Decision, type DecisionMethod, type Matcher } from './decide.js';
+import { decide, type Decision, type DecisionMethod } from './decide.js';
 
-/** What recognition needs of the gallery: its index and who each face belongs to. */
-export interface GalleryView {
-  index: FaceIndex;
-  personOfFace(faceId: number): PersonRow | undefined;
-}
-
+/** Checked options (the caller's layer checks them against the limits): how to track, and how to decide. */
 export interface VideoRecognitionOptions extends VideoOptions {
-  decision?: DecisionMethod;
-  /** Distance within which a face is a known person (default 0.6). */
-  tolerance?: number;
+  decision: DecisionMethod;
+  /** Distance within which a face is a known person. */
+  tolerance: number;
+  /** N: encodings taken per track. */
+  framesToDecide: number;
 }
 
 export interface RecognizedTrack {
@@ -35,33 +33,23 @@ export type RecognitionEvent =
   | { type: 'progress'; frame: number; totalFrames: number; progress: number | null }
   | { type: 'identified'; frame: number; recognized: RecognizedTrack };
 
-export function matcherFor(gallery: GalleryView): Matcher {
-  return (encoding) => {
-    const [hit] = gallery.index.searchSync(encoding, { k: 1 });
-    if (!hit) return null;
-    const person = gallery.personOfFace(hit.id);
-    return person ? { personId: person.id, faceId: hit.id, distance: hit.distance } : null;
-  };
-}
-
 export async function recognizeInGallery(
+  core: FaceCore,
   gallery: GalleryView,
   source: string,
-  options: VideoRecognitionOptions = {},
+  options: VideoRecognitionOptions,
   onEvent?: (event: RecognitionEvent) => void,
 ): Promise<{ result: Promise<RecognizedVideo>; cancel(): void }> {
-  const { decision: method = 'VOTE', tolerance = 0.6, ...videoOptions } = options;
-  if (method !== 'VOTE' && method !== 'FUSION') throw new RangeError(`Expected decision VOTE or FUSION but received ${String(method)}`);
-  if (!(typeof tolerance === 'number' && tolerance > 0 && tolerance <= 1)) throw new RangeError(`Expected a tolerance in (0, 1] but received ${tolerance}`);
-  const match = matcherFor(gallery);
+  const { decision: method, tolerance, ...videoOptions } = options;
+  const match = (encoding: Float32Array) => gallery.nearestFace(encoding);
   const recognize = (track: VideoTrack): RecognizedTrack => {
     if (track.encodings.length === 0) return { track, decision: null, person: null };
     const decision = decide(track.encodings, method, tolerance, match);
-    const person = decision.faceId === null ? null : gallery.personOfFace(decision.faceId) ?? null;
+    const person = decision.faceId === null ? null : (gallery.personOfFace(decision.faceId) ?? null);
     return { track, decision, person };
   };
 
-  const run = await recognizeVideo(faceCore, source, videoOptions, (e) => {
+  const run = await recognizeVideo(core, source, videoOptions, (e) => {
     if (!onEvent) return;
     if (e.type === 'progress') onEvent({ ...e, progress: e.totalFrames > 0 ? Math.min(1, (e.frame + 1) / e.totalFrames) : null });
     else onEvent({ type: 'identified', frame: e.frame, recognized: recognize(e.track) });
@@ -71,13 +59,13 @@ export async function recognizeInGallery(
     stats,
     decision: method,
     tolerance,
-    framesToDecide: videoOptions.framesToDecide ?? 5,
+    framesToDecide: videoOptions.framesToDecide,
   }));
   return { result, cancel: run.cancel };
 }
 
 /** "John Salley", "Unknown" (recognised, nobody within tolerance), or "Too small" (never large enough to recognise). */
 export function labelOf(t: RecognizedTrack): string {
-  if (t.person) return `${t.person.firstName} ${t.person.surName}`;
+  if (t.person) return fullName(t.person);
   return t.decision ? 'Unknown' : 'Too small';
 }

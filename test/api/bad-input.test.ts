@@ -263,7 +263,7 @@ test('an invalid query gets GraphQL validation errors, not a crash', async (t) =
 
 test('an unexpected failure is answered as a masked INTERNAL_SERVER_ERROR and logged', async (t) => {
   const s = await serverFor(t);
-  s.gallery.people.count = () => {
+  s.store.people.count = () => {
     throw new Error('disk on fire at /secret/path/faces.db');
   };
   const r = await gql(s.url, '{ health { people } }');

@@ -39,7 +39,7 @@ test('people lists oldest first, filters by part of the name in any case, and pa
   const names = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Alan Kay', 'Barbara Liskov', 'Edsger Dijkstra', 'Alan Perlis'];
   for (const n of names) {
     const [f, l] = n.split(' ');
-    s.gallery.people.insert(f!, l!);
+    s.store.people.insert(f!, l!);
   }
   const all = (await gql(s.url, PEOPLE, {})).data.people;
   assert.equal(all.totalCount, names.length);
@@ -109,7 +109,7 @@ test('deletePerson removes the person, every photo file and every encoding, and 
   const search = await upload(s.url, SEARCH_FACE, {}, { file: johnPhotos('John_Schneider')[5]! });
   assert.equal(search.data.searchFace.status, 'UNKNOWN');
   assert.equal(errorCode(await gql(s.url, DELETE_PERSON, { id })), 'NOT_FOUND');
-  assertConsistent(s.gallery, s.dataDir);
+  assertConsistent(s, s.dataDir);
 });
 
 test('deleteFace removes one photo and its encoding; the person stays, even with no photo left', async (t) => {

@@ -52,7 +52,7 @@ test('start-up removes temp files, photos without a row and rows without a photo
   const second = await startTestServer({ dataDir });
   t.after(() => second.close());
   fs.rmSync(path.join(images, 'README.txt'));
-  assertConsistent(second.gallery, dataDir);
+  assertConsistent(second, dataDir);
   assert.deepEqual(fs.readdirSync(images), [path.basename(kept.url)]);
   assert.equal(second.gallery.size, 1);
   assert.ok(second.logs.some((l) => /removed 1 temp file\(s\), 1 photo\(s\) without a row, 1 row\(s\) without a photo/.test(l)), second.logs.join('\n'));
@@ -89,10 +89,10 @@ test('after kill -9 in the middle of enrolments and deletions, a restart leaves 
     await runAndKill(dataDir, ms);
     const s = await startTestServer({ dataDir });
     try {
-      assertConsistent(s.gallery, dataDir);
+      assertConsistent(s, dataDir);
       stored = storedCounts(s).faceRows;
       // Every person row is whole: a name and a creation time.
-      for (const p of s.gallery.people.list({ limit: 1000 })) assert.ok(p.firstName && p.surName && p.createdAt);
+      for (const p of s.store.people.list({ limit: 1000 })) assert.ok(p.firstName && p.surName && p.createdAt);
     } finally {
       await s.close();
     }

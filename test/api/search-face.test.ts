@@ -7,7 +7,7 @@ import { upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, SEARCH_FACE } from '../fixtures/operations.js';
 import { BALD_GUYS, DOGS, johnName, johnPhotos } from '../fixtures/photos.js';
 import { sideBySide } from '../fixtures/composite.js';
-import { distanceToConfidence } from '../../src/gallery.js';
+import { distanceToConfidence } from '../../src/gallery/index.js';
 
 const ENROLLED = ['John_Salley', 'John_Savage', 'John_Schneider', 'John_Shimkus'];
 const NEVER_ENROLLED = 'John_Simm';

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Gallery } from '../../src/gallery.js';
+import { Gallery, personName } from '../../src/gallery/index.js';
+import { faceCore } from '../fixtures/core.js';
 import { makeClip, glide } from '../fixtures/clips.js';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 
@@ -28,9 +29,9 @@ function cli(...args: string[]) {
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-cli-'));
   dataDir = path.join(dir, 'data');
-  const gallery = Gallery.open({ dataDir });
+  const gallery = Gallery.open({ dataDir, core: faceCore, tolerance: 0.6 });
   const photo = johnPhotos('John_Schneider')[0];
-  await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: 'a.jpg' }, 'John', 'Schneider');
+  await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: 'a.jpg' }, personName('John', 'Schneider'));
   gallery.close();
   clip = path.join(dir, 'clip.mp4');
   await makeClip(clip, {

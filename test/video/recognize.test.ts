@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Gallery } from '../../src/gallery.js';
-import { recognizeInGallery, labelOf, type GalleryView, type RecognizedVideo } from '../../src/video/recognize.js';
-import { galleryView } from '../../src/video/jobs.js';
+import { Gallery, personName } from '../../src/gallery/index.js';
+import { recognizeInGallery, labelOf, type RecognizedVideo, type VideoRecognitionOptions } from '../../src/video/recognize.js';
+import { faceCore } from '../fixtures/core.js';
 import { makeClip, glide } from '../fixtures/clips.js';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 
@@ -15,22 +15,22 @@ const FRAMES = 60;
 const N = 5;
 let dir: string;
 let gallery: Gallery;
-let view: GalleryView;
 const clips: Record<string, string> = {};
 
-async function recognize(clip: string, options: Parameters<typeof recognizeInGallery>[2] = {}): Promise<RecognizedVideo> {
-  const run = await recognizeInGallery(view, clip, { framesToDecide: N, ...options });
+const DEFAULTS: VideoRecognitionOptions = { decision: 'VOTE', tolerance: 0.6, framesToDecide: N };
+
+async function recognize(clip: string, options: Partial<VideoRecognitionOptions> = {}): Promise<RecognizedVideo> {
+  const run = await recognizeInGallery(faceCore, gallery, clip, { ...DEFAULTS, ...options });
   return run.result;
 }
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-test-'));
-  gallery = Gallery.open({ dataDir: path.join(dir, 'data') });
+  gallery = Gallery.open({ dataDir: path.join(dir, 'data'), core: faceCore, tolerance: 0.6 });
   for (const [first, sur, name] of [['John', 'Salley', 'John_Salley'], ['John', 'Simm', 'John_Simm']]) {
     const photo = johnPhotos(name)[0];
-    await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: path.basename(photo) }, first, sur);
+    await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: path.basename(photo) }, personName(first, sur));
   }
-  view = galleryView(gallery);
 
   // Two enrolled johns and one never enrolled, each moving on its own path over a real background photo.
   clips.three = path.join(dir, 'three.mp4');
@@ -136,7 +136,7 @@ describe('tracks and identities', () => {
   test('identities are announced as soon as a track has its N encodings', async () => {
     const announced: string[] = [];
     let progressEvents = 0;
-    const run = await recognizeInGallery(view, clips.three, { framesToDecide: N }, (e) => {
+    const run = await recognizeInGallery(faceCore, gallery, clips.three, DEFAULTS, (e) => {
       if (e.type === 'identified') announced.push(labelOf(e.recognized));
       else progressEvents++;
     });

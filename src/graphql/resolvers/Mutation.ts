@@ -1,8 +1,6 @@
 // Mutation: enrol photos, rename people, delete people and photos; start and cancel video jobs.
 import type { MutationResolvers } from '../generated.js';
-import { cleanName } from '../../gallery.js';
-import { extensionOf } from '../../gallery.js';
-import { VIDEO_EXTENSIONS } from '../../video/jobs.js';
+import { personName } from '../../gallery/index.js';
 import { userError } from '../errors.js';
 import { openUpload, readUpload, saveUpload } from '../upload.js';
 import { requireRowId } from './ids.js';
@@ -10,11 +8,10 @@ import { videoJobOptions } from './videoOptions.js';
 
 export const Mutation: MutationResolvers = {
   addPerson: async (_parent, { file, firstName, surName }, { gallery, config }) => {
-    // Names are checked before the upload is read so a bad name costs no image work.
-    cleanName(firstName, 'firstName');
-    cleanName(surName, 'surName');
+    // The name is checked before the upload is read so a bad name costs no image work.
+    const name = personName(firstName, surName);
     const photo = await readUpload(file, config.maxUploadMb);
-    return gallery.addPerson(photo, firstName, surName);
+    return gallery.addPerson(photo, name);
   },
 
   addFace: async (_parent, { personId, file }, { gallery, config }) => {
@@ -36,14 +33,10 @@ export const Mutation: MutationResolvers = {
   },
 
   recognizeVideo: async (_parent, { file, options }, { videoJobs, config }) => {
-    // Options and the file name are checked before any byte is stored.
+    // Options and the file name (in create) are checked before any byte is stored.
     const jobOptions = videoJobOptions(options, config);
     const upload = await openUpload(file, config.maxVideoMb);
-    const fileName = upload.filename ?? '';
-    if (!VIDEO_EXTENSIONS.includes(extensionOf(fileName))) {
-      throw userError('UNSUPPORTED_FILE_TYPE', `Expected a video named *.${VIDEO_EXTENSIONS.join(', *.')} but received ${JSON.stringify(fileName)}`);
-    }
-    return videoJobs.create(fileName, jobOptions, async (tempPath) => {
+    return videoJobs.create(upload.filename ?? '', jobOptions, async (tempPath) => {
       const size = await saveUpload(upload, tempPath, config.maxVideoMb);
       if (size === 0) throw userError('INVALID_VIDEO', 'The file is empty.');
     });

@@ -1,7 +1,7 @@
 // Query: look people up, search a photo, follow video jobs, report the gallery's health.
 import type { QueryResolvers } from '../generated.js';
 import { isValidTolerance } from '../../config.js';
-import { MAX_NAME_LENGTH } from '../../gallery.js';
+import { MAX_NAME_LENGTH } from '../../gallery/index.js';
 import { userError } from '../errors.js';
 import { readUpload } from '../upload.js';
 import { decodeCursor, encodeCursor, parseRowId } from './ids.js';
@@ -11,12 +11,11 @@ export const MAX_PAGE_SIZE = 100;
 export const Query: QueryResolvers = {
   personById: (_parent, { id }, { gallery }) => {
     const n = parseRowId(id);
-    return (n !== null && gallery.people.get(n)) || null;
+    return (n !== null && gallery.person(n)) || null;
   },
 
   personByImageId: (_parent, { imageId }, { gallery }) => {
-    const face = gallery.faces.getByImageId(imageId);
-    return (face && gallery.people.get(face.personId)) || null;
+    return gallery.personByImageId(imageId) ?? null;
   },
 
   people: (_parent, { name, first, after }, { gallery }) => {
@@ -29,12 +28,12 @@ export const Query: QueryResolvers = {
       throw userError('BAD_USER_INPUT', `Expected name of at most ${2 * MAX_NAME_LENGTH + 1} characters`);
     }
     const afterId = after ? decodeCursor(after) : 0;
-    const rows = gallery.people.list({ nameContains, afterId, limit: limit + 1 });
+    const rows = gallery.findPeople({ nameContains, afterId, limit: limit + 1 });
     const nodes = rows.slice(0, limit);
     const last = nodes.at(-1);
     return {
       nodes,
-      totalCount: gallery.people.count(nameContains),
+      totalCount: gallery.countPeople(nameContains),
       pageInfo: { endCursor: last ? encodeCursor(last.id) : null, hasNextPage: rows.length > limit },
     };
   },
@@ -58,8 +57,8 @@ export const Query: QueryResolvers = {
   },
 
   health: (_parent, _args, { gallery, config }) => ({
-    people: gallery.people.count(),
-    faces: gallery.faces.count(),
+    people: gallery.countPeople(),
+    faces: gallery.countFaces(),
     tolerance: config.tolerance,
     maxUploadMb: config.maxUploadMb,
     apiKeyRequired: config.apiKeys.length > 0,

@@ -1,6 +1,6 @@
 // SearchResult: the original service's answer (status, message, name, photo URL) plus every detected face.
 import type { SearchResultResolvers } from '../generated.js';
-import { fullName } from '../../gallery.js';
+import { fullName } from '../../gallery/index.js';
 import { imageUrl, PLACEHOLDER_URL } from '../context.js';
 
 export const SearchResult: SearchResultResolvers = {

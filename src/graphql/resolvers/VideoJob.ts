@@ -1,7 +1,8 @@
 // VideoJob: a row of the video_jobs table; its result is stored JSON, parsed when asked for.
 import type { VideoJobResolvers } from '../generated.js';
 import { videoFileUrl } from '../context.js';
-import { ANNOTATED_NAME, parseResult } from '../../video/jobs.js';
+import { ANNOTATED_NAME } from '../../video/job-files.js';
+import { parseResult } from '../../video/stored-result.js';
 
 export const VideoJob: VideoJobResolvers = {
   error: (j) => (j.errorCode ? { code: j.errorCode, message: j.errorMessage ?? j.errorCode } : null),

@@ -1,14 +1,14 @@
 // VideoTrack: one tracked face of a finished job, with the person it was recognised as (if they still exist).
 import type { VideoTrackResolvers } from '../generated.js';
-import { fullName } from '../../gallery.js';
+import { fullName } from '../../gallery/index.js';
 import { videoFileUrl } from '../context.js';
-import { thumbnailName } from '../../video/jobs.js';
+import { thumbnailName } from '../../video/job-files.js';
 
 export const VideoTrack: VideoTrackResolvers = {
-  person: (t, _args, { gallery }) => (t.personId === null ? null : gallery.people.get(t.personId) ?? null),
+  person: (t, _args, { gallery }) => (t.personId === null ? null : (gallery.person(t.personId) ?? null)),
   // The person's current name (they may have been renamed since); the stored label otherwise.
   label: (t, _args, { gallery }) => {
-    const person = t.personId === null ? undefined : gallery.people.get(t.personId);
+    const person = t.personId === null ? undefined : gallery.person(t.personId);
     return person ? fullName(person) : t.label;
   },
   thumbnailUrl: (t) => (t.thumbnail ? videoFileUrl(t.jobId, thumbnailName(t.id)) : null),

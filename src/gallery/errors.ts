@@ -1,0 +1,42 @@
+// The domain's one error class, and the one table that turns the face core's codes into it.
+import { FaceCoreError } from '../core/index.js';
+
+export type GalleryErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNSUPPORTED_FILE_TYPE'
+  | 'INVALID_IMAGE'
+  | 'IMAGE_TOO_LARGE'
+  | 'NO_FACE_FOUND'
+  | 'NOT_FOUND'
+  | 'NAME_TAKEN'
+  | 'INVALID_VIDEO'
+  | 'VIDEO_TOO_LONG';
+
+/** An expected failure caused by the request or its file, with a stable code; anything else is an internal error. */
+export class GalleryError extends Error {
+  override name = 'GalleryError';
+  constructor(
+    readonly code: GalleryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Core codes that describe the caller's file, and how the domain words them; other core codes are internal. */
+const FROM_CORE: Partial<Record<FaceCoreError['code'], (e: FaceCoreError) => GalleryError>> = {
+  INVALID_IMAGE: (e) => new GalleryError('INVALID_IMAGE', `The file is not a readable image: ${e.message}`),
+  // The bytes match no known image format: whatever its name says, the file is not an image.
+  UNSUPPORTED_FORMAT: () => new GalleryError('INVALID_IMAGE', 'The file is not an image: its bytes are not JPEG, PNG, WebP, BMP or GIF.'),
+  IMAGE_TOO_LARGE: (e) => new GalleryError('IMAGE_TOO_LARGE', e.message),
+  INVALID_VIDEO: (e) => new GalleryError('INVALID_VIDEO', e.message),
+  VIDEO_TOO_LONG: (e) => new GalleryError('VIDEO_TOO_LONG', e.message),
+};
+
+/** The GalleryError for a core error about the caller's file; any other error is returned unchanged. */
+export function fromCoreError(err: unknown): unknown {
+  if (!(err instanceof FaceCoreError)) return err;
+  return FROM_CORE[err.code]?.(err) ?? err;
+}
+
+export const notFoundPerson = (id: number): GalleryError => new GalleryError('NOT_FOUND', `No person has the id ${id}`);

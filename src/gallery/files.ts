@@ -1,0 +1,41 @@
+// Uploaded files: which names are accepted, and which stored extension each image format gets.
+import type { ImageFormat } from '../core/index.js';
+import type { StoredExt } from '../store/images.js';
+import { GalleryError } from './errors.js';
+
+/** An uploaded photo: its bytes and the name the client gave it. */
+export interface Photo {
+  bytes: Buffer;
+  filename: string;
+}
+
+/** File name extensions accepted for photos (the bytes are checked too). */
+export const PHOTO_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'webp', 'bmp', 'gif'];
+
+/** File name extensions accepted for videos (the decoder checks the bytes). */
+export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'webm', 'avi', 'mov', 'mkv', 'm4v'];
+
+const STORED_EXT: Partial<Record<ImageFormat, StoredExt>> = { jpeg: 'jpg', png: 'png', webp: 'webp', bmp: 'bmp', gif: 'gif' };
+
+/** The lower-cased extension of a file name ("" when it has none; ".jpg" alone has none). */
+export function extensionOf(filename: string): string {
+  const base = filename.split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+/** UNSUPPORTED_FILE_TYPE unless the name ends in one of `allowed`. */
+export function checkExtension(filename: string, allowed: readonly string[], what: 'a file' | 'a video'): string {
+  const ext = extensionOf(filename);
+  if (!allowed.includes(ext)) {
+    throw new GalleryError('UNSUPPORTED_FILE_TYPE', `Expected ${what} named *.${allowed.join(', *.')} but received ${JSON.stringify(filename)}`);
+  }
+  return ext;
+}
+
+/** The extension a photo of this format is stored under; UNSUPPORTED_FILE_TYPE for formats the service does not store. */
+export function storedExtension(format: ImageFormat): StoredExt {
+  const ext = STORED_EXT[format];
+  if (!ext) throw new GalleryError('UNSUPPORTED_FILE_TYPE', `The file holds a ${format.toUpperCase()} image; expected JPEG, PNG, WebP, BMP or GIF`);
+  return ext;
+}

@@ -1,0 +1,324 @@
+// The gallery: enrol, search and delete faces. The one place that keeps the image files,
+// the database rows and the in-memory FaceIndex in step.
+//
+// Order of writes, so that a process killed at any instant leaves nothing a restart can't repair:
+//   enrol:  photo → temp file, fsync, rename  →  rows in one transaction  →  index.add after commit
+//   delete: rows in one transaction  →  index.remove  →  unlink the files
+// On start-up `reconcile()` deletes temp files, photos without a row and rows without a photo,
+// then the index is rebuilt from the rows, so files, rows and index agree again.
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { FaceIndex, type AnalyzeResult, type FaceCore } from '../core/index.js';
+import type { FaceRow } from '../store/faces.js';
+import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
+import type { ListPeopleOptions, PersonRow } from '../store/people.js';
+import { Store } from '../store/store.js';
+import { distanceToConfidence } from './confidence.js';
+import { fromCoreError, GalleryError, notFoundPerson } from './errors.js';
+import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
+import { fullName, personName, type PersonName } from './names.js';
+import {
+  MULTIPLE_KNOWN_FACES_MESSAGE,
+  NO_FACE_MESSAGE,
+  UNKNOWN_MESSAGE,
+  type DetectedFaceOutcome,
+  type EnrolResult,
+  type FaceMatchOutcome,
+  type GalleryView,
+  type NearestFace,
+  type ReconcileReport,
+  type SearchOutcome,
+} from './results.js';
+
+export interface GalleryOptions {
+  /** Holds images/ (and faces.db when no store is given). */
+  dataDir: string;
+  /** The face core that analyses photos. */
+  core: FaceCore;
+  /** The database; when absent the gallery opens <dataDir>/faces.db and closes it with itself. */
+  store?: Store;
+  /** Distance within which a face is a known person (checked by the configuration). */
+  tolerance: number;
+  logger?: Pick<Console, 'warn' | 'error'>;
+}
+
+export class Gallery implements GalleryView {
+  readonly tolerance: number;
+  private readonly index = new FaceIndex();
+  private readonly images: ImageFiles;
+  private readonly core: FaceCore;
+  private readonly logger: Pick<Console, 'warn' | 'error'>;
+  private closed = false;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly ownsStore: boolean,
+    opts: GalleryOptions,
+  ) {
+    this.images = new ImageFiles(path.join(opts.dataDir, 'images'));
+    this.tolerance = opts.tolerance;
+    this.core = opts.core;
+    this.logger = opts.logger ?? console;
+  }
+
+  /** Opens the store and `<dataDir>/images/`, repairs what an interrupted run left, loads the index. */
+  static open(opts: GalleryOptions): Gallery {
+    const store = opts.store ?? Store.open(opts.dataDir);
+    const g = new Gallery(store, !opts.store, opts);
+    try {
+      const report = g.reconcile();
+      if (report.tempFiles + report.orphanFiles + report.orphanRows > 0) {
+        g.logger.warn(
+          `gallery: repaired an interrupted run: removed ${report.tempFiles} temp file(s), ` +
+            `${report.orphanFiles} photo(s) without a row, ${report.orphanRows} row(s) without a photo`,
+        );
+      }
+      g.loadIndex();
+    } catch (err) {
+      if (g.ownsStore) store.close();
+      throw err;
+    }
+    return g;
+  }
+
+  /** Deletes temp files, photos without a row, and rows without a photo. */
+  reconcile(): ReconcileReport {
+    const tempFiles = this.images.removeTemps();
+    const onDisk = new Set(this.images.list());
+    const rows = this.store.faces.fileNames();
+    const rowFiles = new Set(rows.map((r) => r.fileName));
+    const orphanFiles = [...onDisk].filter((f) => !rowFiles.has(f));
+    for (const f of orphanFiles) this.images.removeSync(f);
+    const orphanRows = rows.filter((r) => !onDisk.has(r.fileName));
+    this.store.transaction(() => {
+      for (const r of orphanRows) this.store.faces.delete(r.id);
+    });
+    return { tempFiles, orphanFiles: orphanFiles.length, orphanRows: orphanRows.length };
+  }
+
+  /** Rebuilds the in-memory index from the rows. */
+  loadIndex(): number {
+    this.index.clear();
+    const { ids, encodings } = this.store.faces.allEncodings();
+    if (ids.length > 0) this.index.addMany(ids, encodings);
+    return ids.length;
+  }
+
+  /** Encodings in the in-memory index. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Whether a face row's encoding is in the index (searchable). */
+  isIndexed(faceId: number): boolean {
+    return this.index.has(faceId);
+  }
+
+  /** Where stored photos are kept on disk. */
+  get imagesDir(): string {
+    return this.images.dir;
+  }
+
+  // ---- reading
+
+  person(id: number): PersonRow | undefined {
+    return this.store.people.get(id);
+  }
+
+  personByImageId(imageId: string): PersonRow | undefined {
+    const face = this.store.faces.getByImageId(imageId);
+    return face && this.store.people.get(face.personId);
+  }
+
+  personOfFace(faceId: number): PersonRow | undefined {
+    const face = this.store.faces.get(faceId);
+    return face && this.store.people.get(face.personId);
+  }
+
+  /** People whose name contains `nameContains` (case-insensitive), by id, after `afterId`. */
+  findPeople(options: ListPeopleOptions): PersonRow[] {
+    return this.store.people.list(options);
+  }
+
+  countPeople(nameContains?: string): number {
+    return this.store.people.count(nameContains);
+  }
+
+  countFaces(): number {
+    return this.store.faces.count();
+  }
+
+  /** A person's stored photos, oldest first. */
+  facesOf(personId: number): FaceRow[] {
+    return this.store.faces.listByPerson(personId);
+  }
+
+  firstFaceOf(personId: number): FaceRow | undefined {
+    return this.store.faces.firstOfPerson(personId);
+  }
+
+  faceCountOf(personId: number): number {
+    return this.store.faces.countByPerson(personId);
+  }
+
+  /** The nearest enrolled face, on the calling thread (video decisions take a few per track). */
+  nearestFace(encoding: Float32Array): NearestFace | null {
+    const [hit] = this.index.searchSync(encoding, { k: 1 });
+    const face = hit && this.store.faces.get(hit.id);
+    return face ? { faceId: face.id, personId: face.personId, distance: hit.distance } : null;
+  }
+
+  // ---- enrolling and searching
+
+  /** Checks the name and the bytes, then detects and encodes every face (largest first). */
+  async analyze(photo: Photo): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
+    checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
+    if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
+    let analysis: AnalyzeResult;
+    try {
+      analysis = await this.core.analyze(photo.bytes);
+    } catch (err) {
+      throw fromCoreError(err);
+    }
+    return { analysis, ext: storedExtension(analysis.format) };
+  }
+
+  /** Enrols the largest face under this name; an existing name (case-insensitive) gets the face added. */
+  async addPerson(photo: Photo, name: PersonName): Promise<EnrolResult> {
+    return this.enrol(photo, () => {
+      const existing = this.store.people.findByName(name.firstName, name.surName);
+      return existing ? { person: existing, created: false } : { person: this.store.people.insert(name.firstName, name.surName), created: true };
+    });
+  }
+
+  /** Enrols the largest face as another photo of a known person. */
+  async addFace(personId: number, photo: Photo): Promise<EnrolResult> {
+    if (!this.store.people.get(personId)) throw notFoundPerson(personId);
+    return this.enrol(photo, () => {
+      // Checked again inside the transaction: the person may have been deleted while the photo was analysed.
+      const person = this.store.people.get(personId);
+      if (!person) throw notFoundPerson(personId);
+      return { person, created: false };
+    });
+  }
+
+  private async enrol(photo: Photo, personFor: () => { person: PersonRow; created: boolean }): Promise<EnrolResult> {
+    const { analysis, ext } = await this.analyze(photo);
+    const largest = analysis.faces[0];
+    if (!largest) throw new GalleryError('NO_FACE_FOUND', NO_FACE_MESSAGE);
+    this.assertOpen();
+
+    const imageId = randomUUID();
+    const fileName = imageFileName(imageId, ext);
+    await this.images.write(fileName, photo.bytes);
+    let result: { person: PersonRow; face: FaceRow; created: boolean };
+    try {
+      this.assertOpen();
+      result = this.store.transaction(() => {
+        const { person, created } = personFor();
+        const face = this.store.faces.insert({ imageId, personId: person.id, fileName, box: largest.box, encoding: largest.encoding });
+        return { person, face, created };
+      });
+    } catch (err) {
+      await this.images.remove(fileName);
+      throw err;
+    }
+    try {
+      this.index.add(result.face.id, largest.encoding);
+    } catch (err) {
+      // Keep the three in step: without an index entry the row and the file must go too.
+      this.store.faces.delete(result.face.id);
+      if (result.created) this.store.people.delete(result.person.id);
+      await this.images.remove(fileName);
+      throw err;
+    }
+    return { person: result.person, face: result.face, facesDetected: analysis.faces.length, createdPerson: result.created };
+  }
+
+  /** Who is in this photo? Every face is matched against the gallery within `tolerance`. */
+  async search(photo: Photo, tolerance = this.tolerance): Promise<SearchOutcome> {
+    const { analysis } = await this.analyze(photo);
+    const hits = await Promise.all(analysis.faces.map((f) => this.index.search(f.encoding, { k: 1, maxDistance: tolerance })));
+    const faces: DetectedFaceOutcome[] = analysis.faces.map((f, i) => ({
+      box: f.box,
+      score: f.score,
+      match: this.matchOf(hits[i]?.[0], tolerance),
+    }));
+    const matched = faces.map((f) => f.match).filter((m): m is FaceMatchOutcome => m !== null);
+    const persons = new Set(matched.map((m) => m.person.id));
+    if (faces.length === 0) return { status: 'NO_FACE_FOUND', message: NO_FACE_MESSAGE, best: null, tolerance, faces };
+    if (persons.size === 0) return { status: 'UNKNOWN', message: UNKNOWN_MESSAGE, best: null, tolerance, faces };
+    if (persons.size > 1) {
+      return { status: 'MULTIPLE_KNOWN_FACES', message: MULTIPLE_KNOWN_FACES_MESSAGE, best: null, tolerance, faces };
+    }
+    const best = matched.reduce((a, b) => (b.distance < a.distance ? b : a));
+    return { status: 'MATCH', message: fullName(best.person), best, tolerance, faces };
+  }
+
+  private matchOf(hit: { id: number; distance: number } | undefined, tolerance: number): FaceMatchOutcome | null {
+    if (!hit || hit.distance > tolerance) return null;
+    // The row can be gone if a delete committed while this search was running: then it is no match.
+    const face = this.store.faces.get(hit.id);
+    const person = face && this.store.people.get(face.personId);
+    if (!face || !person) return null;
+    return { person, face, distance: hit.distance, confidence: distanceToConfidence(hit.distance, tolerance) };
+  }
+
+  // ---- changing and deleting
+
+  renamePerson(id: number, firstName: string, surName: string): PersonRow {
+    const name = personName(firstName, surName);
+    const other = this.store.people.findByName(name.firstName, name.surName);
+    if (other && other.id !== id) {
+      throw new GalleryError('NAME_TAKEN', `Another person (id ${other.id}) is already named ${JSON.stringify(fullName(name))}`);
+    }
+    const row = this.store.people.rename(id, name.firstName, name.surName);
+    if (!row) throw notFoundPerson(id);
+    return row;
+  }
+
+  /** Removes the person, every row of their faces, their index entries and their photo files. */
+  async deletePerson(id: number): Promise<{ removedFaces: number }> {
+    this.assertOpen();
+    const rows = this.store.transaction(() => {
+      const faces = this.store.faces.listByPerson(id);
+      if (!this.store.people.delete(id)) throw notFoundPerson(id);
+      return faces;
+    });
+    for (const r of rows) this.index.remove(r.id);
+    await this.removeFiles(rows);
+    return { removedFaces: rows.length };
+  }
+
+  /** Removes one stored photo, its row and its index entry; the person stays. */
+  async deleteFace(imageId: string): Promise<{ removedFaces: number; face: FaceRow }> {
+    this.assertOpen();
+    const face = this.store.faces.getByImageId(imageId);
+    if (!face || !this.store.faces.delete(face.id)) throw new GalleryError('NOT_FOUND', `No stored photo has the id ${JSON.stringify(imageId)}`);
+    this.index.remove(face.id);
+    await this.removeFiles([face]);
+    return { removedFaces: 1, face };
+  }
+
+  private async removeFiles(rows: FaceRow[]): Promise<void> {
+    for (const r of rows) {
+      try {
+        await this.images.remove(r.fileName);
+      } catch (err) {
+        // The rows are already gone; the next start-up's reconcile removes a file left here.
+        this.logger.warn(`gallery: could not remove ${r.fileName}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed || !this.store.isOpen) throw new Error('The gallery is closed');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.index.clear();
+    if (this.ownsStore) this.store.close();
+  }
+}

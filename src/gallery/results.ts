@@ -1,0 +1,59 @@
+// What the gallery answers: enrolment and search outcomes, and the original service's messages.
+import type { Box } from '../core/index.js';
+import type { FaceRow } from '../store/faces.js';
+import type { PersonRow } from '../store/people.js';
+
+export const NO_FACE_MESSAGE = 'No human face found. Upload a clear picture of a person with the face looking at the camera.';
+export const UNKNOWN_MESSAGE = 'Image Unknown';
+export const MULTIPLE_KNOWN_FACES_MESSAGE = 'Found More Known Faces';
+
+export interface EnrolResult {
+  person: PersonRow;
+  face: FaceRow;
+  facesDetected: number;
+  createdPerson: boolean;
+}
+
+export interface FaceMatchOutcome {
+  person: PersonRow;
+  face: FaceRow;
+  distance: number;
+  confidence: number;
+}
+
+export interface DetectedFaceOutcome {
+  box: Box;
+  score: number;
+  match: FaceMatchOutcome | null;
+}
+
+export type SearchStatus = 'MATCH' | 'UNKNOWN' | 'MULTIPLE_KNOWN_FACES' | 'NO_FACE_FOUND';
+
+export interface SearchOutcome {
+  status: SearchStatus;
+  message: string;
+  /** The closest match when status is MATCH. */
+  best: FaceMatchOutcome | null;
+  tolerance: number;
+  /** Every detected face, largest first. */
+  faces: DetectedFaceOutcome[];
+}
+
+/** The nearest enrolled face of an encoding. */
+export interface NearestFace {
+  faceId: number;
+  personId: number;
+  distance: number;
+}
+
+/** What video recognition needs of a gallery: the nearest enrolled face, and whose it is. */
+export interface GalleryView {
+  nearestFace(encoding: Float32Array): NearestFace | null;
+  personOfFace(faceId: number): PersonRow | undefined;
+}
+
+export interface ReconcileReport {
+  tempFiles: number;
+  orphanFiles: number;
+  orphanRows: number;
+}

@@ -1,0 +1,42 @@
+// The service's database as one object: the people, faces and video job tables over one SQLite connection.
+// Everything above the store (gallery, video jobs) talks to these methods, never to SQL.
+import path from 'node:path';
+import { openDb, type Db } from './db.js';
+import { FacesStore } from './faces.js';
+import { PeopleStore } from './people.js';
+import { VideoJobsStore } from './video-jobs.js';
+
+export const DB_FILE = 'faces.db';
+
+export class Store {
+  readonly people: PeopleStore;
+  readonly faces: FacesStore;
+  readonly videoJobs: VideoJobsStore;
+  private closed = false;
+
+  private constructor(private readonly db: Db) {
+    this.people = new PeopleStore(db);
+    this.faces = new FacesStore(db);
+    this.videoJobs = new VideoJobsStore(db);
+  }
+
+  /** Opens (creating and migrating if needed) `<dataDir>/faces.db`. */
+  static open(dataDir: string): Store {
+    return new Store(openDb(path.join(dataDir, DB_FILE)));
+  }
+
+  /** Runs `fn` in one transaction: all of its writes commit together or none do. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}

@@ -1,0 +1,107 @@
+// Settings from the environment: every variable read, defaults kept for unset or blank ones, bad values refused by name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import path from 'node:path';
+import { blasCoreFor, ConfigError, DEFAULT_CONFIG, loadConfig, makeConfig } from '../../src/config.js';
+
+test('with no variables set, every setting is its documented default', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 4000);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.dataDir, path.resolve('./data'));
+  assert.equal(c.tolerance, 0.6);
+  assert.equal(c.maxUploadMb, 10);
+  assert.equal(c.maxVideoMb, 200);
+  assert.equal(c.videoMaxSeconds, 600);
+  assert.deepEqual(c.apiKeys, []);
+  assert.equal(c.modelsDir, DEFAULT_CONFIG.modelsDir);
+  assert.equal(c.maxPixels, 40_000_000);
+  assert.equal(c.encoder, 'opencv');
+  assert.equal(c.threads, os.availableParallelism());
+});
+
+test('every variable is read', () => {
+  const c = loadConfig({
+    PORT: '8080',
+    HOST: '0.0.0.0',
+    DATA_DIR: '/srv/faces',
+    FACE_TOLERANCE: '0.5',
+    MAX_UPLOAD_MB: '4',
+    MAX_VIDEO_MB: '50',
+    VIDEO_MAX_SECONDS: '30',
+    API_KEYS: ' one, two ,,three ',
+    FACE_MODELS_DIR: 'my-models',
+    FACE_MAX_PIXELS: '1000000',
+    FACE_ENCODER: 'DLIB',
+    FACE_THREADS: '1',
+    OPENBLAS_CORETYPE: 'Prescott',
+  });
+  assert.deepEqual(
+    { ...c },
+    {
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/srv/faces',
+      tolerance: 0.5,
+      maxUploadMb: 4,
+      maxVideoMb: 50,
+      videoMaxSeconds: 30,
+      apiKeys: ['one', 'two', 'three'],
+      modelsDir: path.resolve('my-models'),
+      maxPixels: 1_000_000,
+      encoder: 'dlib',
+      threads: 1,
+      blasCore: 'Prescott',
+    },
+  );
+});
+
+test('blank variables keep their defaults', () => {
+  const c = loadConfig({ PORT: '  ', FACE_TOLERANCE: '', API_KEYS: ' , ' });
+  assert.equal(c.port, 4000);
+  assert.equal(c.tolerance, 0.6);
+  assert.deepEqual(c.apiKeys, []);
+});
+
+test('each bad value is refused with the variable and the value named', () => {
+  const bad: [string, string][] = [
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['FACE_TOLERANCE', '0'],
+    ['FACE_TOLERANCE', '1.5'],
+    ['FACE_TOLERANCE', 'NaN'],
+    ['MAX_UPLOAD_MB', '-1'],
+    ['MAX_UPLOAD_MB', '2000'],
+    ['MAX_VIDEO_MB', '0'],
+    ['VIDEO_MAX_SECONDS', '-5'],
+    ['FACE_MAX_PIXELS', '0'],
+    ['FACE_MAX_PIXELS', '1.5'],
+    ['FACE_MAX_PIXELS', 'Infinity'],
+    ['FACE_ENCODER', 'tensorflow'],
+    ['FACE_THREADS', '0'],
+    ['FACE_THREADS', '2.5'],
+    ['FACE_THREADS', '1000'],
+  ];
+  for (const [name, value] of bad) {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (err: unknown) => err instanceof ConfigError && err.message.includes(name) && err.message.includes(JSON.stringify(value).slice(1, -1)),
+      `${name}=${value}`,
+    );
+  }
+});
+
+test('settings given in code get the same checks and the same defaults', () => {
+  assert.equal(makeConfig({ dataDir: 'x' }).tolerance, 0.6);
+  assert.throws(() => makeConfig({ tolerance: 0 }), /Expected a distance in \(0, 1\] for tolerance \(FACE_TOLERANCE\) but received 0/);
+  assert.throws(() => makeConfig({ maxUploadMb: -1 }), ConfigError);
+});
+
+test('the OpenBLAS kernel is named from the CPU flags', () => {
+  assert.equal(blasCoreFor('flags\t\t: fpu sse2 avx2 fma avx512f avx512bw avx512dq avx512vl\n'), 'SkylakeX');
+  assert.equal(blasCoreFor('flags\t\t: fpu sse2 avx avx2 fma\n'), 'Haswell');
+  assert.equal(blasCoreFor('flags\t\t: fpu sse2 sse3\n'), undefined);
+  assert.equal(blasCoreFor(''), undefined);
+});
