@@ -1,12 +1,8 @@
 // Service settings: the one place that reads the environment. Every other module receives what it needs
 // from the Config built here (the face core its models folder, pixel limit, encoder and thread budget).
-import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_MAX_PIXELS, TOLERANCE, isInRange } from './core/limits.js';
-import { projectRoot } from './core/binding.js';
-
-export type Encoder = 'opencv' | 'dlib';
+import { DEFAULT_ENCODER, DEFAULT_MODELS_DIR, DEFAULTS, defaultThreads, ENCODERS, inRange, RANGES, type EncoderEngine } from './core/limits.js';
 
 export interface Config {
   /** TCP port to listen on; 0 picks a free one. */
@@ -29,7 +25,7 @@ export interface Config {
   /** Images with more pixels are refused before decoding. */
   maxPixels: number;
   /** 'opencv' runs dlib's network through OpenCV's DNN module; 'dlib' through dlib's own forward pass. */
-  encoder: Encoder;
+  encoder: EncoderEngine;
   /** Native work running at once, and the threads each pool of the core may use: the service's CPU budget. */
   threads: number;
   /** OpenBLAS kernel for dlib's matrix work (undefined: OpenBLAS detects the CPU itself). */
@@ -40,14 +36,14 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   port: 4000,
   host: '127.0.0.1',
   dataDir: './data',
-  tolerance: 0.6,
+  tolerance: DEFAULTS.tolerance,
   maxUploadMb: 10,
   maxVideoMb: 200,
   videoMaxSeconds: 600,
   apiKeys: [],
-  modelsDir: path.join(projectRoot, 'models'),
-  maxPixels: DEFAULT_MAX_PIXELS,
-  encoder: 'opencv',
+  modelsDir: DEFAULT_MODELS_DIR,
+  maxPixels: DEFAULTS.maxPixels,
+  encoder: DEFAULT_ENCODER,
 });
 
 export class ConfigError extends Error {
@@ -67,13 +63,12 @@ const number = (raw: string): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 const text = (raw: string): string => raw;
-const positiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n >= 1;
 
 const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   port: { env: 'PORT', parse: number, valid: (n) => Number.isInteger(n) && n >= 0 && n <= 65535, want: 'a port number (0-65535)' },
   host: { env: 'HOST', parse: text, valid: (s) => s.length > 0, want: 'a host name or address' },
   dataDir: { env: 'DATA_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
-  tolerance: { env: 'FACE_TOLERANCE', parse: number, valid: (n) => isInRange(TOLERANCE, n), want: `a distance in ${TOLERANCE.text}` },
+  tolerance: { env: 'FACE_TOLERANCE', parse: number, valid: (n) => inRange(RANGES.tolerance, n), want: 'a distance in (0, 1]' },
   maxUploadMb: { env: 'MAX_UPLOAD_MB', parse: number, valid: (n) => n > 0 && n <= 1024, want: 'a size in MiB in (0, 1024]' },
   maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },
   videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },
@@ -84,9 +79,9 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     want: 'comma-separated keys',
   },
   modelsDir: { env: 'FACE_MODELS_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
-  maxPixels: { env: 'FACE_MAX_PIXELS', parse: number, valid: positiveInteger, want: 'a positive whole number of pixels' },
-  encoder: { env: 'FACE_ENCODER', parse: (raw) => raw.toLowerCase() as Encoder, valid: (e) => e === 'opencv' || e === 'dlib', want: 'opencv or dlib' },
-  threads: { env: 'FACE_THREADS', parse: number, valid: (n) => positiveInteger(n) && n <= 256, want: 'a whole number of threads from 1 to 256' },
+  maxPixels: { env: 'FACE_MAX_PIXELS', parse: number, valid: (n) => inRange(RANGES.maxPixels, n), want: 'a positive whole number of pixels' },
+  encoder: { env: 'FACE_ENCODER', parse: (raw) => raw.toLowerCase() as EncoderEngine, valid: (e) => ENCODERS.includes(e), want: ENCODERS.join(' or ') },
+  threads: { env: 'FACE_THREADS', parse: number, valid: (n) => inRange(RANGES.threads, n), want: `a whole number of threads from 1 to ${RANGES.threads.max}` },
   blasCore: { env: 'OPENBLAS_CORETYPE', parse: text, valid: () => true, want: 'an OpenBLAS core name' },
 };
 
@@ -97,7 +92,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
 export function makeConfig(settings: Partial<Config> = {}): Config {
   const config: Config = {
     ...DEFAULT_CONFIG,
-    threads: os.availableParallelism(),
+    threads: defaultThreads(),
     blasCore: blasCoreFor(readCpuInfo()),
     ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
   };

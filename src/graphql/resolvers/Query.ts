@@ -1,12 +1,10 @@
 // Query: look people up, search a photo, follow video jobs, report the gallery's health.
 import type { QueryResolvers } from '../generated.js';
-import { isValidTolerance } from '../../config.js';
 import { MAX_NAME_LENGTH } from '../../gallery/index.js';
+import { argument, DEFAULT_PAGE_SIZE, PAGE_SIZE, toleranceArgument } from '../arguments.js';
 import { userError } from '../errors.js';
 import { readUpload } from '../upload.js';
 import { decodeCursor, encodeCursor, parseRowId } from './ids.js';
-
-export const MAX_PAGE_SIZE = 100;
 
 export const Query: QueryResolvers = {
   personById: (_parent, { id }, { gallery }) => {
@@ -19,10 +17,7 @@ export const Query: QueryResolvers = {
   },
 
   people: (_parent, { name, first, after }, { gallery }) => {
-    const limit = first ?? 20;
-    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-      throw userError('BAD_USER_INPUT', `Expected first between 0 and ${MAX_PAGE_SIZE} but received ${limit}`);
-    }
+    const limit = argument('first', first, PAGE_SIZE, DEFAULT_PAGE_SIZE);
     const nameContains = (name ?? '').normalize('NFC').trim();
     if ([...nameContains].length > 2 * MAX_NAME_LENGTH + 1) {
       throw userError('BAD_USER_INPUT', `Expected name of at most ${2 * MAX_NAME_LENGTH + 1} characters`);
@@ -39,21 +34,15 @@ export const Query: QueryResolvers = {
   },
 
   searchFace: async (_parent, { file, tolerance }, { gallery, config }) => {
-    if (tolerance != null && !isValidTolerance(tolerance)) {
-      throw userError('BAD_USER_INPUT', `Expected tolerance in (0, 1] but received ${tolerance}`);
-    }
+    const t = toleranceArgument(tolerance, config.tolerance);
     const photo = await readUpload(file, config.maxUploadMb);
-    return gallery.search(photo, tolerance ?? config.tolerance);
+    return gallery.search(photo, t);
   },
 
   videoJob: (_parent, { id }, { videoJobs }) => videoJobs.get(id) ?? null,
 
   videoJobs: (_parent, { first }, { videoJobs }) => {
-    const limit = first ?? 20;
-    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-      throw userError('BAD_USER_INPUT', `Expected first between 0 and ${MAX_PAGE_SIZE} but received ${limit}`);
-    }
-    return videoJobs.list(limit);
+    return videoJobs.list(argument('first', first, PAGE_SIZE, DEFAULT_PAGE_SIZE));
   },
 
   health: (_parent, _args, { gallery, config }) => ({
