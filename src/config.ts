@@ -20,6 +20,10 @@ export interface Config {
   videoMaxSeconds: number;
   /** When non-empty every API request must carry one of these in `x-api-key`. */
   apiKeys: string[];
+  /** Deepest nesting of fields a query may have. */
+  maxQueryDepth: number;
+  /** Largest cost a query may have (each photo or video analysed costs 1000). */
+  maxQueryCost: number;
   /** Where dlib's own model files may be put. */
   modelsDir: string;
   /** Images with more pixels are refused before decoding. */
@@ -41,6 +45,8 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   maxVideoMb: 200,
   videoMaxSeconds: 600,
   apiKeys: [],
+  maxQueryDepth: 12,
+  maxQueryCost: 5000,
   modelsDir: DEFAULT_MODELS_DIR,
   maxPixels: DEFAULTS.maxPixels,
   encoder: DEFAULT_ENCODER,
@@ -78,6 +84,8 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     valid: (keys) => keys.every((k) => k.length > 0),
     want: 'comma-separated keys',
   },
+  maxQueryDepth: { env: 'MAX_QUERY_DEPTH', parse: number, valid: (n) => Number.isInteger(n) && n >= 2 && n <= 100, want: 'a whole number from 2 to 100' },
+  maxQueryCost: { env: 'MAX_QUERY_COST', parse: number, valid: (n) => Number.isInteger(n) && n >= 1000, want: 'a whole number of at least 1000' },
   modelsDir: { env: 'FACE_MODELS_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
   maxPixels: { env: 'FACE_MAX_PIXELS', parse: number, valid: (n) => inRange(RANGES.maxPixels, n), want: 'a positive whole number of pixels' },
   encoder: { env: 'FACE_ENCODER', parse: (raw) => raw.toLowerCase() as EncoderEngine, valid: (e) => ENCODERS.includes(e), want: ENCODERS.join(' or ') },

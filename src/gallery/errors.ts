@@ -39,4 +39,18 @@ export function fromCoreError(err: unknown): unknown {
   return FROM_CORE[err.code]?.(err) ?? err;
 }
 
+/** The data folder is not in a state the service may start on; the message says how to recover. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+  readonly code = 'DATA_DIR_MISMATCH';
+
+  static emptyDatabase(dbFile: string, imagesDir: string, photos: number): DataDirError {
+    return new DataDirError(
+      `The database ${dbFile} holds no photos, but ${imagesDir} holds ${photos}: the database was removed, emptied, ` +
+        'or restored without its -wal file. Nothing was changed. To recover, restore a backup (npm run restore -- <backup file>), ' +
+        `put back the faces.db and faces.db-wal files you had, or, to start an empty gallery, move ${imagesDir} somewhere else.`,
+    );
+  }
+}
+
 export const notFoundPerson = (id: number): GalleryError => new GalleryError('NOT_FOUND', `No person has the id ${id}`);

@@ -1,5 +1,5 @@
 // Uploaded files: which names are accepted, and which stored extension each image format gets.
-import type { ImageFormat } from '../core/index.js';
+import type { AnalyzeResult, ImageFormat } from '../core/index.js';
 import type { StoredExt } from '../store/images.js';
 import { GalleryError } from './errors.js';
 
@@ -7,6 +7,8 @@ import { GalleryError } from './errors.js';
 export interface Photo {
   bytes: Buffer;
   filename: string;
+  /** Its analysis, once asked for: one photo is analysed once however many times it is searched or enrolled. */
+  analysis?: Promise<{ analysis: AnalyzeResult; ext: StoredExt }>;
 }
 
 /** File name extensions accepted for photos (the bytes are checked too). */

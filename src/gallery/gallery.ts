@@ -2,10 +2,15 @@
 // the database rows and the in-memory FaceIndex in step.
 //
 // Order of writes, so that a process killed at any instant leaves nothing a restart can't repair:
-//   enrol:  photo → temp file, fsync, rename  →  rows in one transaction  →  index.add after commit
-//   delete: rows in one transaction  →  index.remove  →  unlink the files
-// On start-up `reconcile()` deletes temp files, photos without a row and rows without a photo,
-// then the index is rebuilt from the rows, so files, rows and index agree again.
+//   enrol:  photo → temp file, fsync, rename to its pending name  →  rows in one transaction
+//           →  rename to its final name  →  index.add
+//   delete: rename the files to their deleted names  →  rows in one transaction  →  index.remove  →  unlink
+// On start-up `reconcile()` settles what it can prove was cut short: a pending photo whose row committed gets its
+// final name and one whose row never committed is deleted; a photo marked deleted whose row is still there gets
+// its name back and one whose row is gone is deleted; temp files are deleted. It never deletes a
+// photo or a row on a guess: a photo without a row, or a row without a photo, is kept and reported, and a
+// database that holds no photo beside a folder of photos (removed, emptied, restored without its WAL) stops
+// the start with the ways to recover. Then the index is rebuilt from the rows.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FaceIndex, type AnalyzeResult, type FaceCore } from '../core/index.js';
@@ -14,7 +19,7 @@ import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
 import { Store } from '../store/store.js';
 import { distanceToConfidence } from './confidence.js';
-import { fromCoreError, GalleryError, notFoundPerson } from './errors.js';
+import { DataDirError, fromCoreError, GalleryError, notFoundPerson } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
 import {
@@ -66,11 +71,17 @@ export class Gallery implements GalleryView {
     const store = opts.store ?? Store.open(opts.dataDir);
     const g = new Gallery(store, !opts.store, opts);
     try {
-      const report = g.reconcile();
-      if (report.tempFiles + report.orphanFiles + report.orphanRows > 0) {
+      const r = g.reconcile();
+      if (r.tempFiles + r.finished + r.abandoned > 0) {
         g.logger.warn(
-          `gallery: repaired an interrupted run: removed ${report.tempFiles} temp file(s), ` +
-            `${report.orphanFiles} photo(s) without a row, ${report.orphanRows} row(s) without a photo`,
+          `gallery: repaired an interrupted run: finished ${r.finished} and undid ${r.abandoned} interrupted write(s) or deletion(s); ` +
+            `removed ${r.tempFiles} temp file(s)`,
+        );
+      }
+      if (r.photosWithoutRow + r.rowsWithoutPhoto > 0) {
+        g.logger.warn(
+          `gallery: ${r.photosWithoutRow} photo(s) in ${g.images.dir} have no row and ${r.rowsWithoutPhoto} row(s) have no photo; ` +
+            'both are kept (a database restored from a backup brings them together again)',
         );
       }
       g.loadIndex();
@@ -81,19 +92,34 @@ export class Gallery implements GalleryView {
     return g;
   }
 
-  /** Deletes temp files, photos without a row, and rows without a photo. */
+  /** Finishes or removes what interrupted writes left (see the top of this file); deletes nothing else. */
   reconcile(): ReconcileReport {
-    const tempFiles = this.images.removeTemps();
-    const onDisk = new Set(this.images.list());
     const rows = this.store.faces.fileNames();
     const rowFiles = new Set(rows.map((r) => r.fileName));
-    const orphanFiles = [...onDisk].filter((f) => !rowFiles.has(f));
-    for (const f of orphanFiles) this.images.removeSync(f);
-    const orphanRows = rows.filter((r) => !onDisk.has(r.fileName));
-    this.store.transaction(() => {
-      for (const r of orphanRows) this.store.faces.delete(r.id);
-    });
-    return { tempFiles, orphanFiles: orphanFiles.length, orphanRows: orphanRows.length };
+    const stored = this.images.list();
+    if (rows.length === 0 && stored.length > 0) throw DataDirError.emptyDatabase(this.store.file, this.images.dir, stored.length);
+    const tempFiles = this.images.removeTemps();
+    let finished = 0;
+    let abandoned = 0;
+    const { pending, deleted } = this.images.listMarked();
+    for (const f of pending) {
+      this.images.settleSync(f, 'pending', rowFiles.has(f));
+      if (rowFiles.has(f)) finished++;
+      else abandoned++;
+    }
+    for (const f of deleted) {
+      this.images.settleSync(f, 'deleted', rowFiles.has(f));
+      if (rowFiles.has(f)) abandoned++;
+      else finished++;
+    }
+    const onDisk = new Set(this.images.list());
+    return {
+      tempFiles,
+      finished,
+      abandoned,
+      photosWithoutRow: [...onDisk].filter((f) => !rowFiles.has(f)).length,
+      rowsWithoutPhoto: rows.filter((r) => !onDisk.has(r.fileName)).length,
+    };
   }
 
   /** Rebuilds the in-memory index from the rows. */
@@ -170,8 +196,12 @@ export class Gallery implements GalleryView {
 
   // ---- enrolling and searching
 
-  /** Checks the name and the bytes, then detects and encodes every face (largest first). */
-  async analyze(photo: Photo): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
+  /** Checks the name and the bytes, then detects and encodes every face (largest first); once per photo. */
+  analyze(photo: Photo): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
+    return (photo.analysis ??= this.analyzeOnce(photo));
+  }
+
+  private async analyzeOnce(photo: Photo): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
     let analysis: AnalyzeResult;
@@ -210,7 +240,7 @@ export class Gallery implements GalleryView {
 
     const imageId = randomUUID();
     const fileName = imageFileName(imageId, ext);
-    await this.images.write(fileName, photo.bytes);
+    await this.images.writePending(fileName, photo.bytes);
     let result: { person: PersonRow; face: FaceRow; created: boolean };
     try {
       this.assertOpen();
@@ -220,15 +250,20 @@ export class Gallery implements GalleryView {
         return { person, face, created };
       });
     } catch (err) {
-      await this.images.remove(fileName);
+      await this.images.removePending(fileName);
       throw err;
     }
     try {
+      await this.images.promote(fileName);
       this.index.add(result.face.id, largest.encoding);
     } catch (err) {
-      // Keep the three in step: without an index entry the row and the file must go too.
-      this.store.faces.delete(result.face.id);
-      if (result.created) this.store.people.delete(result.person.id);
+      // Keep the three in step: without a photo and an index entry the rows must go too.
+      this.store.transaction(() => {
+        this.store.faces.delete(result.face.id);
+        if (result.created) this.store.people.delete(result.person.id);
+      });
+      this.index.remove(result.face.id);
+      await this.images.removePending(fileName);
       await this.images.remove(fileName);
       throw err;
     }
@@ -280,33 +315,50 @@ export class Gallery implements GalleryView {
   /** Removes the person, every row of their faces, their index entries and their photo files. */
   async deletePerson(id: number): Promise<{ removedFaces: number }> {
     this.assertOpen();
-    const rows = this.store.transaction(() => {
-      const faces = this.store.faces.listByPerson(id);
+    if (!this.store.people.get(id)) throw notFoundPerson(id);
+    const marked = this.store.faces.listByPerson(id);
+    let late: FaceRow[] = [];
+    await this.deleteFaces(marked, () => {
+      // A photo enrolled since the list above goes with the person too.
+      late = this.store.faces.listByPerson(id).filter((f) => !marked.some((m) => m.id === f.id));
       if (!this.store.people.delete(id)) throw notFoundPerson(id);
-      return faces;
     });
-    for (const r of rows) this.index.remove(r.id);
-    await this.removeFiles(rows);
-    return { removedFaces: rows.length };
+    for (const f of late) {
+      this.index.remove(f.id);
+      await this.images.remove(f.fileName);
+    }
+    return { removedFaces: marked.length + late.length };
   }
 
   /** Removes one stored photo, its row and its index entry; the person stays. */
   async deleteFace(imageId: string): Promise<{ removedFaces: number; face: FaceRow }> {
     this.assertOpen();
     const face = this.store.faces.getByImageId(imageId);
-    if (!face || !this.store.faces.delete(face.id)) throw new GalleryError('NOT_FOUND', `No stored photo has the id ${JSON.stringify(imageId)}`);
-    this.index.remove(face.id);
-    await this.removeFiles([face]);
+    const notFound = () => new GalleryError('NOT_FOUND', `No stored photo has the id ${JSON.stringify(imageId)}`);
+    if (!face) throw notFound();
+    await this.deleteFaces([face], () => {
+      if (!this.store.faces.delete(face.id)) throw notFound();
+    });
     return { removedFaces: 1, face };
   }
 
-  private async removeFiles(rows: FaceRow[]): Promise<void> {
-    for (const r of rows) {
+  /** Marks the files deleted, runs `deleteRows` in a transaction (undoing the marks if it fails), then removes the rest. */
+  private async deleteFaces(faces: FaceRow[], deleteRows: () => void): Promise<void> {
+    for (const f of faces) await this.images.markDeleted(f.fileName);
+    try {
+      this.assertOpen();
+      this.store.transaction(deleteRows);
+    } catch (err) {
+      for (const f of faces) await this.images.unmarkDeleted(f.fileName);
+      throw err;
+    }
+    for (const f of faces) this.index.remove(f.id);
+    for (const f of faces) {
       try {
-        await this.images.remove(r.fileName);
+        await this.images.removeDeleted(f.fileName);
       } catch (err) {
-        // The rows are already gone; the next start-up's reconcile removes a file left here.
-        this.logger.warn(`gallery: could not remove ${r.fileName}: ${(err as Error).message}`);
+        // The rows are already gone; the next start-up removes a file left marked here.
+        this.logger.warn(`gallery: could not remove ${f.fileName}: ${(err as Error).message}`);
       }
     }
   }

@@ -1,7 +1,7 @@
 // The domain: people, their enrolled photos, and who a face is.
 export { Gallery, type GalleryOptions } from './gallery.js';
 export { GalleryReader } from './reader.js';
-export { GalleryError, fromCoreError, type GalleryErrorCode } from './errors.js';
+export { DataDirError, GalleryError, fromCoreError, type GalleryErrorCode } from './errors.js';
 export { cleanName, fullName, personName, MAX_NAME_LENGTH, type PersonName } from './names.js';
 export { distanceToConfidence } from './confidence.js';
 export { checkExtension, extensionOf, PHOTO_EXTENSIONS, VIDEO_EXTENSIONS, type Photo } from './files.js';

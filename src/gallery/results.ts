@@ -52,8 +52,11 @@ export interface GalleryView {
   personOfFace(faceId: number): PersonRow | undefined;
 }
 
+/** What start-up found: temp files removed, pending enrolments finished or removed, and what it kept as it was. */
 export interface ReconcileReport {
   tempFiles: number;
-  orphanFiles: number;
-  orphanRows: number;
+  finished: number;
+  abandoned: number;
+  photosWithoutRow: number;
+  rowsWithoutPhoto: number;
 }

@@ -2,6 +2,7 @@
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import type { Config } from '../config.js';
 import type { Gallery } from '../gallery/index.js';
+import type { RequestUploads } from './upload.js';
 import type { PersonRow } from '../store/people.js';
 import type { VideoJobs } from '../video/jobs.js';
 import type { StoredResult, StoredTrack } from '../video/stored-result.js';
@@ -24,6 +25,8 @@ export interface GraphQLContext {
   gallery: Gallery;
   videoJobs: VideoJobs;
   config: Config;
+  /** This request's uploads, each read and analysed once. */
+  uploads: RequestUploads;
 }
 
 /** Where a stored photo is served. URLs are root-relative so they work behind any host name or proxy. */

@@ -28,6 +28,8 @@ export const ErrorCode = {
   NAME_TAKEN: 'NAME_TAKEN',
   /** API_KEYS is set and the request carries no valid x-api-key. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The query is deeper or costlier than MAX_QUERY_DEPTH / MAX_QUERY_COST allow; refused before it runs. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** The HTTP request itself is unusable: malformed multipart body, missing preflight header, bad JSON. */
   BAD_REQUEST: 'BAD_REQUEST',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

@@ -21,6 +21,8 @@ import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
 import { Store } from '../store/store.js';
 import { VideoJobs } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
+import { queryLimitsPlugin } from './complexity.js';
+import { RequestUploads } from './upload.js';
 import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -124,7 +126,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     formatError: makeFormatError(logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    // A token limit bounds the work of parsing before the depth and cost limits are checked.
+    parseOptions: { maxTokens: 20_000 },
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
+    ],
   });
   try {
     await apollo.start();
@@ -195,7 +204,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (req.body === undefined) req.body = {};
       next();
     },
-    expressMiddleware(apollo, { context: async () => ({ gallery, videoJobs, config }) }),
+    expressMiddleware(apollo, { context: async () => ({ gallery, videoJobs, config, uploads: new RequestUploads() }) }),
   );
 
   app.get('/images/:name', requireApiKey(true), (req, res) => {

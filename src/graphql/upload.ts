@@ -74,3 +74,31 @@ export async function saveUpload(upload: FileUpload, destination: string, maxMb:
   }
   return size;
 }
+
+/**
+ * The uploads of one request. A file part used by several fields (aliases, or one variable in several places)
+ * is read and analysed once, and may be enrolled by one field only.
+ */
+export class RequestUploads {
+  private readonly photos = new Map<UploadArg, Promise<Photo>>();
+  private readonly enrolled = new Set<UploadArg>();
+
+  /** The photo of an Upload argument, read once per request (bounded by MAX_UPLOAD_MB). */
+  photo(file: UploadArg, maxUploadMb: number): Promise<Photo> {
+    let photo = this.photos.get(file);
+    if (!photo) {
+      photo = readUpload(file, maxUploadMb);
+      this.photos.set(file, photo);
+    }
+    return photo;
+  }
+
+  /** The photo, for a field that enrols it; BAD_USER_INPUT when another field of the request enrols the same file. */
+  photoToEnrol(file: UploadArg, maxUploadMb: number): Promise<Photo> {
+    if (this.enrolled.has(file)) {
+      return Promise.reject(userError('BAD_USER_INPUT', 'Expected each uploaded file to be enrolled by one field only, but this request enrols it again.'));
+    }
+    this.enrolled.add(file);
+    return this.photo(file, maxUploadMb);
+  }
+}

@@ -1,4 +1,7 @@
 // Stored photos on disk: `<uuid>.<ext>` files in one folder, written atomically (temp name, fsync, rename).
+// A photo is first written as `.pending-<uuid>.<ext>` and takes its final name only once its row is committed,
+// so a pending name is the positive mark of an unfinished enrolment. Likewise a photo being deleted is first
+// renamed `.deleted-<uuid>.<ext>`, then its row is deleted, then the file: the name marks an unfinished deletion.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +21,8 @@ export type StoredExt = keyof typeof IMAGE_CONTENT_TYPES;
 export const IMAGE_FILE_RE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(jpg|png|webp|bmp|gif)$/;
 /** Temp files of writes that never got renamed (the process died); removed at start-up. */
 const TEMP_FILE_RE = /^\.tmp-[0-9a-f-]{36}$/;
+const PENDING_PREFIX = '.pending-';
+const DELETED_PREFIX = '.deleted-';
 
 export const imageFileName = (imageId: string, ext: StoredExt): string => `${imageId}.${ext}`;
 
@@ -37,18 +42,57 @@ export class ImageFiles {
     return path.join(this.dir, fileName);
   }
 
-  /** Writes a photo atomically (see writeFileAtomic). */
-  async write(fileName: string, bytes: Buffer): Promise<void> {
-    await writeFileAtomic(this.pathOf(fileName), bytes);
+  /** Writes a photo under its pending name (see the top of this file). */
+  async writePending(fileName: string, bytes: Buffer): Promise<void> {
+    await writeFileAtomic(this.marked(PENDING_PREFIX, fileName), bytes);
+  }
+
+  /** Gives a pending photo its final name, once its row is committed. */
+  async promote(fileName: string): Promise<void> {
+    await fs.promises.rename(this.marked(PENDING_PREFIX, fileName), this.pathOf(fileName));
+  }
+
+  async removePending(fileName: string): Promise<void> {
+    await fs.promises.rm(this.marked(PENDING_PREFIX, fileName), { force: true });
+  }
+
+  /** Marks a stored photo as being deleted, before its row is; a missing file is not an error. */
+  async markDeleted(fileName: string): Promise<void> {
+    await fs.promises.rename(this.pathOf(fileName), this.marked(DELETED_PREFIX, fileName)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
+  /** Gives a photo marked as being deleted its name back (its row was not deleted after all). */
+  async unmarkDeleted(fileName: string): Promise<void> {
+    await fs.promises.rename(this.marked(DELETED_PREFIX, fileName), this.pathOf(fileName)).catch(() => undefined);
+  }
+
+  async removeDeleted(fileName: string): Promise<void> {
+    await fs.promises.rm(this.marked(DELETED_PREFIX, fileName), { force: true });
+  }
+
+  /** Final names of the photos left pending (enrolment) or marked deleted (deletion) by an interrupted run. */
+  listMarked(): { pending: string[]; deleted: string[] } {
+    const names = fs.readdirSync(this.dir);
+    const marked = (prefix: string) => names.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length)).filter((f) => IMAGE_FILE_RE.test(f));
+    return { pending: marked(PENDING_PREFIX), deleted: marked(DELETED_PREFIX) };
+  }
+
+  /** At start-up: the interrupted step is finished (`done`: rename to the final name) or undone (the file goes). */
+  settleSync(fileName: string, mark: 'pending' | 'deleted', keep: boolean): void {
+    const from = this.marked(mark === 'pending' ? PENDING_PREFIX : DELETED_PREFIX, fileName);
+    if (keep) fs.renameSync(from, this.pathOf(fileName));
+    else fs.rmSync(from, { force: true });
+  }
+
+  private marked(prefix: string, fileName: string): string {
+    return path.join(this.dir, prefix + path.basename(this.pathOf(fileName)));
   }
 
   /** Removes a stored photo; a missing file is not an error. */
   async remove(fileName: string): Promise<void> {
     await fs.promises.rm(this.pathOf(fileName), { force: true });
-  }
-
-  removeSync(fileName: string): void {
-    fs.rmSync(this.pathOf(fileName), { force: true });
   }
 
   /** Names of the stored photos present on disk (other files are ignored). */

@@ -14,7 +14,11 @@ export class Store {
   readonly videoJobs: VideoJobsStore;
   private closed = false;
 
-  private constructor(private readonly db: Db) {
+  private constructor(
+    private readonly db: Db,
+    /** The database file. */
+    readonly file: string,
+  ) {
     this.people = new PeopleStore(db);
     this.faces = new FacesStore(db);
     this.videoJobs = new VideoJobsStore(db);
@@ -22,7 +26,8 @@ export class Store {
 
   /** Opens (creating and migrating if needed) `<dataDir>/faces.db`. */
   static open(dataDir: string): Store {
-    return new Store(openDb(path.join(dataDir, DB_FILE)));
+    const file = path.join(dataDir, DB_FILE);
+    return new Store(openDb(file), file);
   }
 
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */
@@ -37,6 +42,8 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Everything in the WAL goes into faces.db, so the file alone is the whole gallery once the service has stopped.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }
 }

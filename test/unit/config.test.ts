@@ -15,6 +15,8 @@ test('with no variables set, every setting is its documented default', () => {
   assert.equal(c.maxVideoMb, 200);
   assert.equal(c.videoMaxSeconds, 600);
   assert.deepEqual(c.apiKeys, []);
+  assert.equal(c.maxQueryDepth, 12);
+  assert.equal(c.maxQueryCost, 5000);
   assert.equal(c.modelsDir, DEFAULT_CONFIG.modelsDir);
   assert.equal(c.maxPixels, 40_000_000);
   assert.equal(c.encoder, 'opencv');
@@ -31,6 +33,8 @@ test('every variable is read', () => {
     MAX_VIDEO_MB: '50',
     VIDEO_MAX_SECONDS: '30',
     API_KEYS: ' one, two ,,three ',
+    MAX_QUERY_DEPTH: '8',
+    MAX_QUERY_COST: '20000',
     FACE_MODELS_DIR: 'my-models',
     FACE_MAX_PIXELS: '1000000',
     FACE_ENCODER: 'DLIB',
@@ -48,6 +52,8 @@ test('every variable is read', () => {
       maxVideoMb: 50,
       videoMaxSeconds: 30,
       apiKeys: ['one', 'two', 'three'],
+      maxQueryDepth: 8,
+      maxQueryCost: 20000,
       modelsDir: path.resolve('my-models'),
       maxPixels: 1_000_000,
       encoder: 'dlib',
@@ -76,6 +82,8 @@ test('each bad value is refused with the variable and the value named', () => {
     ['MAX_UPLOAD_MB', '2000'],
     ['MAX_VIDEO_MB', '0'],
     ['VIDEO_MAX_SECONDS', '-5'],
+    ['MAX_QUERY_DEPTH', '1'],
+    ['MAX_QUERY_COST', '10'],
     ['FACE_MAX_PIXELS', '0'],
     ['FACE_MAX_PIXELS', '1.5'],
     ['FACE_MAX_PIXELS', 'Infinity'],

@@ -2,21 +2,21 @@
 import type { MutationResolvers } from '../generated.js';
 import { personName } from '../../gallery/index.js';
 import { userError } from '../errors.js';
-import { openUpload, readUpload, saveUpload } from '../upload.js';
+import { openUpload, saveUpload } from '../upload.js';
 import { requireRowId } from './ids.js';
 import { videoJobOptions } from './videoOptions.js';
 
 export const Mutation: MutationResolvers = {
-  addPerson: async (_parent, { file, firstName, surName }, { gallery, config }) => {
+  addPerson: async (_parent, { file, firstName, surName }, { gallery, config, uploads }) => {
     // The name is checked before the upload is read so a bad name costs no image work.
     const name = personName(firstName, surName);
-    const photo = await readUpload(file, config.maxUploadMb);
+    const photo = await uploads.photoToEnrol(file, config.maxUploadMb);
     return gallery.addPerson(photo, name);
   },
 
-  addFace: async (_parent, { personId, file }, { gallery, config }) => {
+  addFace: async (_parent, { personId, file }, { gallery, config, uploads }) => {
     const id = requireRowId(personId);
-    const photo = await readUpload(file, config.maxUploadMb);
+    const photo = await uploads.photoToEnrol(file, config.maxUploadMb);
     return gallery.addFace(id, photo);
   },
 

@@ -3,7 +3,6 @@ import type { QueryResolvers } from '../generated.js';
 import { MAX_NAME_LENGTH } from '../../gallery/index.js';
 import { argument, DEFAULT_PAGE_SIZE, PAGE_SIZE, toleranceArgument } from '../arguments.js';
 import { userError } from '../errors.js';
-import { readUpload } from '../upload.js';
 import { decodeCursor, encodeCursor, parseRowId } from './ids.js';
 
 export const Query: QueryResolvers = {
@@ -33,9 +32,9 @@ export const Query: QueryResolvers = {
     };
   },
 
-  searchFace: async (_parent, { file, tolerance }, { gallery, config }) => {
+  searchFace: async (_parent, { file, tolerance }, { gallery, config, uploads }) => {
     const t = toleranceArgument(tolerance, config.tolerance);
-    const photo = await readUpload(file, config.maxUploadMb);
+    const photo = await uploads.photo(file, config.maxUploadMb);
     return gallery.search(photo, t);
   },
 

@@ -1,0 +1,19 @@
+// Command line: back up the gallery in DATA_DIR into one file (database and photos), while the service runs or not.
+//   npm run backup -- <file>
+import { loadConfig } from '../config.js';
+import { backupGallery } from '../store/backup.js';
+
+const target = process.argv[2];
+if (!target || process.argv.length > 3) {
+  console.error('Usage: npm run backup -- <file>');
+  process.exit(2);
+}
+try {
+  const config = loadConfig();
+  const r = await backupGallery(config.dataDir, target);
+  console.log(`backup: ${r.people} people, ${r.faces} faces and ${r.photos} photos from ${config.dataDir} written to ${r.file}`);
+  if (r.missingPhotos.length > 0) console.error(`backup: ${r.missingPhotos.length} photo(s) were not on disk: ${r.missingPhotos.join(', ')}`);
+} catch (err) {
+  console.error(`backup: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

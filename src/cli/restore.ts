@@ -1,0 +1,20 @@
+// Command line: restore a backup made by `npm run backup` into DATA_DIR. Stop the service first.
+// The database it replaces is kept beside it (faces.db.before-restore-<time>); nothing is deleted.
+//   npm run restore -- <file>
+import { loadConfig } from '../config.js';
+import { restoreGallery } from '../store/backup.js';
+
+const source = process.argv[2];
+if (!source || process.argv.length > 3) {
+  console.error('Usage: npm run restore -- <backup file>   (stop the service first)');
+  process.exit(2);
+}
+try {
+  const config = loadConfig();
+  const r = await restoreGallery(source, config.dataDir);
+  console.log(`restore: ${r.people} people and ${r.faces} faces restored into ${config.dataDir} (${r.photosWritten} photo(s) written)`);
+  if (r.previousDatabase) console.log(`restore: the database that was there is kept as ${r.previousDatabase}`);
+} catch (err) {
+  console.error(`restore: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
