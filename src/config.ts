@@ -18,6 +18,8 @@ export interface Config {
   maxVideoMb: number;
   /** Videos longer than this many seconds end FAILED with VIDEO_TOO_LONG. */
   videoMaxSeconds: number;
+  /** Videos waiting to run beyond this are refused with QUEUE_FULL. */
+  maxQueuedVideos: number;
   /** When non-empty every API request must carry one of these in `x-api-key`. */
   apiKeys: string[];
   /** Deepest nesting of fields a query may have. */
@@ -44,6 +46,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   maxUploadMb: 10,
   maxVideoMb: 200,
   videoMaxSeconds: 600,
+  maxQueuedVideos: 20,
   apiKeys: [],
   maxQueryDepth: 12,
   maxQueryCost: 5000,
@@ -78,6 +81,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   maxUploadMb: { env: 'MAX_UPLOAD_MB', parse: number, valid: (n) => n > 0 && n <= 1024, want: 'a size in MiB in (0, 1024]' },
   maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },
   videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },
+  maxQueuedVideos: { env: 'MAX_QUEUED_VIDEOS', parse: number, valid: (n) => Number.isInteger(n) && n >= 1 && n <= 10000, want: 'a whole number from 1 to 10000' },
   apiKeys: {
     env: 'API_KEYS',
     parse: (raw) => raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0),

@@ -10,7 +10,9 @@ export type GalleryErrorCode =
   | 'NOT_FOUND'
   | 'NAME_TAKEN'
   | 'INVALID_VIDEO'
-  | 'VIDEO_TOO_LONG';
+  | 'VIDEO_TOO_LONG'
+  | 'STORAGE_FULL'
+  | 'QUEUE_FULL';
 
 /** An expected failure caused by the request or its file, with a stable code; anything else is an internal error. */
 export class GalleryError extends Error {
@@ -33,10 +35,20 @@ const FROM_CORE: Partial<Record<FaceCoreError['code'], (e: FaceCoreError) => Gal
   VIDEO_TOO_LONG: (e) => new GalleryError('VIDEO_TOO_LONG', e.message),
 };
 
-/** The GalleryError for a core error about the caller's file; any other error is returned unchanged. */
+/** Errors of the disk or the database that mean "no space left": the service is fine, its storage is full. */
+const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+export const STORAGE_FULL_MESSAGE = 'The service has no disk space left: nothing was stored. Delete people or photos, or free space on its disk.';
+
+/**
+ * The GalleryError for a core error about the caller's file, or for a full disk; any other error is returned
+ * unchanged (it is internal).
+ */
 export function fromCoreError(err: unknown): unknown {
-  if (!(err instanceof FaceCoreError)) return err;
-  return FROM_CORE[err.code]?.(err) ?? err;
+  if (err instanceof FaceCoreError) return FROM_CORE[err.code]?.(err) ?? err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return new GalleryError('STORAGE_FULL', STORAGE_FULL_MESSAGE);
+  return err;
 }
 
 /** The data folder is not in a state the service may start on; the message says how to recover. */

@@ -1,7 +1,7 @@
 // GraphQL errors with stable `extensions.code`s; anything unexpected is masked before it leaves the server.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GalleryError } from '../gallery/index.js';
+import { fromCoreError, GalleryError } from '../gallery/index.js';
 
 /** Every code a client may see. Codes are part of the API: never rename one. */
 export const ErrorCode = {
@@ -26,6 +26,10 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** renamePerson: another person already has that name. */
   NAME_TAKEN: 'NAME_TAKEN',
+  /** The disk or the database is full: nothing was stored; deleting still works. */
+  STORAGE_FULL: 'STORAGE_FULL',
+  /** MAX_QUEUED_VIDEOS videos are already waiting. */
+  QUEUE_FULL: 'QUEUE_FULL',
   /** API_KEYS is set and the request carries no valid x-api-key. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The query is deeper or costlier than MAX_QUERY_DEPTH / MAX_QUERY_COST allow; refused before it runs. */
@@ -47,8 +51,9 @@ const APOLLO_CODES = new Set([
 ]);
 const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode), ...APOLLO_CODES]);
 
-export function userError(code: ErrorCodeName, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+/** A coded error for the client; `status` sets the HTTP status of the whole answer (default 200, as GraphQL has it). */
+export function userError(code: ErrorCodeName, message: string, status?: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(status && { http: { status } }) } });
 }
 
 /** The JSON body of an error answered outside GraphQL execution (HTTP middleware). */
@@ -64,7 +69,7 @@ export const INTERNAL_MESSAGE = 'Internal server error';
  */
 export function makeFormatError(logger: Pick<Console, 'error'>) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = fromCoreError(unwrapResolverError(error));
     const where = { ...(formatted.locations && { locations: formatted.locations }), ...(formatted.path && { path: formatted.path }) };
     if (original instanceof GalleryError) {
       return { message: original.message, ...where, extensions: { code: original.code } };

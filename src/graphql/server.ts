@@ -76,6 +76,27 @@ function answerEarly(req: Request, res: Response, status: number, code: ErrorCod
   req.on('error', () => undefined);
 }
 
+/**
+ * Sends a file the service stored, at root/parts...: only when every part is a real folder or file of its own,
+ * never through a symbolic link someone placed in the data folder. NOT_FOUND otherwise.
+ */
+async function sendStoredFile(res: Response, root: string, parts: string[], type: string, notFound: string): Promise<void> {
+  const missing = () => {
+    if (!res.headersSent) res.status(404).json(errorBody('NOT_FOUND', notFound));
+  };
+  try {
+    for (let i = 1; i <= parts.length; i++) {
+      const st = await fs.promises.lstat(path.join(root, ...parts.slice(0, i)));
+      if (i < parts.length ? !st.isDirectory() : !st.isFile()) return missing();
+    }
+  } catch {
+    return missing();
+  }
+  res.sendFile(parts.join('/'), { root, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } }, (err) => {
+    if (err) missing();
+  });
+}
+
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** Constant-time check of a presented key against the configured ones. */
@@ -106,6 +127,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       core,
       gallery,
       keepFinished: keepFinishedVideoJobs,
+      maxQueued: config.maxQueuedVideos,
       logger,
     });
   } catch (err) {
@@ -125,6 +147,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     resolvers,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // A service that asks for keys does not describe its schema to whoever asks.
+    introspection: config.apiKeys.length === 0,
+    hideSchemaDetailsFromClientErrors: config.apiKeys.length > 0,
     formatError: makeFormatError(logger),
     // A token limit bounds the work of parsing before the depth and cost limits are checked.
     parseOptions: { maxTokens: 20_000 },
@@ -145,6 +170,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Image URLs may carry ?key=: no page or link may pass them on.
+    res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
 
@@ -185,6 +212,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       res.status(400).json(errorBody('BAD_USER_INPUT', 'Expected one file per request but received more.'));
       return;
     }
+    if (e.status === 413 && /multipart field value exceeds/.test(e.message ?? '')) {
+      // The operations or map field, not a file: an argument (a name, say) is far too long.
+      res.status(413).json(errorBody('BAD_USER_INPUT', `${e.message} Names are at most 100 characters.`));
+      return;
+    }
     if (e.status === 413) {
       res.status(413).json(errorBody('FILE_TOO_LARGE', e.message ?? 'The request is too large.'));
       return;
@@ -214,13 +246,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
       return;
     }
-    res.sendFile(
-      name as string,
-      { root: gallery.imagesDir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
-      (err) => {
-        if (err && !res.headersSent) res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
-      },
-    );
+    void sendStoredFile(res, gallery.imagesDir, [name as string], type, 'No such image.');
   });
   app.use('/images', requireApiKey(true), (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
@@ -234,13 +260,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       return;
     }
     const type = name.endsWith('.mp4') ? 'video/mp4' : 'image/jpeg';
-    res.sendFile(
-      `${jobId}/${name}`,
-      { root: videoJobs.files.dir, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } },
-      (err) => {
-        if (err && !res.headersSent) res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
-      },
-    );
+    void sendStoredFile(res, videoJobs.files.dir, [jobId, name], type, 'No such video file.');
   });
   app.use('/videos', requireApiKey(true), (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
@@ -262,6 +282,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (res.headersSent) return next(err);
     const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
     const status = e.status ?? e.statusCode ?? 500;
+    if (e.type === 'entity.too.large') {
+      // A JSON body over 1 MB holds no file: only an argument (a name, say) can have made it so large.
+      res.status(413).json(errorBody('BAD_USER_INPUT', 'The request body is larger than 1 MB; names are at most 100 characters.'));
+      return;
+    }
     if (status >= 400 && status < 500) {
       const code: ErrorCodeName = status === 413 ? 'FILE_TOO_LARGE' : 'BAD_REQUEST';
       const detail = e.expose && e.message ? e.message : 'Bad request.';

@@ -17,8 +17,8 @@ function uploadError(err: unknown, maxMb: number): GraphQLError {
   if (e.status === 413 && /max file uploads/.test(e.message ?? '')) return userError('BAD_USER_INPUT', 'Expected one file per request but received more.');
   if (e.status === 413) return userError('FILE_TOO_LARGE', `The file is larger than the ${maxMb} MB limit.`);
   if (e.status === 400) return userError('BAD_USER_INPUT', e.message ?? 'The file is missing from the request.');
-  // busboy's parse errors ("Unexpected end of form", ...) and a client that hung up.
-  return userError('BAD_REQUEST', `The multipart request body is malformed: ${e.message ?? 'unreadable'}`);
+  // busboy's parse errors ("Unexpected end of form", ...) and a client that hung up: the request itself is bad.
+  return userError('BAD_REQUEST', `The multipart request body is malformed: ${e.message ?? 'unreadable'}`, 400);
 }
 
 export async function readUpload(file: UploadArg, maxUploadMb: number): Promise<Photo> {

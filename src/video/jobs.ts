@@ -44,6 +44,8 @@ export interface VideoJobsOptions {
   gallery: GalleryView;
   /** Finished jobs kept with their rows and files; older ones are deleted. Default 100. */
   keepFinished?: number;
+  /** Jobs that may wait to run; more are refused with QUEUE_FULL. */
+  maxQueued: number;
   logger?: Pick<Console, 'warn' | 'error'>;
 }
 
@@ -68,6 +70,7 @@ export class VideoJobs {
   private readonly core: FaceCore;
   private readonly gallery: GalleryView;
   private readonly keepFinished: number;
+  private readonly maxQueued: number;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
   private readonly queue: string[] = [];
   private running: RunningJob | null = null;
@@ -79,6 +82,7 @@ export class VideoJobs {
     this.core = opts.core;
     this.gallery = opts.gallery;
     this.keepFinished = opts.keepFinished ?? 100;
+    this.maxQueued = opts.maxQueued;
     this.logger = opts.logger ?? console;
   }
 
@@ -119,6 +123,9 @@ export class VideoJobs {
   async create(fileName: string, options: VideoJobOptions, writeSource: (tempPath: string) => Promise<void>): Promise<VideoJobRow> {
     if (this.closing) throw new Error('The video job list is closed');
     const ext = checkExtension(fileName, VIDEO_EXTENSIONS, 'a video');
+    if (this.queue.length >= this.maxQueued) {
+      throw new GalleryError('QUEUE_FULL', `${this.queue.length} videos are already waiting; try again when some have finished.`);
+    }
     const id = randomUUID();
     await this.files.receiveSource(id, ext, writeSource);
     let row: VideoJobRow;
@@ -242,7 +249,7 @@ export class VideoJobs {
       }
     } catch (err) {
       status = 'FAILED';
-      error = this.closing ? { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } : this.jobError(job.id, err);
+      error = this.closing ? { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } : this.jobError(job.id, err, source, row.fileName);
     }
     await this.files.removeSource(job.id);
     if (status === 'FAILED') result = null;
@@ -260,10 +267,11 @@ export class VideoJobs {
   }
 
   /** The failure as the client sees it: the domain's codes about the video pass through, the rest is INTERNAL. */
-  private jobError(id: string, err: unknown): { code: VideoJobErrorCode; message: string } {
+  private jobError(id: string, err: unknown, source: string, fileName: string): { code: VideoJobErrorCode; message: string } {
     const e = fromCoreError(err);
     if (e instanceof GalleryError && (e.code === 'INVALID_VIDEO' || e.code === 'VIDEO_TOO_LONG' || e.code === 'IMAGE_TOO_LARGE')) {
-      return { code: e.code, message: e.message };
+      // The core names the file it read; the client knows it by the name it uploaded, not by where it was kept.
+      return { code: e.code, message: e.message.split(source).join(JSON.stringify(fileName)) };
     }
     this.logger.error(`video jobs: job ${id} failed:`, err);
     return { code: 'INTERNAL', message: INTERNAL_MESSAGE };

@@ -14,6 +14,7 @@ test('with no variables set, every setting is its documented default', () => {
   assert.equal(c.maxUploadMb, 10);
   assert.equal(c.maxVideoMb, 200);
   assert.equal(c.videoMaxSeconds, 600);
+  assert.equal(c.maxQueuedVideos, 20);
   assert.deepEqual(c.apiKeys, []);
   assert.equal(c.maxQueryDepth, 12);
   assert.equal(c.maxQueryCost, 5000);
@@ -32,6 +33,7 @@ test('every variable is read', () => {
     MAX_UPLOAD_MB: '4',
     MAX_VIDEO_MB: '50',
     VIDEO_MAX_SECONDS: '30',
+    MAX_QUEUED_VIDEOS: '3',
     API_KEYS: ' one, two ,,three ',
     MAX_QUERY_DEPTH: '8',
     MAX_QUERY_COST: '20000',
@@ -51,6 +53,7 @@ test('every variable is read', () => {
       maxUploadMb: 4,
       maxVideoMb: 50,
       videoMaxSeconds: 30,
+      maxQueuedVideos: 3,
       apiKeys: ['one', 'two', 'three'],
       maxQueryDepth: 8,
       maxQueryCost: 20000,
@@ -82,6 +85,7 @@ test('each bad value is refused with the variable and the value named', () => {
     ['MAX_UPLOAD_MB', '2000'],
     ['MAX_VIDEO_MB', '0'],
     ['VIDEO_MAX_SECONDS', '-5'],
+    ['MAX_QUEUED_VIDEOS', '0'],
     ['MAX_QUERY_DEPTH', '1'],
     ['MAX_QUERY_COST', '10'],
     ['FACE_MAX_PIXELS', '0'],
