@@ -18,6 +18,7 @@ import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
 import { Store } from '../store/store.js';
+import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
 import { DataDirError, fromCoreError, GalleryError, notFoundPerson } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
@@ -210,7 +211,11 @@ export class Gallery implements GalleryView {
     } catch (err) {
       throw fromCoreError(err);
     }
-    return { analysis, ext: storedExtension(analysis.format) };
+    const ext = storedExtension(analysis.format);
+    if (!imageIsComplete(photo.bytes, analysis.format)) {
+      throw new GalleryError('INVALID_IMAGE', 'The image is cut short: the end of the file is missing. Upload the whole file.');
+    }
+    return { analysis, ext };
   }
 
   /** Enrols the largest face under this name; an existing name (case-insensitive) gets the face added. */

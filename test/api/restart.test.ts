@@ -33,31 +33,44 @@ test('people, photos and encodings survive a restart on the same data folder', a
   assert.equal((await fetch(second.url + added[0].url)).status, 200);
 });
 
-test('start-up removes temp files, photos without a row and rows without a photo', async (t) => {
+test('start-up settles interrupted writes and deletions it can prove, and deletes no photo or row on a guess', async (t) => {
   const dataDir = tempDataDir();
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const first = await startTestServer({ dataDir });
   const kept = (await upload(first.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! })).data.addPerson;
   const lost = (await upload(first.url, ADD_PERSON, johnName('John_Simm'), { file: johnPhotos('John_Simm')[0]! })).data.addPerson;
+  const committed = (await upload(first.url, ADD_PERSON, johnName('John_Savage'), { file: johnPhotos('John_Savage')[0]! })).data.addPerson;
+  const undeleted = (await upload(first.url, ADD_PERSON, johnName('John_Shimkus'), { file: johnPhotos('John_Shimkus')[0]! })).data.addPerson;
   await first.close();
 
   const images = path.join(dataDir, 'images');
+  const name = (url: string) => path.basename(url);
   // What a process killed between the steps of a write or a delete leaves behind:
   fs.writeFileSync(path.join(images, `.tmp-${crypto.randomUUID()}`), 'half a photo'); // before the rename
-  const orphan = `${crypto.randomUUID()}.jpg`;
-  fs.copyFileSync(johnPhotos('John_Savage')[0]!, path.join(images, orphan)); // renamed, row never committed
-  fs.rmSync(path.join(images, path.basename(lost.url))); // a row whose photo is gone
+  const abandoned = `${crypto.randomUUID()}.jpg`;
+  fs.copyFileSync(johnPhotos('John_Schneider')[0]!, path.join(images, `.pending-${abandoned}`)); // its row never committed
+  fs.renameSync(path.join(images, name(committed.url)), path.join(images, `.pending-${name(committed.url)}`)); // row committed, not renamed yet
+  fs.renameSync(path.join(images, name(undeleted.url)), path.join(images, `.deleted-${name(undeleted.url)}`)); // marked, row not deleted
+  // What only damage from outside leaves: a photo nobody's row names, and a row whose photo is gone. Both stay.
+  const stranger = `${crypto.randomUUID()}.jpg`;
+  fs.copyFileSync(johnPhotos('John_Schneider')[1]!, path.join(images, stranger));
+  fs.rmSync(path.join(images, name(lost.url)));
   fs.writeFileSync(path.join(images, 'README.txt'), 'not the service’s'); // not ours: left alone
 
   const second = await startTestServer({ dataDir });
   t.after(() => second.close());
-  fs.rmSync(path.join(images, 'README.txt'));
-  assertConsistent(second, dataDir);
-  assert.deepEqual(fs.readdirSync(images), [path.basename(kept.url)]);
-  assert.equal(second.gallery.size, 1);
-  assert.ok(second.logs.some((l) => /removed 1 temp file\(s\), 1 photo\(s\) without a row, 1 row\(s\) without a photo/.test(l)), second.logs.join('\n'));
+  assert.deepEqual(
+    fs.readdirSync(images).sort(),
+    [name(kept.url), name(committed.url), name(undeleted.url), stranger, 'README.txt'].sort(),
+  );
+  assert.equal(second.gallery.size, 4, 'every row is still searchable');
+  assert.equal(second.store.faces.count(), 4);
+  assert.ok(second.logs.some((l) => /finished 1 and undid 2 interrupted write\(s\) or deletion\(s\); removed 1 temp file\(s\)/.test(l)), second.logs.join('\n'));
+  assert.ok(second.logs.some((l) => /1 photo\(s\) in .* have no row and 1 row\(s\) have no photo; both are kept/.test(l)), second.logs.join('\n'));
   const search = (await upload(second.url, SEARCH_FACE, {}, { file: johnPhotos('John_Simm')[3]! })).data.searchFace;
-  assert.equal(search.status, 'UNKNOWN', 'the row without a photo no longer matches');
+  assert.equal(search.status, 'MATCH', 'the row whose photo is missing still matches');
+  assert.equal((await fetch(second.url + lost.url)).status, 404);
+  assert.equal((await fetch(second.url + committed.url)).status, 200);
 });
 
 /** Starts the enrol loop, lets it run `ms` after it is ready, then kills it with SIGKILL. */
