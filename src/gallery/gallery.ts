@@ -11,13 +11,14 @@
 // photo or a row on a guess: a photo without a row, or a row without a photo, is kept and reported, and a
 // database that holds no photo beside a folder of photos (removed, emptied, restored without its WAL) stops
 // the start with the ways to recover. Then the index is rebuilt from the rows.
+import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FaceIndex, type AnalyzeResult, type FaceCore } from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
-import { Store } from '../store/store.js';
+import { DB_FILE, Store } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
 import { DataDirError, fromCoreError, GalleryError, notFoundPerson } from './errors.js';
@@ -67,8 +68,19 @@ export class Gallery implements GalleryView {
     this.logger = opts.logger ?? console;
   }
 
-  /** Opens the store and `<dataDir>/images/`, repairs what an interrupted run left, loads the index. */
+  /**
+   * Refuses a data folder whose database holds no face while its images/ holds photos (the database was removed,
+   * emptied, or restored without its WAL), before anything is written to it. Call before opening the store.
+   */
+  static checkDataDir(dataDir: string): void {
+    const images = path.join(dataDir, 'images');
+    const stored = fs.existsSync(images) ? new ImageFiles(images).list().length : 0;
+    if (stored > 0 && Store.peekFaceCount(dataDir) === 0) throw DataDirError.emptyDatabase(path.join(dataDir, DB_FILE), images, stored);
+  }
+
+  /** Opens the store and `<dataDir>/images/`, settles what an interrupted run left, loads the index. */
   static open(opts: GalleryOptions): Gallery {
+    if (!opts.store) Gallery.checkDataDir(opts.dataDir);
     const store = opts.store ?? Store.open(opts.dataDir);
     const g = new Gallery(store, !opts.store, opts);
     try {
@@ -97,8 +109,6 @@ export class Gallery implements GalleryView {
   reconcile(): ReconcileReport {
     const rows = this.store.faces.fileNames();
     const rowFiles = new Set(rows.map((r) => r.fileName));
-    const stored = this.images.list();
-    if (rows.length === 0 && stored.length > 0) throw DataDirError.emptyDatabase(this.store.file, this.images.dir, stored.length);
     const tempFiles = this.images.removeTemps();
     let finished = 0;
     let abandoned = 0;

@@ -116,6 +116,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const maxBodyBytes = maxFileBytes + 1024 * 1024;
   const keyHashes = config.apiKeys.map(sha256);
 
+  Gallery.checkDataDir(config.dataDir);
   const store = Store.open(config.dataDir);
   let gallery: Gallery;
   let videoJobs: VideoJobs;

@@ -1,6 +1,8 @@
 // The service's database as one object: the people, faces and video job tables over one SQLite connection.
 // Everything above the store (gallery, video jobs) talks to these methods, never to SQL.
+import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { openDb, type Db } from './db.js';
 import { FacesStore } from './faces.js';
 import { PeopleStore } from './people.js';
@@ -28,6 +30,25 @@ export class Store {
   static open(dataDir: string): Store {
     const file = path.join(dataDir, DB_FILE);
     return new Store(openDb(file), file);
+  }
+
+  /**
+   * Face rows in `<dataDir>/faces.db`, read without writing anything (no migration, no WAL reset), or 0 when there is
+   * no such database or table. For the check before opening: a damaged database must stay as it was found.
+   */
+  static peekFaceCount(dataDir: string): number {
+    const file = path.join(dataDir, DB_FILE);
+    if (!fs.existsSync(file) || fs.statSync(file).size === 0) return 0;
+    let db: Db | undefined;
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'faces'").get();
+      return table ? (db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n : 0;
+    } catch {
+      return 0;
+    } finally {
+      db?.close();
+    }
   }
 
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */
