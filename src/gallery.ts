@@ -8,7 +8,7 @@
 // then the index is rebuilt from the rows, so files, rows and index agree again.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { faceCore, FaceIndex, FaceCoreError } from './core/index.js';
+import { FaceCore, FaceIndex, FaceCoreError } from './core/index.js';
 import type { AnalyzeResult, AnalyzedFace, Box } from './core/types.js';
 import { openDb, type Db } from './store/db.js';
 import { PeopleStore, type PersonRow } from './store/people.js';
@@ -85,7 +85,7 @@ export interface ReconcileReport {
 }
 
 /** The parts of the face core the gallery uses (replaceable for tests of the gallery alone). */
-export type FaceCoreLike = Pick<typeof faceCore, 'info' | 'analyze'>;
+export type FaceCoreLike = Pick<FaceCore, 'info' | 'analyze'>;
 
 export interface GalleryOptions {
   dataDir: string;
@@ -166,7 +166,7 @@ export class Gallery {
     this.faces = new FacesStore(db);
     this.images = new ImageFiles(path.join(opts.dataDir, 'images'));
     this.tolerance = opts.tolerance ?? 0.6;
-    this.core = opts.core ?? faceCore;
+    this.core = opts.core ?? new FaceCore();
     this.logger = opts.logger ?? console;
   }
 

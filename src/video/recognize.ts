@@ -1,6 +1,6 @@
 // Recognises the people of a video against the gallery: the native core tracks faces and encodes each track
 // on its first N usable frames; each track's identity is then decided by VOTE or FUSION over those encodings.
-import { faceCore, recognizeVideo, type FaceIndex, type VideoOptions, type VideoStats, type VideoTrack } from '../core/index.js';
+import { FaceCore, recognizeVideo, type FaceIndex, type VideoOptions, type VideoStats, type VideoTrack } from '../core/index.js';
 import type { PersonRow } from '../store/people.js';
 import { decide, type Decision, type DecisionMethod, type Matcher } from './decide.js';
 
@@ -14,6 +14,8 @@ export interface VideoRecognitionOptions extends VideoOptions {
   decision?: DecisionMethod;
   /** Distance within which a face is a known person (default 0.6). */
   tolerance?: number;
+  /** The face core to run on (default: a new FaceCore). */
+  core?: FaceCore;
 }
 
 export interface RecognizedTrack {
@@ -50,7 +52,7 @@ export async function recognizeInGallery(
   options: VideoRecognitionOptions = {},
   onEvent?: (event: RecognitionEvent) => void,
 ): Promise<{ result: Promise<RecognizedVideo>; cancel(): void }> {
-  const { decision: method = 'VOTE', tolerance = 0.6, ...videoOptions } = options;
+  const { decision: method = 'VOTE', tolerance = 0.6, core = new FaceCore(), ...videoOptions } = options;
   if (method !== 'VOTE' && method !== 'FUSION') throw new RangeError(`Expected decision VOTE or FUSION but received ${String(method)}`);
   if (!(typeof tolerance === 'number' && tolerance > 0 && tolerance <= 1)) throw new RangeError(`Expected a tolerance in (0, 1] but received ${tolerance}`);
   const match = matcherFor(gallery);
@@ -61,7 +63,7 @@ export async function recognizeInGallery(
     return { track, decision, person };
   };
 
-  const run = await recognizeVideo(faceCore, source, videoOptions, (e) => {
+  const run = await recognizeVideo(core, source, videoOptions, (e) => {
     if (!onEvent) return;
     if (e.type === 'progress') onEvent({ ...e, progress: e.totalFrames > 0 ? Math.min(1, (e.frame + 1) / e.totalFrames) : null });
     else onEvent({ type: 'identified', frame: e.frame, recognized: recognize(e.track) });

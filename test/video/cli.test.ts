@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Gallery } from '../../src/gallery.js';
 import { makeClip, glide } from '../fixtures/clips.js';
+import { faceCore } from '../fixtures/core.js';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,7 +29,7 @@ function cli(...args: string[]) {
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-cli-'));
   dataDir = path.join(dir, 'data');
-  const gallery = Gallery.open({ dataDir });
+  const gallery = Gallery.open({ dataDir, core: faceCore });
   const photo = johnPhotos('John_Schneider')[0];
   await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: 'a.jpg' }, 'John', 'Schneider');
   gallery.close();

@@ -9,6 +9,7 @@ import { Gallery } from '../../src/gallery.js';
 import { recognizeInGallery, labelOf, type GalleryView, type RecognizedVideo } from '../../src/video/recognize.js';
 import { galleryView } from '../../src/video/jobs.js';
 import { makeClip, glide } from '../fixtures/clips.js';
+import { faceCore } from '../fixtures/core.js';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 
 const FRAMES = 60;
@@ -19,13 +20,13 @@ let view: GalleryView;
 const clips: Record<string, string> = {};
 
 async function recognize(clip: string, options: Parameters<typeof recognizeInGallery>[2] = {}): Promise<RecognizedVideo> {
-  const run = await recognizeInGallery(view, clip, { framesToDecide: N, ...options });
+  const run = await recognizeInGallery(view, clip, { framesToDecide: N, core: faceCore, ...options });
   return run.result;
 }
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-test-'));
-  gallery = Gallery.open({ dataDir: path.join(dir, 'data') });
+  gallery = Gallery.open({ dataDir: path.join(dir, 'data'), core: faceCore });
   for (const [first, sur, name] of [['John', 'Salley', 'John_Salley'], ['John', 'Simm', 'John_Simm']]) {
     const photo = johnPhotos(name)[0];
     await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: path.basename(photo) }, first, sur);
@@ -136,7 +137,7 @@ describe('tracks and identities', () => {
   test('identities are announced as soon as a track has its N encodings', async () => {
     const announced: string[] = [];
     let progressEvents = 0;
-    const run = await recognizeInGallery(view, clips.three, { framesToDecide: N }, (e) => {
+    const run = await recognizeInGallery(view, clips.three, { framesToDecide: N, core: faceCore }, (e) => {
       if (e.type === 'identified') announced.push(labelOf(e.recognized));
       else progressEvents++;
     });
