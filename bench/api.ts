@@ -223,7 +223,8 @@ async function main(): Promise<void> {
     }
 
     // The native pipeline alone, in this process, on the same photos: analyze, then a search over `size` encodings.
-    const { faceCore, FaceIndex } = await import('../src/core/index.js');
+    const { FaceCore, FaceIndex } = await import('../src/core/index.js');
+    const faceCore = new FaceCore();
     await faceCore.analyze(searches[0]!.bytes);
     const analyzeMs: number[] = [];
     for (let r = 0; r < runs; r++) {

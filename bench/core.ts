@@ -262,14 +262,16 @@ function machineInfo() {
 
 // ---------------------------------------------------------------- core stages
 
-type Core = typeof import('../src/core/index.js');
+type Core = typeof import('../src/core/index.js') & { faceCore: import('../src/core/index.js').FaceCore };
 
 async function loadCore(): Promise<Core> {
   const addon = path.join(ROOT, 'build', 'Release', 'face_core.node');
   if (!fs.existsSync(addon)) {
     throw new Error(`${addon} is missing: build the native core first (npm run build:native).`);
   }
-  return import('../src/core/index.js');
+  const core = await import('../src/core/index.js');
+  // The encode variants below pick the engine for their child process through FACE_ENCODER, a switch of this script.
+  return { ...core, faceCore: new core.FaceCore({ encoder: process.env.FACE_ENCODER === 'dlib' ? 'dlib' : 'opencv' }) };
 }
 
 interface StageResult {

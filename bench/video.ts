@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { faceCore, recognizeVideo, type VideoStats } from '../src/core/index.js';
+import { FaceCore, recognizeVideo, type VideoStats } from '../src/core/index.js';
+
+const faceCore = new FaceCore();
 import { makeClip, glide } from '../test/fixtures/clips.js';
 import { DOGS, johnPhotos } from '../test/fixtures/photos.js';
 

@@ -64,8 +64,11 @@ function npmDependencies() {
   run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
 }
 
+// The newest of CMakeLists.txt and every file under native/, its subfolders (face/, napi/) included.
 function newestSource() {
-  const files = [path.join(root, 'CMakeLists.txt'), ...readdirSync(path.join(root, 'native')).map((f) => path.join(root, 'native', f))];
+  const under = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? under(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const files = [path.join(root, 'CMakeLists.txt'), ...under(path.join(root, 'native'))];
   return Math.max(...files.map(mtime));
 }
 

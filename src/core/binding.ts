@@ -1,16 +1,20 @@
-// Loads the compiled addon (build/Release/face_core.node) and describes what it exports.
+// Loads the compiled addon (build/Release/face_core.node), types everything it exports, and registers
+// FaceCoreError as the class of every error it throws or rejects with.
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { AnalyzeResult, Box, DetectedFace, ImageInfo, IndexMatch, Point, RgbImage } from './types.js';
-import { FaceCoreError } from './errors.js';
+import type { AnalyzeResult, Box, DetectedFace, ImageFormat, ImageInfo, IndexMatch, Point, RgbImage, SearchOptions } from './types.js';
+import type { EncoderEngine, DetectOptionsResolved, VideoOptionsResolved } from './limits.js';
+import type { VideoBox, VideoEvent, VideoResult } from './video.js';
+import { FaceCoreError, type FaceCoreErrorCode } from './errors.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const addonPath = path.join(projectRoot, 'build', 'Release', 'face_core.node');
 
 type ImageArg = Buffer | RgbImage;
-interface WeightTensor {
+
+export interface WeightTensor {
   name: string;
   shape: number[];
   values: Float32Array;
@@ -22,8 +26,8 @@ export interface NativeFaceIndex {
   remove(id: number): boolean;
   has(id: number): boolean;
   clear(): void;
-  search(encoding: Float32Array, options?: { k?: number; maxDistance?: number }): Promise<IndexMatch[]>;
-  searchSync(encoding: Float32Array, options?: { k?: number; maxDistance?: number }): IndexMatch[];
+  search(encoding: Float32Array, options?: SearchOptions): Promise<IndexMatch[]>;
+  searchSync(encoding: Float32Array, options?: SearchOptions): IndexMatch[];
   readonly size: number;
   readonly memoryBytes: number;
 }
@@ -31,57 +35,70 @@ export interface NativeFaceIndex {
 /** An opaque handle to one loaded model set (a tagged External). */
 export type ModelsHandle = { readonly __models: unique symbol };
 
+/** Every option is passed resolved: the addon has no defaults and checks no ranges (see limits.ts). */
+export interface NativeVideoOptions extends VideoOptionsResolved {
+  maxPixels: number;
+  everyFrame: boolean;
+}
+
+export interface NativeVideoWriter {
+  write(frame: RgbImage): void;
+  close(): void;
+}
+
+export interface VideoWriterOptions {
+  fps: number;
+  width: number;
+  height: number;
+  /** Four characters: 'mp4v' (default), 'avc1', 'MJPG', 'VP80'. */
+  codec?: string;
+}
+
 export interface NativeBinding {
+  /** Every later error of the addon is `new ctor(code, message)`. */
+  setErrorClass(ctor: new (code: FaceCoreErrorCode, message: string) => Error): void;
+  /** The thread budget: index search threads, video look-ahead, OpenCV's and OpenBLAS's thread counts. */
+  setThreads(threads: number): void;
   info(bytes: Buffer): ImageInfo;
-  decode(bytes: Buffer, options?: { maxPixels?: number }): Promise<RgbImage>;
-  detect(image: ImageArg, options?: object): Promise<DetectedFace[]>;
-  landmarks(models: ModelsHandle, image: ImageArg, boxes: Box[], options?: object): Promise<Point[][]>;
-  align(image: ImageArg, landmarks: Point[][], options?: object): Promise<RgbImage[]>;
-  encode(models: ModelsHandle, chips: RgbImage[], options?: object): Promise<Float32Array>;
-  analyze(models: ModelsHandle, image: ImageArg, options?: object): Promise<AnalyzeResult>;
+  decode(bytes: Buffer, options: { maxPixels: number }): Promise<RgbImage & { format: ImageFormat }>;
+  detect(image: ImageArg, options: DetectOptionsResolved & { maxPixels: number }): Promise<DetectedFace[]>;
+  landmarks(models: ModelsHandle, image: ImageArg, boxes: Box[], options: { maxPixels: number }): Promise<Point[][]>;
+  align(image: ImageArg, landmarks: Point[][], options: { size?: number; padding?: number; maxPixels: number }): Promise<RgbImage[]>;
+  encode(models: ModelsHandle, chips: RgbImage[], options: { jitter: number; batchSize: number }): Promise<Float32Array>;
+  analyze(models: ModelsHandle, image: ImageArg, options: DetectOptionsResolved & { jitter: number; maxFaces: number; maxPixels: number }): Promise<AnalyzeResult>;
   cluster(encodings: Float32Array, threshold: number): Promise<Uint32Array>;
-  loadModels(options: { landmarksPath: string; recognitionPath?: string; tensors?: WeightTensor[] }): Promise<{
+  loadModels(options: { landmarksPath: string; recognitionPath?: string; tensors?: WeightTensor[]; encoder: EncoderEngine }): Promise<{
     handle: ModelsHandle;
     landmarks: string;
     landmarkPoints: number;
     encoder: string;
+    engine: EncoderEngine;
   }>;
   releaseModels(models: ModelsHandle): void;
   releaseDetectors(): void;
   FaceIndex: new () => NativeFaceIndex;
+  recognizeVideo(
+    models: ModelsHandle,
+    source: string,
+    options: NativeVideoOptions,
+    onEvent?: (e: VideoEvent) => void,
+  ): { promise: Promise<VideoResult>; cancel(): void };
+  annotateVideo(source: string, destination: string, tracks: { label: string; boxes: VideoBox[] }[], codec: string): Promise<number>;
+  /** Entry points for tests and benchmarks only (see testing.ts), not part of the public surface. */
+  testing: {
+    VideoWriter: new (path: string, options: VideoWriterOptions) => NativeVideoWriter;
+  };
 }
 
 let loaded: NativeBinding | undefined;
-
-/**
- * OpenBLAS does dlib's convolutions. On CPUs it does not recognise (common in VMs, whose model name is generic)
- * it falls back to its Prescott (SSE3) kernels, which made encoding 1.5x slower here than the Haswell (AVX2+FMA)
- * or SkylakeX (AVX-512) kernels the CPU can run. Name the kernel from the CPU's flags unless the user has.
- * OpenBLAS reads the variable once, when the addon loads it.
- */
-export function chooseBlasCore(cpuinfo: string): string | undefined {
-  const flags = new Set((/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? '').trim().split(/\s+/));
-  if (['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f))) return 'SkylakeX';
-  if (['avx2', 'fma'].every((f) => flags.has(f))) return 'Haswell';
-  return undefined;
-}
-
-function configureBlas(): void {
-  if (process.env.OPENBLAS_CORETYPE || process.platform !== 'linux' || process.arch !== 'x64') return;
-  try {
-    const core = chooseBlasCore(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (core) process.env.OPENBLAS_CORETYPE = core;
-  } catch {
-    // no /proc: OpenBLAS detects the CPU itself
-  }
-}
 
 export function binding(): NativeBinding {
   if (loaded) return loaded;
   if (!existsSync(addonPath)) {
     throw new FaceCoreError('MODEL_NOT_FOUND', `The native face core is not built (${addonPath} is missing). Run \`npm run setup\`.`);
   }
-  configureBlas();
-  loaded = createRequire(import.meta.url)(addonPath) as NativeBinding;
+  const native = createRequire(import.meta.url)(addonPath) as NativeBinding;
+  native.setErrorClass(FaceCoreError);
+  loaded = native;
   return loaded;
 }

@@ -1,4 +1,5 @@
-// The one error class of the face core: every failure carries a stable `.code`.
+// The one error class of the face core: every failure carries a stable `.code`. The native addon constructs it
+// itself (binding.ts registers it with setErrorClass), so errors reach callers as they were thrown, unwrapped.
 
 export type FaceCoreErrorCode =
   | 'INVALID_IMAGE'
@@ -10,17 +11,6 @@ export type FaceCoreErrorCode =
   | 'VIDEO_TOO_LONG'
   | 'INTERNAL';
 
-const CODES = new Set<string>([
-  'INVALID_IMAGE',
-  'UNSUPPORTED_FORMAT',
-  'IMAGE_TOO_LARGE',
-  'MODEL_NOT_FOUND',
-  'INVALID_ARGUMENT',
-  'INVALID_VIDEO',
-  'VIDEO_TOO_LONG',
-  'INTERNAL',
-]);
-
 export class FaceCoreError extends Error {
   readonly code: FaceCoreErrorCode;
 
@@ -28,14 +18,6 @@ export class FaceCoreError extends Error {
     super(message);
     this.name = 'FaceCoreError';
     this.code = code;
-  }
-
-  /** Wraps whatever the addon threw (an Error with a string `.code`) into a FaceCoreError. */
-  static from(error: unknown): FaceCoreError {
-    if (error instanceof FaceCoreError) return error;
-    const e = error as { code?: unknown; message?: unknown };
-    const code = typeof e?.code === 'string' && CODES.has(e.code) ? (e.code as FaceCoreErrorCode) : 'INTERNAL';
-    return new FaceCoreError(code, typeof e?.message === 'string' ? e.message : String(error));
   }
 }
 

@@ -1,10 +1,23 @@
-// FaceCore: the typed, promise-based API over the native face core. Each stage can be used alone or as one
-// pipeline (analyze); the models stay loaded between calls and release() frees them until the next call.
-// Arguments are checked here first so every mistake gets one message shape and the code INVALID_ARGUMENT.
-import os from 'node:os';
+// FaceCore: the typed, promise-based API over the native face core. Each stage (decode, detect, landmarks, align,
+// encode) is a documented public method that can be used alone, or all at once through analyze(); the models stay
+// loaded between calls and release() frees them until the next call. Arguments are checked here first, against
+// limits.ts, so every mistake gets one message shape and the code INVALID_ARGUMENT; errors from the addon are
+// already FaceCoreErrors (binding.ts registers the class) and pass through untouched.
 import { binding, type ModelsHandle, type NativeBinding } from './binding.js';
-import { FaceCoreError, invalidArgument } from './errors.js';
-import { defaultModelsDir, readTfjsWeights, resolveModelPaths } from './models.js';
+import { invalidArgument } from './errors.js';
+import {
+  checkRange,
+  DEFAULT_ENCODER,
+  DEFAULT_MODELS_DIR,
+  defaultThreads,
+  DEFAULTS,
+  ENCODERS,
+  optional,
+  RANGES,
+  resolveDetectOptions,
+  type EncoderEngine,
+} from './limits.js';
+import { readTfjsWeights, resolveModelPaths } from './models.js';
 import type {
   AnalyzeOptions,
   AnalyzeResult,
@@ -12,18 +25,26 @@ import type {
   DetectedFace,
   DetectOptions,
   EncodeOptions,
+  ImageFormat,
   ImageInfo,
   Point,
   RgbImage,
 } from './types.js';
 
 export interface FaceCoreOptions {
-  /** Where dlib's own model files may be put (FACE_MODELS_DIR, default ./models). */
+  /** Where dlib's own model files may be put (default <project>/models, limits.ts DEFAULT_MODELS_DIR). */
   modelsDir?: string;
-  /** Images with more pixels are refused before decoding; default 40 megapixels (FACE_MAX_PIXELS). */
+  /** Images and video frames with more pixels are refused before decoding; default DEFAULT_MAX_PIXELS (40 megapixels). */
   maxPixels?: number;
-  /** Native jobs running at once; the rest wait in a queue. Default: the number of CPUs. */
-  concurrency?: number;
+  /**
+   * The thread budget, default os.availableParallelism(): at most this many native jobs of this FaceCore run at once
+   * (the rest wait in a queue here, not in libuv's pool), and the addon is told it through setThreads() — the
+   * threads one index search or one video job's detection look-ahead may use, and OpenCV's and OpenBLAS's thread
+   * counts. The addon's budget is process-wide: the last FaceCore constructed sets it.
+   */
+  threads?: number;
+  /** Which code runs the face encoder's network: 'opencv' (default, faster) or 'dlib'; both give the same encodings. */
+  encoder?: EncoderEngine;
 }
 
 export interface LoadedModels {
@@ -31,6 +52,8 @@ export interface LoadedModels {
   landmarkPoints: number;
   /** 'tfjs' for @vladmandic/face-api's weights, else the path of dlib's .dat file. */
   encoder: string;
+  /** The engine running the encoder's network. */
+  engine: EncoderEngine;
 }
 
 type ImageInput = Buffer | RgbImage;
@@ -46,49 +69,52 @@ interface ModelsEntry {
 export class FaceCore {
   readonly modelsDir: string;
   readonly maxPixels: number;
-  readonly concurrency: number;
+  readonly threads: number;
+  readonly encoder: EncoderEngine;
   private native: NativeBinding;
   private models: ModelsEntry | null = null;
   private running = 0;
   private waiting: (() => void)[] = [];
 
   constructor(options: FaceCoreOptions = {}) {
-    this.modelsDir = options.modelsDir ?? defaultModelsDir();
-    this.maxPixels = options.maxPixels ?? (Number(process.env.FACE_MAX_PIXELS) || 40_000_000);
-    this.concurrency = options.concurrency ?? Math.max(1, os.availableParallelism());
-    if (!Number.isSafeInteger(this.maxPixels) || this.maxPixels < 1) throw invalidArgument('maxPixels', 'a positive integer', this.maxPixels);
-    if (!Number.isSafeInteger(this.concurrency) || this.concurrency < 1) throw invalidArgument('concurrency', 'a positive integer', this.concurrency);
+    checkOptions(options);
+    if (options.modelsDir !== undefined && (typeof options.modelsDir !== 'string' || options.modelsDir === '')) {
+      throw invalidArgument('modelsDir', 'a directory path', options.modelsDir);
+    }
+    if (options.encoder !== undefined && !ENCODERS.includes(options.encoder)) throw invalidArgument('encoder', "'opencv' or 'dlib'", options.encoder);
+    this.modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
+    this.maxPixels = optional('maxPixels', options.maxPixels, RANGES.maxPixels, DEFAULTS.maxPixels);
+    this.threads = options.threads === undefined ? defaultThreads() : checkRange('threads', options.threads, RANGES.threads);
+    this.encoder = options.encoder ?? DEFAULT_ENCODER;
     this.native = binding();
-  }
-
-  /** Jobs running now and jobs waiting for a slot. */
-  get counters(): { running: number; queued: number } {
-    return { running: this.running, queued: this.waiting.length };
+    this.native.setThreads(this.threads);
   }
 
   /** Format and stored size from the header alone (synchronous, no pixels decoded). */
   info(bytes: Buffer): ImageInfo {
     if (!Buffer.isBuffer(bytes)) throw invalidArgument('bytes', 'a Buffer of encoded image bytes', bytes);
-    return this.call(() => this.native.info(bytes));
+    return this.native.info(bytes);
   }
 
   /** Stage 1: encoded bytes (JPEG, PNG, WebP, BMP, GIF, TIFF) to RGB pixels, EXIF orientation applied. */
-  decode(bytes: Buffer): Promise<RgbImage> {
+  decode(bytes: Buffer): Promise<RgbImage & { format: ImageFormat }> {
     if (!Buffer.isBuffer(bytes)) return Promise.reject(invalidArgument('bytes', 'a Buffer of encoded image bytes', bytes));
     return this.job(() => this.native.decode(bytes, { maxPixels: this.maxPixels }));
   }
 
-  /** Stage 2: HOG face detection, largest face first. */
+  /** Stage 2: HOG face detection. Faces come largest first (by box area; ties keep the detector's order). */
   detect(image: ImageInput, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    return this.checked(() => {
+    return checked(() => {
       checkImage(image);
-      return this.job(() => this.native.detect(image, { ...checkDetectOptions(options), maxPixels: this.maxPixels }));
+      checkOptions(options);
+      const detect = resolveDetectOptions(options);
+      return this.job(() => this.native.detect(image, { ...detect, maxPixels: this.maxPixels }));
     });
   }
 
   /** Stage 3: 68 (or 5) landmark points for each face box. */
   landmarks(image: ImageInput, boxes: Box[]): Promise<Point[][]> {
-    return this.checked(() => {
+    return checked(() => {
       checkImage(image);
       if (!Array.isArray(boxes)) throw invalidArgument('boxes', 'an array of {x, y, width, height}', boxes);
       return this.useModels((models) => this.native.landmarks(models, image, boxes, { maxPixels: this.maxPixels }));
@@ -97,10 +123,11 @@ export class FaceCore {
 
   /** Stage 4: one aligned chip (150x150 by default, padding 0.25) per face's landmarks. */
   align(image: ImageInput, landmarks: Point[][], options: { size?: number; padding?: number } = {}): Promise<RgbImage[]> {
-    return this.checked(() => {
+    return checked(() => {
       checkImage(image);
       if (!Array.isArray(landmarks)) throw invalidArgument('landmarks', 'an array with one array of points per face', landmarks);
-      return this.job(() => this.native.align(image, landmarks, { ...options, maxPixels: this.maxPixels }));
+      checkOptions(options);
+      return this.job(() => this.native.align(image, landmarks, { size: options.size, padding: options.padding, maxPixels: this.maxPixels }));
     });
   }
 
@@ -109,29 +136,37 @@ export class FaceCore {
     if (!Array.isArray(chips)) throw invalidArgument('chips', 'an array of face chips', chips);
     checkOptions(options);
     chips.forEach(checkRgbImage);
-    checkInteger('jitter', options.jitter, 0, 100);
-    checkInteger('batchSize', options.batchSize, 1, 256);
+    const jitter = optional('jitter', options.jitter, RANGES.jitter, DEFAULTS.jitter);
+    const batchSize = optional('batchSize', options.batchSize, RANGES.batchSize, DEFAULTS.batchSize);
     if (chips.length === 0) return [];
-    const flat = await this.useModels((models) => this.native.encode(models, chips, { jitter: options.jitter, batchSize: options.batchSize }));
+    const flat = await this.useModels((models) => this.native.encode(models, chips, { jitter, batchSize }));
     return Array.from({ length: chips.length }, (_, i) => flat.slice(i * 128, (i + 1) * 128));
   }
 
-  /** Stage 6: the whole pipeline on one image. */
+  /**
+   * Stage 6: the whole pipeline on one image. Faces come largest first (as detect()); for encoded bytes, `format` is
+   * the one the decoder sniffed from the header, so a caller needs no separate info() call.
+   */
+  analyze(image: Buffer, options?: AnalyzeOptions): Promise<AnalyzeResult & { format: ImageFormat }>;
+  analyze(image: ImageInput, options?: AnalyzeOptions): Promise<AnalyzeResult>;
   analyze(image: ImageInput, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-    return this.checked(() => {
+    return checked(() => {
       checkImage(image);
       checkOptions(options);
-      checkInteger('jitter', options.jitter, 0, 100);
-      checkInteger('maxFaces', options.maxFaces, 0, Number.MAX_SAFE_INTEGER);
-      const native = { ...checkDetectOptions(options), jitter: options.jitter, maxFaces: options.maxFaces, maxPixels: this.maxPixels };
+      const native = {
+        ...resolveDetectOptions(options),
+        jitter: optional('jitter', options.jitter, RANGES.jitter, DEFAULTS.jitter),
+        maxFaces: optional('maxFaces', options.maxFaces, RANGES.maxFaces, DEFAULTS.maxFaces),
+        maxPixels: this.maxPixels,
+      };
       return this.useModels((models) => this.native.analyze(models, image, native));
     });
   }
 
   /** Stage 8: cluster labels (0..n-1, in order of first appearance); faces closer than `threshold` are linked. */
-  async cluster(encodings: Float32Array[], threshold = 0.5): Promise<number[]> {
+  async cluster(encodings: Float32Array[], threshold: number = DEFAULTS.clusterThreshold): Promise<number[]> {
     if (!Array.isArray(encodings)) throw invalidArgument('encodings', 'an array of Float32Array(128)', encodings);
-    if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 10)) throw invalidArgument('threshold', 'a number between 0 and 10', threshold);
+    checkRange('threshold', threshold, RANGES.clusterThreshold);
     const flat = new Float32Array(encodings.length * 128);
     encodings.forEach((e, i) => {
       if (!(e instanceof Float32Array) || e.length !== 128) throw invalidArgument(`encodings[${i}]`, 'a Float32Array of 128 values', e);
@@ -192,14 +227,15 @@ export class FaceCore {
   }
 
   private async loadModels(): Promise<{ handle: ModelsHandle; info: LoadedModels }> {
-    try {
-      const paths = resolveModelPaths(this.modelsDir);
-      const tensors = paths.recognitionPath ? undefined : readTfjsWeights(paths.tfjsManifestPath);
-      const { handle, ...info } = await this.native.loadModels({ landmarksPath: paths.landmarksPath, recognitionPath: paths.recognitionPath, tensors });
-      return { handle, info };
-    } catch (e) {
-      throw FaceCoreError.from(e);
-    }
+    const paths = resolveModelPaths(this.modelsDir);
+    const tensors = paths.recognitionPath ? undefined : readTfjsWeights(paths.tfjsManifestPath);
+    const { handle, ...info } = await this.native.loadModels({
+      landmarksPath: paths.landmarksPath,
+      recognitionPath: paths.recognitionPath,
+      tensors,
+      encoder: this.encoder,
+    });
+    return { handle, info };
   }
 
   private free(entry: ModelsEntry): void {
@@ -209,58 +245,32 @@ export class FaceCore {
     );
   }
 
-  // Runs native work when a slot is free; leaves libuv threads for file I/O while images are processed.
+  // Runs native work when one of this FaceCore's `threads` slots is free. Queued jobs wait here rather than in
+  // libuv's thread pool (UV_THREADPOOL_SIZE, default 4), so when `threads` is below the pool size, the pool keeps
+  // threads free for file I/O and other addons; at or above it, they share the pool with everything else.
   private async job<T>(run: () => Promise<T>): Promise<T> {
-    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.running >= this.threads) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running++;
     try {
       return await run();
-    } catch (e) {
-      throw FaceCoreError.from(e);
     } finally {
       this.running--;
       this.waiting.shift()?.();
     }
   }
-
-  private call<T>(run: () => T): T {
-    try {
-      return run();
-    } catch (e) {
-      throw FaceCoreError.from(e);
-    }
-  }
-
-  private checked<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return run();
-    } catch (e) {
-      return Promise.reject(FaceCoreError.from(e));
-    }
-  }
 }
 
-function checkInteger(name: string, value: unknown, min: number, max: number): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidArgument(name, `an integer from ${min} to ${max}`, value);
+// Turns a synchronous throw (an argument check, or the addon refusing an argument) into a rejected promise.
+function checked<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run();
+  } catch (e) {
+    return Promise.reject(e);
   }
 }
 
 function checkOptions(options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidArgument('options', 'an options object', options);
-}
-
-function checkDetectOptions(options: DetectOptions): DetectOptions {
-  checkOptions(options);
-  checkInteger('upsample', options.upsample, 0, 3);
-  if (options.minFaceSize !== undefined && !(typeof options.minFaceSize === 'number' && options.minFaceSize >= 0 && Number.isFinite(options.minFaceSize))) {
-    throw invalidArgument('minFaceSize', 'a non-negative number', options.minFaceSize);
-  }
-  if (options.adjustThreshold !== undefined && !(typeof options.adjustThreshold === 'number' && Number.isFinite(options.adjustThreshold))) {
-    throw invalidArgument('adjustThreshold', 'a finite number', options.adjustThreshold);
-  }
-  return { upsample: options.upsample, minFaceSize: options.minFaceSize, adjustThreshold: options.adjustThreshold };
 }
 
 function checkImage(image: unknown): void {

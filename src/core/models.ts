@@ -1,15 +1,16 @@
 // Finds the model files and reads dlib's ResNet weights from their TensorFlow.js export.
 //
-// Order of preference, per model:
-//  - face recognition: FACE_MODELS_DIR/dlib_face_recognition_resnet_model_v1.dat (dlib's original, full precision),
+// Order of preference, per model, in the FaceCore's modelsDir (default limits.ts DEFAULT_MODELS_DIR, <project>/models):
+//  - face recognition: modelsDir/dlib_face_recognition_resnet_model_v1.dat (dlib's original, full precision),
 //    else @vladmandic/face-api's model/face_recognition_model (the same network exported to TensorFlow.js, mostly uint8-quantized);
-//  - landmarks: FACE_MODELS_DIR/shape_predictor_68_face_landmarks.dat, then .../shape_predictor_5_face_landmarks.dat,
+//  - landmarks: modelsDir/shape_predictor_68_face_landmarks.dat, then modelsDir/shape_predictor_5_face_landmarks.dat,
 //    then Debian's /usr/share/dlib/shape_predictor_68_face_landmarks.dat (package libdlib-data).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { projectRoot } from './binding.js';
 import { FaceCoreError } from './errors.js';
+import { DEFAULT_MODELS_DIR } from './limits.js';
 
 export const DEBIAN_LANDMARKS = '/usr/share/dlib/shape_predictor_68_face_landmarks.dat';
 export const DLIB_RECOGNITION_FILE = 'dlib_face_recognition_resnet_model_v1.dat';
@@ -21,11 +22,7 @@ export interface ModelPaths {
   tfjsManifestPath: string;
 }
 
-export function defaultModelsDir(): string {
-  return process.env.FACE_MODELS_DIR ? path.resolve(process.env.FACE_MODELS_DIR) : path.join(projectRoot, 'models');
-}
-
-export function resolveModelPaths(modelsDir: string = defaultModelsDir()): ModelPaths {
+export function resolveModelPaths(modelsDir: string = DEFAULT_MODELS_DIR): ModelPaths {
   const inDir = (name: string) => path.join(modelsDir, name);
   const landmarksPath =
     [inDir('shape_predictor_68_face_landmarks.dat'), inDir('shape_predictor_5_face_landmarks.dat'), DEBIAN_LANDMARKS].find((p) =>
@@ -55,7 +52,7 @@ export function readTfjsWeights(manifestPath: string): { name: string; shape: nu
     throw new FaceCoreError(
       'MODEL_NOT_FOUND',
       `The face recognition weights ${manifestPath} are missing. Run \`npm install\` (they ship in @vladmandic/face-api), ` +
-        `or put dlib's ${DLIB_RECOGNITION_FILE} in FACE_MODELS_DIR (\`npm run models:dlib\`).`,
+        `or put dlib's ${DLIB_RECOGNITION_FILE} in the models directory (\`npm run models:dlib\`).`,
     );
   }
   let groups: { paths: string[]; weights: ManifestWeight[] }[];

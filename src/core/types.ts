@@ -49,10 +49,13 @@ export interface AnalyzedFace extends DetectedFace {
 export interface AnalyzeResult {
   width: number;
   height: number;
-  format: ImageFormat;
+  /** Sniffed from the bytes by the decode itself (always set for a Buffer; absent for raw pixels). */
+  format?: ImageFormat;
+  /** Largest first (by box area), as detect() returns them. */
   faces: AnalyzedFace[];
 }
 
+/** Ranges and defaults of every option: limits.ts (RANGES, DEFAULTS). */
 export interface DetectOptions {
   /** Times the image is doubled before detection (dlib pyramid_up); default 0. */
   upsample?: number;

@@ -1,10 +1,12 @@
 // Video through the native core: recognizeVideo runs decode -> detect every k-th frame -> SORT tracking ->
 // encode each track on its first N usable frames, off the JavaScript thread, with progress events and cancel.
-import { binding, type ModelsHandle } from './binding.js';
-import { FaceCoreError, invalidArgument } from './errors.js';
+// Options are checked against limits.ts (VIDEO_RANGES) and passed to the addon fully resolved.
+import { binding } from './binding.js';
+import { invalidArgument } from './errors.js';
 import type { FaceCore } from './face-core.js';
-import type { RgbImage } from './types.js';
+import { resolveVideoOptions } from './limits.js';
 
+/** Ranges and defaults: limits.ts VIDEO_RANGES and VIDEO_DEFAULTS. */
 export interface VideoOptions {
   /** Run the detector on every k-th frame (k); tracks move by their Kalman velocity in between. Default 1. */
   sampleEvery?: number;
@@ -82,62 +84,26 @@ export interface VideoRun {
   cancel(): void;
 }
 
-interface NativeVideo {
-  recognizeVideo(models: ModelsHandle, source: string, options: object, onEvent?: (e: VideoEvent) => void): { promise: Promise<VideoResult>; cancel(): void };
-  annotateVideo(source: string, destination: string, tracks: { label: string; boxes: VideoBox[] }[], codec?: string): Promise<number>;
-  VideoWriter: new (path: string, options: { fps: number; width: number; height: number; codec?: string }) => {
-    write(frame: RgbImage): void;
-    close(): void;
-  };
-}
-
-function native(): NativeVideo {
-  return binding() as unknown as NativeVideo;
-}
-
-const LIMITS: Record<string, [number, number]> = {
-  sampleEvery: [1, 1000],
-  framesToDecide: [1, 1000],
-  upsample: [0, 2],
-  maxFrames: [0, 1e9],
-  minHits: [1, 100],
-  maxAge: [0, 1000],
-};
-
-function checkVideoOptions(options: VideoOptions): void {
-  for (const [name, [min, max]] of Object.entries(LIMITS)) {
-    const v = (options as Record<string, unknown>)[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
-      throw invalidArgument(name, `an integer from ${min} to ${max}`, v);
-    }
-  }
-  for (const name of ['minFaceSize', 'maxDuration'] as const) {
-    const v = options[name];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw invalidArgument(name, 'a non-negative number', v);
-  }
-  const iou = options.iouThreshold;
-  if (iou !== undefined && !(typeof iou === 'number' && iou > 0 && iou < 1)) throw invalidArgument('iouThreshold', 'a number between 0 and 1', iou);
-}
-
 /**
  * Tracks and encodes the faces of a video file, stream URL (rtsp://, http://) or camera (/dev/video0 or "0").
  * `onEvent` hears progress and every track that has just got its N encodings.
  */
 export async function recognizeVideo(core: FaceCore, source: string, options: VideoOptions = {}, onEvent?: (e: VideoEvent) => void): Promise<VideoRun> {
   if (typeof source !== 'string' || source.length === 0) throw invalidArgument('source', 'a file path, stream URL or device', source);
-  checkVideoOptions(options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidArgument('options', 'an options object', options);
+  const resolved = { ...resolveVideoOptions(options), everyFrame: options.everyFrame === true, maxPixels: core.maxPixels };
   await core.load();
   // The job holds the models for its whole run; cancel() may come before the native job has started.
   let cancelled = false;
   let cancelNative: (() => void) | null = null;
   const result = core.useModels(async (models) => {
-    const run = native().recognizeVideo(models, source, { ...options, maxPixels: core.maxPixels }, onEvent);
+    const run = binding().recognizeVideo(models, source, resolved, onEvent);
     cancelNative = run.cancel;
     if (cancelled) run.cancel();
     return run.promise;
   });
   return {
-    result: result.catch((e) => Promise.reject(FaceCoreError.from(e))),
+    result,
     cancel: () => {
       cancelled = true;
       cancelNative?.();
@@ -147,34 +113,5 @@ export async function recognizeVideo(core: FaceCore, source: string, options: Vi
 
 /** Writes a copy of `source` with each track's boxes and label drawn; resolves to the number of frames written. */
 export async function annotateVideo(source: string, destination: string, tracks: { label: string; boxes: VideoBox[] }[], codec = 'mp4v'): Promise<number> {
-  try {
-    return await native().annotateVideo(source, destination, tracks, codec);
-  } catch (e) {
-    throw FaceCoreError.from(e);
-  }
-}
-
-/** Encodes RGB frames into a video file with OpenCV (FFmpeg): codec 'mp4v' (MPEG-4), 'avc1' (H.264), 'MJPG', 'VP80'. */
-export class VideoWriter {
-  private writer: InstanceType<NativeVideo['VideoWriter']>;
-
-  constructor(path: string, options: { fps: number; width: number; height: number; codec?: string }) {
-    try {
-      this.writer = new (native().VideoWriter)(path, options);
-    } catch (e) {
-      throw FaceCoreError.from(e);
-    }
-  }
-
-  write(frame: RgbImage): void {
-    try {
-      this.writer.write(frame);
-    } catch (e) {
-      throw FaceCoreError.from(e);
-    }
-  }
-
-  close(): void {
-    this.writer.close();
-  }
+  return binding().annotateVideo(source, destination, tracks, codec);
 }

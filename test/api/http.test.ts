@@ -41,7 +41,7 @@ test('a stored photo is served at its URL with the right content type', async (t
 test('photos in every accepted format are accepted; stored photos keep their format and content type', async (t) => {
   const s = await serverFor(t);
   const { canvas, encodeBmp, encodePng, paste } = await import('../fixtures/bmp.js');
-  const { faceCore } = await import('../../src/core/index.js');
+  const { faceCore } = await import('../fixtures/core.js');
   const img = canvas(300, 300, [200, 200, 200]);
   paste(img, await faceCore.decode(fs.readFileSync(JOHN)), 38, 38, 1.5);
   const stored = [

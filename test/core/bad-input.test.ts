@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faceCore, FaceCore, FaceCoreError, FaceIndex, type RgbImage } from '../../src/core/index.js';
+import { FaceCore, FaceCoreError, FaceIndex, type RgbImage } from '../../src/core/index.js';
+import { faceCore } from '../fixtures/core.js';
 import { annotatedPhotos, johnPhotos, VOC_ANNOTATIONS } from '../fixtures/dlib-examples.js';
 import { gifClaiming, jpegClaiming, jpegWithDecoyFrame, pngClaiming, tiffWithRepeatedSize } from './crafted-images.js';
 import { rejectsWith, throwsWith } from './expect-error.js';
@@ -299,9 +300,13 @@ test('bad options are INVALID_ARGUMENT naming the option and the value received'
     });
   }
   // FaceCore's own options are checked when it is made.
-  for (const options of [{ maxPixels: 0 }, { maxPixels: -5 }, { maxPixels: 1.5 }, { concurrency: 0 }, { concurrency: 2.5 }]) {
-    throwsWith(() => new FaceCore(options), 'INVALID_ARGUMENT', /^Expected a positive integer for (maxPixels|concurrency)/);
+  for (const options of [{ maxPixels: 0 }, { maxPixels: -5 }, { maxPixels: 1.5 }]) {
+    throwsWith(() => new FaceCore(options), 'INVALID_ARGUMENT', /^Expected a positive integer for maxPixels/);
   }
+  for (const options of [{ threads: 0 }, { threads: 2.5 }, { threads: 2000 }]) {
+    throwsWith(() => new FaceCore(options), 'INVALID_ARGUMENT', /^Expected an integer from 1 to 1024 for threads/);
+  }
+  throwsWith(() => new FaceCore({ encoder: 'tfjs' as 'dlib' }), 'INVALID_ARGUMENT', /^Expected 'opencv' or 'dlib' for encoder but received "tfjs"/);
 });
 
 test('null options are INVALID_ARGUMENT at every stage, not an internal error', async () => {

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { faceCore, FaceCore, FaceIndex, faceDistance, type AnalyzeResult } from '../../src/core/index.js';
+import { FaceCore, FaceIndex, type AnalyzeResult } from '../../src/core/index.js';
+import { faceCore, distance as faceDistance } from '../fixtures/core.js';
 import { binding } from '../../src/core/binding.js';
 import { FACES_DIR, johnChips } from '../fixtures/dlib-examples.js';
 
@@ -93,25 +94,42 @@ test('20 analyze calls made at once give the same results as the same calls one 
   const concurrent = await Promise.all(photos.map((p) => faceCore.analyze(p.bytes)));
   photos.forEach((p, i) => assertSameAnalysis(concurrent[i]!, sequential[i]!, p.name));
   // With more native jobs at once than cores, each on its own leased network and detector.
-  const wide = new FaceCore({ concurrency: 8 });
+  const wide = new FaceCore({ threads: 8 });
   const crowded = await Promise.all(photos.map((p) => wide.analyze(p.bytes)));
   photos.forEach((p, i) => assertSameAnalysis(crowded[i]!, sequential[i]!, `${p.name} (8 at once)`));
+  new FaceCore(); // the addon's thread budget (process-wide) back to the default
   assert.ok(sequential.reduce((n, r) => n + r.faces.length, 0) >= 35);
 });
 
-test('jobs beyond the concurrency limit wait in a visible queue and all finish', async () => {
-  const core = new FaceCore({ concurrency: 2 });
+test('jobs beyond the thread budget wait in a queue and all finish', async () => {
+  const core = new FaceCore({ threads: 2 });
   await core.load();
-  const photos = twentyPhotos();
-  const pending = photos.map((p) => core.detect(p.bytes));
-  // Counted on the next turn, once every call has reached the queue.
-  await new Promise((resolve) => setImmediate(resolve));
-  const { running, queued } = core.counters;
-  assert.ok(running <= 2 && running >= 1, `running ${running}`);
-  assert.equal(running + queued, 20);
-  const results = await Promise.all(pending);
-  assert.equal(results.length, 20);
-  assert.deepEqual(core.counters, { running: 0, queued: 0 });
+  // Count the native calls that have started and not settled: the queue is what has not reached the addon yet.
+  const native = binding();
+  const detect = native.detect;
+  let inflight = 0;
+  let peak = 0;
+  let started = 0;
+  native.detect = (image, options) => {
+    started++;
+    peak = Math.max(peak, ++inflight);
+    return detect.call(native, image, options).finally(() => inflight--);
+  };
+  try {
+    const photos = twentyPhotos();
+    const pending = photos.map((p) => core.detect(p.bytes));
+    // Counted on the next turn, once every call has reached the queue.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(started <= 2 && started >= 1, `started ${started}`);
+    const results = await Promise.all(pending);
+    assert.equal(results.length, 20);
+    assert.equal(started, 20);
+    assert.ok(peak <= 2, `${peak} native jobs ran at once`);
+    assert.equal(inflight, 0);
+  } finally {
+    native.detect = detect;
+    new FaceCore(); // the addon's thread budget back to the default
+  }
 });
 
 test('stage calls at once agree with one batch: 11 encode calls of 5 chips each equal one call of 55', async () => {

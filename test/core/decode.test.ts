@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faceCore, FaceCore, type RgbImage } from '../../src/core/index.js';
+import { FaceCore, type RgbImage } from '../../src/core/index.js';
+import { faceCore } from '../fixtures/core.js';
 import { johnPhotos } from '../fixtures/dlib-examples.js';
 import { gifClaiming, jpegClaiming, pngClaiming } from './crafted-images.js';
 import { rejectsWith } from './expect-error.js';
@@ -201,6 +202,18 @@ test('info() reads format and stored size from the header of every format withou
   for (const [name, format, width, height] of expected) assert.deepEqual(faceCore.info(fixture(name)), { format, width, height }, name);
   // A real photograph.
   assert.deepEqual(faceCore.info(fs.readFileSync(JOHN)), { format: 'jpeg', width: 150, height: 150 });
+});
+
+test('analyze reports the format its own decode sniffed, the same as info(), so one call sniffs the header once', async () => {
+  for (const name of ['chip-baseline.jpg', 'chip-rgb8.png', 'chip-lossless.webp', 'chip.bmp', 'chip.tiff', 'chip-animated.gif', 'quadrants-orientation-6.jpg']) {
+    const bytes = fixture(name);
+    const result = await faceCore.analyze(bytes);
+    assert.equal(result.format, faceCore.info(bytes).format, name);
+    assert.equal((await faceCore.decode(bytes)).format, result.format, name);
+  }
+  // Raw pixels were never sniffed: no format.
+  const pixels = await faceCore.decode(fixture('chip-rgb8.png'));
+  assert.equal((await faceCore.analyze({ width: pixels.width, height: pixels.height, pixels: pixels.pixels })).format, undefined);
 });
 
 // Where display pixel (x, y) comes from in the stored w×h image, for each EXIF orientation (as in the fixture script).

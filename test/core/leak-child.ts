@@ -2,7 +2,8 @@
 // warms up, then makes 300 bad calls (every kind of bad input, through each decoder's error path) and 100 good
 // analyze calls per round, collects garbage and prints the resident set size after each round as JSON.
 import fs from 'node:fs';
-import { faceCore, FaceCoreError, FaceIndex } from '../../src/core/index.js';
+import { FaceCoreError, FaceIndex } from '../../src/core/index.js';
+import { faceCore } from '../fixtures/core.js';
 import { annotatedPhotos, johnPhotos } from '../fixtures/dlib-examples.js';
 import { gifClaiming, jpegClaiming, pngClaiming } from './crafted-images.js';
 

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { faceCore, FaceCoreError, recognizeVideo, annotateVideo, VideoWriter } from '../../src/core/index.js';
+import { FaceCoreError, recognizeVideo, annotateVideo } from '../../src/core/index.js';
+import { VideoWriter } from '../../src/core/testing.js';
+import { faceCore } from '../fixtures/core.js';
 import { makeClip, glide } from '../fixtures/clips.js';
 import { johnPhotos } from '../fixtures/photos.js';
 

@@ -1,4 +1,4 @@
-// A loaded set of models. JavaScript holds it through a handle (an External, see convert.h); each worker
+// A loaded set of models. JavaScript holds it through a handle (an External, see napi/convert.h); each worker
 // copies the shared_ptr for the length of its call, so releasing the handle while a call runs is safe.
 #pragma once
 #include <memory>
@@ -16,9 +16,10 @@ struct model_set {
   std::string encoder_source;
 };
 
-// Loads the landmark model and the encoder: dlib's .dat file when recognition_path is set, else the tensors.
+// Loads the landmark model and the encoder: dlib's .dat file when recognition_path is set, else the tensors;
+// the encoder runs on `engine`.
 // throws FaceError MODEL_NOT_FOUND naming the file that is missing or unreadable.
 std::shared_ptr<const model_set> load_model_set(const std::string& landmarks_path, const std::string& recognition_path,
-                                                const std::vector<weight_tensor>& tensors);
+                                                const std::vector<weight_tensor>& tensors, encoder_engine engine);
 
 }  // namespace face

@@ -20,7 +20,7 @@ struct video_options {
   int upsample = 0;
   long max_frames = 0;          // 0 = no limit
   double max_duration = 0;      // seconds of video; 0 = no limit
-  uint64_t max_pixels = 40000000;
+  uint64_t max_pixels = 0;      // frames with more pixels are refused; always set by the caller, must be > 0
   bool every_frame = false;     // baseline without tracking: encode every face on every sampled frame
   tracker_options tracker;
 };

@@ -5,7 +5,7 @@
 #include <limits>
 #include <memory>
 
-#include "face_index.h"
+#include "face/face_index.h"
 #include "workers.h"
 
 namespace face {

@@ -8,6 +8,8 @@
 #include <dlib/matrix.h>
 #include <dlib/pixel.h>
 
+#include <vector>
+
 namespace cv {
 class Mat;
 }
@@ -35,6 +37,17 @@ image_info read_image_info(const uint8_t* data, size_t size);
 // throws FaceError IMAGE_TOO_LARGE before decoding when width*height > max_pixels,
 //        INVALID_IMAGE when the pixels cannot be decoded, UNSUPPORTED_FORMAT for unknown bytes.
 rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr);
+
+// An image as the caller gave it: encoded bytes (decoded in the worker) or raw RGB pixels.
+struct image_input {
+  std::vector<uint8_t> encoded;
+  rgb_image pixels;
+  bool is_encoded = true;
+  uint64_t max_pixels = 0;  // always set by the caller (there is no default here); must be > 0
+
+  // Runs in the worker: decodes when needed. info is filled for encoded input.
+  rgb_image materialize(image_info* info = nullptr) const;
+};
 
 // requires: an 8-bit, 3-channel BGR image (OpenCV's order). ensures: the same pixels as RGB.
 rgb_image rgb_from_bgr(const cv::Mat& bgr);

@@ -1,5 +1,5 @@
 // JavaScript entry points for video: recognizeVideo (a cancellable job with progress events),
-// annotateVideo, and a VideoWriter used to build test clips.
+// annotateVideo, and testing.VideoWriter used to build test clips.
 #pragma once
 #include <napi.h>
 

@@ -1,4 +1,4 @@
-// Stage 7: brute-force exact search, split across threads, top-k kept in a bounded max-heap per thread.
+// Stage 7: brute-force exact search, split across up to thread_budget() threads, top-k kept in a bounded max-heap per thread.
 #include "face_index.h"
 
 #include <algorithm>
@@ -7,6 +7,8 @@
 #include <mutex>
 #include <queue>
 #include <thread>
+
+#include "threads.h"
 
 namespace face {
 namespace {
@@ -141,7 +143,8 @@ std::vector<face_index::match> face_index::search(const float* query, size_t k, 
   const float limit = std::isfinite(max_distance) ? float(max_distance * max_distance) * 1.0001f + 1e-6f
                                                   : std::numeric_limits<float>::infinity();
 
-  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 1 + n / 32768);
+  // One thread per 32768 vectors, at most the thread budget (setThreads).
+  const size_t threads = std::min<size_t>(size_t(thread_budget()), 1 + n / 32768);
   std::vector<std::vector<candidate>> partial(threads);
   if (threads == 1) {
     scan(vectors_.data(), 0, n, query, k, limit, partial[0]);

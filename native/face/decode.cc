@@ -225,7 +225,13 @@ image_info read_image_info(const uint8_t* d, size_t n) {
                   "not the file name).");
 }
 
+rgb_image image_input::materialize(image_info* info) const {
+  if (!is_encoded) return pixels;
+  return decode_image(encoded.data(), encoded.size(), max_pixels, info);
+}
+
 rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info_out) {
+  if (max_pixels == 0) throw invalid_argument("Expected a positive maxPixels.");
   image_info info = read_image_info(data, size);
   if (info_out) *info_out = info;
   if (info.width * info.height > max_pixels) throw too_large(info.width, info.height, max_pixels);

@@ -3,14 +3,15 @@
 #include "video_binding.h"
 
 #include <atomic>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <opencv2/videoio.hpp>
 
 #include "convert.h"
-#include "models.h"
-#include "video.h"
+#include "face/models.h"
+#include "face/video.h"
 #include "workers.h"
 
 namespace face {
@@ -136,31 +137,23 @@ class video_worker : public Napi::AsyncProgressQueueWorker<video_event> {
   std::string code_;
 };
 
+// Every option is required: TypeScript resolves them from src/core/limits.ts, where their ranges are checked.
+// The bounds here only keep the loop finite and the casts defined.
 video_options to_video_options(const Napi::Object& o) {
   video_options v;
-  auto integer = [&](const char* key, double fallback, double min, double max) {
-    double d = number_or(o, key, fallback);
-    if (!(d >= min && d <= max) || d != std::floor(d))
-      throw invalid_argument(std::string("Expected ") + key + " to be an integer from " + std::to_string(long(min)) + " to " + std::to_string(long(max)));
-    return d;
-  };
-  v.sample_every = int(integer("sampleEvery", 1, 1, 1000));
-  v.frames_to_decide = int(integer("framesToDecide", 5, 1, 1000));
-  v.upsample = int(integer("upsample", 0, 0, 2));
-  v.max_frames = long(integer("maxFrames", 0, 0, 1e9));
-  v.tracker.min_hits = int(integer("minHits", 3, 1, 100));
-  v.tracker.max_age = int(integer("maxAge", 3, 0, 1000));
-  v.min_face_size = number_or(o, "minFaceSize", 40);
-  v.max_duration = number_or(o, "maxDuration", 0);
-  v.tracker.iou_threshold = number_or(o, "iouThreshold", 0.3);
-  double max_pixels = number_or(o, "maxPixels", 40000000);
-  if (!(v.min_face_size >= 0) || !(v.max_duration >= 0) || !(v.tracker.iou_threshold > 0 && v.tracker.iou_threshold < 1) || !(max_pixels >= 1))
-    throw invalid_argument("Expected minFaceSize >= 0, maxDuration >= 0, 0 < iouThreshold < 1 and maxPixels >= 1");
-  v.max_pixels = uint64_t(std::min(max_pixels, 1e15));
+  v.sample_every = int(required_integer(o, "sampleEvery", 1, INT_MAX));  // a modulus: 0 would divide by zero
+  v.frames_to_decide = int(required_integer(o, "framesToDecide", 1, INT_MAX));
+  v.upsample = int(required_integer(o, "upsample", 0, 3));  // each step quadruples the pixels held
+  v.max_frames = required_integer(o, "maxFrames", 0, 9007199254740991.0);
+  v.tracker.min_hits = int(required_integer(o, "minHits", 0, INT_MAX));
+  v.tracker.max_age = int(required_integer(o, "maxAge", 0, INT_MAX));
+  v.min_face_size = required_number(o, "minFaceSize");
+  v.max_duration = required_number(o, "maxDuration");
+  v.tracker.iou_threshold = required_number(o, "iouThreshold");
+  v.max_pixels = to_max_pixels(o.Get("maxPixels"));
   v.every_frame = o.Get("everyFrame").ToBoolean();
   return v;
 }
-
 
 // recognizeVideo(models, source, options, onEvent) -> { promise, cancel() }
 Napi::Value RecognizeVideo(const Napi::CallbackInfo& info) {
@@ -170,7 +163,8 @@ Napi::Value RecognizeVideo(const Napi::CallbackInfo& info) {
     if (!info[1].IsString()) throw invalid_argument("Expected a video path, stream URL or device");
     std::string source = info[1].As<Napi::String>();
     if (source.empty() || source.find('\0') != std::string::npos) throw invalid_argument("Expected a non-empty video source");
-    video_options options = to_video_options(info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env));
+    if (!info[2].IsObject()) throw invalid_argument("Expected a video options object");
+    video_options options = to_video_options(info[2].As<Napi::Object>());
     Napi::Function on_event = info[3].IsFunction() ? info[3].As<Napi::Function>() : Napi::Function();
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
     auto* worker = new video_worker(env, on_event, source, options, models, cancelled);
@@ -211,7 +205,8 @@ Napi::Value AnnotateVideo(const Napi::CallbackInfo& info) {
   });
 }
 
-// VideoWriter(path, {fps, width, height, codec}): write(rgbFrame), close(). Synchronous; used for test clips.
+// testing.VideoWriter(path, {fps, width, height, codec}): write(rgbFrame), close(). Synchronous; only tests and
+// benchmarks use it, to build clips, so it is exported under `testing`, apart from the public functions.
 class VideoWriter : public Napi::ObjectWrap<VideoWriter> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -263,7 +258,9 @@ class VideoWriter : public Napi::ObjectWrap<VideoWriter> {
 void register_video(Napi::Env env, Napi::Object exports) {
   exports.Set("recognizeVideo", Napi::Function::New(env, RecognizeVideo, "recognizeVideo"));
   exports.Set("annotateVideo", Napi::Function::New(env, AnnotateVideo, "annotateVideo"));
-  exports.Set("VideoWriter", VideoWriter::Define(env));
+  Napi::Object testing = Napi::Object::New(env);
+  testing.Set("VideoWriter", VideoWriter::Define(env));
+  exports.Set("testing", testing);
 }
 
 }  // namespace face

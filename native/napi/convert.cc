@@ -4,14 +4,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "errors.h"
+#include "face/errors.h"
 
 namespace face {
-
-rgb_image image_input::materialize(image_info* info) const {
-  if (!is_encoded) return pixels;
-  return decode_image(encoded.data(), encoded.size(), max_pixels, info);
-}
 
 namespace {
 // Tags the Externals this addon creates, so a foreign External is refused instead of misread.
@@ -54,6 +49,22 @@ double number_or(const Napi::Object& options, const char* key, double fallback) 
   return d;
 }
 
+double required_number(const Napi::Object& options, const char* key) {
+  Napi::Value v = options.Get(key);
+  if (!v.IsNumber()) throw invalid_argument(std::string("Expected a number for ") + key);
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) throw invalid_argument(std::string("Expected a finite number for ") + key);
+  return d;
+}
+
+long required_integer(const Napi::Object& options, const char* key, double min, double max) {
+  double d = required_number(options, key);
+  if (!(d >= min && d <= max) || d != std::floor(d))
+    throw invalid_argument(std::string("Expected an integer from ") + std::to_string(long(min)) + " to " + std::to_string(long(max)) +
+                           " for " + key);
+  return long(d);
+}
+
 rgb_image to_rgb_image(const Napi::Value& value) {
   if (!value.IsObject()) throw invalid_argument("Expected an image: a Buffer of encoded bytes or {width, height, pixels}");
   Napi::Object o = value.As<Napi::Object>();
@@ -71,13 +82,15 @@ rgb_image to_rgb_image(const Napi::Value& value) {
   return image;
 }
 
+uint64_t to_max_pixels(const Napi::Value& max_pixels) {
+  double m = max_pixels.IsNumber() ? max_pixels.As<Napi::Number>().DoubleValue() : NAN;
+  if (!(m >= 1)) throw invalid_argument("Expected a positive maxPixels");
+  return m > 1e15 ? uint64_t(1e15) : uint64_t(m);
+}
+
 image_input to_image_input(const Napi::Value& value, const Napi::Value& max_pixels) {
   image_input input;
-  if (max_pixels.IsNumber()) {
-    double m = max_pixels.As<Napi::Number>().DoubleValue();
-    if (!(m >= 1)) throw invalid_argument("Expected a positive maxPixels");
-    input.max_pixels = m > 1e15 ? uint64_t(1e15) : uint64_t(m);
-  }
+  input.max_pixels = to_max_pixels(max_pixels);
   if (value.IsBuffer()) {
     auto buffer = value.As<Napi::Buffer<uint8_t>>();
     input.encoded.assign(buffer.Data(), buffer.Data() + buffer.Length());
@@ -126,11 +139,10 @@ dlib::full_object_detection to_shape(const Napi::Value& value) {
 
 detect_options to_detect_options(const Napi::Object& o) {
   detect_options options;
-  double upsample = number_or(o, "upsample", 0);
-  if (upsample < 0 || upsample > 3 || upsample != std::floor(upsample)) throw invalid_argument("Expected upsample to be 0, 1, 2 or 3");
-  options.upsample = int(upsample);
-  options.min_face_size = number_or(o, "minFaceSize", 0);
-  options.adjust_threshold = number_or(o, "adjustThreshold", 0);
+  // Each upsampling step quadruples the pixels the detector holds: more than 3 is refused to protect memory.
+  options.upsample = int(required_integer(o, "upsample", 0, 3));
+  options.min_face_size = required_number(o, "minFaceSize");
+  options.adjust_threshold = required_number(o, "adjustThreshold");
   return options;
 }
 

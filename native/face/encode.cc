@@ -4,20 +4,17 @@
 #include <dlib/image_transforms.h>
 #include <dlib/serialize.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 
 #include "errors.h"
 
 namespace face {
 
-face_encoder::face_encoder(std::unique_ptr<resnet::anet_type> prototype)
+face_encoder::face_encoder(std::unique_ptr<resnet::anet_type> prototype, encoder_engine engine)
     : prototype_(std::move(prototype)),
       nets_([this] { return std::make_unique<resnet::anet_type>(*prototype_); }),
       fast_nets_([this] { return std::make_unique<cv::dnn::Net>(fast_->make_net()); }) {
-  const char* engine = std::getenv("FACE_ENCODER");
-  if (!engine || std::strcmp(engine, "dlib") != 0) fast_ = std::make_unique<opencv_resnet>(*prototype_);
+  if (engine == encoder_engine::opencv) fast_ = std::make_unique<opencv_resnet>(*prototype_);
 }
 
 std::vector<encoding> face_encoder::run(const std::vector<rgb_image>& chips, unsigned long batch_size) const {
@@ -31,7 +28,7 @@ std::vector<encoding> face_encoder::run(const std::vector<rgb_image>& chips, uns
   return std::vector<encoding>(descriptors.begin(), descriptors.end());
 }
 
-std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& path) {
+std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& path, encoder_engine engine) {
   std::ifstream file(path, std::ios::binary);
   if (!file)
     throw FaceError("MODEL_NOT_FOUND", "The face recognition model " + path +
@@ -45,13 +42,13 @@ std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& pa
                                            "). Run `npm run models:dlib` to fetch a good copy, or remove the file to use the "
                                            "bundled @vladmandic/face-api weights.");
   }
-  return std::shared_ptr<face_encoder>(new face_encoder(std::move(net)));
+  return std::shared_ptr<face_encoder>(new face_encoder(std::move(net), engine));
 }
 
-std::shared_ptr<face_encoder> face_encoder::from_tfjs(const std::vector<weight_tensor>& tensors) {
+std::shared_ptr<face_encoder> face_encoder::from_tfjs(const std::vector<weight_tensor>& tensors, encoder_engine engine) {
   auto net = std::make_unique<resnet::anet_type>();
   load_tfjs_weights(*net, tensors);
-  return std::shared_ptr<face_encoder>(new face_encoder(std::move(net)));
+  return std::shared_ptr<face_encoder>(new face_encoder(std::move(net), engine));
 }
 
 std::vector<encoding> face_encoder::encode(const std::vector<rgb_image>& chips, int jitter, unsigned long batch_size) const {

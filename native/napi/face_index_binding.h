@@ -1,4 +1,4 @@
-// The FaceIndex JavaScript class over face_index.
+// The FaceIndex JavaScript class over face/face_index.h; its errors come from the registered error class.
 #pragma once
 #include <napi.h>
 

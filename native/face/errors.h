@@ -1,5 +1,5 @@
 // The one error type of the native core: a stable code plus a message a person can act on.
-// Workers catch it in Execute() and the TypeScript layer turns it into a FaceCoreError.
+// Workers catch it in Execute(); napi/errors.h turns it into an instance of the JS error class (FaceCoreError).
 #pragma once
 #include <stdexcept>
 #include <string>

@@ -1,4 +1,5 @@
-// Copies between JS values and the plain C++ data the stages use. Runs on the main thread only.
+// Copies between JS values and the plain C++ data of face/ (images, boxes, landmarks, model handles, encodings).
+// Runs on the main thread only; a wrong JS value becomes INVALID_ARGUMENT, never a crash.
 #pragma once
 #include <napi.h>
 
@@ -7,31 +8,28 @@
 #include <mutex>
 #include <vector>
 
-#include "decode.h"
-#include "detect.h"
-#include "encode.h"
-#include "models.h"
+#include "face/decode.h"
+#include "face/detect.h"
+#include "face/encode.h"
+#include "face/models.h"
 
 namespace face {
 
-// An image as the caller gave it: encoded bytes (decoded in the worker) or raw RGB pixels.
-struct image_input {
-  std::vector<uint8_t> encoded;
-  rgb_image pixels;
-  bool is_encoded = true;
-  uint64_t max_pixels = 40000000;
-
-  // Runs in the worker: decodes when needed. info is filled for encoded input.
-  rgb_image materialize(image_info* info = nullptr) const;
-};
-
+// requires: max_pixels a positive number (there is no default: the caller always passes it).
 image_input to_image_input(const Napi::Value& value, const Napi::Value& max_pixels);
+uint64_t to_max_pixels(const Napi::Value& max_pixels);
 rgb_image to_rgb_image(const Napi::Value& value);  // {width, height, pixels: Buffer of w*h*3}
 std::vector<dlib::rectangle> to_rectangles(const Napi::Value& value);
 dlib::full_object_detection to_shape(const Napi::Value& points);
+// requires: upsample, minFaceSize and adjustThreshold all present (ranges are checked in TypeScript).
 detect_options to_detect_options(const Napi::Object& options);
 
+// A number the options object may leave out (NaN refused).
 double number_or(const Napi::Object& options, const char* key, double fallback);
+// A finite number the options object must hold: TypeScript resolves every option before calling.
+double required_number(const Napi::Object& options, const char* key);
+// A required integer from min to max: bounds that keep casts defined and memory in check, not option ranges.
+long required_integer(const Napi::Object& options, const char* key, double min, double max);
 
 // The JS handle of a loaded model set: an External owning a slot that release_models_handle() empties.
 struct model_slot {

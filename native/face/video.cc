@@ -17,6 +17,7 @@
 #include "detect.h"
 #include "errors.h"
 #include "landmarks.h"
+#include "threads.h"
 
 namespace face {
 namespace {
@@ -57,6 +58,7 @@ double face_size(const dlib::drectangle& r) { return std::max(r.width(), r.heigh
 
 video_result process_video(const std::string& source, const video_options& options, const model_set& models,
                            const std::function<void(video_event&&)>& emit, const std::atomic<bool>& cancelled) {
+  if (options.max_pixels == 0) throw invalid_argument("Expected a positive maxPixels.");
   const auto started = clock_type::now();
   cv::VideoCapture capture = open_capture(source);
   video_result result;
@@ -89,15 +91,16 @@ video_result process_video(const std::string& source, const video_options& optio
   detect_options detect;
   detect.upsample = options.upsample;
 
-  // Frames are read ahead and the detector runs on up to `lookahead` of them at once (detection is
-  // independent per frame and the largest cost); tracking and encoding then take them in order.
+  // Frames are read ahead and the detector runs on up to `lookahead` of them at once, one std::async thread
+  // each (detection is independent per frame and the largest cost); tracking and encoding then take them in
+  // order. lookahead is the thread budget (setThreads), so a job runs at most that many detections at once.
   struct pending_frame {
     long index;
     std::shared_ptr<const rgb_image> image;
     std::future<std::pair<std::vector<detection>, double>> faces;  // valid when the detector runs on it
   };
   std::deque<pending_frame> ahead;
-  const size_t lookahead = std::max(2u, std::thread::hardware_concurrency());
+  const size_t lookahead = size_t(std::max(1, thread_budget()));
   bool source_done = false;
   long next_index = 0;
   cv::Mat frame;

@@ -1,25 +1,20 @@
 // One exported function per stage: arguments are copied on the main thread, the work runs in a promise_worker.
+// Option ranges are checked in TypeScript (src/core/limits.ts), which passes every option resolved; the checks
+// here only keep memory and casts safe.
 #include "stages.h"
 
+#include <climits>
 #include <cstring>
 
-#include "align.h"
-#include "cluster.h"
 #include "convert.h"
-#include "models.h"
-#include "pipeline.h"
+#include "face/align.h"
+#include "face/cluster.h"
+#include "face/models.h"
+#include "face/pipeline.h"
 #include "workers.h"
 
 namespace face {
-
-Napi::Error make_error(Napi::Env env, const std::string& code, const std::string& message) {
-  Napi::Error error = Napi::Error::New(env, message);
-  error.Set("code", Napi::String::New(env, code));
-  return error;
-}
-
 namespace {
-
 
 Napi::Object options_at(const Napi::CallbackInfo& info, size_t i) {
   if (info.Length() <= i || info[i].IsUndefined()) return Napi::Object::New(info.Env());
@@ -69,6 +64,7 @@ Napi::Value Detect(const Napi::CallbackInfo& info) {
     Napi::Object options = options_at(info, 1);
     auto input = std::make_shared<image_input>(to_image_input(info[0], options.Get("maxPixels")));
     detect_options detect = to_detect_options(options);
+    // Resolves to the faces largest first (detect_faces orders them by box area; equal areas keep the detector's order).
     return promise_worker<std::vector<detection>>::start(
         info.Env(), [input, detect] { return detect_faces(input->materialize(), detect); },
         [](Napi::Env env, std::vector<detection>& faces) -> Napi::Value {
@@ -129,9 +125,7 @@ Napi::Value Encode(const Napi::CallbackInfo& info) {
     auto chips = std::make_shared<std::vector<rgb_image>>();
     for (uint32_t i = 0; i < array.Length(); ++i) chips->push_back(to_rgb_image(array.Get(i)));
     Napi::Object options = options_at(info, 2);
-    double jitter = number_or(options, "jitter", 0), batch = number_or(options, "batchSize", 16);
-    if (!(jitter >= 0 && jitter <= 100) || jitter != std::floor(jitter)) throw invalid_argument("Expected jitter to be an integer from 0 to 100");
-    if (!(batch >= 1 && batch <= 256) || batch != std::floor(batch)) throw invalid_argument("Expected batchSize to be an integer from 1 to 256");
+    long jitter = required_integer(options, "jitter", 0, INT_MAX), batch = required_integer(options, "batchSize", 1, INT_MAX);
     return promise_worker<std::vector<encoding>>::start(
         info.Env(), [chips, models, jitter, batch] { return models->encoder->encode(*chips, int(jitter), (unsigned long)batch); },
         [](Napi::Env env, std::vector<encoding>& encodings) -> Napi::Value { return from_encodings(env, encodings); });
@@ -151,11 +145,10 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
     auto input = std::make_shared<image_input>(to_image_input(info[1], o.Get("maxPixels")));
     analyze_options options;
     options.detect = to_detect_options(o);
-    double max_faces = number_or(o, "maxFaces", -1), jitter = number_or(o, "jitter", 0);
-    if (max_faces != std::floor(max_faces) || max_faces < -1) throw invalid_argument("Expected maxFaces to be a non-negative integer");
-    if (!(jitter >= 0 && jitter <= 100) || jitter != std::floor(jitter)) throw invalid_argument("Expected jitter to be an integer from 0 to 100");
-    options.max_faces = max_faces > 1e6 ? -1 : int(max_faces);
-    options.jitter = int(jitter);
+    long max_faces = required_integer(o, "maxFaces", 0, 9007199254740991.0);
+    options.max_faces = max_faces > INT_MAX ? -1 : int(max_faces);
+    options.jitter = int(required_integer(o, "jitter", 0, INT_MAX));
+    // Resolves to {width, height, format (for encoded bytes: sniffed once, by the decode itself), faces largest first}.
     return promise_worker<analysis>::start(
         info.Env(),
         [input, options, models] {
@@ -200,8 +193,8 @@ Napi::Value Cluster(const Napi::CallbackInfo& info) {
     auto values = std::make_shared<std::vector<float>>(array.Data(), array.Data() + array.ElementLength());
     for (float v : *values)
       if (!std::isfinite(v)) throw invalid_argument("Expected finite encodings but found NaN or Infinity");
-    double threshold = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0.5;
-    if (!(threshold > 0 && threshold < 10)) throw invalid_argument("Expected a threshold between 0 and 10");
+    double threshold = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : NAN;
+    if (!std::isfinite(threshold)) throw invalid_argument("Expected a finite threshold");
     return promise_worker<std::vector<unsigned long>>::start(
         info.Env(), [values, threshold] { return cluster_encodings(values->data(), values->size() / 128, threshold); },
         [](Napi::Env env, std::vector<unsigned long>& labels) -> Napi::Value {
@@ -212,11 +205,15 @@ Napi::Value Cluster(const Napi::CallbackInfo& info) {
   });
 }
 
-// loadModels({ landmarksPath, recognitionPath?, tensors?: [{name, shape, values: Float32Array}] }) -> {handle, ...}
+// loadModels({ landmarksPath, recognitionPath?, tensors?: [{name, shape, values: Float32Array}], encoder: 'opencv' | 'dlib' })
+//   -> {handle, landmarks, landmarkPoints, encoder, engine}
 Napi::Value LoadModels(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Object o = options_at(info, 0);
     if (!o.Get("landmarksPath").IsString()) throw invalid_argument("Expected landmarksPath");
+    std::string engine_name = o.Get("encoder").IsString() ? std::string(o.Get("encoder").As<Napi::String>()) : "";
+    if (engine_name != "opencv" && engine_name != "dlib") throw invalid_argument("Expected encoder 'opencv' or 'dlib'");
+    encoder_engine engine = engine_name == "dlib" ? encoder_engine::dlib : encoder_engine::opencv;
     std::string landmarks = o.Get("landmarksPath").As<Napi::String>();
     std::string recognition = o.Get("recognitionPath").IsString() ? std::string(o.Get("recognitionPath").As<Napi::String>()) : "";
     auto tensors = std::make_shared<std::vector<weight_tensor>>();
@@ -224,7 +221,11 @@ Napi::Value LoadModels(const Napi::CallbackInfo& info) {
       if (!o.Get("tensors").IsArray()) throw invalid_argument("Expected recognitionPath or tensors");
       Napi::Array array = o.Get("tensors").As<Napi::Array>();
       for (uint32_t i = 0; i < array.Length(); ++i) {
+        if (!array.Get(i).IsObject()) throw invalid_argument("Expected tensors as {name, shape, values}");
         Napi::Object t = array.Get(i).As<Napi::Object>();
+        if (!t.Get("shape").IsArray() || !t.Get("values").IsTypedArray() ||
+            t.Get("values").As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+          throw invalid_argument("Expected tensors as {name, shape: number[], values: Float32Array}");
         weight_tensor w;
         w.name = t.Get("name").ToString();
         Napi::Array shape = t.Get("shape").As<Napi::Array>();
@@ -235,13 +236,14 @@ Napi::Value LoadModels(const Napi::CallbackInfo& info) {
       }
     }
     return promise_worker<std::shared_ptr<const model_set>>::start(
-        info.Env(), [landmarks, recognition, tensors] { return load_model_set(landmarks, recognition, *tensors); },
-        [](Napi::Env env, std::shared_ptr<const model_set>& set) -> Napi::Value {
+        info.Env(), [landmarks, recognition, tensors, engine] { return load_model_set(landmarks, recognition, *tensors, engine); },
+        [engine_name](Napi::Env env, std::shared_ptr<const model_set>& set) -> Napi::Value {
           Napi::Object o = Napi::Object::New(env);
           o.Set("handle", new_models_handle(env, set));
           o.Set("landmarks", set->landmarks_path);
           o.Set("landmarkPoints", double(set->shape_predictor->num_parts()));
           o.Set("encoder", set->encoder_source);
+          o.Set("engine", engine_name);
           return o;
         });
   });

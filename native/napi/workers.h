@@ -1,6 +1,7 @@
 // Runs native work off the JavaScript thread and settles a promise with the result.
 // The pattern of sharp's batons: everything the work needs is copied out of JS values on the main
-// thread; Execute() touches no JS value and turns every C++ exception into an error with a code.
+// thread; Execute() touches no JS value and turns every C++ exception into a code and message, which
+// OnError() hands to make_error() (the registered error class) on the main thread.
 #pragma once
 #include <napi.h>
 
@@ -11,21 +12,6 @@
 #include "errors.h"
 
 namespace face {
-
-Napi::Error make_error(Napi::Env env, const std::string& code, const std::string& message);
-
-// Runs the main-thread part of an exported function: a FaceError thrown while reading arguments
-// becomes a JS error with its code, and running out of memory becomes INTERNAL.
-template <typename F>
-Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
-  try {
-    return body();
-  } catch (const FaceError& e) {
-    throw make_error(info.Env(), e.code, e.what());
-  } catch (const std::bad_alloc&) {
-    throw make_error(info.Env(), "INTERNAL", "Out of memory.");
-  }
-}
 
 template <typename Result>
 class promise_worker : public Napi::AsyncWorker {

@@ -1,5 +1,5 @@
 // Stage 7: an in-memory gallery of 128-d encodings with exact nearest-neighbour search.
-// Vectors sit in one contiguous array scanned by all cores; answers equal a brute-force scan.
+// Vectors sit in one contiguous array scanned by up to thread_budget() threads (threads.h); answers equal a brute-force scan.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,53 @@
+// setErrorClass / setThreads and the construction of every error the addon throws or rejects with.
+#include "errors.h"
+
+#include <cmath>
+
+#include "face/threads.h"
+
+namespace face {
+
+Napi::Error make_error(Napi::Env env, const std::string& code, const std::string& message) {
+  auto* data = env.GetInstanceData<addon_data>();
+  if (data && !data->error_class.IsEmpty()) {
+    try {
+      return Napi::Error(env, data->error_class.New({Napi::String::New(env, code), Napi::String::New(env, message)}));
+    } catch (const Napi::Error&) {
+      // The class itself threw: fall back to a plain Error rather than lose the original failure.
+    }
+  }
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
+namespace {
+
+// setErrorClass(ctor): every later error is `new ctor(code, message)`.
+Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    if (!info[0].IsFunction()) throw invalid_argument("Expected an error class (a constructor)");
+    auto* data = info.Env().GetInstanceData<addon_data>();
+    data->error_class = Napi::Persistent(info[0].As<Napi::Function>());
+    return info.Env().Undefined();
+  });
+}
+
+// setThreads(n): the thread budget of face/threads.h.
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : NAN;
+    if (!(n >= 1 && n <= 4096) || n != std::floor(n)) throw invalid_argument("Expected a thread count from 1 to 4096");
+    set_thread_budget(int(n));
+    return info.Env().Undefined();
+  });
+}
+
+}  // namespace
+
+void register_settings(Napi::Env env, Napi::Object exports) {
+  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+}
+
+}  // namespace face
