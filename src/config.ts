@@ -49,7 +49,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   maxQueuedVideos: 20,
   apiKeys: [],
   maxQueryDepth: 12,
-  maxQueryCost: 5000,
+  maxQueryCost: 10000,
   modelsDir: DEFAULT_MODELS_DIR,
   maxPixels: DEFAULTS.maxPixels,
   encoder: DEFAULT_ENCODER,

@@ -29,7 +29,7 @@ export class GalleryError extends Error {
 const FROM_CORE: Partial<Record<FaceCoreError['code'], (e: FaceCoreError) => GalleryError>> = {
   INVALID_IMAGE: (e) => new GalleryError('INVALID_IMAGE', `The file is not a readable image: ${e.message}`),
   // The bytes match no known image format: whatever its name says, the file is not an image.
-  UNSUPPORTED_FORMAT: () => new GalleryError('INVALID_IMAGE', 'The file is not an image: its bytes are not JPEG, PNG, WebP, BMP or GIF.'),
+  UNSUPPORTED_FORMAT: () => new GalleryError('INVALID_IMAGE', 'The file is not an image: its bytes are not JPEG, PNG, WebP, BMP, GIF or TIFF.'),
   IMAGE_TOO_LARGE: (e) => new GalleryError('IMAGE_TOO_LARGE', e.message),
   INVALID_VIDEO: (e) => new GalleryError('INVALID_VIDEO', e.message),
   VIDEO_TOO_LONG: (e) => new GalleryError('VIDEO_TOO_LONG', e.message),

@@ -11,13 +11,16 @@ export interface Photo {
   analysis?: Promise<{ analysis: AnalyzeResult; ext: StoredExt }>;
 }
 
-/** File name extensions accepted for photos (the bytes are checked too). */
-export const PHOTO_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'webp', 'bmp', 'gif'];
+/**
+ * File name extensions accepted for photos: every format the decoder reads. The name must be an image's;
+ * the bytes decide the format the photo is stored as.
+ */
+export const PHOTO_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'webp', 'bmp', 'gif', 'tif', 'tiff'];
 
 /** File name extensions accepted for videos (the decoder checks the bytes). */
 export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'webm', 'avi', 'mov', 'mkv', 'm4v'];
 
-const STORED_EXT: Partial<Record<ImageFormat, StoredExt>> = { jpeg: 'jpg', png: 'png', webp: 'webp', bmp: 'bmp', gif: 'gif' };
+const STORED_EXT: Record<ImageFormat, StoredExt> = { jpeg: 'jpg', png: 'png', webp: 'webp', bmp: 'bmp', gif: 'gif', tiff: 'tiff' };
 
 /** The lower-cased extension of a file name ("" when it has none; ".jpg" alone has none). */
 export function extensionOf(filename: string): string {
@@ -35,9 +38,5 @@ export function checkExtension(filename: string, allowed: readonly string[], wha
   return ext;
 }
 
-/** The extension a photo of this format is stored under; UNSUPPORTED_FILE_TYPE for formats the service does not store. */
-export function storedExtension(format: ImageFormat): StoredExt {
-  const ext = STORED_EXT[format];
-  if (!ext) throw new GalleryError('UNSUPPORTED_FILE_TYPE', `The file holds a ${format.toUpperCase()} image; expected JPEG, PNG, WebP, BMP or GIF`);
-  return ext;
-}
+/** The extension a photo of this format is stored under. */
+export const storedExtension = (format: ImageFormat): StoredExt => STORED_EXT[format];

@@ -18,6 +18,7 @@ import { FaceIndex, type AnalyzeResult, type FaceCore } from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
+import { SpaceReserve } from '../store/space-reserve.js';
 import { DB_FILE, Store } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
@@ -53,6 +54,7 @@ export class Gallery implements GalleryView {
   readonly tolerance: number;
   private readonly index = new FaceIndex();
   private readonly images: ImageFiles;
+  private readonly reserve: SpaceReserve;
   private readonly core: FaceCore;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
   private closed = false;
@@ -63,6 +65,7 @@ export class Gallery implements GalleryView {
     opts: GalleryOptions,
   ) {
     this.images = new ImageFiles(path.join(opts.dataDir, 'images'));
+    this.reserve = new SpaceReserve(opts.dataDir);
     this.tolerance = opts.tolerance;
     this.core = opts.core;
     this.logger = opts.logger ?? console;
@@ -98,6 +101,7 @@ export class Gallery implements GalleryView {
         );
       }
       g.loadIndex();
+      g.reserve.ensure();
     } catch (err) {
       if (g.ownsStore) store.close();
       throw err;
@@ -215,12 +219,9 @@ export class Gallery implements GalleryView {
   private async analyzeOnce(photo: Photo): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
-    let analysis: AnalyzeResult;
-    try {
-      analysis = await this.core.analyze(photo.bytes);
-    } catch (err) {
+    const analysis = await this.core.analyze(photo.bytes).catch((err: unknown) => {
       throw fromCoreError(err);
-    }
+    });
     const ext = storedExtension(analysis.format);
     if (!imageIsComplete(photo.bytes, analysis.format)) {
       throw new GalleryError('INVALID_IMAGE', 'The image is cut short: the end of the file is missing. Upload the whole file.');
@@ -362,7 +363,15 @@ export class Gallery implements GalleryView {
     for (const f of faces) await this.images.markDeleted(f.fileName);
     try {
       this.assertOpen();
-      this.store.transaction(deleteRows);
+      try {
+        this.store.transaction(deleteRows);
+      } catch (err) {
+        // A full disk must not stop a deletion: give up the reserved space for it and try once more.
+        const full = fromCoreError(err) instanceof GalleryError && (fromCoreError(err) as GalleryError).code === 'STORAGE_FULL';
+        if (!full || !this.reserve.release()) throw err;
+        this.logger.warn('gallery: the disk is full; the reserved space was used to delete');
+        this.store.transaction(deleteRows);
+      }
     } catch (err) {
       for (const f of faces) await this.images.unmarkDeleted(f.fileName);
       throw err;
@@ -376,6 +385,7 @@ export class Gallery implements GalleryView {
         this.logger.warn(`gallery: could not remove ${f.fileName}: ${(err as Error).message}`);
       }
     }
+    this.reserve.ensure();
   }
 
   private assertOpen(): void {

@@ -23,13 +23,15 @@ export interface QueryLimits {
 /** Fields that run the native core: each is an image or video analysed. */
 const NATIVE_FIELD_COST: Record<string, number> = { searchFace: 1000, addPerson: 1000, addFace: 1000, recognizeVideo: 1000 };
 
-/** Expected length of each list field: its `first` argument where it has one, else a generous typical size. */
+/**
+ * Expected length of each list field whose items are looked up one by one: its `first` argument where it has one,
+ * else a generous typical size. A track's boxes come whole with its job's stored result, so they count once.
+ */
 const LIST_LENGTH: Record<string, number | ((first: number | undefined) => number)> = {
   people: (first) => first ?? 20,
   videoJobs: (first) => first ?? 20,
   faces: 20,
-  tracks: 50,
-  boxes: 100,
+  tracks: 20,
 };
 
 export interface OperationSize {
@@ -87,6 +89,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
+          if (!operation) return;
           const { depth, cost } = operationSize(document, operation, request.variables ?? {});
           const over =
             depth > limits.maxDepth

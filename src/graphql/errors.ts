@@ -8,7 +8,7 @@ export const ErrorCode = {
   /** An argument is missing, blank, too long or out of range. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /**
-   * The file's name does not end in jpg, jpeg, png, webp, bmp or gif, or its bytes are another format;
+   * The file's name does not end in jpg, jpeg, png, webp, bmp, gif, tif or tiff;
    * for recognizeVideo: it does not end in mp4, webm, avi, mov, mkv or m4v.
    */
   UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',

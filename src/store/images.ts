@@ -13,12 +13,13 @@ export const IMAGE_CONTENT_TYPES = {
   webp: 'image/webp',
   bmp: 'image/bmp',
   gif: 'image/gif',
+  tiff: 'image/tiff',
 } as const;
 
 export type StoredExt = keyof typeof IMAGE_CONTENT_TYPES;
 
 /** The only names a stored photo can have: a lower-case UUID and one of the stored extensions. */
-export const IMAGE_FILE_RE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(jpg|png|webp|bmp|gif)$/;
+export const IMAGE_FILE_RE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(jpg|png|webp|bmp|gif|tiff)$/;
 /** Temp files of writes that never got renamed (the process died); removed at start-up. */
 const TEMP_FILE_RE = /^\.tmp-[0-9a-f-]{36}$/;
 const PENDING_PREFIX = '.pending-';

@@ -39,6 +39,8 @@ export class Store {
   static peekFaceCount(dataDir: string): number {
     const file = path.join(dataDir, DB_FILE);
     if (!fs.existsSync(file) || fs.statSync(file).size === 0) return 0;
+    // Opening may create an empty -wal and -shm; those that were not there before are removed again.
+    const created = ['-wal', '-shm'].map((s) => file + s).filter((f) => !fs.existsSync(f));
     let db: Db | undefined;
     try {
       db = new Database(file, { readonly: true, fileMustExist: true });
@@ -48,6 +50,7 @@ export class Store {
       return 0;
     } finally {
       db?.close();
+      for (const f of created) if (fs.existsSync(f) && fs.statSync(f).size === 0) fs.rmSync(f);
     }
   }
 

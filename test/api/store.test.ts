@@ -96,12 +96,16 @@ test('deleting a person deletes their face rows with them', () => {
   }
 });
 
-test('photo files are written whole under their final name, temp leftovers are removed, other names are refused', async () => {
+test('photo files are written whole under a pending name, then their final name; temp leftovers are removed, other names are refused', async () => {
   const dir = tempDataDir();
   try {
     const files = new ImageFiles(path.join(dir, 'images'));
     const name = `${crypto.randomUUID()}.jpg`;
-    await files.write(name, Buffer.from('jpeg bytes'));
+    await files.writePending(name, Buffer.from('jpeg bytes'));
+    assert.deepEqual(files.list(), []);
+    assert.deepEqual(files.listMarked(), { pending: [name], deleted: [] });
+    await files.promote(name);
+    assert.deepEqual(files.listMarked(), { pending: [], deleted: [] });
     fs.writeFileSync(path.join(files.dir, `.tmp-${crypto.randomUUID()}`), 'half');
     fs.writeFileSync(path.join(files.dir, 'notes.txt'), 'not ours');
     assert.deepEqual(files.list(), [name]);

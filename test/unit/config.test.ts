@@ -17,7 +17,7 @@ test('with no variables set, every setting is its documented default', () => {
   assert.equal(c.maxQueuedVideos, 20);
   assert.deepEqual(c.apiKeys, []);
   assert.equal(c.maxQueryDepth, 12);
-  assert.equal(c.maxQueryCost, 5000);
+  assert.equal(c.maxQueryCost, 10000);
   assert.equal(c.modelsDir, DEFAULT_CONFIG.modelsDir);
   assert.equal(c.maxPixels, 40_000_000);
   assert.equal(c.encoder, 'opencv');

@@ -63,11 +63,11 @@ test('VOTE: one frame decides alone; an empty gallery makes every track unknown'
 });
 
 test('FUSION: the mean encoding is matched once; its confidence comes from the fused distance', () => {
-  // 0.2 and 0.8 average to 0.5: nearest is face 2 (person 20) at 0.5, within 0.6.
-  const d = decide(frames(0.2, 0.8), 'FUSION', 0.6, match);
+  // 0.3 and 0.9 average to 0.6: nearest is face 2 (person 20) at 0.4, within 0.6.
+  const d = decide(frames(0.3, 0.9), 'FUSION', 0.6, match);
   assert.equal(d.personId, 20);
   assert.equal(d.faceId, 2);
-  assert.ok(Math.abs(d.distance! - 0.5) < 1e-6);
+  assert.ok(Math.abs(d.distance! - 0.4) < 1e-6);
   assert.ok(d.confidence > 0.5 && d.confidence < 1);
   assert.equal(d.votes, 2);
 });
