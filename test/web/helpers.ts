@@ -89,7 +89,7 @@ export interface ServerOptions {
 export interface TestServer {
   /** The running server's address; a new one after start(). */
   readonly url: string;
-  dataDir: string;
+  readonly dataDir: string;
   /** Stops the server, keeping its data folder (a restart with start() finds it again). */
   stop(): Promise<void>;
   /** Starts the stopped server again on the same data folder, on a new free port. */
