@@ -1,11 +1,11 @@
-// The single page's entry: five views (Enrol, Search, People with one person's page, Video) over the
+// The single page's entry: five views (Enrol, Search, the People list, one person, Video) over the
 // public GraphQL API, wired to the router, the API-key dialog and the status line.
 
 import { refreshHealth } from './health.js';
 import { setUpKeyDialog, showKeyStatus } from './key-dialog.js';
 import { stopAllCameras } from './picker.js';
 import { startRouter } from './router.js';
-import './views/enrol.js';
+import './views/enrol.js'; // Enrol and Search wire their own forms; no route opens them
 import './views/search.js';
 import { showPeopleList } from './views/people.js';
 import { openPerson } from './views/person.js';
