@@ -1,36 +1,21 @@
 // When the server requires an API key, the page asks for it once in its own form, keeps it for the
 // tab (sessionStorage), and then everything works, photos included.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { johnPhotos } from '../fixtures/photos.js';
-import { closeAll, launchBrowser, screenshots, startTestServer, type Browser, type TestServer } from './helpers.js';
+import { usePage } from './helpers.js';
 
 const KEY = 'web-test-key-7f3a';
 
 describe('the web page with an API key required', { timeout: 180_000 }, () => {
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let shot: (name: string) => Promise<string>;
-
-  before(async () => {
-    server = await startTestServer({ apiKeys: [KEY] });
-    browser = await launchBrowser();
-    page = browser.page;
-    shot = screenshots(page, 'api-key');
-  });
-
-  after(async () => {
-    await closeAll(browser?.close, server?.close);
-  });
+  const { page, server, problems, shot } = usePage('api-key', { server: { apiKeys: [KEY] } });
 
   const dialog = () => page.getByTestId('key-dialog');
   const keyInput = () => dialog().getByLabel('API key', { exact: true });
   const storedKey = () => page.evaluate(() => sessionStorage.getItem('faceService.apiKey'));
 
   it('asks for the key in a form of its own when the server answers UNAUTHENTICATED', async () => {
-    await page.goto(`${server!.url}/`);
+    await page.goto(`${server.url}/`);
     await dialog().waitFor();
     assert.equal(await dialog().getByTestId('key-message').innerText(), 'This server needs an API key. It is kept only for this browser tab.');
     assert.ok(await keyInput().evaluate((e) => e === document.activeElement), 'the key field has the focus');
@@ -99,7 +84,7 @@ describe('the web page with an API key required', { timeout: 180_000 }, () => {
 
   it('asks once for several requests that were refused together', async () => {
     // Opening the gallery sends two requests at once (health and people); both wait for one dialog.
-    await page.goto(`${server!.url}/?again#people`);
+    await page.goto(`${server.url}/?again#people`);
     await dialog().waitFor();
     const opened = await page.evaluate(() => {
       const d = document.querySelector('#key-dialog')!;
@@ -119,6 +104,6 @@ describe('the web page with an API key required', { timeout: 180_000 }, () => {
   });
 
   it('raised no script errors', () => {
-    assert.deepEqual(browser!.problems, []);
+    assert.deepEqual(problems, []);
   });
 });

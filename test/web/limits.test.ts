@@ -1,30 +1,17 @@
 // A photo over the server's upload limit: the page says so in plain words, whether it knows the
 // limit already (from `health`) or only learns it from the server's FILE_TOO_LARGE answer.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { BALD_GUYS, johnPhotos } from '../fixtures/photos.js';
-import { closeAll, launchBrowser, screenshots, startTestServer, type Browser, type TestServer } from './helpers.js';
+import { usePage } from './helpers.js';
 
 describe('the web page with a small upload limit', { timeout: 120_000 }, () => {
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let shot: (name: string) => Promise<string>;
-
-  before(async () => {
-    server = await startTestServer({ maxUploadMb: 0.1 }); // bald_guys.jpg is 0.62 MB, a john chip 0.01 MB
-    browser = await launchBrowser();
-    page = browser.page;
-    shot = screenshots(page, 'limits');
-  });
-
-  after(async () => {
-    await closeAll(browser?.close, server?.close);
+  const { page, server, problems, shot } = usePage('limits', {
+    server: { maxUploadMb: 0.1 }, // bald_guys.jpg is 0.62 MB, a john chip 0.01 MB
   });
 
   it('refuses a photo over the limit it learnt from the server, before sending it', async () => {
-    await page.goto(`${server!.url}/#search`);
+    await page.goto(`${server.url}/#search`);
     await page.getByText('tolerance 0.6').waitFor();
     let uploads = 0;
     page.on('request', (r) => { if (r.url().endsWith('/graphql') && (r.headers()['content-type'] ?? '').startsWith('multipart/')) uploads += 1; });
@@ -50,7 +37,7 @@ describe('the web page with a small upload limit', { timeout: 120_000 }, () => {
       await route.continue().catch(() => undefined); // the page may be gone by then
     });
     try {
-      await page.goto(`${server!.url}/?reload#enrol`); // a new document, not just a new hash
+      await page.goto(`${server.url}/?reload#enrol`); // a new document, not just a new hash
       await page.getByTestId('enrol-file').setInputFiles(BALD_GUYS);
       await page.locator('#view-enrol').getByLabel('First name').fill('Many');
       await page.locator('#view-enrol').getByLabel('Surname').fill('Faces');
@@ -68,6 +55,6 @@ describe('the web page with a small upload limit', { timeout: 120_000 }, () => {
   });
 
   it('raised no script errors', () => {
-    assert.deepEqual(browser!.problems, []);
+    assert.deepEqual(problems, []);
   });
 });

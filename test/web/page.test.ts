@@ -2,33 +2,18 @@
 // each step asserted on what the page shows and recorded as a screenshot in test-output/web/.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Locator } from 'playwright-core';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 import { upload as apiUpload } from '../fixtures/graphql-client.js';
-import { closeAll, dropFile, launchBrowser, NO_FACE_MESSAGE, screenshots, startTestServer, type Browser, type TestServer } from './helpers.js';
+import { dropFile, NO_FACE_MESSAGE, usePage } from './helpers.js';
 
 const SALLEY = johnPhotos('John_Salley');
 const SAVAGE = johnPhotos('John_Savage');
 const SIMM = johnPhotos('John_Simm');
 
 describe('the web page, driven in Chromium against the real server', { timeout: 300_000 }, () => {
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let shot: (name: string) => Promise<string>;
-
-  before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    page = browser.page;
-    shot = screenshots(page, 'page');
-    await page.goto(`${server.url}/`);
-  });
-
-  after(async () => {
-    await closeAll(browser?.close, server?.close);
-  });
+  const { page, server, problems, shot } = usePage('page', { open: '/' });
 
   const view = (name: string) => page.locator(`#view-${name}`);
   const health = () => page.getByTestId('health');
@@ -168,7 +153,7 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     assert.ok(touches && l.x < b.x + b.width && l.x + l.width > b.x, `label ${JSON.stringify(l)} not beside box ${JSON.stringify(b)}`);
 
     // The box is the API's box scaled from image pixels to displayed pixels.
-    const api = await apiUpload(server!.url, 'query($file: Upload!) { searchFace(file: $file) { faces { box { x y width height } } } }', {}, { file: SALLEY[5]! });
+    const api = await apiUpload(server.url, 'query($file: Upload!) { searchFace(file: $file) { faces { box { x y width height } } } }', {}, { file: SALLEY[5]! });
     const apiBox = api.data.searchFace.faces[0].box;
     const { natural, shown } = await page.locator('[data-testid=search-photo] img').evaluate((img: HTMLImageElement) => ({
       natural: img.naturalWidth,
@@ -281,7 +266,7 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
   });
 
   it('pages through the gallery', async () => {
-    await page.goto(`${server!.url}/?pageSize=1#people`);
+    await page.goto(`${server.url}/?pageSize=1#people`);
     await page.getByTestId('people-page').getByText('Page 1 of 2').waitFor();
     assert.deepEqual(await page.getByTestId('person-card-name').allInnerTexts(), ['John Salley']);
     assert.ok(await page.getByRole('button', { name: 'Previous' }).isDisabled());
@@ -293,7 +278,7 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     await page.getByRole('button', { name: 'Previous' }).click();
     await page.getByTestId('people-page').getByText('Page 1 of 2').waitFor();
     assert.deepEqual(await page.getByTestId('person-card-name').allInnerTexts(), ['John Salley']);
-    await page.goto(`${server!.url}/#people`);
+    await page.goto(`${server.url}/#people`);
     await page.getByTestId('people-count').getByText('2 people').waitFor();
   });
 
@@ -427,6 +412,6 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
   });
 
   it('raised no script errors', () => {
-    assert.deepEqual(browser!.problems, []);
+    assert.deepEqual(problems, []);
   });
 });

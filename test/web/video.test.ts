@@ -4,15 +4,13 @@
 // recorded as a screenshot in test-output/web/ (video-*.png).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/graphql/server.js';
+import { describe, it } from 'node:test';
+import type { Locator } from 'playwright-core';
 import { glide, makeClip } from '../fixtures/clips.js';
 import { upload as apiUpload } from '../fixtures/graphql-client.js';
 import { DOGS, johnName, johnPhotos } from '../fixtures/photos.js';
-import { closeAll, dropFile, launchBrowser, screenshots, type Browser } from './helpers.js';
+import { dropFile, usePage } from './helpers.js';
 
 const ENROLLED = ['John_Salley', 'John_Simm'];
 const STRANGER = 'John_Savage';
@@ -26,66 +24,44 @@ const ADD_PERSON = `mutation($file: Upload!, $firstName: String!, $surName: Stri
   addPerson(file: $file, firstName: $firstName, surName: $surName) { person { id fullName } }
 }`;
 
-/** The real server on a free port with the video limits above; client errors are expected and not printed. */
-function serverOptions() {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    apiKeys: [] as string[],
-    videoMaxSeconds: VIDEO_MAX_SECONDS,
-    maxVideoMb: MAX_VIDEO_MB,
-    logger: { warn: () => undefined, error: (...args: unknown[]) => console.error(...args) },
-  };
-}
+/** The real server with the video limits above. */
+const VIDEO_LIMITS = { videoMaxSeconds: VIDEO_MAX_SECONDS, maxVideoMb: MAX_VIDEO_MB };
 
 describe('the Video view, driven in Chromium against the real server', { timeout: 900_000 }, () => {
-  let dir: string;
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let shot: (name: string) => Promise<string>;
   const clips: Record<string, string> = {};
+  const { page, server, problems, shot } = usePage('video', {
+    server: VIDEO_LIMITS,
+    open: '/',
+    setUp: async ({ server, dir }) => {
+      // Two enrolled johns and one never enrolled, each moving on its own path over a real photo of dogs;
+      // faces 1.1-1.2x a 150px chip on a 640x360 frame.
+      clips.three = path.join(dir, 'three-johns.mp4');
+      await makeClip(clips.three, {
+        frames: FRAMES,
+        background: DOGS,
+        actors: [
+          { photo: johnPhotos('John_Salley')[5]!, at: glide(10, 40, 110, 60, FRAMES, 1.2) },
+          { photo: johnPhotos('John_Simm')[5]!, at: glide(250, 120, 300, 100, FRAMES, 1.1) },
+          { photo: johnPhotos(STRANGER)[5]!, at: glide(470, 60, 440, 90, FRAMES, 1.1) },
+        ],
+      });
+      // Long enough (18 s at 25 fps, every frame through the detector) to be cancelled while it runs.
+      clips.long = path.join(dir, 'long-walk.mp4');
+      await makeClip(clips.long, {
+        frames: LONG_FRAMES,
+        background: DOGS,
+        actors: [{ photo: johnPhotos('John_Salley')[3]!, at: glide(40, 60, 440, 80, LONG_FRAMES, 1) }],
+      });
+      // 40 frames at 1 fps: 40 seconds, over the server's limit.
+      clips.tooLong = path.join(dir, 'too-long.mp4');
+      await makeClip(clips.tooLong, { frames: 40, fps: 1, width: 320, height: 180, actors: [] });
 
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-web-video-'));
-    // Two enrolled johns and one never enrolled, each moving on its own path over a real photo of dogs;
-    // faces 1.1-1.2x a 150px chip on a 640x360 frame.
-    clips.three = path.join(dir, 'three-johns.mp4');
-    await makeClip(clips.three, {
-      frames: FRAMES,
-      background: DOGS,
-      actors: [
-        { photo: johnPhotos('John_Salley')[5]!, at: glide(10, 40, 110, 60, FRAMES, 1.2) },
-        { photo: johnPhotos('John_Simm')[5]!, at: glide(250, 120, 300, 100, FRAMES, 1.1) },
-        { photo: johnPhotos(STRANGER)[5]!, at: glide(470, 60, 440, 90, FRAMES, 1.1) },
-      ],
-    });
-    // Long enough (18 s at 25 fps, every frame through the detector) to be cancelled while it runs.
-    clips.long = path.join(dir, 'long-walk.mp4');
-    await makeClip(clips.long, {
-      frames: LONG_FRAMES,
-      background: DOGS,
-      actors: [{ photo: johnPhotos('John_Salley')[3]!, at: glide(40, 60, 440, 80, LONG_FRAMES, 1) }],
-    });
-    // 40 frames at 1 fps: 40 seconds, over the server's limit.
-    clips.tooLong = path.join(dir, 'too-long.mp4');
-    await makeClip(clips.tooLong, { frames: 40, fps: 1, width: 320, height: 180, actors: [] });
-
-    server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data') });
-    const url = server.url;
-    for (const name of ENROLLED) {
-      const r = await apiUpload(url, ADD_PERSON, johnName(name), { file: johnPhotos(name)[0]! });
-      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-    }
-    browser = await launchBrowser();
-    page = browser.page;
-    shot = screenshots(page, 'video');
-    await page.goto(`${server.url}/`);
-  });
-
-  after(async () => {
-    await closeAll(browser?.close, server?.close);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      const url = server.url;
+      for (const name of ENROLLED) {
+        const r = await apiUpload(url, ADD_PERSON, johnName(name), { file: johnPhotos(name)[0]! });
+        assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      }
+    },
   });
 
   const view = () => page.locator('#view-video');
@@ -200,7 +176,7 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     const href = await link.getAttribute('href');
     assert.ok(href && /\/videos\/.+\/annotated\.mp4$/.test(href), `download link ${href}`);
     assert.equal(await link.getAttribute('download'), 'three-johns-annotated.mp4');
-    const res = await page.request.get(new URL(href, server!.url).href);
+    const res = await page.request.get(new URL(href, server.url).href);
     assert.equal(res.status(), 200);
     assert.equal(res.headers()['content-type'], 'video/mp4');
     assert.ok((await res.body()).length > 1000);
@@ -252,7 +228,7 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     await page.locator('[data-testid=video-job][data-status=RUNNING]').waitFor({ timeout: 120_000 });
     const jobUrl = page.url();
     // A fresh document on #video: the job is not shown until it is picked from the recent list.
-    await page.goto(`${server!.url}/?reload#video`);
+    await page.goto(`${server.url}/?reload#video`);
     const item = page.getByTestId('video-job-link').filter({ hasText: 'long-walk.mp4' });
     await item.getByTestId('video-job-state').getByText(/^(Queued|Running \d+%)$/).waitFor();
     assert.ok(await job().isHidden());
@@ -387,7 +363,7 @@ describe('the Video view, driven in Chromium against the real server', { timeout
   });
 
   it('says so when a job is not on the server', async () => {
-    await page.goto(`${server!.url}/#video/00000000-0000-4000-8000-000000000000`);
+    await page.goto(`${server.url}/#video/00000000-0000-4000-8000-000000000000`);
     await page.getByTestId('video-job-title').getByText('Video job not found').waitFor();
     const { code, text } = await alertIn(page.getByTestId('video-result'));
     assert.equal(code, 'NOT_FOUND');
@@ -396,16 +372,16 @@ describe('the Video view, driven in Chromium against the real server', { timeout
   });
 
   it('a job cut off by a server restart ends in plain words', async () => {
-    await page.goto(`${server!.url}/#video`);
+    await page.goto(`${server.url}/#video`);
     await view().getByTestId('video-file').setInputFiles(clips.long!);
     await view().getByRole('button', { name: 'Recognise' }).click();
     await page.locator('[data-testid=video-job][data-status=RUNNING]').waitFor({ timeout: 120_000 });
     const hash = new URL(page.url()).hash;
     // The page keeps polling a server that has gone: it says it is trying again.
-    await server!.close();
+    await server.stop();
     await statusLine().getByText('The service cannot be reached right now. Trying again…').waitFor();
     await shot('server-gone');
-    server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data') });
+    await server.start();
     await page.goto(`${server.url}/${hash}`);
     await finished('FAILED');
     const { code, text } = await alertIn(page.getByTestId('video-result'));
@@ -416,42 +392,29 @@ describe('the Video view, driven in Chromium against the real server', { timeout
   });
 
   it('raised no script errors', () => {
-    assert.deepEqual(browser!.problems, []);
+    assert.deepEqual(problems, []);
   });
 });
 
 describe('the Video view on a server that needs an API key', { timeout: 600_000 }, () => {
   const KEY = 'video-test-key-3d1f';
-  let dir: string;
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let shot: (name: string) => Promise<string>;
   let clip: string;
-
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-web-video-key-'));
-    clip = path.join(dir, 'two-johns.mp4');
-    await makeClip(clip, {
-      frames: 40,
-      background: DOGS,
-      actors: [
-        { photo: johnPhotos('John_Salley')[5]!, at: glide(10, 40, 110, 60, 40, 1.2) },
-        { photo: johnPhotos(STRANGER)[5]!, at: glide(470, 60, 440, 90, 40, 1.1) },
-      ],
-    });
-    server = await startServer({ ...serverOptions(), dataDir: path.join(dir, 'data'), apiKeys: [KEY] });
-    const r = await apiUpload(server.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! }, { apiKey: KEY });
-    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-    browser = await launchBrowser();
-    page = browser.page;
-    shot = screenshots(page, 'video-key');
-    await page.goto(`${server.url}/#video`);
-  });
-
-  after(async () => {
-    await closeAll(browser?.close, server?.close);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  const { page, server, problems, shot } = usePage('video-key', {
+    server: { ...VIDEO_LIMITS, apiKeys: [KEY] },
+    open: '/#video',
+    setUp: async ({ server, dir }) => {
+      clip = path.join(dir, 'two-johns.mp4');
+      await makeClip(clip, {
+        frames: 40,
+        background: DOGS,
+        actors: [
+          { photo: johnPhotos('John_Salley')[5]!, at: glide(10, 40, 110, 60, 40, 1.2) },
+          { photo: johnPhotos(STRANGER)[5]!, at: glide(470, 60, 440, 90, 40, 1.1) },
+        ],
+      });
+      const r = await apiUpload(server.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! }, { apiKey: KEY });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    },
   });
 
   it('asks for the key, then the job, its thumbnails and its annotated copy all load with it', async () => {
@@ -472,13 +435,13 @@ describe('the Video view on a server that needs an API key', { timeout: 600_000 
     assert.ok(widths.every((w) => w > 0), `thumbnail widths ${widths}`);
     const href = (await page.getByTestId('video-download').getAttribute('href'))!;
     assert.match(href, new RegExp(`annotated\\.mp4\\?key=${KEY}$`));
-    assert.equal((await page.request.get(new URL(href, server!.url).href)).status(), 200);
+    assert.equal((await page.request.get(new URL(href, server.url).href)).status(), 200);
     // Without the key the same file is refused: the key is what lets the page show it.
-    assert.equal((await page.request.get(new URL(href.replace(/\?key=.*$/, ''), server!.url).href)).status(), 401);
+    assert.equal((await page.request.get(new URL(href.replace(/\?key=.*$/, ''), server.url).href)).status(), 401);
     await shot('done');
   });
 
   it('raised no script errors', () => {
-    assert.deepEqual(browser!.problems, []);
+    assert.deepEqual(problems, []);
   });
 });

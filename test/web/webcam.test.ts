@@ -1,26 +1,13 @@
 // Taking the photo from the webcam: Chromium's fake camera (a test pattern, no human face) stands in
 // for a real one, so the capture reaches the server and comes back with the no-face message.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { closeAll, launchBrowser, NO_FACE_MESSAGE, screenshots, startTestServer, type Browser, type TestServer } from './helpers.js';
+import { describe, it } from 'node:test';
+import { NO_FACE_MESSAGE, usePage } from './helpers.js';
 
 describe('the web page with a webcam', { timeout: 120_000 }, () => {
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let shot: (name: string) => Promise<string>;
-
-  before(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser({ extraArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
-    page = browser.page;
-    shot = screenshots(page, 'webcam');
-    await page.goto(`${server.url}/`);
-  });
-
-  after(async () => {
-    await closeAll(browser?.close, server?.close);
+  const { page, problems, shot } = usePage('webcam', {
+    browser: { extraArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] },
+    open: '/',
   });
 
   it('opens the webcam, takes a photo and sends it', async () => {
@@ -64,6 +51,6 @@ describe('the web page with a webcam', { timeout: 120_000 }, () => {
   });
 
   it('raised no script errors', () => {
-    assert.deepEqual(browser!.problems, []);
+    assert.deepEqual(problems, []);
   });
 });

@@ -1,0 +1,92 @@
+// The page's GraphQL operations, sent through the API-key dialog: a call the server refuses as
+// UNAUTHENTICATED asks for the key once and is retried. Also keeps the service's last `health` answer.
+
+import { request, getApiKey, GraphQLRequestError } from './graphql.js';
+import { askForKey } from './key-dialog.js';
+
+// ---------------------------------------------------------------- documents
+
+const PERSON_FIELDS = 'id firstName surName fullName photoUrl faceCount createdAt';
+const BOX = 'box { x y width height }';
+const FACE_FIELDS = `imageId url ${BOX} createdAt`;
+
+const HEALTH = `query Health { health { people faces tolerance maxUploadMb maxVideoMb videoMaxSeconds apiKeyRequired } }`;
+
+const ADD_RESULT = `imageId url facesDetected createdPerson person { ${PERSON_FIELDS} } face { ${FACE_FIELDS} }`;
+
+export const ADD_PERSON = `mutation AddPerson($file: Upload!, $firstName: String!, $surName: String!) {
+  addPerson(file: $file, firstName: $firstName, surName: $surName) { ${ADD_RESULT} }
+}`;
+
+export const ADD_FACE = `mutation AddFace($personId: ID!, $file: Upload!) {
+  addFace(personId: $personId, file: $file) { ${ADD_RESULT} }
+}`;
+
+export const SEARCH_FACE = `query SearchFace($file: Upload!, $tolerance: Float) {
+  searchFace(file: $file, tolerance: $tolerance) {
+    status message fullName photoUrl distance confidence tolerance
+    person { ${PERSON_FIELDS} }
+    matchedFace { ${FACE_FIELDS} }
+    faces { ${BOX} score match { distance confidence person { id fullName photoUrl } face { imageId url ${BOX} } } }
+  }
+}`;
+
+export const PEOPLE = `query People($name: String, $first: Int, $after: String) {
+  people(name: $name, first: $first, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage } nodes { ${PERSON_FIELDS} }
+  }
+}`;
+
+export const PERSON = `query Person($id: ID!) { personById(id: $id) { ${PERSON_FIELDS} faces { ${FACE_FIELDS} } } }`;
+
+export const RENAME = `mutation Rename($id: ID!, $firstName: String!, $surName: String!) {
+  renamePerson(id: $id, firstName: $firstName, surName: $surName) { ${PERSON_FIELDS} }
+}`;
+
+export const DELETE_PERSON = `mutation DeletePerson($id: ID!) { deletePerson(id: $id) { id deleted removedFaces } }`;
+export const DELETE_FACE = `mutation DeleteFace($imageId: ID!) { deleteFace(imageId: $imageId) { id deleted removedFaces } }`;
+
+const VIDEO_JOB_FIELDS = `id status progress fileName createdAt startedAt finishedAt error { code message } annotatedVideoUrl
+  result {
+    decision tolerance framesToDecide
+    stats { framesDecoded framesDetected facesEncoded totalFrames width height fps wallSeconds framesPerSecond truncated }
+    tracks { id label confidence distance framesRecognized firstFrame lastFrame firstTime lastTime thumbnailUrl person { id fullName } }
+  }`;
+
+export const RECOGNIZE_VIDEO = `mutation RecognizeVideo($file: Upload!, $options: VideoOptionsInput) {
+  recognizeVideo(file: $file, options: $options) { ${VIDEO_JOB_FIELDS} }
+}`;
+export const VIDEO_JOB = `query VideoJob($id: ID!) { videoJob(id: $id) { ${VIDEO_JOB_FIELDS} } }`;
+export const CANCEL_VIDEO_JOB = `mutation CancelVideoJob($id: ID!) { cancelVideoJob(id: $id) { ${VIDEO_JOB_FIELDS} } }`;
+export const VIDEO_JOBS = `query VideoJobs($first: Int) { videoJobs(first: $first) { id status progress fileName createdAt finishedAt error { code } } }`;
+
+// ---------------------------------------------------------------- calls
+
+/**
+ * Runs an API call; when the server answers UNAUTHENTICATED, asks for the key once
+ * (one dialog shared by every waiting request), keeps it for the tab, and retries.
+ */
+export async function api(call) {
+  for (;;) {
+    const sentKey = getApiKey();
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof GraphQLRequestError) || err.code !== 'UNAUTHENTICATED') throw err;
+      if (getApiKey() !== sentKey) continue; // another request's dialog already changed the key
+      const key = await askForKey(Boolean(sentKey));
+      if (!key) throw err;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the service's limits
+
+/** The last answer of `health`, for the upload limits and the default tolerance; null until it comes. */
+export let health = null;
+
+export async function loadHealth() {
+  const data = await api(() => request(HEALTH));
+  health = data.health;
+  return health;
+}
