@@ -104,8 +104,10 @@ export async function startTestServer(opts: ServerOptions = {}): Promise<TestSer
   let running: RunningServer | undefined;
   try {
     const { startServer } = await import('../../src/graphql/server.js');
+    const { faceCore } = await import('../fixtures/core.js');
     const start = async () => {
       running = await startServer({
+        core: faceCore,
         dataDir,
         port: 0,
         host: '127.0.0.1',
