@@ -5,11 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FaceCore, recognizeVideo, type VideoStats } from '../src/core/index.js';
-
-const faceCore = new FaceCore();
-import { makeClip, glide } from '../test/fixtures/clips.js';
-import { DOGS, johnPhotos } from '../test/fixtures/photos.js';
+import { recognizeVideo, type VideoStats } from '../src/core/index.js';
+import { threeJohnsClip } from '../test/fixtures/clips.js';
+import { faceCore } from '../test/fixtures/core.js';
 
 const RUNS = Number(process.env.BENCH_RUNS) || 3;
 const FRAMES = 150;
@@ -30,15 +28,7 @@ async function measure(clip: string, options: { sampleEvery: number; everyFrame:
 export async function videoBenchmark(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-bench-video-'));
   const clip = path.join(dir, 'three-people.mp4');
-  await makeClip(clip, {
-    frames: FRAMES,
-    background: DOGS,
-    actors: [
-      { photo: johnPhotos('John_Salley')[5], at: glide(10, 40, 130, 70, FRAMES, 1.2) },
-      { photo: johnPhotos('John_Simm')[5], at: glide(250, 120, 300, 90, FRAMES, 1.1) },
-      { photo: johnPhotos('John_Savage')[5], at: glide(470, 60, 430, 100, FRAMES, 1.1) },
-    ],
-  });
+  await threeJohnsClip(clip, FRAMES);
   await faceCore.load();
   await measure(clip, { sampleEvery: 3, everyFrame: false }); // warm-up
 

@@ -14,6 +14,7 @@ import { errorCode, gql, upload, type GraphQLResponse, type UploadFile } from '.
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
 import { DOGS, johnName, johnPhotos } from '../fixtures/photos.js';
 import { glide, makeClip } from '../fixtures/clips.js';
+import type { VideoTrack } from '../../src/graphql/generated.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const INTERRUPTED_MESSAGE = 'The service stopped while this job was running; upload the video again.';
@@ -35,18 +36,11 @@ const VIDEO_JOB = `query VideoJob($id: ID!) { videoJob(id: $id) { ${JOB_FIELDS} 
 const VIDEO_JOBS = 'query VideoJobs($first: Int) { videoJobs(first: $first) { id status fileName createdAt } }';
 const CANCEL_VIDEO_JOB = `mutation Cancel($id: ID!) { cancelVideoJob(id: $id) { ${JOB_FIELDS} } }`;
 
-interface Track {
-  id: number;
-  label: string;
-  confidence: number | null;
-  distance: number | null;
-  framesRecognized: number;
-  firstFrame: number;
-  lastFrame: number;
-  thumbnailUrl: string | null;
+/** A track as JOB_FIELDS asks for it. */
+type Track = Required<Pick<VideoTrack, 'id' | 'label' | 'confidence' | 'distance' | 'framesRecognized' | 'firstFrame' | 'lastFrame' | 'thumbnailUrl'>> & {
   person: { id: string; fullName: string } | null;
   boxes: { frame: number }[];
-}
+};
 
 interface Job {
   id: string;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Gallery, personName } from '../../src/gallery/index.js';
 import { recognizeInGallery, labelOf, type RecognizedVideo, type VideoRecognitionOptions } from '../../src/video/recognize.js';
 import { faceCore } from '../fixtures/core.js';
-import { makeClip, glide } from '../fixtures/clips.js';
+import { makeClip, glide, threeJohnsClip } from '../fixtures/clips.js';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 
 const FRAMES = 60;
@@ -34,15 +34,7 @@ before(async () => {
 
   // Two enrolled johns and one never enrolled, each moving on its own path over a real background photo.
   clips.three = path.join(dir, 'three.mp4');
-  await makeClip(clips.three, {
-    frames: FRAMES,
-    background: DOGS,
-    actors: [
-      { photo: johnPhotos('John_Salley')[5], at: glide(10, 40, 110, 60, FRAMES, 1.2) },
-      { photo: johnPhotos('John_Simm')[5], at: glide(250, 120, 300, 100, FRAMES, 1.1) },
-      { photo: johnPhotos('John_Savage')[5], at: glide(470, 60, 440, 90, FRAMES, 1.1) },
-    ],
-  });
+  await threeJohnsClip(clips.three, FRAMES);
   // A face that starts small and grows (scale 0.7 -> 1.8).
   clips.growing = path.join(dir, 'growing.mp4');
   await makeClip(clips.growing, {
