@@ -11,7 +11,6 @@
 // photo or a row on a guess: a photo without a row, or a row without a photo, is kept and reported, and a
 // database that holds no photo beside a folder of photos (removed, emptied, restored without its WAL) stops
 // the start with the ways to recover. Then the index is rebuilt from the rows.
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FaceIndex, type AnalyzeResult, type FaceCore } from '../core/index.js';
@@ -19,10 +18,11 @@ import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
 import { SpaceReserve } from '../store/space-reserve.js';
-import { DB_FILE, Store } from '../store/store.js';
+import { Store } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
-import { DataDirError, fromCoreError, GalleryError, notFoundPerson } from './errors.js';
+import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
+import { fromCoreError, GalleryError, notFoundPerson } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
 import {
@@ -71,15 +71,8 @@ export class Gallery implements GalleryView {
     this.logger = opts.logger ?? console;
   }
 
-  /**
-   * Refuses a data folder whose database holds no face while its images/ holds photos (the database was removed,
-   * emptied, or restored without its WAL), before anything is written to it. Call before opening the store.
-   */
-  static checkDataDir(dataDir: string): void {
-    const images = path.join(dataDir, 'images');
-    const stored = fs.existsSync(images) ? new ImageFiles(images).list().length : 0;
-    if (stored > 0 && Store.peekFaceCount(dataDir) === 0) throw DataDirError.emptyDatabase(path.join(dataDir, DB_FILE), images, stored);
-  }
+  /** See checkDataDir in repair.ts: call before opening the store. */
+  static readonly checkDataDir = checkDataDir;
 
   /** Opens the store and `<dataDir>/images/`, settles what an interrupted run left, loads the index. */
   static open(opts: GalleryOptions): Gallery {
@@ -87,19 +80,7 @@ export class Gallery implements GalleryView {
     const store = opts.store ?? Store.open(opts.dataDir);
     const g = new Gallery(store, !opts.store, opts);
     try {
-      const r = g.reconcile();
-      if (r.tempFiles + r.finished + r.abandoned > 0) {
-        g.logger.warn(
-          `gallery: repaired an interrupted run: finished ${r.finished} and undid ${r.abandoned} interrupted write(s) or deletion(s); ` +
-            `removed ${r.tempFiles} temp file(s)`,
-        );
-      }
-      if (r.photosWithoutRow + r.rowsWithoutPhoto > 0) {
-        g.logger.warn(
-          `gallery: ${r.photosWithoutRow} photo(s) in ${g.images.dir} have no row and ${r.rowsWithoutPhoto} row(s) have no photo; ` +
-            'both are kept (a database restored from a backup brings them together again)',
-        );
-      }
+      reportRepair(g.reconcile(), g.images.dir, g.logger);
       g.loadIndex();
       g.reserve.ensure();
     } catch (err) {
@@ -111,30 +92,7 @@ export class Gallery implements GalleryView {
 
   /** Finishes or removes what interrupted writes left (see the top of this file); deletes nothing else. */
   reconcile(): ReconcileReport {
-    const rows = this.store.faces.fileNames();
-    const rowFiles = new Set(rows.map((r) => r.fileName));
-    const tempFiles = this.images.removeTemps();
-    let finished = 0;
-    let abandoned = 0;
-    const { pending, deleted } = this.images.listMarked();
-    for (const f of pending) {
-      this.images.settleSync(f, 'pending', rowFiles.has(f));
-      if (rowFiles.has(f)) finished++;
-      else abandoned++;
-    }
-    for (const f of deleted) {
-      this.images.settleSync(f, 'deleted', rowFiles.has(f));
-      if (rowFiles.has(f)) abandoned++;
-      else finished++;
-    }
-    const onDisk = new Set(this.images.list());
-    return {
-      tempFiles,
-      finished,
-      abandoned,
-      photosWithoutRow: [...onDisk].filter((f) => !rowFiles.has(f)).length,
-      rowsWithoutPhoto: rows.filter((r) => !onDisk.has(r.fileName)).length,
-    };
+    return settleInterruptedWrites(this.store, this.images);
   }
 
   /** Rebuilds the in-memory index from the rows. */

@@ -1,0 +1,65 @@
+// Start-up repair of a gallery's data folder. It settles only what the file names prove an interrupted run left
+// (see the top of gallery.ts) and deletes nothing on a guess; a folder it cannot trust stops the start.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ImageFiles } from '../store/images.js';
+import { DB_FILE, Store } from '../store/store.js';
+import { DataDirError } from './errors.js';
+import type { ReconcileReport } from './results.js';
+
+/**
+ * Refuses a data folder whose database holds no face while its images/ holds photos (the database was removed,
+ * emptied, or restored without its WAL), before anything is written to it. Call before opening the store.
+ */
+export function checkDataDir(dataDir: string): void {
+  const images = path.join(dataDir, 'images');
+  const stored = fs.existsSync(images) ? new ImageFiles(images).list().length : 0;
+  if (stored > 0 && Store.peekFaceCount(dataDir) === 0) throw DataDirError.emptyDatabase(path.join(dataDir, DB_FILE), images, stored);
+}
+
+/**
+ * A photo left pending is given its final name when its row committed and removed when it did not; a photo left
+ * marked deleted gets its name back when its row is still there and is removed when it is gone; temp files go.
+ */
+export function settleInterruptedWrites(store: Store, images: ImageFiles): ReconcileReport {
+  const rows = store.faces.fileNames();
+  const rowFiles = new Set(rows.map((r) => r.fileName));
+  const tempFiles = images.removeTemps();
+  let finished = 0;
+  let abandoned = 0;
+  const { pending, deleted } = images.listMarked();
+  for (const f of pending) {
+    images.settleSync(f, 'pending', rowFiles.has(f));
+    if (rowFiles.has(f)) finished++;
+    else abandoned++;
+  }
+  for (const f of deleted) {
+    images.settleSync(f, 'deleted', rowFiles.has(f));
+    if (rowFiles.has(f)) abandoned++;
+    else finished++;
+  }
+  const onDisk = new Set(images.list());
+  return {
+    tempFiles,
+    finished,
+    abandoned,
+    photosWithoutRow: [...onDisk].filter((f) => !rowFiles.has(f)).length,
+    rowsWithoutPhoto: rows.filter((r) => !onDisk.has(r.fileName)).length,
+  };
+}
+
+/** One warning line for what was settled, one for what was kept as it was. */
+export function reportRepair(r: ReconcileReport, imagesDir: string, logger: Pick<Console, 'warn'>): void {
+  if (r.tempFiles + r.finished + r.abandoned > 0) {
+    logger.warn(
+      `gallery: repaired an interrupted run: finished ${r.finished} and undid ${r.abandoned} interrupted write(s) or deletion(s); ` +
+        `removed ${r.tempFiles} temp file(s)`,
+    );
+  }
+  if (r.photosWithoutRow + r.rowsWithoutPhoto > 0) {
+    logger.warn(
+      `gallery: ${r.photosWithoutRow} photo(s) in ${imagesDir} have no row and ${r.rowsWithoutPhoto} row(s) have no photo; ` +
+        'both are kept (a database restored from a backup brings them together again)',
+    );
+  }
+}
