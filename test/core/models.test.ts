@@ -82,12 +82,3 @@ async function sameEncodings(modelsDirPath: string | undefined, t: { diagnostic(
 test("encoder 'dlib' and the default engine give the same encodings to 1e-5 on a johns photo (bundled weights)", async (t) => {
   await sameEncodings(path.join(os.tmpdir(), 'no-such-models-dir'), t);
 });
-
-// dlib's original .dat model, when `npm run models:dlib` has fetched it (into ./models, or FACE_TEST_DLIB_MODELS).
-const DLIB_DIR = [process.env.FACE_TEST_DLIB_MODELS, path.resolve(import.meta.dirname, '../../models')].find(
-  (d) => d && fs.existsSync(path.join(d, DLIB_RECOGNITION_FILE)),
-);
-
-test("encoder 'dlib' and the default engine give the same encodings to 1e-5 with dlib's .dat model", { skip: DLIB_DIR ? false : 'dlib .dat model not fetched (npm run models:dlib)' }, async (t) => {
-  await sameEncodings(DLIB_DIR, t);
-});
