@@ -1,12 +1,45 @@
 // Stage 6: one call for every stage, encoding all faces of the image in one batch.
 #include "pipeline.h"
 
+#include <algorithm>
+
 #include "align.h"
 
 namespace face {
+namespace {
 
-std::vector<analyzed_face> analyze_image(const rgb_image& image, const analyze_options& options, const model_set& models) {
-  std::vector<detection> faces = detect_faces(image, options.detect);
+// The image turned clockwise by `degrees` (90, 180 or 270).
+rgb_image turned(const rgb_image& in, int degrees) {
+  const long h = in.nr(), w = in.nc();
+  rgb_image out;
+  if (degrees == 180) out.set_size(h, w);
+  else out.set_size(w, h);
+  for (long y = 0; y < h; ++y)
+    for (long x = 0; x < w; ++x) {
+      if (degrees == 90) out(x, h - 1 - y) = in(y, x);        // (x, y) -> (h-1-y, x)
+      else if (degrees == 270) out(w - 1 - x, y) = in(y, x);  // (x, y) -> (y, w-1-x)
+      else out(h - 1 - y, w - 1 - x) = in(y, x);
+    }
+  return out;
+}
+
+// A point of the copy turned by `degrees` back in the original w x h image.
+dlib::point unturn(const dlib::point& p, int degrees, long w, long h) {
+  if (degrees == 90) return dlib::point(p.y(), h - 1 - p.x());
+  if (degrees == 270) return dlib::point(w - 1 - p.y(), p.x());
+  if (degrees == 180) return dlib::point(w - 1 - p.x(), h - 1 - p.y());
+  return p;
+}
+
+dlib::rectangle unturn(const dlib::rectangle& r, int degrees, long w, long h) {
+  dlib::rectangle out;
+  out += unturn(r.tl_corner(), degrees, w, h);
+  out += unturn(r.br_corner(), degrees, w, h);
+  return out;
+}
+
+std::vector<analyzed_face> analyze_upright(const rgb_image& image, const analyze_options& options, const model_set& models,
+                                           std::vector<detection> faces) {
   if (options.max_faces >= 0 && faces.size() > size_t(options.max_faces)) faces.resize(options.max_faces);
   if (faces.empty()) return {};
 
@@ -19,6 +52,34 @@ std::vector<analyzed_face> analyze_image(const rgb_image& image, const analyze_o
   out.reserve(faces.size());
   for (size_t i = 0; i < faces.size(); ++i) out.push_back({faces[i], std::move(shapes[i]), std::move(descriptors[i])});
   return out;
+}
+
+}  // namespace
+
+analysis_result analyze_image(const rgb_image& image, const analyze_options& options, const model_set& models) {
+  detect_options detect = options.detect;
+  if (!detect.cnn) detect.cnn = models.cnn;
+  analysis_result result;
+  std::vector<detection> faces = detect_faces(image, detect);
+  if (!faces.empty() || !options.try_rotations || options.max_faces == 0) {
+    result.faces = analyze_upright(image, options, models, std::move(faces));
+    return result;
+  }
+  const long w = image.nc(), h = image.nr();
+  for (int degrees : {90, 270, 180}) {
+    rgb_image copy = turned(image, degrees);
+    faces = detect_faces(copy, detect);
+    if (faces.empty()) continue;
+    result.faces = analyze_upright(copy, options, models, std::move(faces));
+    result.rotation = degrees;
+    for (analyzed_face& f : result.faces) {
+      f.face.rect = unturn(f.face.rect, degrees, w, h);
+      for (unsigned long k = 0; k < f.shape.num_parts(); ++k) f.shape.part(k) = unturn(f.shape.part(k), degrees, w, h);
+      f.shape.get_rect() = f.face.rect;
+    }
+    break;
+  }
+  return result;
 }
 
 }  // namespace face

@@ -55,10 +55,20 @@ export type DeleteResult = {
 export type DetectedFace = {
   __typename?: 'DetectedFace';
   box: Box;
+  /** The best match, or null (always null for a face that is too small). */
   match?: Maybe<FaceMatch>;
-  /** The HOG detector's score. */
+  /** The detector's score: HOG's confidence, or the CNN's face probability (0 to 1). */
   score: Scalars['Float']['output'];
+  /** The face is too small to recognise (under 40 pixels): it is reported but never matched or enrolled. */
+  tooSmall: Scalars['Boolean']['output'];
 };
+
+/** The face detector. A photo argument left out uses the service's FACE_DETECTOR (default CNN); videos default to HOG. */
+export type Detector =
+  /** A convolutional cascade (MTCNN): finds small (down to MIN_FACE_PX), turned and tilted faces. */
+  | 'CNN'
+  /** dlib's HOG frontal face detector: fast on large, upright, frontal faces. */
+  | 'HOG';
 
 /** One stored photo of a person and the face enrolled from it. */
 export type Face = {
@@ -110,12 +120,14 @@ export type Mutation = {
 
 
 export type MutationAddFaceArgs = {
+  detector?: InputMaybe<Detector>;
   file: Scalars['Upload']['input'];
   personId: Scalars['ID']['input'];
 };
 
 
 export type MutationAddPersonArgs = {
+  detector?: InputMaybe<Detector>;
   file: Scalars['Upload']['input'];
   firstName: Scalars['String']['input'];
   surName: Scalars['String']['input'];
@@ -212,6 +224,7 @@ export type QueryPersonByImageIdArgs = {
 
 
 export type QuerySearchFaceArgs = {
+  detector?: InputMaybe<Detector>;
   file: Scalars['Upload']['input'];
   tolerance?: InputMaybe<Scalars['Float']['input']>;
 };
@@ -311,6 +324,8 @@ export type VideoOptionsInput = {
   annotate?: InputMaybe<Scalars['Boolean']['input']>;
   /** How the N frames decide: VOTE (default) or FUSION. */
   decision?: InputMaybe<VideoDecision>;
+  /** The face detector for the frames (default HOG: faster, which matters more in video). */
+  detector?: InputMaybe<Detector>;
   /** N: each tracked face is recognised on its first N usable frames, then only tracked. */
   framesToDecide?: InputMaybe<Scalars['Int']['input']>;
   /** Faces smaller than this many pixels are tracked but not recognised until they grow. */
@@ -449,6 +464,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteResult: ResolverTypeWrapper<DeleteResult>;
   DetectedFace: ResolverTypeWrapper<DetectedFaceOutcome>;
+  Detector: Detector;
   Face: ResolverTypeWrapper<FaceRow>;
   FaceMatch: ResolverTypeWrapper<FaceMatchOutcome>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -536,6 +552,7 @@ export type DetectedFaceResolvers<ContextType = GraphQLContext, ParentType exten
   box?: Resolver<ResolversTypes['Box'], ParentType, ContextType>;
   match?: Resolver<Maybe<ResolversTypes['FaceMatch']>, ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tooSmall?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type FaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Face'] = ResolversParentTypes['Face']> = ResolversObject<{
