@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "encode.h"
+#include "detect.h"
 #include "models.h"
 #include "track.h"
 
