@@ -18,8 +18,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { FaceCore, defaultThreads, type DetectOptions, type RgbImage } from '../src/core/index.js';
 import { analyzeOptionsFor } from '../src/gallery/index.js';
-import { annotatedPhotos, BALD_GUYS, scoreDetections, type AnnotatedImage } from '../test/fixtures/dlib-examples.js';
-import { mapBox, matchByCentre, rotate } from '../test/fixtures/transform.js';
+import { annotatedPhotos, BALD_GUYS, johnChips, scoreDetections, type AnnotatedImage } from '../test/fixtures/dlib-examples.js';
+import { canvas, paste } from '../test/fixtures/bmp.js';
+import { mapBox, matchByCentre, rotate, shrink } from '../test/fixtures/transform.js';
+import { RECOGNISABLE_FACE_PX } from '../src/core/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -126,6 +128,48 @@ async function main() {
     log(`analyze ${detector}: ${e2e[detector]!.msAnnotated.toFixed(1)} ms/photo (annotated, ${faces} faces), bald_guys ${e2e[detector]!.msBald.toFixed(0)} ms (${baldFaces} faces)`);
   }
 
+  // ---- small faces: the johns chips shrunk until the CNN's box is ~N px, against their full-size encodings
+  const chips = johnChips();
+  const full: { person: string; encoding: Float32Array; box: number }[] = [];
+  for (const c of chips) {
+    const img = await core.decode(c.bytes);
+    const padded = canvas(300, 300);
+    paste(padded, img, 75, 75);
+    const f = (await core.analyze(padded, { detector: 'cnn', minFaceSize: 12 })).faces[0]!;
+    full.push({ person: c.person, encoding: f.encoding, box: Math.max(f.box.width, f.box.height) });
+  }
+  const dist = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((acc, v, i) => acc + (v - b[i]!) ** 2, 0));
+  const small: { target: number; found: number; boxMedian: number; selfMedian: number; selfMax: number; identified: number; wrong: number }[] = [];
+  for (const target of [24, 30, 35, 40, 50, 60]) {
+    let found = 0;
+    let identified = 0;
+    let wrong = 0;
+    const selfD: number[] = [];
+    const boxes: number[] = [];
+    for (const [i, c] of chips.entries()) {
+      const img = await core.decode(c.bytes);
+      const side = Math.max(8, Math.round((img.width * target) / full[i]!.box));
+      const out = canvas(150, 150);
+      paste(out, shrink(img, side, side), Math.round((150 - side) / 2), Math.round((150 - side) / 2));
+      const f = (await core.analyze(out, { detector: 'cnn', minFaceSize: 12, tryRotations: false })).faces[0];
+      if (!f) continue;
+      found++;
+      boxes.push(Math.max(f.box.width, f.box.height));
+      selfD.push(dist(f.encoding, full[i]!.encoding));
+      // Recognised as in the service: the nearest other full-size photo, within 0.6.
+      let best = -1;
+      let bestD = Infinity;
+      full.forEach((g, j) => {
+        const d = j === i ? Infinity : dist(f.encoding, g.encoding);
+        if (d < bestD) [best, bestD] = [j, d];
+      });
+      if (bestD < 0.6 && full[best]!.person === c.person) identified++;
+      else if (bestD < 0.6) wrong++;
+    }
+    small.push({ target, found, boxMedian: median(boxes), selfMedian: median(selfD), selfMax: Math.max(...selfD), identified, wrong });
+    log(`small faces ${target} px: found ${found}/55, box ${median(boxes)}, self distance median ${median(selfD).toFixed(3)}, identified ${identified}, wrong ${wrong}`);
+  }
+
   // ---- the Python peer: face_recognition's HOG, upsample 1, same photos
   let peer: { note: string; msPerImage?: number; found?: number; falsePositives?: number } = { note: 'not run (--no-python)' };
   const py = path.join(ROOT, '.bench-venv', 'bin', 'python');
@@ -188,6 +232,17 @@ async function main() {
         `(${cnn.found}/${truthCount}), ${(peer.msPerImage / hog1.ms1).toFixed(2)}× for our HOG upsample 1 (${hog1.found}/${truthCount}).`,
     );
   } else L.push(`Peer (Python face_recognition): ${peer.note}.`);
+  L.push('', '### Small faces', '');
+  L.push(
+    `The 55 johns chips (150×150, face ~${median(full.map((f) => f.box)).toFixed(0)} px) shrunk (area filter) so that the CNN's box is about N px, on a 150×150 grey canvas, ` +
+      'analysed with the CNN (min face 12); each encoding compared with the same chip\'s full-size encoding (padded to 300×300) and ' +
+      'identified as the service would: the nearest of the other 54 full-size photos, within 0.6.',
+    '',
+  );
+  L.push('| face N px | found/55 | median box px | distance to own full-size encoding, median / max | identified right | identified wrong |');
+  L.push('|---:|---:|---:|---:|---:|---:|');
+  for (const r of small) L.push(`| ${r.target} | ${r.found} | ${r.boxMedian} | ${r.selfMedian.toFixed(3)} / ${r.selfMax.toFixed(3)} | ${r.identified} | ${r.wrong} |`);
+  L.push('', `Faces under ${RECOGNISABLE_FACE_PX} px (RECOGNISABLE_FACE_PX) are reported by searchFace as tooSmall and never matched or enrolled.`);
   L.push('', 'Reproduce: `npm run bench:detect` (`-- --runs 5`, `--no-python`, `--no-write`); the peer needs `bash bench/peers/setup-python-peer.sh` once.', '');
   const report = L.join('\n');
   process.stdout.write(report + '\n');

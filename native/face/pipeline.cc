@@ -2,6 +2,8 @@
 #include "pipeline.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 
 #include "align.h"
 
@@ -56,29 +58,52 @@ std::vector<analyzed_face> analyze_upright(const rgb_image& image, const analyze
 
 }  // namespace
 
+// The clockwise turn that makes a face of this roll upright: 0 when it is within 45 degrees of upright.
+static int upright_turn(double roll) {
+  if (std::abs(roll) <= 45) return 0;
+  if (roll > 45 && roll < 135) return 270;
+  if (roll < -45 && roll > -135) return 90;
+  return 180;
+}
+
 analysis_result analyze_image(const rgb_image& image, const analyze_options& options, const model_set& models) {
   detect_options detect = options.detect;
   if (!detect.cnn) detect.cnn = models.cnn;
   analysis_result result;
   std::vector<detection> faces = detect_faces(image, detect);
-  if (!faces.empty() || !options.try_rotations || options.max_faces == 0) {
-    result.faces = analyze_upright(image, options, models, std::move(faces));
-    return result;
+
+  std::vector<int> turns;
+  if (options.try_rotations && options.max_faces != 0) {
+    if (faces.empty()) {
+      turns = {90, 270, 180};
+    } else {
+      // Most faces sideways the same way: the photo is turned.
+      std::map<int, size_t> votes;
+      for (const auto& f : faces) votes[upright_turn(f.roll)]++;
+      for (const auto& [turn, count] : votes)
+        if (turn != 0 && count * 2 > faces.size()) turns = {turn};
+    }
   }
   const long w = image.nc(), h = image.nr();
-  for (int degrees : {90, 270, 180}) {
+  for (int degrees : turns) {
     rgb_image copy = turned(image, degrees);
-    faces = detect_faces(copy, detect);
-    if (faces.empty()) continue;
-    result.faces = analyze_upright(copy, options, models, std::move(faces));
+    std::vector<detection> found = detect_faces(copy, detect);
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [&](const detection& f) {
+                                 return double(std::max(f.rect.width(), f.rect.height())) < options.turned_min_face_size;
+                               }),
+                found.end());
+    if (found.empty()) continue;
+    result.faces = analyze_upright(copy, options, models, std::move(found));
     result.rotation = degrees;
     for (analyzed_face& f : result.faces) {
       f.face.rect = unturn(f.face.rect, degrees, w, h);
       for (unsigned long k = 0; k < f.shape.num_parts(); ++k) f.shape.part(k) = unturn(f.shape.part(k), degrees, w, h);
       f.shape.get_rect() = f.face.rect;
     }
-    break;
+    return result;
   }
+  result.faces = analyze_upright(image, options, models, std::move(faces));
   return result;
 }
 

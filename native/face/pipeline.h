@@ -18,9 +18,13 @@ struct analyze_options {
   detect_options detect;
   int max_faces = -1;  // only the largest max_faces are encoded; -1 = all
   int jitter = 0;
-  // When nothing is found, look again in the image turned by 90, 270 and 180 degrees (clockwise), in that order, and
-  // stop at the first turn with a face. For photos whose EXIF orientation was not set (sideways scans, screenshots).
+  // For photos whose EXIF orientation was not set (sideways scans, screenshots): when nothing is found, look again in
+  // the image turned by 90, 270 and 180 degrees (clockwise), in that order, and stop at the first turn with a face;
+  // when most faces found are themselves sideways (the CNN's roll beyond 45 degrees: landmarks and encodings would be
+  // wrong), look in the copy turned to make them upright. Faces found in a turned copy count only from
+  // turned_min_face_size pixels (a small face-like patch in a turned copy is more often a false detection).
   bool try_rotations = false;
+  double turned_min_face_size = 0;
 };
 
 struct analysis_result {

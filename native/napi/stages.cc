@@ -150,6 +150,7 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
     options.max_faces = max_faces > INT_MAX ? -1 : int(max_faces);
     options.jitter = int(required_integer(o, "jitter", 0, INT_MAX));
     options.try_rotations = o.Get("tryRotations").ToBoolean();
+    options.turned_min_face_size = number_or(o, "turnedMinFaceSize", 0);
     // Resolves to {width, height, format (for encoded bytes: sniffed once, by the decode itself), faces largest first}.
     return promise_worker<analysis>::start(
         info.Env(),

@@ -57,9 +57,8 @@ export interface AnalyzeResult {
   /** Largest first (by box area), as detect() returns them. */
   faces: AnalyzedFace[];
   /**
-   * Clockwise degrees (0, 90, 270 or 180) the image was turned to find its faces: when nothing is found upright and
-   * the photo had no EXIF orientation, the turned copies are tried in that order (tryRotations). Boxes and landmarks
-   * are in the image's own coordinates either way.
+   * Clockwise degrees (0, 90, 270 or 180) the image was turned to find its faces upright (tryRotations). Boxes and
+   * landmarks are in the image's own coordinates either way.
    */
   rotation: number;
 }
@@ -84,7 +83,11 @@ export interface EncodeOptions {
 export interface AnalyzeOptions extends DetectOptions, EncodeOptions {
   /** Only the largest `maxFaces` faces go through landmarks and encoding; default all. */
   maxFaces?: number;
-  /** When no face is found, try the image turned by 90, 270 and 180 degrees (not for photos with an EXIF orientation); default true. */
+  /**
+   * For photos without an EXIF orientation (default true): when no face is found, try the image turned by 90, 270 and
+   * 180 degrees; when most faces the CNN finds are themselves sideways, use the copy that makes them upright. Faces
+   * in a turned copy count from RECOGNISABLE_FACE_PX (40 px).
+   */
   tryRotations?: boolean;
 }
 
