@@ -33,11 +33,7 @@ std::vector<detection> detect_cnn(const rgb_image& image, const detect_options& 
     const cv::Rect2f b = hog_like_box(f);
     dlib::rectangle r(std::lround(b.x), std::lround(b.y), std::lround(b.x + b.width) - 1, std::lround(b.y + b.height) - 1);
     if (double(std::max(r.width(), r.height())) < options.min_face_size) continue;
-    // "Down" on the face: from between the eyes to between the mouth corners; upright it points down the image.
-    const cv::Point2f eyes = (f.landmarks[0] + f.landmarks[1]) * 0.5f, mouth = (f.landmarks[3] + f.landmarks[4]) * 0.5f;
-    double roll = std::atan2(mouth.y - eyes.y, mouth.x - eyes.x) * 180 / M_PI - 90;
-    if (roll <= -180) roll += 360;
-    faces.push_back({r, double(f.score), roll});
+    faces.push_back({r, double(f.score)});
   }
   std::stable_sort(faces.begin(), faces.end(), [](const detection& a, const detection& b) { return a.rect.area() > b.rect.area(); });
   return faces;
@@ -68,7 +64,7 @@ std::vector<detection> detect_faces(const rgb_image& image, const detect_options
     dlib::rectangle r(std::lround(d.rect.left() / scale), std::lround(d.rect.top() / scale),
                       std::lround(d.rect.right() / scale), std::lround(d.rect.bottom() / scale));
     if (double(std::max(r.width(), r.height())) < options.min_face_size) continue;
-    faces.push_back({r, d.detection_confidence, 0});
+    faces.push_back({r, d.detection_confidence});
   }
   std::stable_sort(faces.begin(), faces.end(), [](const detection& a, const detection& b) { return a.rect.area() > b.rect.area(); });
   return faces;

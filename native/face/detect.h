@@ -26,9 +26,6 @@ struct detection {
   dlib::rectangle rect;  // in the caller's image pixels; CNN: hog_like_box() of the MTCNN box, the framing the
                          // 68-point shape predictor was trained on
   double score;          // HOG: detector confidence; CNN: O-Net face probability (0..1)
-  // CNN only (0 for HOG): the face's in-plane turn in degrees, from its 5 landmarks (the eyes-to-mouth direction):
-  // 0 upright, +90 when the photo was turned a quarter clockwise, -90 counter-clockwise, 180 upside down.
-  double roll = 0;
 };
 
 // The CNN's pyramid bottom when min_face_size is 0.

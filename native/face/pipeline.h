@@ -20,8 +20,9 @@ struct analyze_options {
   int jitter = 0;
   // For photos whose EXIF orientation was not set (sideways scans, screenshots): when nothing is found, look again in
   // the image turned by 90, 270 and 180 degrees (clockwise), in that order, and stop at the first turn with a face;
-  // when most faces found are themselves sideways (the CNN's roll beyond 45 degrees: landmarks and encodings would be
-  // wrong), look in the copy turned to make them upright. Faces found in a turned copy count only from
+  // with the CNN, when the largest face found scores below cnn_sure_score (a sideways face: the CNN finds some, less
+  // surely, and its landmarks and encoding would be wrong), the square around it is searched in the three turned
+  // copies, and a turn where it scores higher turns the whole photo. Faces found in a turned copy count only from
   // turned_min_face_size pixels (a small face-like patch in a turned copy is more often a false detection).
   bool try_rotations = false;
   double turned_min_face_size = 0;
