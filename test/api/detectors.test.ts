@@ -9,7 +9,6 @@ import { errorCode, upload } from '../fixtures/graphql-client.js';
 import { johnName, johnPhotos } from '../fixtures/photos.js';
 import { canvas, encodePng, paste } from '../fixtures/bmp.js';
 import { faceCore } from '../fixtures/core.js';
-import { rotate } from '../fixtures/transform.js';
 import { loadConfig } from '../../src/config.js';
 
 const SEARCH = `query Search($file: Upload!, $detector: Detector) {
@@ -29,12 +28,12 @@ const NAME = 'John_Schneider';
 const photo = (i: number) => johnPhotos(NAME)[i]!;
 
 /** A johns chip (150x150, face ~100 px) scaled by `scale` and centred on a grey canvas, as PNG. */
-async function onGrey(file: string, scale: number, size = 150, turn = 0): Promise<Buffer> {
+async function onGrey(file: string, scale: number, size = 150): Promise<Buffer> {
   const chip = await faceCore.decode(fs.readFileSync(file));
   const out = canvas(size, size);
   const w = Math.round(chip.width * scale);
   paste(out, chip, Math.round((size - w) / 2), Math.round((size - w) / 2), scale);
-  return encodePng(turn ? rotate(out, turn).image : out);
+  return encodePng(out);
 }
 
 const file = (bytes: Buffer, filename = 'photo.png') => ({ bytes, filename });
@@ -43,46 +42,54 @@ test('a 70 px face in a 150x150 grey PNG is found by the default detector (CNN) 
   const s = await serverFor(t);
   const added = await upload(s.url, ADD_PERSON, johnName(NAME), { file: photo(0) });
   assert.equal(added.errors, undefined, JSON.stringify(added.errors));
-  const r = await upload(s.url, SEARCH, {}, { file: file(await onGrey(photo(1), 0.7)) });
+  const r = await upload(s.url, SEARCH, {}, { file: file(await onGrey(photo(1), 0.6)) }); // face box ~70 px
   assert.equal(r.errors, undefined, JSON.stringify(r.errors));
   const res = r.data.searchFace;
   assert.equal(res.faces.length, 1);
   const { box } = res.faces[0];
   t.diagnostic(`box ${JSON.stringify(box)}`);
-  assert.ok(Math.max(box.width, box.height) >= 55 && Math.max(box.width, box.height) <= 85, `box ${JSON.stringify(box)}`);
+  assert.ok(Math.max(box.width, box.height) >= 62 && Math.max(box.width, box.height) <= 78, `box ${JSON.stringify(box)}`);
   assert.equal(res.faces[0].tooSmall, false);
   assert.equal(res.status, 'MATCH');
   assert.equal(res.fullName, 'John Schneider');
 });
 
+// The two detectors find this clear face alike; their scores tell them apart: the CNN's is a probability (at most
+// 1), HOG's confidence for it is above 1 (measured 1.9-2.2 on these photos).
+const isCnn = (f: { score: number }) => f.score <= 1;
+
 test('the detector argument overrides the default both ways, on searchFace, addPerson and addFace', async (t) => {
-  const tilted = file(await onGrey(photo(2), 1, 260, 30)); // a frontal face tilted by 30°: the CNN finds it, HOG does not
+  const face = file(await onGrey(photo(1), 1, 260));
   const cnnServer = await serverFor(t); // default: CNN
-  const hogDefault = await upload(cnnServer.url, SEARCH, { detector: 'HOG' }, { file: tilted });
-  assert.equal(hogDefault.data.searchFace.status, 'NO_FACE_FOUND');
-  assert.deepEqual(hogDefault.data.searchFace.faces, []);
-  const cnnDefault = await upload(cnnServer.url, SEARCH, {}, { file: tilted });
-  assert.equal(cnnDefault.data.searchFace.faces.length, 1);
+  const byDefault = (await upload(cnnServer.url, SEARCH, {}, { file: face })).data.searchFace;
+  const byHog = (await upload(cnnServer.url, SEARCH, { detector: 'HOG' }, { file: face })).data.searchFace;
+  t.diagnostic(`scores: default ${byDefault.faces[0]?.score}, HOG ${byHog.faces[0]?.score}`);
+  assert.equal(byDefault.faces.length, 1);
+  assert.equal(byHog.faces.length, 1);
+  assert.ok(isCnn(byDefault.faces[0]));
+  assert.ok(!isCnn(byHog.faces[0]));
 
   const hogServer = await serverFor(t, { detector: 'hog' });
-  const plain = await upload(hogServer.url, SEARCH, {}, { file: tilted });
-  assert.equal(plain.data.searchFace.status, 'NO_FACE_FOUND');
-  const cnn = await upload(hogServer.url, SEARCH, { detector: 'CNN' }, { file: tilted });
-  assert.equal(cnn.data.searchFace.faces.length, 1);
-  assert.equal(cnn.data.searchFace.status, 'UNKNOWN');
+  const plain = (await upload(hogServer.url, SEARCH, {}, { file: face })).data.searchFace;
+  const byCnn = (await upload(hogServer.url, SEARCH, { detector: 'CNN' }, { file: face })).data.searchFace;
+  assert.ok(!isCnn(plain.faces[0]));
+  assert.ok(isCnn(byCnn.faces[0]));
 
-  const noFace = await upload(hogServer.url, ADD_PERSON, { ...johnName(NAME) }, { file: tilted });
-  assert.equal(errorCode(noFace), 'NO_FACE_FOUND');
-  const added = await upload(hogServer.url, ADD_PERSON, { ...johnName(NAME), detector: 'CNN' }, { file: tilted });
-  assert.equal(added.errors, undefined, JSON.stringify(added.errors));
-  const personId = added.data.addPerson.person.id;
-  const tilted2 = file(await onGrey(photo(3), 1, 260, 30));
-  assert.equal(errorCode(await upload(hogServer.url, ADD_FACE, { personId }, { file: tilted2 })), 'NO_FACE_FOUND');
-  const more = await upload(hogServer.url, ADD_FACE, { personId, detector: 'CNN' }, { file: tilted2 });
-  assert.equal(more.errors, undefined, JSON.stringify(more.errors));
-  assert.equal(more.data.addFace.person.faceCount, 2);
-  const found = await upload(hogServer.url, SEARCH, { detector: 'CNN' }, { file: file(await onGrey(photo(4), 1, 260, 30)) });
-  assert.equal(found.data.searchFace.status, 'MATCH');
+  // Enrolment takes the argument too: the stored box is the chosen detector's.
+  const viaHog = await upload(cnnServer.url, ADD_PERSON, { ...johnName(NAME), detector: 'HOG' }, { file: face });
+  assert.equal(viaHog.errors, undefined, JSON.stringify(viaHog.errors));
+  assert.deepEqual(viaHog.data.addPerson.face.box, byHog.faces[0].box);
+  const viaCnn = await upload(hogServer.url, ADD_PERSON, { ...johnName(NAME), detector: 'CNN' }, { file: face });
+  assert.deepEqual(viaCnn.data.addPerson.face.box, byCnn.faces[0].box);
+  assert.notDeepEqual(byCnn.faces[0].box, byHog.faces[0].box);
+  const personId = viaCnn.data.addPerson.person.id;
+  for (const detector of ['CNN', 'HOG']) {
+    const more = await upload(hogServer.url, ADD_FACE, { personId, detector }, { file: file(await onGrey(photo(3), 1, 260)) });
+    assert.equal(more.errors, undefined, JSON.stringify(more.errors));
+  }
+  const after = (await upload(hogServer.url, SEARCH, { detector: 'CNN' }, { file: file(await onGrey(photo(4), 1, 260)) })).data.searchFace;
+  assert.equal(after.status, 'MATCH');
+  assert.equal(after.fullName, 'John Schneider');
 });
 
 test('FACE_DETECTOR=hog in the environment makes HOG the service default; an unknown detector is refused', async (t) => {
@@ -94,10 +101,12 @@ test('FACE_DETECTOR=hog in the environment makes HOG the service default; an unk
   assert.throws(() => loadConfig({ FACE_DETECTOR: 'yolo' }), /FACE_DETECTOR/);
   assert.throws(() => loadConfig({ MIN_FACE_PX: '5' }), /MIN_FACE_PX/);
   const s = await serverFor(t, { detector: config.detector, minFacePx: config.minFacePx });
-  assert.equal(s.gallery.detection.detector, 'hog');
-  const tilted = file(await onGrey(photo(2), 1, 260, 30));
-  assert.equal((await upload(s.url, SEARCH, {}, { file: tilted })).data.searchFace.status, 'NO_FACE_FOUND');
-  const bad = await upload(s.url, SEARCH, { detector: 'YOLO' }, { file: tilted });
+  assert.deepEqual(s.gallery.detection, { detector: 'hog', minFacePx: 20 });
+  const face = file(await onGrey(photo(1), 1, 260));
+  const r = (await upload(s.url, SEARCH, {}, { file: face })).data.searchFace;
+  assert.equal(r.faces.length, 1);
+  assert.ok(!isCnn(r.faces[0]));
+  const bad = await upload(s.url, SEARCH, { detector: 'YOLO' }, { file: face });
   assert.equal(errorCode(bad), 'BAD_USER_INPUT');
 });
 
