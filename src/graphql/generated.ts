@@ -91,11 +91,17 @@ export type FaceMatch = {
 export type Health = {
   __typename?: 'Health';
   apiKeyRequired: Scalars['Boolean']['output'];
+  /** The photo face detector used when a request names none (FACE_DETECTOR). */
+  detector: Detector;
   faces: Scalars['Int']['output'];
   maxUploadMb: Scalars['Float']['output'];
   /** Largest accepted video upload (recognizeVideo), in MiB. */
   maxVideoMb: Scalars['Float']['output'];
+  /** The smallest face looked for in photos, in pixels (MIN_FACE_PX). */
+  minFacePx: Scalars['Int']['output'];
   people: Scalars['Int']['output'];
+  /** Faces smaller than this many pixels are reported as tooSmall: never matched or enrolled. */
+  recognisableFacePx: Scalars['Int']['output'];
   tolerance: Scalars['Float']['output'];
   /** Videos longer than this many seconds end FAILED with VIDEO_TOO_LONG. */
   videoMaxSeconds: Scalars['Float']['output'];
@@ -572,10 +578,13 @@ export type FaceMatchResolvers<ContextType = GraphQLContext, ParentType extends 
 
 export type HealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
   apiKeyRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  detector?: Resolver<ResolversTypes['Detector'], ParentType, ContextType>;
   faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   maxVideoMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  minFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recognisableFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   videoMaxSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;

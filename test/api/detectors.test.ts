@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { serverFor } from '../fixtures/server.js';
-import { errorCode, upload } from '../fixtures/graphql-client.js';
+import { errorCode, gql, upload } from '../fixtures/graphql-client.js';
 import { johnName, johnPhotos } from '../fixtures/photos.js';
 import { canvas, encodePng, paste } from '../fixtures/bmp.js';
 import { faceCore } from '../fixtures/core.js';
@@ -102,6 +102,8 @@ test('FACE_DETECTOR=hog in the environment makes HOG the service default; an unk
   assert.throws(() => loadConfig({ MIN_FACE_PX: '5' }), /MIN_FACE_PX/);
   const s = await serverFor(t, { detector: config.detector, minFacePx: config.minFacePx });
   assert.deepEqual(s.gallery.detection, { detector: 'hog', minFacePx: 20 });
+  const health = await gql(s.url, '{ health { detector minFacePx recognisableFacePx } }');
+  assert.deepEqual(health.data.health, { detector: 'HOG', minFacePx: 20, recognisableFacePx: 40 });
   const face = file(await onGrey(photo(1), 1, 260));
   const r = (await upload(s.url, SEARCH, {}, { file: face })).data.searchFace;
   assert.equal(r.faces.length, 1);

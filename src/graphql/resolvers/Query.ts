@@ -1,5 +1,6 @@
 // Query: look people up, search a photo, follow video jobs, report the gallery's health.
 import type { QueryResolvers } from '../generated.js';
+import { RECOGNISABLE_FACE_PX } from '../../core/index.js';
 import { MAX_NAME_LENGTH } from '../../gallery/index.js';
 import { argument, DEFAULT_PAGE_SIZE, detectorArgument, PAGE_SIZE, toleranceArgument } from '../arguments.js';
 import { userError } from '../errors.js';
@@ -52,5 +53,8 @@ export const Query: QueryResolvers = {
     apiKeyRequired: config.apiKeys.length > 0,
     maxVideoMb: config.maxVideoMb,
     videoMaxSeconds: config.videoMaxSeconds,
+    detector: gallery.detection.detector === 'cnn' ? 'CNN' : 'HOG',
+    minFacePx: gallery.detection.minFacePx,
+    recognisableFacePx: RECOGNISABLE_FACE_PX,
   }),
 };
