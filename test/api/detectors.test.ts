@@ -10,6 +10,8 @@ import { johnName, johnPhotos } from '../fixtures/photos.js';
 import { canvas, encodePng, paste } from '../fixtures/bmp.js';
 import { faceCore } from '../fixtures/core.js';
 import { loadConfig } from '../../src/config.js';
+import { resolveVideoOptions } from '../../src/core/index.js';
+import { videoJobOptions } from '../../src/graphql/resolvers/videoOptions.js';
 
 const SEARCH = `query Search($file: Upload!, $detector: Detector) {
   searchFace(file: $file, detector: $detector) {
@@ -150,4 +152,12 @@ test('faces too small to recognise are reported with tooSmall and no match, and 
   const enrolled = await upload(s.url, ADD_FACE, { personId }, { file: file(encodePng(group)) });
   assert.equal(enrolled.errors, undefined);
   assert.equal(enrolled.data.addFace.facesDetected, 2);
+});
+
+test('video options take a detector (HOG when left out)', () => {
+  const config = loadConfig({});
+  assert.equal(videoJobOptions({ detector: 'CNN' }, config).detector, 'cnn');
+  assert.equal(videoJobOptions({ detector: 'HOG' }, config).detector, 'hog');
+  assert.equal(videoJobOptions({}, config).detector, undefined);
+  assert.equal(resolveVideoOptions({}).detector, 'hog');
 });

@@ -101,6 +101,20 @@ test('a johns photo padded and turned a quarter (no EXIF) is analysed upright, i
   assert.equal((await faceCore.analyze(png, { detector: 'hog', tryRotations: false })).faces.length, 0);
 });
 
+test('CNN detections running at once (one pooled net per job) give what they give one at a time', async () => {
+  const photos = annotatedPhotos().slice(0, 4).map((p) => fs.readFileSync(p.file));
+  const serial = [];
+  for (const bytes of photos) serial.push(await faceCore.detect(bytes, CNN));
+  const core = new FaceCore({ threads: 4 });
+  try {
+    const parallel = await Promise.all([...photos, ...photos].map((bytes) => core.detect(bytes, CNN)));
+    assert.deepEqual(parallel, [...serial, ...serial]);
+  } finally {
+    core.release();
+    new FaceCore({ threads: faceCore.threads }); // the thread budget is process-wide: give the tests' own back
+  }
+});
+
 test('dogs.jpg holds no face for the CNN, upright or in its turned copies', async () => {
   assert.deepEqual(await faceCore.detect(fs.readFileSync(DOGS), CNN), []);
   // Turned a quarter clockwise it holds a 34 px face-like patch (CNN score 0.9997): faces found only in a turned copy
