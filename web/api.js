@@ -27,7 +27,7 @@ export const SEARCH_FACE = `query SearchFace($file: Upload!, $tolerance: Float) 
     status message fullName photoUrl distance confidence tolerance
     person { ${PERSON_FIELDS} }
     matchedFace { ${FACE_FIELDS} }
-    faces { ${BOX} score match { distance confidence person { id fullName photoUrl } face { imageId url ${BOX} } } }
+    faces { ${BOX} score tooSmall match { distance confidence person { id fullName photoUrl } face { imageId url ${BOX} } } }
   }
 }`;
 

@@ -27,8 +27,31 @@ FaceError truncated(const char* what) {
   return FaceError("INVALID_IMAGE", std::string("The ") + what + " header is cut short or corrupt; the file is not a readable image.");
 }
 
+// The EXIF orientation (tag 0x0112) in an APP1 segment's payload p[0..n), or 0 when there is none.
+int exif_orientation(const uint8_t* p, size_t n) {
+  if (n < 14 || std::memcmp(p, "Exif\0\0", 6) != 0) return 0;
+  const uint8_t* t = p + 6;
+  const size_t tn = n - 6;
+  const bool le = t[0] == 'I' && t[1] == 'I';
+  if (!le && !(t[0] == 'M' && t[1] == 'M')) return 0;
+  auto u16 = [&](size_t o) -> uint32_t { return o + 2 > tn ? 0 : le ? t[o] | (t[o + 1] << 8) : (t[o] << 8) | t[o + 1]; };
+  auto u32 = [&](size_t o) -> uint32_t { return o + 4 > tn ? 0 : le ? u16(o) | (u16(o + 2) << 16) : (u16(o) << 16) | u16(o + 2); };
+  const size_t ifd = u32(4);
+  if (ifd + 2 > tn) return 0;
+  const uint32_t entries = u16(ifd);
+  for (uint32_t k = 0; k < entries && ifd + 2 + 12 * (k + 1) <= tn; ++k) {
+    const size_t e = ifd + 2 + 12 * k;
+    if (u16(e) == 0x0112) {
+      const uint32_t v = u16(e + 8);
+      return v >= 1 && v <= 8 ? int(v) : 0;
+    }
+  }
+  return 0;
+}
+
 image_info jpeg_info(const uint8_t* d, size_t n) {
   size_t i = 2;
+  int orientation = 0;
   while (i + 1 < n) {
     if (d[i] != 0xFF) { ++i; continue; }  // tolerate stray bytes between segments
     uint8_t marker = d[i + 1];
@@ -44,8 +67,9 @@ image_info jpeg_info(const uint8_t* d, size_t n) {
       if (i + 7 > n) break;
       uint32_t height = be16(d + i + 3), width = be16(d + i + 5);
       if (width == 0 || height == 0) throw truncated("JPEG");
-      return {image_format::jpeg, width, height};
+      return {image_format::jpeg, width, height, orientation};
     }
+    if (marker == 0xE1 && !orientation && i + length <= n) orientation = exif_orientation(d + i + 2, length - 2);
     i += length;
   }
   throw truncated("JPEG");

@@ -24,6 +24,7 @@ struct image_info {
   image_format format;
   uint64_t width;
   uint64_t height;
+  int orientation = 0;  // JPEG: the EXIF orientation tag (1..8), 0 when absent or another format
 };
 
 const char* format_name(image_format format);

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "detect_cnn.h"
+#include "errors.h"
 #include "pool.h"
 
 namespace face {
@@ -20,7 +22,27 @@ object_pool<dlib::frontal_face_detector>& detectors() {
 
 }  // namespace
 
+namespace {
+
+std::vector<detection> detect_cnn(const rgb_image& image, const detect_options& options) {
+  if (!options.cnn)
+    throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+  const double pyramid_min = options.min_face_size > 0 ? options.min_face_size : default_cnn_min_face;
+  std::vector<detection> faces;
+  for (const FaceCandidate& f : options.cnn->detect(image, float(pyramid_min))) {
+    const cv::Rect2f b = hog_like_box(f);
+    dlib::rectangle r(std::lround(b.x), std::lround(b.y), std::lround(b.x + b.width) - 1, std::lround(b.y + b.height) - 1);
+    if (double(std::max(r.width(), r.height())) < options.min_face_size) continue;
+    faces.push_back({r, double(f.score)});
+  }
+  std::stable_sort(faces.begin(), faces.end(), [](const detection& a, const detection& b) { return a.rect.area() > b.rect.area(); });
+  return faces;
+}
+
+}  // namespace
+
 std::vector<detection> detect_faces(const rgb_image& image, const detect_options& options) {
+  if (options.detector == detector_kind::cnn) return detect_cnn(image, options);
   std::vector<dlib::rect_detection> found;
   double scale = 1;
   {

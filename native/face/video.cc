@@ -90,6 +90,10 @@ video_result process_video(const std::string& source, const video_options& optio
   std::map<int, video_track> tracks;  // by track id, while alive or confirmed
   detect_options detect;
   detect.upsample = options.upsample;
+  detect.detector = options.detector;
+  detect.cnn = models.cnn;
+  if (detect.detector == detector_kind::cnn && !detect.cnn)
+    throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
 
   // Frames are read ahead and the detector runs on up to `lookahead` of them at once, one std::async thread
   // each (detection is independent per frame and the largest cost); tracking and encoding then take them in

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "encode.h"
+#include "detect.h"
 #include "models.h"
 #include "track.h"
 
@@ -18,6 +19,7 @@ struct video_options {
   double min_face_size = 40;    // smaller faces are tracked but not encoded
   int frames_to_decide = 5;     // N: encodings per track, then it is only tracked
   int upsample = 0;
+  detector_kind detector = detector_kind::hog;  // cnn uses the model set's MTCNN
   long max_frames = 0;          // 0 = no limit
   double max_duration = 0;      // seconds of video; 0 = no limit
   uint64_t max_pixels = 0;      // frames with more pixels are refused; always set by the caller, must be > 0

@@ -143,7 +143,21 @@ detect_options to_detect_options(const Napi::Object& o) {
   options.upsample = int(required_integer(o, "upsample", 0, 3));
   options.min_face_size = required_number(o, "minFaceSize");
   options.adjust_threshold = required_number(o, "adjustThreshold");
+  options.detector = to_detector(o.Get("detector"));
+  if (options.detector == detector_kind::cnn && !o.Get("models").IsUndefined()) {
+    options.cnn = to_models(o.Get("models"))->cnn;
+    if (!options.cnn)
+      throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+  }
   return options;
+}
+
+detector_kind to_detector(const Napi::Value& value) {
+  if (value.IsUndefined()) return detector_kind::hog;
+  std::string name = value.IsString() ? std::string(value.As<Napi::String>()) : "";
+  if (name == "hog") return detector_kind::hog;
+  if (name == "cnn") return detector_kind::cnn;
+  throw invalid_argument("Expected detector 'hog' or 'cnn'");
 }
 
 Napi::Object from_rgb_image(Napi::Env env, const rgb_image& image) {

@@ -22,7 +22,10 @@ rgb_image to_rgb_image(const Napi::Value& value);  // {width, height, pixels: Bu
 std::vector<dlib::rectangle> to_rectangles(const Napi::Value& value);
 dlib::full_object_detection to_shape(const Napi::Value& points);
 // requires: upsample, minFaceSize and adjustThreshold all present (ranges are checked in TypeScript).
+// detector: 'hog' (also when left out) or 'cnn'; for the CNN, options.models is the handle whose detector runs
+// (Detect needs it; Analyze takes the detector from its own models argument).
 detect_options to_detect_options(const Napi::Object& options);
+detector_kind to_detector(const Napi::Value& value);
 
 // A number the options object may leave out (NaN refused).
 double number_or(const Napi::Object& options, const char* key, double fallback);

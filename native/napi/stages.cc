@@ -136,6 +136,7 @@ struct analysis {
   image_info info{};
   long width = 0, height = 0;
   std::vector<analyzed_face> faces;
+  int rotation = 0;
 };
 
 Napi::Value Analyze(const Napi::CallbackInfo& info) {
@@ -148,6 +149,8 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
     long max_faces = required_integer(o, "maxFaces", 0, 9007199254740991.0);
     options.max_faces = max_faces > INT_MAX ? -1 : int(max_faces);
     options.jitter = int(required_integer(o, "jitter", 0, INT_MAX));
+    options.try_rotations = o.Get("tryRotations").ToBoolean();
+    options.turned_min_face_size = number_or(o, "turnedMinFaceSize", 0);
     // Resolves to {width, height, format (for encoded bytes: sniffed once, by the decode itself), faces largest first}.
     return promise_worker<analysis>::start(
         info.Env(),
@@ -156,7 +159,12 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
           rgb_image image = input->materialize(&a.info);
           a.width = image.nc();
           a.height = image.nr();
-          a.faces = analyze_image(image, options, *models);
+          // A photo whose EXIF orientation turned it is upright already: no turned copies are tried for it.
+          analyze_options o = options;
+          if (a.info.orientation > 1) o.try_rotations = false;
+          analysis_result r = analyze_image(image, o, *models);
+          a.faces = std::move(r.faces);
+          a.rotation = r.rotation;
           return a;
         },
         [encoded = input->is_encoded](Napi::Env env, analysis& a) -> Napi::Value {
@@ -178,6 +186,7 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
             faces.Set(uint32_t(i), face);
           }
           out.Set("faces", faces);
+          out.Set("rotation", double(a.rotation));
           return out;
         });
   });
@@ -205,8 +214,9 @@ Napi::Value Cluster(const Napi::CallbackInfo& info) {
   });
 }
 
-// loadModels({ landmarksPath, recognitionPath?, tensors?: [{name, shape, values: Float32Array}], encoder: 'opencv' | 'dlib' })
-//   -> {handle, landmarks, landmarkPoints, encoder, engine}
+// loadModels({ landmarksPath, recognitionPath?, tensors?: [{name, shape, values: Float32Array}], encoder: 'opencv' | 'dlib',
+//              cnn?: {pnet, rnet, onet} })
+//   -> {handle, landmarks, landmarkPoints, encoder, engine, cnnDetector: folder of the ONNX files | null}
 Napi::Value LoadModels(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Object o = options_at(info, 0);
@@ -235,8 +245,15 @@ Napi::Value LoadModels(const Napi::CallbackInfo& info) {
         tensors->push_back(std::move(w));
       }
     }
+    cnn_paths cnn;
+    if (o.Get("cnn").IsObject()) {
+      Napi::Object c = o.Get("cnn").As<Napi::Object>();
+      if (!c.Get("pnet").IsString() || !c.Get("rnet").IsString() || !c.Get("onet").IsString())
+        throw invalid_argument("Expected cnn as {pnet, rnet, onet} file paths");
+      cnn = {c.Get("pnet").As<Napi::String>(), c.Get("rnet").As<Napi::String>(), c.Get("onet").As<Napi::String>()};
+    }
     return promise_worker<std::shared_ptr<const model_set>>::start(
-        info.Env(), [landmarks, recognition, tensors, engine] { return load_model_set(landmarks, recognition, *tensors, engine); },
+        info.Env(), [landmarks, recognition, tensors, engine, cnn] { return load_model_set(landmarks, recognition, *tensors, engine, cnn); },
         [engine_name](Napi::Env env, std::shared_ptr<const model_set>& set) -> Napi::Value {
           Napi::Object o = Napi::Object::New(env);
           o.Set("handle", new_models_handle(env, set));
@@ -244,6 +261,7 @@ Napi::Value LoadModels(const Napi::CallbackInfo& info) {
           o.Set("landmarkPoints", double(set->shape_predictor->num_parts()));
           o.Set("encoder", set->encoder_source);
           o.Set("engine", engine_name);
+          o.Set("cnnDetector", set->cnn ? Napi::Value(Napi::String::New(env, set->cnn->directory())) : env.Null());
           return o;
         });
   });

@@ -61,18 +61,32 @@ export interface NativeBinding {
   setThreads(threads: number): void;
   info(bytes: Buffer): ImageInfo;
   decode(bytes: Buffer, options: { maxPixels: number }): Promise<RgbImage & { format: ImageFormat }>;
-  detect(image: ImageArg, options: DetectOptionsResolved & { maxPixels: number }): Promise<DetectedFace[]>;
+  /** `models` is required for the CNN detector (its nets are part of the loaded model set). */
+  detect(image: ImageArg, options: DetectOptionsResolved & { maxPixels: number; models?: ModelsHandle }): Promise<DetectedFace[]>;
   landmarks(models: ModelsHandle, image: ImageArg, boxes: Box[], options: { maxPixels: number }): Promise<Point[][]>;
   align(image: ImageArg, landmarks: Point[][], options: { size?: number; padding?: number; maxPixels: number }): Promise<RgbImage[]>;
   encode(models: ModelsHandle, chips: RgbImage[], options: { jitter: number; batchSize: number }): Promise<Float32Array>;
-  analyze(models: ModelsHandle, image: ImageArg, options: DetectOptionsResolved & { jitter: number; maxFaces: number; maxPixels: number }): Promise<AnalyzeResult>;
+  analyze(
+    models: ModelsHandle,
+    image: ImageArg,
+    options: DetectOptionsResolved & { jitter: number; maxFaces: number; maxPixels: number; tryRotations: boolean; turnedMinFaceSize: number },
+  ): Promise<AnalyzeResult>;
   cluster(encodings: Float32Array, threshold: number): Promise<Uint32Array>;
-  loadModels(options: { landmarksPath: string; recognitionPath?: string; tensors?: WeightTensor[]; encoder: EncoderEngine }): Promise<{
+  loadModels(options: {
+    landmarksPath: string;
+    recognitionPath?: string;
+    tensors?: WeightTensor[];
+    encoder: EncoderEngine;
+    /** The CNN detector's ONNX files; left out, the model set has no CNN detector. */
+    cnn?: { pnet: string; rnet: string; onet: string };
+  }): Promise<{
     handle: ModelsHandle;
     landmarks: string;
     landmarkPoints: number;
     encoder: string;
     engine: EncoderEngine;
+    /** The folder of the CNN detector's ONNX files, or null when they were not loaded. */
+    cnnDetector: string | null;
   }>;
   releaseModels(models: ModelsHandle): void;
   releaseDetectors(): void;

@@ -14,10 +14,12 @@ import {
   ENCODERS,
   optional,
   RANGES,
+  RECOGNISABLE_FACE_PX,
   resolveDetectOptions,
+  type Detector,
   type EncoderEngine,
 } from './limits.js';
-import { readTfjsWeights, resolveModelPaths } from './models.js';
+import { cnnModelsMissing, readTfjsWeights, resolveModelPaths } from './models.js';
 import type {
   AnalyzeOptions,
   AnalyzeResult,
@@ -54,13 +56,15 @@ export interface LoadedModels {
   encoder: string;
   /** The engine running the encoder's network. */
   engine: EncoderEngine;
+  /** The folder of the CNN detector's ONNX files, or null when they are missing (then only 'hog' works). */
+  cnnDetector: string | null;
 }
 
 type ImageInput = Buffer | RgbImage;
 
 // One load of the models. Calls hold it while they run, so release() frees it only once they are done.
 interface ModelsEntry {
-  ready: Promise<{ handle: ModelsHandle; info: LoadedModels }>;
+  ready: Promise<{ handle: ModelsHandle; info: LoadedModels; cnnDir: string }>;
   inflight: number;
   released: boolean;
   loaded: boolean;
@@ -102,12 +106,16 @@ export class FaceCore {
     return this.job(() => this.native.decode(bytes, { maxPixels: this.maxPixels }));
   }
 
-  /** Stage 2: HOG face detection. Faces come largest first (by box area; ties keep the detector's order). */
+  /**
+   * Stage 2: face detection, HOG (default) or CNN. Faces come largest first (by box area; ties keep the detector's
+   * order). The CNN's nets load with the other models; MODEL_NOT_FOUND names the set-up command when they are missing.
+   */
   detect(image: ImageInput, options: DetectOptions = {}): Promise<DetectedFace[]> {
     return checked(() => {
       checkImage(image);
       checkOptions(options);
       const detect = resolveDetectOptions(options);
+      if (detect.detector === 'cnn') return this.useModels((models) => this.native.detect(image, { ...detect, maxPixels: this.maxPixels, models }), 'cnn');
       return this.job(() => this.native.detect(image, { ...detect, maxPixels: this.maxPixels }));
     });
   }
@@ -153,13 +161,18 @@ export class FaceCore {
     return checked(() => {
       checkImage(image);
       checkOptions(options);
+      if (options.tryRotations !== undefined && typeof options.tryRotations !== 'boolean') throw invalidArgument('tryRotations', 'a boolean', options.tryRotations);
       const native = {
         ...resolveDetectOptions(options),
         jitter: optional('jitter', options.jitter, RANGES.jitter, DEFAULTS.jitter),
         maxFaces: optional('maxFaces', options.maxFaces, RANGES.maxFaces, DEFAULTS.maxFaces),
         maxPixels: this.maxPixels,
+        tryRotations: options.tryRotations ?? true,
+        // Faces found only in a turned copy count from a recognisable size: small face-like patches there are more
+        // often false (dogs.jpg turned a quarter holds a 34 px one the CNN scores 0.9997).
+        turnedMinFaceSize: RECOGNISABLE_FACE_PX,
       };
-      return this.useModels((models) => this.native.analyze(models, image, native));
+      return this.useModels((models) => this.native.analyze(models, image, native), native.detector);
     });
   }
 
@@ -199,11 +212,12 @@ export class FaceCore {
    * Runs native work that needs the models (as a queued job), holding them until it settles: a release()
    * meanwhile waits for it. For native calls made outside this class, such as video recognition.
    */
-  async useModels<T>(run: (models: ModelsHandle) => Promise<T>): Promise<T> {
+  async useModels<T>(run: (models: ModelsHandle) => Promise<T>, detector?: Detector): Promise<T> {
     const entry = this.currentModels();
     entry.inflight++;
     try {
-      const { handle } = await entry.ready;
+      const { handle, info, cnnDir } = await entry.ready;
+      if (detector === 'cnn' && !info.cnnDetector) throw cnnModelsMissing(cnnDir);
       return await this.job(() => run(handle));
     } finally {
       entry.inflight--;
@@ -226,7 +240,7 @@ export class FaceCore {
     return entry;
   }
 
-  private async loadModels(): Promise<{ handle: ModelsHandle; info: LoadedModels }> {
+  private async loadModels(): Promise<{ handle: ModelsHandle; info: LoadedModels; cnnDir: string }> {
     const paths = resolveModelPaths(this.modelsDir);
     const tensors = paths.recognitionPath ? undefined : readTfjsWeights(paths.tfjsManifestPath);
     const { handle, ...info } = await this.native.loadModels({
@@ -234,8 +248,9 @@ export class FaceCore {
       recognitionPath: paths.recognitionPath,
       tensors,
       encoder: this.encoder,
+      cnn: paths.cnn,
     });
-    return { handle, info };
+    return { handle, info, cnnDir: paths.cnnDir };
   }
 
   private free(entry: ModelsEntry): void {

@@ -24,6 +24,32 @@ export type EncoderEngine = 'opencv' | 'dlib';
 export const DEFAULT_ENCODER: EncoderEngine = 'opencv';
 export const ENCODERS: readonly EncoderEngine[] = ['opencv', 'dlib'];
 
+/**
+ * The face detector: 'cnn' (MTCNN on OpenCV's DNN module; finds small, turned and tilted faces) or 'hog' (dlib's HOG
+ * frontal face detector; fast, faces of about 80 px and up unless the image is upsampled). The core's default stays
+ * 'hog' (it needs no model files); the service's default is 'cnn' (src/config.ts).
+ */
+export type Detector = 'cnn' | 'hog';
+export const DETECTORS: readonly Detector[] = ['cnn', 'hog'];
+export const DEFAULT_DETECTOR: Detector = 'hog';
+export const DEFAULT_SERVICE_DETECTOR: Detector = 'cnn';
+
+/** The service's smallest face to look for (MIN_FACE_PX): the CNN's pyramid goes down to it, HOG is upsampled to reach it. */
+export const DEFAULT_MIN_FACE_PX = 20;
+/**
+ * Faces smaller than this (larger box side, pixels) are found but not recognised: they are reported as too small, never
+ * matched or enrolled. Measured on the johns photos shrunk and encoded through the CNN (docs/benchmarks.md, "Small faces").
+ */
+export const RECOGNISABLE_FACE_PX = 40;
+/** The smallest face (pixels) dlib's HOG detector finds without upsampling. */
+export const HOG_SMALLEST_FACE_PX = 80;
+
+/** The HOG upsampling that reaches faces of `minFace` pixels: ceil(log2(80 / minFace)), from 0 to 2. */
+export function hogUpsampleFor(minFace: number): number {
+  if (!(minFace > 0)) return 2;
+  return Math.min(2, Math.max(0, Math.ceil(Math.log2(HOG_SMALLEST_FACE_PX / minFace))));
+}
+
 /** Where dlib's own model files may be put: <project>/models. */
 export const DEFAULT_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
 
@@ -151,25 +177,37 @@ export function optional(name: string, value: unknown, range: Range, fallback: n
 }
 
 export interface DetectOptionsResolved {
+  detector: Detector;
   upsample: number;
   minFaceSize: number;
   adjustThreshold: number;
 }
 
+/** A detector name checked against DETECTORS, or the default when left out. */
+export function resolveDetector(value: unknown, fallback: Detector = DEFAULT_DETECTOR): Detector {
+  if (value === undefined) return fallback;
+  if (!DETECTORS.includes(value as Detector)) throw invalidArgument('detector', "'cnn' or 'hog'", value);
+  return value as Detector;
+}
+
 /** The detector's options, each checked and defaulted. */
-export function resolveDetectOptions(options: { upsample?: unknown; minFaceSize?: unknown; adjustThreshold?: unknown }): DetectOptionsResolved {
+export function resolveDetectOptions(options: { detector?: unknown; upsample?: unknown; minFaceSize?: unknown; adjustThreshold?: unknown }): DetectOptionsResolved {
   return {
+    detector: resolveDetector(options.detector),
     upsample: optional('upsample', options.upsample, RANGES.upsample, DEFAULTS.upsample),
     minFaceSize: optional('minFaceSize', options.minFaceSize, RANGES.minFaceSize, DEFAULTS.minFaceSize),
     adjustThreshold: optional('adjustThreshold', options.adjustThreshold, RANGES.adjustThreshold, DEFAULTS.adjustThreshold),
   };
 }
 
-export type VideoOptionsResolved = { -readonly [K in keyof typeof VIDEO_DEFAULTS]: number };
+/** Video keeps HOG as its default detector: speed matters more there. */
+export const VIDEO_DEFAULT_DETECTOR: Detector = 'hog';
+
+export type VideoOptionsResolved = { -readonly [K in keyof typeof VIDEO_DEFAULTS]: number } & { detector: Detector };
 
 /** Every video option checked against VIDEO_RANGES and defaulted from VIDEO_DEFAULTS. */
-export function resolveVideoOptions(options: Partial<Record<keyof typeof VIDEO_RANGES, unknown>>): VideoOptionsResolved {
-  const out = {} as VideoOptionsResolved;
+export function resolveVideoOptions(options: Partial<Record<keyof typeof VIDEO_RANGES | 'detector', unknown>>): VideoOptionsResolved {
+  const out = { detector: resolveDetector(options.detector, VIDEO_DEFAULT_DETECTOR) } as VideoOptionsResolved;
   for (const name of Object.keys(VIDEO_RANGES) as (keyof typeof VIDEO_RANGES)[]) {
     out[name] = optional(name, options[name], VIDEO_RANGES[name], VIDEO_DEFAULTS[name]);
   }

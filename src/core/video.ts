@@ -4,7 +4,7 @@
 import { binding } from './binding.js';
 import { invalidArgument } from './errors.js';
 import type { FaceCore } from './face-core.js';
-import { resolveVideoOptions } from './limits.js';
+import { resolveVideoOptions, type Detector } from './limits.js';
 
 /** Ranges and defaults: limits.ts VIDEO_RANGES and VIDEO_DEFAULTS. */
 export interface VideoOptions {
@@ -14,8 +14,10 @@ export interface VideoOptions {
   minFaceSize?: number;
   /** N: a track is encoded on its first N usable frames, then only tracked. Default 5. */
   framesToDecide?: number;
-  /** Detector upsampling (0-2). Default 0. */
+  /** Detector upsampling (0-2, HOG only). Default 0. */
   upsample?: number;
+  /** 'hog' (default: speed matters more in video) or 'cnn' (MTCNN: smaller and turned faces, slower). */
+  detector?: Detector;
   /** Refuse files longer than this many frames; streams stop there. 0 = no limit. */
   maxFrames?: number;
   /** Refuse files longer than this many seconds; streams stop there. 0 = no limit. */
@@ -101,7 +103,7 @@ export async function recognizeVideo(core: FaceCore, source: string, options: Vi
     cancelNative = run.cancel;
     if (cancelled) run.cancel();
     return run.promise;
-  });
+  }, resolved.detector);
   return {
     result,
     cancel: () => {

@@ -13,7 +13,18 @@
 // the start with the ways to recover. Then the index is rebuilt from the rows.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { FaceIndex, type AnalyzeResult, type FaceCore } from '../core/index.js';
+import {
+  DEFAULT_MIN_FACE_PX,
+  DEFAULT_SERVICE_DETECTOR,
+  FaceIndex,
+  hogUpsampleFor,
+  RECOGNISABLE_FACE_PX,
+  type AnalyzeOptions,
+  type AnalyzeResult,
+  type Box,
+  type Detector,
+  type FaceCore,
+} from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
@@ -28,6 +39,7 @@ import { fullName, personName, type PersonName } from './names.js';
 import {
   MULTIPLE_KNOWN_FACES_MESSAGE,
   NO_FACE_MESSAGE,
+  tooSmallMessage,
   UNKNOWN_MESSAGE,
   type DetectedFaceOutcome,
   type EnrolResult,
@@ -47,11 +59,36 @@ export interface GalleryOptions {
   store?: Store;
   /** Distance within which a face is a known person (checked by the configuration). */
   tolerance: number;
+  /** The default detection settings (the service's config: FACE_DETECTOR, MIN_FACE_PX); each call may pick another detector. */
+  detection?: Partial<DetectionSettings>;
   logger?: Pick<Console, 'warn' | 'error'>;
 }
 
+/** How photos are searched for faces. */
+export interface DetectionSettings {
+  detector: Detector;
+  /** The smallest face looked for (pixels): the CNN's pyramid bottom; HOG is upsampled to reach it (hogUpsampleFor). */
+  minFacePx: number;
+}
+
+/** Per call: another detector than the gallery's default. */
+export interface DetectionOverrides {
+  detector?: Detector;
+}
+
+/** The face core's analyze options for these settings. */
+export function analyzeOptionsFor(settings: DetectionSettings): AnalyzeOptions {
+  return settings.detector === 'cnn'
+    ? { detector: 'cnn', minFaceSize: settings.minFacePx }
+    : { detector: 'hog', minFaceSize: settings.minFacePx, upsample: hogUpsampleFor(settings.minFacePx) };
+}
+
+/** Whether a face is too small to recognise (RECOGNISABLE_FACE_PX on its box's larger side). */
+export const isTooSmall = (box: Box): boolean => Math.max(box.width, box.height) < RECOGNISABLE_FACE_PX;
+
 export class Gallery implements GalleryView {
   readonly tolerance: number;
+  readonly detection: DetectionSettings;
   private readonly index = new FaceIndex();
   private readonly images: ImageFiles;
   private readonly reserve: SpaceReserve;
@@ -67,6 +104,10 @@ export class Gallery implements GalleryView {
     this.images = new ImageFiles(path.join(opts.dataDir, 'images'));
     this.reserve = new SpaceReserve(opts.dataDir);
     this.tolerance = opts.tolerance;
+    this.detection = {
+      detector: opts.detection?.detector ?? DEFAULT_SERVICE_DETECTOR,
+      minFacePx: opts.detection?.minFacePx ?? DEFAULT_MIN_FACE_PX,
+    };
     this.core = opts.core;
     this.logger = opts.logger ?? console;
   }
@@ -169,15 +210,19 @@ export class Gallery implements GalleryView {
 
   // ---- enrolling and searching
 
-  /** Checks the name and the bytes, then detects and encodes every face (largest first); once per photo. */
-  analyze(photo: Photo): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
-    return (photo.analysis ??= this.analyzeOnce(photo));
+  /**
+   * Checks the name and the bytes, then detects and encodes every face (largest first); once per photo (the first
+   * call's detector is the one the photo is analysed with).
+   */
+  analyze(photo: Photo, overrides: DetectionOverrides = {}): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
+    return (photo.analysis ??= this.analyzeOnce(photo, overrides));
   }
 
-  private async analyzeOnce(photo: Photo): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
+  private async analyzeOnce(photo: Photo, overrides: DetectionOverrides): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
-    const analysis = await this.core.analyze(photo.bytes).catch((err: unknown) => {
+    const options = analyzeOptionsFor({ ...this.detection, detector: overrides.detector ?? this.detection.detector });
+    const analysis = await this.core.analyze(photo.bytes, options).catch((err: unknown) => {
       throw fromCoreError(err);
     });
     const ext = storedExtension(analysis.format);
@@ -188,17 +233,17 @@ export class Gallery implements GalleryView {
   }
 
   /** Enrols the largest face under this name; an existing name (case-insensitive) gets the face added. */
-  async addPerson(photo: Photo, name: PersonName): Promise<EnrolResult> {
-    return this.enrol(photo, () => {
+  async addPerson(photo: Photo, name: PersonName, overrides: DetectionOverrides = {}): Promise<EnrolResult> {
+    return this.enrol(photo, overrides, () => {
       const existing = this.store.people.findByName(name.firstName, name.surName);
       return existing ? { person: existing, created: false } : { person: this.store.people.insert(name.firstName, name.surName), created: true };
     });
   }
 
   /** Enrols the largest face as another photo of a known person. */
-  async addFace(personId: number, photo: Photo): Promise<EnrolResult> {
+  async addFace(personId: number, photo: Photo, overrides: DetectionOverrides = {}): Promise<EnrolResult> {
     if (!this.store.people.get(personId)) throw notFoundPerson(personId);
-    return this.enrol(photo, () => {
+    return this.enrol(photo, overrides, () => {
       // Checked again inside the transaction: the person may have been deleted while the photo was analysed.
       const person = this.store.people.get(personId);
       if (!person) throw notFoundPerson(personId);
@@ -206,10 +251,13 @@ export class Gallery implements GalleryView {
     });
   }
 
-  private async enrol(photo: Photo, personFor: () => { person: PersonRow; created: boolean }): Promise<EnrolResult> {
-    const { analysis, ext } = await this.analyze(photo);
-    const largest = analysis.faces[0];
-    if (!largest) throw new GalleryError('NO_FACE_FOUND', NO_FACE_MESSAGE);
+  private async enrol(photo: Photo, overrides: DetectionOverrides, personFor: () => { person: PersonRow; created: boolean }): Promise<EnrolResult> {
+    const { analysis, ext } = await this.analyze(photo, overrides);
+    // The largest face big enough to recognise; smaller ones are never enrolled.
+    const largest = analysis.faces.find((f) => !isTooSmall(f.box));
+    if (!largest) {
+      throw new GalleryError('NO_FACE_FOUND', analysis.faces.length > 0 ? tooSmallMessage(RECOGNISABLE_FACE_PX) : NO_FACE_MESSAGE);
+    }
     this.assertOpen();
 
     const imageId = randomUUID();
@@ -245,17 +293,22 @@ export class Gallery implements GalleryView {
   }
 
   /** Who is in this photo? Every face is matched against the gallery within `tolerance`. */
-  async search(photo: Photo, tolerance = this.tolerance): Promise<SearchOutcome> {
-    const { analysis } = await this.analyze(photo);
-    const hits = await Promise.all(analysis.faces.map((f) => this.index.search(f.encoding, { k: 1, maxDistance: tolerance })));
+  async search(photo: Photo, tolerance = this.tolerance, overrides: DetectionOverrides = {}): Promise<SearchOutcome> {
+    const { analysis } = await this.analyze(photo, overrides);
+    // Faces too small to recognise are reported (box, tooSmall) but never matched.
+    const hits = await Promise.all(
+      analysis.faces.map((f) => (isTooSmall(f.box) ? Promise.resolve([]) : this.index.search(f.encoding, { k: 1, maxDistance: tolerance }))),
+    );
     const faces: DetectedFaceOutcome[] = analysis.faces.map((f, i) => ({
       box: f.box,
       score: f.score,
-      match: this.matchOf(hits[i]?.[0], tolerance),
+      tooSmall: isTooSmall(f.box),
+      match: isTooSmall(f.box) ? null : this.matchOf(hits[i]?.[0], tolerance),
     }));
     const matched = faces.map((f) => f.match).filter((m): m is FaceMatchOutcome => m !== null);
     const persons = new Set(matched.map((m) => m.person.id));
     if (faces.length === 0) return { status: 'NO_FACE_FOUND', message: NO_FACE_MESSAGE, best: null, tolerance, faces };
+    if (faces.every((f) => f.tooSmall)) return { status: 'NO_FACE_FOUND', message: tooSmallMessage(RECOGNISABLE_FACE_PX), best: null, tolerance, faces };
     if (persons.size === 0) return { status: 'UNKNOWN', message: UNKNOWN_MESSAGE, best: null, tolerance, faces };
     if (persons.size > 1) {
       return { status: 'MULTIPLE_KNOWN_FACES', message: MULTIPLE_KNOWN_FACES_MESSAGE, best: null, tolerance, faces };

@@ -1,5 +1,5 @@
 // The domain: people, their enrolled photos, and who a face is.
-export { Gallery, type GalleryOptions } from './gallery.js';
+export { Gallery, analyzeOptionsFor, isTooSmall, type DetectionOverrides, type DetectionSettings, type GalleryOptions } from './gallery.js';
 export { GalleryReader } from './reader.js';
 export { DataDirError, GalleryError, fromCoreError, type GalleryErrorCode } from './errors.js';
 export { cleanName, fullName, personName, MAX_NAME_LENGTH, type PersonName } from './names.js';

@@ -5,6 +5,8 @@ import type { PersonRow } from '../store/people.js';
 
 export const NO_FACE_MESSAGE = 'No human face found. Upload a clear picture of a person with the face looking at the camera.';
 export const UNKNOWN_MESSAGE = 'Image Unknown';
+export const tooSmallMessage = (minPx: number) =>
+  `Only faces too small to recognise were found (under ${minPx} pixels). Upload a closer or larger picture of the face.`;
 export const MULTIPLE_KNOWN_FACES_MESSAGE = 'Found More Known Faces';
 
 export interface EnrolResult {
@@ -24,6 +26,8 @@ export interface FaceMatchOutcome {
 export interface DetectedFaceOutcome {
   box: Box;
   score: number;
+  /** Smaller than a recognisable face (RECOGNISABLE_FACE_PX): found, never matched or enrolled. */
+  tooSmall: boolean;
   match: FaceMatchOutcome | null;
 }
 

@@ -1,6 +1,7 @@
 // Arguments checked against the one table of ranges (src/core/limits.ts), answered as BAD_USER_INPUT
 // in the API's words: "Expected first between 0 and 100 but received 200".
-import { inRange, RANGES, type Range } from '../core/limits.js';
+import { inRange, RANGES, type Detector as CoreDetector, type Range } from '../core/limits.js';
+import type { Detector } from './generated.js';
 import { userError } from './errors.js';
 
 /** Page sizes of people() and videoJobs(). */
@@ -25,3 +26,7 @@ export function argument(name: string, value: number | null | undefined, range: 
 
 /** A tolerance argument, or the service's own. */
 export const toleranceArgument = (value: number | null | undefined, fallback: number): number => argument('tolerance', value, RANGES.tolerance, fallback);
+
+/** A Detector enum argument as the gallery's per-call override (left out: the service's FACE_DETECTOR). */
+export const detectorArgument = (value: Detector | null | undefined): { detector?: CoreDetector } =>
+  value == null ? {} : { detector: value === 'CNN' ? 'cnn' : 'hog' };

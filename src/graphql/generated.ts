@@ -55,10 +55,20 @@ export type DeleteResult = {
 export type DetectedFace = {
   __typename?: 'DetectedFace';
   box: Box;
+  /** The best match, or null (always null for a face that is too small). */
   match?: Maybe<FaceMatch>;
-  /** The HOG detector's score. */
+  /** The detector's score: HOG's confidence, or the CNN's face probability (0 to 1). */
   score: Scalars['Float']['output'];
+  /** The face is too small to recognise (under 40 pixels): it is reported but never matched or enrolled. */
+  tooSmall: Scalars['Boolean']['output'];
 };
+
+/** The face detector. A photo argument left out uses the service's FACE_DETECTOR (default CNN); videos default to HOG. */
+export type Detector =
+  /** A convolutional cascade (MTCNN): finds small (down to MIN_FACE_PX), turned and tilted faces. */
+  | 'CNN'
+  /** dlib's HOG frontal face detector: fast on large, upright, frontal faces. */
+  | 'HOG';
 
 /** One stored photo of a person and the face enrolled from it. */
 export type Face = {
@@ -81,11 +91,17 @@ export type FaceMatch = {
 export type Health = {
   __typename?: 'Health';
   apiKeyRequired: Scalars['Boolean']['output'];
+  /** The photo face detector used when a request names none (FACE_DETECTOR). */
+  detector: Detector;
   faces: Scalars['Int']['output'];
   maxUploadMb: Scalars['Float']['output'];
   /** Largest accepted video upload (recognizeVideo), in MiB. */
   maxVideoMb: Scalars['Float']['output'];
+  /** The smallest face looked for in photos, in pixels (MIN_FACE_PX). */
+  minFacePx: Scalars['Int']['output'];
   people: Scalars['Int']['output'];
+  /** Faces smaller than this many pixels are reported as tooSmall: never matched or enrolled. */
+  recognisableFacePx: Scalars['Int']['output'];
   tolerance: Scalars['Float']['output'];
   /** Videos longer than this many seconds end FAILED with VIDEO_TOO_LONG. */
   videoMaxSeconds: Scalars['Float']['output'];
@@ -110,12 +126,14 @@ export type Mutation = {
 
 
 export type MutationAddFaceArgs = {
+  detector?: InputMaybe<Detector>;
   file: Scalars['Upload']['input'];
   personId: Scalars['ID']['input'];
 };
 
 
 export type MutationAddPersonArgs = {
+  detector?: InputMaybe<Detector>;
   file: Scalars['Upload']['input'];
   firstName: Scalars['String']['input'];
   surName: Scalars['String']['input'];
@@ -212,6 +230,7 @@ export type QueryPersonByImageIdArgs = {
 
 
 export type QuerySearchFaceArgs = {
+  detector?: InputMaybe<Detector>;
   file: Scalars['Upload']['input'];
   tolerance?: InputMaybe<Scalars['Float']['input']>;
 };
@@ -311,6 +330,8 @@ export type VideoOptionsInput = {
   annotate?: InputMaybe<Scalars['Boolean']['input']>;
   /** How the N frames decide: VOTE (default) or FUSION. */
   decision?: InputMaybe<VideoDecision>;
+  /** The face detector for the frames (default HOG: faster, which matters more in video). */
+  detector?: InputMaybe<Detector>;
   /** N: each tracked face is recognised on its first N usable frames, then only tracked. */
   framesToDecide?: InputMaybe<Scalars['Int']['input']>;
   /** Faces smaller than this many pixels are tracked but not recognised until they grow. */
@@ -449,6 +470,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteResult: ResolverTypeWrapper<DeleteResult>;
   DetectedFace: ResolverTypeWrapper<DetectedFaceOutcome>;
+  Detector: Detector;
   Face: ResolverTypeWrapper<FaceRow>;
   FaceMatch: ResolverTypeWrapper<FaceMatchOutcome>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -536,6 +558,7 @@ export type DetectedFaceResolvers<ContextType = GraphQLContext, ParentType exten
   box?: Resolver<ResolversTypes['Box'], ParentType, ContextType>;
   match?: Resolver<Maybe<ResolversTypes['FaceMatch']>, ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tooSmall?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type FaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Face'] = ResolversParentTypes['Face']> = ResolversObject<{
@@ -555,10 +578,13 @@ export type FaceMatchResolvers<ContextType = GraphQLContext, ParentType extends 
 
 export type HealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
   apiKeyRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  detector?: Resolver<ResolversTypes['Detector'], ParentType, ContextType>;
   faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   maxVideoMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  minFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recognisableFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   videoMaxSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;

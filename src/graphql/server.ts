@@ -14,7 +14,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
-import { makeConfig, type Config } from '../config.js';
+import { detectionOptions, makeConfig, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
 import { Gallery } from '../gallery/index.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
@@ -121,7 +121,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let gallery: Gallery;
   let videoJobs: VideoJobs;
   try {
-    gallery = Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, logger });
+    gallery = Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, detection: detectionOptions(config), logger });
     videoJobs = VideoJobs.open({
       store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),

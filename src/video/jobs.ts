@@ -5,7 +5,7 @@
 // A job never survives a restart or a crash silently: on start-up every job still QUEUED or RUNNING is marked
 // FAILED with the code INTERRUPTED, and its folder loses everything but finished outputs.
 import { randomUUID } from 'node:crypto';
-import type { FaceCore } from '../core/index.js';
+import type { Detector, FaceCore } from '../core/index.js';
 import { checkExtension, fromCoreError, GalleryError, VIDEO_EXTENSIONS, type GalleryView } from '../gallery/index.js';
 import type { VideoJobRow as Row, VideoJobsStore, VideoJobStatus } from '../store/video-jobs.js';
 import type { DecisionMethod } from './decide.js';
@@ -24,6 +24,8 @@ const INTERNAL_MESSAGE = 'The video could not be processed because of an interna
 /** The options a job runs with, as stored: decision, tolerance and N are always set. */
 export interface VideoJobOptions {
   sampleEvery?: number;
+  /** Left out: HOG (limits.ts VIDEO_DEFAULT_DETECTOR). */
+  detector?: Detector;
   minFaceSize?: number;
   framesToDecide: number;
   decision: DecisionMethod;

@@ -8,6 +8,7 @@ import {
   DEFAULTS,
   describeRange,
   FaceCoreError,
+  hogUpsampleFor,
   inRange,
   RANGES,
   resolveDetectOptions,
@@ -93,11 +94,18 @@ test('every default is inside its own range, and 40 megapixels is the pixel limi
   for (const [name, value] of Object.entries(VIDEO_DEFAULTS)) assert.ok(inRange(VIDEO_RANGES[name as keyof typeof VIDEO_RANGES], value), name);
 });
 
+test('the HOG upsampling reaches MIN_FACE_PX: ceil(log2(80 / minFace)), from 0 to 2', () => {
+  assert.deepEqual([10, 20, 21, 40, 41, 80, 200].map(hogUpsampleFor), [2, 2, 2, 1, 1, 0, 0]);
+});
+
 test('resolving fills every option from the defaults and checks the ones given', () => {
-  assert.deepEqual(resolveDetectOptions({}), { upsample: 0, minFaceSize: 0, adjustThreshold: 0 });
-  assert.deepEqual(resolveDetectOptions({ upsample: 2, minFaceSize: 30 }), { upsample: 2, minFaceSize: 30, adjustThreshold: 0 });
-  assert.deepEqual(resolveVideoOptions({}), { ...VIDEO_DEFAULTS });
-  assert.deepEqual(resolveVideoOptions({ sampleEvery: 3 }), { ...VIDEO_DEFAULTS, sampleEvery: 3 });
+  assert.deepEqual(resolveDetectOptions({}), { detector: 'hog', upsample: 0, minFaceSize: 0, adjustThreshold: 0 });
+  assert.deepEqual(resolveDetectOptions({ upsample: 2, minFaceSize: 30 }), { detector: 'hog', upsample: 2, minFaceSize: 30, adjustThreshold: 0 });
+  assert.deepEqual(resolveDetectOptions({ detector: 'cnn' }), { detector: 'cnn', upsample: 0, minFaceSize: 0, adjustThreshold: 0 });
+  assert.throws(() => resolveDetectOptions({ detector: 'CNN' }), { code: 'INVALID_ARGUMENT', message: /'cnn' or 'hog' for detector/ });
+  assert.deepEqual(resolveVideoOptions({}), { ...VIDEO_DEFAULTS, detector: 'hog' });
+  assert.deepEqual(resolveVideoOptions({ sampleEvery: 3 }), { ...VIDEO_DEFAULTS, sampleEvery: 3, detector: 'hog' });
+  assert.deepEqual(resolveVideoOptions({ detector: 'cnn' }), { ...VIDEO_DEFAULTS, detector: 'cnn' });
   assert.throws(() => resolveVideoOptions({ minFaceSize: -1 }), /^FaceCoreError: Expected a non-negative number for minFaceSize but received -1 of type number$/);
   assert.throws(() => resolveVideoOptions({ upsample: 3 }), { code: 'INVALID_ARGUMENT', message: /an integer from 0 to 2 for upsample/ });
 });

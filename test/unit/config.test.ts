@@ -21,6 +21,8 @@ test('with no variables set, every setting is its documented default', () => {
   assert.equal(c.modelsDir, DEFAULT_CONFIG.modelsDir);
   assert.equal(c.maxPixels, 40_000_000);
   assert.equal(c.encoder, 'opencv');
+  assert.equal(c.detector, 'cnn');
+  assert.equal(c.minFacePx, 20);
   assert.equal(c.threads, os.availableParallelism());
 });
 
@@ -40,6 +42,8 @@ test('every variable is read', () => {
     FACE_MODELS_DIR: 'my-models',
     FACE_MAX_PIXELS: '1000000',
     FACE_ENCODER: 'DLIB',
+    FACE_DETECTOR: 'HOG',
+    MIN_FACE_PX: '40',
     FACE_THREADS: '1',
     OPENBLAS_CORETYPE: 'Prescott',
   });
@@ -60,6 +64,8 @@ test('every variable is read', () => {
       modelsDir: path.resolve('my-models'),
       maxPixels: 1_000_000,
       encoder: 'dlib',
+      detector: 'hog',
+      minFacePx: 40,
       threads: 1,
       blasCore: 'Prescott',
     },
@@ -92,6 +98,9 @@ test('each bad value is refused with the variable and the value named', () => {
     ['FACE_MAX_PIXELS', '1.5'],
     ['FACE_MAX_PIXELS', 'Infinity'],
     ['FACE_ENCODER', 'tensorflow'],
+    ['FACE_DETECTOR', 'yolo'],
+    ['MIN_FACE_PX', '8'],
+    ['MIN_FACE_PX', '20.5'],
     ['FACE_THREADS', '0'],
     ['FACE_THREADS', '2.5'],
     ['FACE_THREADS', '5000'],

@@ -77,6 +77,12 @@ describe('tracks and identities', () => {
     });
   }
 
+  test('with the CNN detector (detector: cnn) the same three people are tracked and named', async (t) => {
+    const video = await recognize(clips.three, { detector: 'cnn', sampleEvery: 3 });
+    t.diagnostic(`tracks: ${video.tracks.map((r) => `${r.track.id}=${labelOf(r)}`).join(', ')}; detect ${video.stats.detectSeconds.toFixed(2)} s`);
+    assert.deepEqual(video.tracks.map(labelOf).sort(), ['John Salley', 'John Simm', 'Unknown']);
+  });
+
   test('no track is encoded more than N times: the saving over per-frame recognition is real', async (t) => {
     const tracked = await recognize(clips.three);
     const everyFrame = await recognize(clips.three, { everyFrame: true });

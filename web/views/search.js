@@ -54,7 +54,7 @@ async function runSearch() {
 function renderSearch(r, src) {
   const faces = r.faces.map((f) => ({
     box: f.box,
-    label: f.match ? f.match.person.fullName : 'Unknown',
+    label: f.match ? f.match.person.fullName : f.tooSmall ? 'Too small' : 'Unknown',
     known: Boolean(f.match),
   }));
   const summary = el('div', { class: `message status-${r.status.toLowerCase()}`, testid: 'search-summary', 'data-status': r.status },
@@ -98,7 +98,7 @@ function renderSearch(r, src) {
             el('figcaption', {}, 'Stored photo'))
           : null,
         el('div', { class: 'face-info' },
-          el('p', { class: 'name', testid: 'detected-name' }, f.match ? f.match.person.fullName : 'Unknown'),
+          el('p', { class: 'name', testid: 'detected-name' }, f.match ? f.match.person.fullName : f.tooSmall ? 'Too small to recognise' : 'Unknown'),
           f.match
             ? el('p', { class: 'detail' }, `Distance ${formatDistance(f.match.distance)} · confidence ${formatConfidence(f.match.confidence)}`)
             : el('p', { class: 'detail' }, 'Not in the gallery'),

@@ -1,7 +1,8 @@
 // Query: look people up, search a photo, follow video jobs, report the gallery's health.
 import type { QueryResolvers } from '../generated.js';
+import { RECOGNISABLE_FACE_PX } from '../../core/index.js';
 import { MAX_NAME_LENGTH } from '../../gallery/index.js';
-import { argument, DEFAULT_PAGE_SIZE, PAGE_SIZE, toleranceArgument } from '../arguments.js';
+import { argument, DEFAULT_PAGE_SIZE, detectorArgument, PAGE_SIZE, toleranceArgument } from '../arguments.js';
 import { userError } from '../errors.js';
 import { decodeCursor, encodeCursor, parseRowId } from './ids.js';
 
@@ -32,10 +33,10 @@ export const Query: QueryResolvers = {
     };
   },
 
-  searchFace: async (_parent, { file, tolerance }, { gallery, config, uploads }) => {
+  searchFace: async (_parent, { file, tolerance, detector }, { gallery, config, uploads }) => {
     const t = toleranceArgument(tolerance, config.tolerance);
     const photo = await uploads.photo(file, config.maxUploadMb);
-    return gallery.search(photo, t);
+    return gallery.search(photo, t, detectorArgument(detector));
   },
 
   videoJob: (_parent, { id }, { videoJobs }) => videoJobs.get(id) ?? null,
@@ -52,5 +53,8 @@ export const Query: QueryResolvers = {
     apiKeyRequired: config.apiKeys.length > 0,
     maxVideoMb: config.maxVideoMb,
     videoMaxSeconds: config.videoMaxSeconds,
+    detector: gallery.detection.detector === 'cnn' ? 'CNN' : 'HOG',
+    minFacePx: gallery.detection.minFacePx,
+    recognisableFacePx: RECOGNISABLE_FACE_PX,
   }),
 };

@@ -2,7 +2,7 @@
 import type { Config } from '../../config.js';
 import { VIDEO_DEFAULTS, VIDEO_RANGES } from '../../core/limits.js';
 import type { VideoJobOptions } from '../../video/jobs.js';
-import { argument, toleranceArgument } from '../arguments.js';
+import { argument, detectorArgument, toleranceArgument } from '../arguments.js';
 import type { VideoOptionsInput } from '../generated.js';
 
 /** The options a job will run with; BAD_USER_INPUT for any value out of range. */
@@ -14,6 +14,7 @@ export function videoJobOptions(input: VideoOptionsInput | null | undefined, con
   return {
     ...(sampleEvery !== undefined && { sampleEvery }),
     ...(minFaceSize !== undefined && { minFaceSize }),
+    ...(o.detector != null && { detector: detectorArgument(o.detector).detector }),
     framesToDecide,
     decision: o.decision ?? 'VOTE',
     tolerance: toleranceArgument(o.tolerance, config.tolerance),

