@@ -1,8 +1,11 @@
-// Stage 2: HOG face detection with optional upsampling, scores, size filter and largest-first order.
+// Stage 2: HOG or CNN face detection with optional upsampling, scores, size filter and largest-first order.
+// Work is bounded by pixels, not by bytes: a large image is searched on a reduced copy.
 #include "detect.h"
 
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
+
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -41,17 +44,57 @@ std::vector<detection> detect_cnn(const rgb_image& image, const detect_options& 
 
 }  // namespace
 
+namespace {
+
+std::vector<detection> detect_at_size(const rgb_image& image, const detect_options& options);
+
+// An image area copied with OpenCV's area filter (the right one for shrinking) into a new dlib image.
+rgb_image shrunk(const rgb_image& image, double scale) {
+  rgb_image out(std::max<long>(1, std::lround(image.nr() * scale)), std::max<long>(1, std::lround(image.nc() * scale)));
+  cv::Mat from(int(image.nr()), int(image.nc()), CV_8UC3, const_cast<dlib::rgb_pixel*>(&image(0, 0)));
+  cv::Mat to(int(out.nr()), int(out.nc()), CV_8UC3, &out(0, 0));
+  cv::resize(from, to, to.size(), 0, 0, cv::INTER_AREA);
+  return out;
+}
+
+}  // namespace
+
 std::vector<detection> detect_faces(const rgb_image& image, const detect_options& options) {
+  const double pixels = double(image.nr()) * double(image.nc());
+  if (pixels <= max_detect_pixels) return detect_at_size(image, options);
+  // A photo larger than detection needs (a 40-megapixel PNG costs seconds, however few bytes it has): search a copy
+  // of max_detect_pixels, then give the boxes back in the image's own pixels.
+  const double scale = std::sqrt(max_detect_pixels / pixels);
+  detect_options reduced = options;
+  reduced.min_face_size = options.min_face_size * scale;
+  // The copy is searched down to the usual smallest face, not below: a pyramid to 12 px over 4 megapixels costs more
+  // than the whole copy saves.
+  if (options.detector == detector_kind::cnn) reduced.min_face_size = std::max(reduced.min_face_size, default_cnn_min_face);
+  std::vector<detection> faces = detect_at_size(shrunk(image, scale), reduced);
+  for (detection& f : faces) {
+    const dlib::rectangle& r = f.rect;
+    f.rect = dlib::rectangle(std::lround(r.left() / scale), std::lround(r.top() / scale), std::lround((r.right() + 1) / scale) - 1,
+                             std::lround((r.bottom() + 1) / scale) - 1);
+  }
+  return faces;
+}
+
+namespace {
+
+std::vector<detection> detect_at_size(const rgb_image& image, const detect_options& options) {
   if (options.detector == detector_kind::cnn) return detect_cnn(image, options);
   std::vector<dlib::rect_detection> found;
   double scale = 1;
   {
     auto detector = detectors().take();
-    if (options.upsample <= 0) {
+    // Upsampling quadruples the pixels each time: never past max_detect_pixels * 4.
+    int upsample = options.upsample;
+    while (upsample > 0 && double(image.nr()) * double(image.nc()) * std::pow(4.0, upsample) > 4 * max_detect_pixels) --upsample;
+    if (upsample <= 0) {
       (*detector)(image, found, options.adjust_threshold);
     } else {
       rgb_image larger = image;
-      for (int i = 0; i < options.upsample; ++i) {
+      for (int i = 0; i < upsample; ++i) {
         dlib::pyramid_up(larger);
         scale *= 2;
       }
@@ -69,6 +112,8 @@ std::vector<detection> detect_faces(const rgb_image& image, const detect_options
   std::stable_sort(faces.begin(), faces.end(), [](const detection& a, const detection& b) { return a.rect.area() > b.rect.area(); });
   return faces;
 }
+
+}  // namespace
 
 void release_detectors() { detectors().clear(); }
 

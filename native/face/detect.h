@@ -28,8 +28,13 @@ struct detection {
   double score;          // HOG: detector confidence; CNN: O-Net face probability (0..1)
 };
 
-// The CNN's pyramid bottom when min_face_size is 0.
+// The CNN's pyramid bottom when min_face_size is 0, and the smallest it may be.
 constexpr double default_cnn_min_face = 20;
+constexpr double min_cnn_face = 12;
+
+// Detection looks at no more pixels than this: a larger image is searched on a reduced copy (faces under about
+// min_face_size there are not found), and HOG upsamples only while the result stays under 4 times this.
+constexpr double max_detect_pixels = 4'000'000;
 
 // ensures: faces sorted largest first. Safe to call from several threads at once.
 // throws FaceError MODEL_NOT_FOUND when the CNN is asked for and options.cnn is empty.

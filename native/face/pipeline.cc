@@ -97,7 +97,10 @@ analysis_result analyze_image(const rgb_image& image, const analyze_options& opt
 
   std::vector<int> turns;
   size_t must_find = 1;  // faces a turned copy must hold (of turned_min_face_size) to replace the upright answer
-  if (options.try_rotations && options.max_faces != 0) {
+  // Turned copies of a very large image would cost more than they are likely to find (such photos carry their
+  // orientation in EXIF): they are tried up to 4 times the pixels detection looks at.
+  const bool may_turn = double(image.nr()) * double(image.nc()) <= 4 * max_detect_pixels;
+  if (options.try_rotations && options.max_faces != 0 && may_turn) {
     if (faces.empty()) {
       turns = {90, 270, 180};
     } else if (detect.detector == detector_kind::cnn) {
