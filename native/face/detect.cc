@@ -14,6 +14,8 @@
 namespace face {
 namespace {
 
+constexpr double max_upsampled_pixels = 64e6;
+
 object_pool<dlib::frontal_face_detector>& detectors() {
   static object_pool<dlib::frontal_face_detector> pool(
       [] { return std::make_unique<dlib::frontal_face_detector>(dlib::get_frontal_face_detector()); });
@@ -47,11 +49,16 @@ std::vector<detection> detect_faces(const rgb_image& image, const detect_options
   double scale = 1;
   {
     auto detector = detectors().take();
-    if (options.upsample <= 0) {
+    // Each doubling quadruples the pixels held (and HOG's feature pyramid with them): doubling stops before the image
+    // passes max_upsampled_pixels, so a large photo with upsample 2 cannot take gigabytes. Faces in such photos are
+    // large enough for fewer doublings.
+    int upsample = options.upsample;
+    while (upsample > 0 && double(image.size()) * std::pow(4.0, upsample) > max_upsampled_pixels) --upsample;
+    if (upsample <= 0) {
       (*detector)(image, found, options.adjust_threshold);
     } else {
       rgb_image larger = image;
-      for (int i = 0; i < options.upsample; ++i) {
+      for (int i = 0; i < upsample; ++i) {
         dlib::pyramid_up(larger);
         scale *= 2;
       }
