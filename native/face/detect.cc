@@ -17,6 +17,9 @@
 namespace face {
 namespace {
 
+// HOG upsamples only while the doubled image stays under this (4 times what detection otherwise looks at).
+constexpr double max_upsampled_pixels = 4 * max_detect_pixels;
+
 object_pool<dlib::frontal_face_detector>& detectors() {
   static object_pool<dlib::frontal_face_detector> pool(
       [] { return std::make_unique<dlib::frontal_face_detector>(dlib::get_frontal_face_detector()); });
@@ -87,9 +90,11 @@ std::vector<detection> detect_at_size(const rgb_image& image, const detect_optio
   double scale = 1;
   {
     auto detector = detectors().take();
-    // Upsampling quadruples the pixels each time: never past max_detect_pixels * 4.
+    // Each doubling quadruples the pixels held (and HOG's feature pyramid with them): doubling stops before the image
+    // passes max_upsampled_pixels, so a large photo with upsample 2 cannot take gigabytes. Faces in such photos are
+    // large enough for fewer doublings.
     int upsample = options.upsample;
-    while (upsample > 0 && double(image.nr()) * double(image.nc()) * std::pow(4.0, upsample) > 4 * max_detect_pixels) --upsample;
+    while (upsample > 0 && double(image.size()) * std::pow(4.0, upsample) > max_upsampled_pixels) --upsample;
     if (upsample <= 0) {
       (*detector)(image, found, options.adjust_threshold);
     } else {
