@@ -67,7 +67,7 @@ export interface AnalyzeResult {
 export interface DetectOptions {
   /** 'hog' (default: dlib's HOG detector) or 'cnn' (MTCNN; needs models/mtcnn, see `npm run setup`). */
   detector?: Detector;
-  /** HOG: times the image is doubled before detection (dlib pyramid_up); default 0. Doubling stops before 64 megapixels. */
+  /** HOG: times the image is doubled before detection (dlib pyramid_up); default 0. Doubling stops before 16 megapixels; images over 4 megapixels are searched on a 4-megapixel copy. */
   upsample?: number;
   /** Faces smaller than this (pixels, larger box side) are dropped; default 0. The CNN also searches down to it (20 px when 0). */
   minFaceSize?: number;
