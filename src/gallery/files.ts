@@ -7,8 +7,9 @@ import { GalleryError } from './errors.js';
 export interface Photo {
   bytes: Buffer;
   filename: string;
-  /** Its analysis, once asked for: one photo is analysed once however many times it is searched or enrolled. */
-  analysis?: Promise<{ analysis: AnalyzeResult; ext: StoredExt }>;
+  /** Its analysis by each detector, once asked for: however many fields search or enrol it, a photo is analysed
+   *  at most once per detector. */
+  analyses?: Map<string, Promise<{ analysis: AnalyzeResult; ext: StoredExt }>>;
 }
 
 /**

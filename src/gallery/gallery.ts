@@ -210,12 +210,16 @@ export class Gallery implements GalleryView {
 
   // ---- enrolling and searching
 
-  /**
-   * Checks the name and the bytes, then detects and encodes every face (largest first); once per photo (the first
-   * call's detector is the one the photo is analysed with).
-   */
+  /** Checks the name and the bytes, then detects and encodes every face (largest first); once per photo and detector. */
   analyze(photo: Photo, overrides: DetectionOverrides = {}): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
-    return (photo.analysis ??= this.analyzeOnce(photo, overrides));
+    const detector = overrides.detector ?? this.detection.detector;
+    photo.analyses ??= new Map();
+    let analysis = photo.analyses.get(detector);
+    if (!analysis) {
+      analysis = this.analyzeOnce(photo, { detector });
+      photo.analyses.set(detector, analysis);
+    }
+    return analysis;
   }
 
   private async analyzeOnce(photo: Photo, overrides: DetectionOverrides): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
