@@ -125,7 +125,12 @@ video_result process_video(const std::string& source, const video_options& optio
     } catch (const cv::Exception&) {
       ok = false;
     }
-    if (!ok || frame.empty()) return false;
+    if (!ok || frame.empty()) {
+      // A file that ends well before the frame count its container declares has frames that cannot be decoded
+      // (damaged or cut): the result covers only part of it, and says so. Counts are estimates, hence the slack.
+      if (stats.total_frames > 0 && double(stats.frames_decoded) < 0.95 * double(stats.total_frames) - 1) stats.truncated = true;
+      return false;
+    }
     if (frame.type() != CV_8UC3) {
       cv::Mat converted;
       if (frame.channels() == 1) cv::cvtColor(frame, converted, cv::COLOR_GRAY2BGR);

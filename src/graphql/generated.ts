@@ -361,7 +361,7 @@ export type VideoStats = {
   framesPerSecond: Scalars['Float']['output'];
   height: Scalars['Int']['output'];
   totalFrames: Scalars['Int']['output'];
-  /** The job stopped before the end (cancelled). */
+  /** The job stopped before the end: cancelled, at a limit, or at frames that could not be decoded (framesDecoded is then well under totalFrames). */
   truncated: Scalars['Boolean']['output'];
   wallSeconds: Scalars['Float']['output'];
   width: Scalars['Int']['output'];

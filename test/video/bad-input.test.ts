@@ -59,19 +59,23 @@ test('a missing file is INVALID_VIDEO', async () => {
   await rejectsWith(run(path.join(dir, 'nope.mp4')), 'INVALID_VIDEO');
 });
 
-test('a corrupt video (bytes overwritten in the middle) ends with an error or with the frames that could be read', async (t) => {
+test('a corrupt video (bytes overwritten in the middle) ends with an error, or with the frames that could be read and says it stopped short', async (t) => {
   const bytes = fs.readFileSync(clip);
   const corrupt = Buffer.from(bytes);
   for (let i = Math.floor(bytes.length * 0.3); i < Math.floor(bytes.length * 0.6); i += 7) corrupt[i] ^= 0x5a;
   const file = path.join(dir, 'corrupt.mp4');
   fs.writeFileSync(file, corrupt);
   const outcome = await run(file).then(
-    (r) => ({ frames: r.stats.framesDecoded, error: null as FaceCoreError | null }),
-    (e: FaceCoreError) => ({ frames: 0, error: e }),
+    (r) => ({ frames: r.stats.framesDecoded, truncated: r.stats.truncated, error: null as FaceCoreError | null }),
+    (e: FaceCoreError) => ({ frames: 0, truncated: false, error: e }),
   );
-  t.diagnostic(outcome.error ? `error ${outcome.error.code}` : `${outcome.frames} frames decoded`);
+  t.diagnostic(outcome.error ? `error ${outcome.error.code}` : `${outcome.frames} frames decoded, truncated ${outcome.truncated}`);
   if (outcome.error) assert.equal(outcome.error.code, 'INVALID_VIDEO');
-  else assert.ok(outcome.frames > 0 && outcome.frames <= 75);
+  else {
+    assert.ok(outcome.frames > 0 && outcome.frames <= 75);
+    // Frames that cannot be decoded are not passed over in silence: fewer than the container declares is truncated.
+    assert.equal(outcome.truncated, outcome.frames < 0.95 * 75 - 1);
+  }
   await stillHealthy();
 });
 
