@@ -13,7 +13,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { detectionOptions, makeConfig, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
 import { Gallery } from '../gallery/index.js';
@@ -22,6 +21,7 @@ import { Store } from '../store/store.js';
 import { VideoJobs } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin } from './complexity.js';
+import { multipartUploads } from './multipart.js';
 import { RequestUploads } from './upload.js';
 import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
 import { resolvers } from './resolvers/index.js';
@@ -110,10 +110,9 @@ function keyMatches(presented: string, keys: Buffer[]): boolean {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { core, keepFinishedVideoJobs, logger = console, ...settings } = opts;
   const config = makeConfig(settings);
-  // One multipart limit for every operation: the larger of the photo and video limits. Photo resolvers
-  // stop reading at MAX_UPLOAD_MB themselves (readUpload), so photos keep their own limit.
-  const maxFileBytes = Math.floor(Math.max(config.maxUploadMb, config.maxVideoMb) * 1024 * 1024);
-  const maxBodyBytes = maxFileBytes + 1024 * 1024;
+  // The largest request body any operation may send (a video); a request answered before its body was read is
+  // drained up to this much (answerEarly). Each operation's own file limit is applied while it streams (multipart.ts).
+  const maxBodyBytes = Math.floor(Math.max(config.maxUploadMb, config.maxVideoMb) * 1024 * 1024) + 1024 * 1024;
   const keyHashes = config.apiKeys.map(sha256);
 
   Gallery.checkDataDir(config.dataDir);
@@ -229,7 +228,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     '/graphql',
     requireApiKey(false),
     requirePreflightForMultipart,
-    graphqlUploadExpress({ maxFileSize: maxFileBytes, maxFiles: 1 }),
+    multipartUploads({ photoBytes: Math.floor(config.maxUploadMb * 1024 * 1024), videoBytes: Math.floor(config.maxVideoMb * 1024 * 1024) }),
     multipartError,
     express.json({ limit: '1mb' }),
     (req: Request, _res: Response, next: NextFunction) => {

@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { serverFor, storedCounts } from '../fixtures/server.js';
 import { gql, upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
@@ -45,4 +47,29 @@ test('a face in a 12-megapixel photo is found through the reduced copy, its box 
   assert.ok(box.x > 1200 && box.y > 900 && box.x + box.width < 1800 && box.y + box.height < 1500, JSON.stringify(box));
   assert.ok(box.width > 300, JSON.stringify(box));
   assert.equal(storedCounts(s).faceRows, 1);
+});
+
+test('a photo operation stops storing an oversized upload at MAX_UPLOAD_MB, not at the video limit', async (t) => {
+  const s = await serverFor(t, { maxUploadMb: 2, maxVideoMb: 200 });
+  const started = Date.now();
+  const tempBytes = () =>
+    fs
+      .readdirSync(os.tmpdir())
+      .filter((f) => /^capacitor-.*\.tmp$/.test(f))
+      .map((f) => fs.statSync(path.join(os.tmpdir(), f), { throwIfNoEntry: false }))
+      .filter((st) => st !== undefined && st.mtimeMs >= started)
+      .reduce((sum, st) => sum + st!.size, 0);
+  let most = 0;
+  let done = false;
+  const watch = (async () => {
+    while (!done) {
+      most = Math.max(most, tempBytes());
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  const r = await upload(s.url, SEARCH_FACE, {}, { file: { bytes: Buffer.alloc(40 * 1024 * 1024, 0xff), filename: 'huge.jpg' } });
+  done = true;
+  await watch;
+  assert.equal(r.errors?.[0]?.extensions?.code, 'FILE_TOO_LARGE', JSON.stringify(r.errors));
+  assert.ok(most <= 2.5 * 1024 * 1024, `${(most / 1024 / 1024).toFixed(1)} MB were written to the temp folder`);
 });
