@@ -1,6 +1,8 @@
 // Multipart uploads with a file limit per operation: a photo operation stops storing its file at MAX_UPLOAD_MB,
 // only recognizeVideo may send up to MAX_VIDEO_MB. The spec puts the operations field first, so it is read (and
 // put back) before graphql-upload starts writing the file to its temp folder.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
@@ -53,4 +55,27 @@ export function multipartUploads(limits: { photoBytes: number; videoBytes: numbe
       return processRequest(req, res, { ...options, maxFileSize: video ? limits.videoBytes : limits.photoBytes });
     },
   });
+}
+
+/** graphql-upload's temp files (fs-capacitor's names, in the system temp folder). */
+const UPLOAD_TEMP_RE = /^capacitor-[0-9a-f]+\.tmp$/;
+/** A temp file untouched this long belongs to no live request: the process that wrote it was killed. */
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
+
+/** Removes upload temp files a killed process left behind (untouched for an hour); returns how many. */
+export function removeStaleUploads(dir: string, now = Date.now()): number {
+  let removed = 0;
+  for (const name of fs.readdirSync(dir)) {
+    if (!UPLOAD_TEMP_RE.test(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      const st = fs.lstatSync(file);
+      if (!st.isFile() || now - st.mtimeMs < STALE_UPLOAD_MS) continue;
+      fs.rmSync(file, { force: true });
+      removed++;
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }

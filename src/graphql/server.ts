@@ -4,6 +4,7 @@
 // Built apart from the listener (src/main.ts) so tests can start it on any port and data folder.
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +22,7 @@ import { Store } from '../store/store.js';
 import { VideoJobs } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin } from './complexity.js';
-import { multipartUploads } from './multipart.js';
+import { multipartUploads, removeStaleUploads } from './multipart.js';
 import { RequestUploads } from './upload.js';
 import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
 import { resolvers } from './resolvers/index.js';
@@ -116,6 +117,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const keyHashes = config.apiKeys.map(sha256);
 
   Gallery.checkDataDir(config.dataDir);
+  const staleUploads = removeStaleUploads(os.tmpdir());
+  if (staleUploads > 0) logger.warn(`uploads: removed ${staleUploads} temp file(s) of requests cut off by a crash from ${os.tmpdir()}`);
   const store = Store.open(config.dataDir);
   let gallery: Gallery;
   let videoJobs: VideoJobs;

@@ -180,3 +180,18 @@ test('a symbolic link planted in the data folder is never followed when serving'
   assert.equal(ok.status, 200);
   assert.equal(ok.headers.get('referrer-policy'), 'no-referrer');
 });
+
+test('upload temp files a killed process left (untouched for an hour) are removed at start-up; live ones stay', async (t) => {
+  const name = () => `capacitor-${crypto.randomUUID().replace(/-/g, '')}.tmp`;
+  const stale = path.join(os.tmpdir(), name());
+  const live = path.join(os.tmpdir(), name());
+  fs.writeFileSync(stale, 'half a video');
+  fs.writeFileSync(live, 'an upload in progress');
+  const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+  fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+  t.after(() => fs.rmSync(live, { force: true }));
+  const s = await serverFor(t);
+  assert.equal(fs.existsSync(stale), false);
+  assert.equal(fs.existsSync(live), true);
+  assert.ok(s.logs.some((l) => /removed \d+ temp file\(s\) of requests cut off by a crash/.test(l)), s.logs.join('\n'));
+});
