@@ -2,6 +2,7 @@
 // local previews of the files a user chose.
 
 import { el } from './dom.js';
+import { showStoredImage } from './graphql.js';
 
 /**
  * A photo with boxes over its faces. Boxes come in image pixels; they are placed in percent of the
@@ -10,7 +11,10 @@ import { el } from './dom.js';
  */
 export function facePhoto(src, faces, { alt = '', testid = 'face-photo', removeIfBroken = null } = {}) {
   const frame = el('div', { class: 'face-photo', testid });
-  const img = el('img', { src, alt });
+  const img = el('img', { alt });
+  // The service's photos are fetched with the API key; the user's own files (blob: URLs) are shown as they are.
+  if (src?.startsWith('/')) showStoredImage(img, src);
+  else img.src = src ?? '';
   frame.append(img);
   const place = () => {
     const w = img.naturalWidth;

@@ -42,10 +42,31 @@ export function setApiKey(key) {
 }
 
 /**
- * A photo URL the browser can load in an <img>: image requests cannot carry headers,
- * so the key goes in the query string, which the server accepts for /images.
+ * Shows a stored photo (or thumbnail) in an <img>. With an API key the image is fetched with the key in its header
+ * and shown from a blob URL, so the key never sits in a URL (history, logs). A failed fetch is the image's error.
  */
-export function imageUrl(url) {
+export function showStoredImage(img, url) {
+  const key = getApiKey();
+  if (!url || !key) {
+    img.src = url ?? '';
+    return img;
+  }
+  fetch(url, { headers: { 'x-api-key': key } })
+    .then((res) => (res.ok ? res.blob() : Promise.reject(new Error(`HTTP ${res.status}`))))
+    .then((blob) => {
+      const local = URL.createObjectURL(blob);
+      img.addEventListener('load', () => URL.revokeObjectURL(local), { once: true });
+      img.src = local;
+    })
+    .catch(() => img.dispatchEvent(new Event('error')));
+  return img;
+}
+
+/**
+ * A stored video's URL for a <video> element, which streams it in ranges and cannot carry headers:
+ * the key goes in the query string, which the server accepts for /videos (its answers carry no Referer onwards).
+ */
+export function keyedUrl(url) {
   if (!url) return '';
   const key = getApiKey();
   if (!key) return url;

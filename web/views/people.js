@@ -3,7 +3,7 @@
 import { api, PEOPLE } from '../api.js';
 import { $, el, plural } from '../dom.js';
 import { errorBox } from '../errors.js';
-import { imageUrl, request } from '../graphql.js';
+import { request, showStoredImage } from '../graphql.js';
 
 const pageSize = (() => {
   const n = Number(new URLSearchParams(location.search).get('pageSize'));
@@ -53,7 +53,7 @@ function renderPeople(people) {
     : `${plural(totalCount, 'person', 'people')}${name ? ` matching “${name}”` : ''}`;
   peopleList.replaceChildren(...nodes.map((p) => el('li', {},
     el('a', { class: 'person-card', href: `#people/${encodeURIComponent(p.id)}`, testid: 'person-card', 'data-person-id': p.id },
-      p.photoUrl ? el('img', { src: imageUrl(p.photoUrl), alt: '', loading: 'lazy' }) : el('span', { class: 'no-photo' }, 'No photo'),
+      p.photoUrl ? showStoredImage(el('img', { alt: '', loading: 'lazy' }), p.photoUrl) : el('span', { class: 'no-photo' }, 'No photo'),
       el('span', { class: 'name', testid: 'person-card-name' }, p.fullName),
       el('span', { class: 'meta' }, plural(p.faceCount, 'photo'))))));
   const pages = Math.max(1, Math.ceil(totalCount / pageSize));

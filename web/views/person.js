@@ -5,7 +5,7 @@ import { ADD_FACE, api, DELETE_FACE, DELETE_PERSON, PERSON, RENAME } from '../ap
 import { $, el, formatDate, plural, setBusy } from '../dom.js';
 import { alertBox, errorBox, refuseTooLarge } from '../errors.js';
 import { facePhoto } from '../face-photo.js';
-import { imageUrl, request, upload } from '../graphql.js';
+import { request, upload } from '../graphql.js';
 import { refreshHealth } from '../health.js';
 import { createPicker } from '../picker.js';
 import { setPeopleNotice } from './people.js';
@@ -70,7 +70,7 @@ function renderPerson(p) {
   }
   $('[data-testid=person-photos]').replaceChildren(...p.faces.map((f, i) => el('li', { testid: 'person-photo', 'data-image-id': f.imageId },
     el('figure', { class: 'photo-card' },
-      facePhoto(imageUrl(f.url), [{ box: f.box, known: true }], { alt: `Photo ${i + 1} of ${p.fullName}` }),
+      facePhoto(f.url, [{ box: f.box, known: true }], { alt: `Photo ${i + 1} of ${p.fullName}` }),
       el('figcaption', {}, `Added ${formatDate(f.createdAt)}`)),
     el('button', {
       type: 'button',

@@ -5,7 +5,7 @@ import { api, SEARCH_FACE } from '../api.js';
 import { $, el, formatConfidence, formatDistance, plural, setBusy } from '../dom.js';
 import { alertBox, errorBox, refuseTooLarge } from '../errors.js';
 import { chosenPhotoCard, faceCrop, facePhoto, localUrl } from '../face-photo.js';
-import { GraphQLRequestError, imageUrl, upload } from '../graphql.js';
+import { GraphQLRequestError, showStoredImage, upload } from '../graphql.js';
 import { createPicker } from '../picker.js';
 
 const searchForm = $('#search-form');
@@ -73,7 +73,7 @@ function renderSearch(r, src) {
   if (r.status === 'MATCH') {
     const matched = r.matchedFace;
     theirs = el('figure', { class: 'photo-card', testid: 'match-card' },
-      facePhoto(imageUrl(matched?.url ?? r.photoUrl), matched ? [{ box: matched.box, known: true }] : [],
+      facePhoto(matched?.url ?? r.photoUrl, matched ? [{ box: matched.box, known: true }] : [],
         { alt: `Stored photo of ${r.fullName}`, testid: 'match-photo' }),
       el('figcaption', {},
         el('strong', { testid: 'match-name' }, r.fullName),
@@ -82,7 +82,7 @@ function renderSearch(r, src) {
           el('dt', {}, 'Confidence'), el('dd', { testid: 'match-confidence' }, formatConfidence(r.confidence)))));
   } else if (r.status === 'MULTIPLE_KNOWN_FACES' && r.photoUrl) {
     theirs = el('figure', { class: 'photo-card', testid: 'placeholder-card' },
-      facePhoto(imageUrl(r.photoUrl), [], { alt: 'Several known people', testid: 'placeholder-photo' }),
+      facePhoto(r.photoUrl, [], { alt: 'Several known people', testid: 'placeholder-photo' }),
       el('figcaption', {}, 'Several known people are in this photo'));
   }
 
@@ -94,7 +94,7 @@ function renderSearch(r, src) {
         el('figure', { class: 'thumb' }, faceCrop(src, f.box), el('figcaption', {}, `Face ${i + 1}`)),
         f.match
           ? el('figure', { class: 'thumb' },
-            el('img', { src: imageUrl(f.match.face.url), alt: `Stored photo of ${f.match.person.fullName}` }),
+            showStoredImage(el('img', { alt: `Stored photo of ${f.match.person.fullName}` }), f.match.face.url),
             el('figcaption', {}, 'Stored photo'))
           : null,
         el('div', { class: 'face-info' },

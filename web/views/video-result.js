@@ -4,7 +4,7 @@
 import { health } from '../api.js';
 import { durationWords, el, formatConfidence, formatDate, plural } from '../dom.js';
 import { errorBox } from '../errors.js';
-import { GraphQLRequestError, imageUrl } from '../graphql.js';
+import { GraphQLRequestError, keyedUrl, showStoredImage } from '../graphql.js';
 
 /** Video errors in plain words: these files are videos, not photos. */
 export function videoWords() {
@@ -97,7 +97,7 @@ function trackCard(t, r, duration) {
   const seen = `${clock(t.firstTime)}–${clock(t.lastTime)}`;
   const kind = t.person ? 'known' : t.label === 'Too small' ? 'small' : 'unknown';
   const thumb = t.thumbnailUrl
-    ? el('img', { src: imageUrl(t.thumbnailUrl), alt: `Face ${t.id}: ${t.label}`, width: 112, height: 112, testid: 'track-thumb' })
+    ? showStoredImage(el('img', { alt: `Face ${t.id}: ${t.label}`, width: 112, height: 112, testid: 'track-thumb' }), t.thumbnailUrl)
     : el('span', { class: 'no-photo', testid: 'track-no-thumb' }, 'No picture');
   if (t.thumbnailUrl) {
     thumb.addEventListener('error', () => thumb.replaceWith(el('span', { class: 'no-photo', testid: 'track-no-thumb' }, 'No picture')), { once: true });
@@ -127,7 +127,7 @@ function trackCard(t, r, duration) {
 
 /** The copy with boxes and names drawn: a player, and a link to download it. */
 function annotatedCopy(job) {
-  const src = imageUrl(job.annotatedVideoUrl);
+  const src = keyedUrl(job.annotatedVideoUrl);
   const base = job.fileName.replace(/\.[^.]+$/, '') || 'video';
   // #t=0.1: the player shows the first frame instead of a black box.
   const player = el('video', { src: `${src}#t=0.1`, controls: true, preload: 'metadata', playsinline: true, testid: 'video-annotated', 'aria-label': 'The video with boxes and names drawn' });
