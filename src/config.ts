@@ -33,6 +33,8 @@ export interface Config {
   videoMaxSeconds: number;
   /** Videos waiting to run beyond this are refused with QUEUE_FULL. */
   maxQueuedVideos: number;
+  /** Seconds a photo's analysis may take, waiting for a native slot included, before the answer is TIMEOUT. */
+  analysisTimeoutS: number;
   /** When non-empty every API request must carry one of these in `x-api-key`. */
   apiKeys: string[];
   /** Deepest nesting of fields a query may have. */
@@ -64,6 +66,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   maxVideoMb: 200,
   videoMaxSeconds: 600,
   maxQueuedVideos: 20,
+  analysisTimeoutS: 30,
   apiKeys: [],
   maxQueryDepth: 12,
   maxQueryCost: 10000,
@@ -100,6 +103,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   maxUploadMb: { env: 'MAX_UPLOAD_MB', parse: number, valid: (n) => n > 0 && n <= 1024, want: 'a size in MiB in (0, 1024]' },
   maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },
   videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },
+  analysisTimeoutS: { env: 'ANALYSIS_TIMEOUT_S', parse: number, valid: (n) => n > 0 && n <= 3600, want: 'a number of seconds in (0, 3600]' },
   maxQueuedVideos: { env: 'MAX_QUEUED_VIDEOS', parse: number, valid: (n) => Number.isInteger(n) && n >= 1 && n <= 10000, want: 'a whole number from 1 to 10000' },
   apiKeys: {
     env: 'API_KEYS',

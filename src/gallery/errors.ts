@@ -12,7 +12,8 @@ export type GalleryErrorCode =
   | 'INVALID_VIDEO'
   | 'VIDEO_TOO_LONG'
   | 'STORAGE_FULL'
-  | 'QUEUE_FULL';
+  | 'QUEUE_FULL'
+  | 'TIMEOUT';
 
 /** An expected failure caused by the request or its file, with a stable code; anything else is an internal error. */
 export class GalleryError extends Error {

@@ -61,6 +61,8 @@ export interface GalleryOptions {
   tolerance: number;
   /** The default detection settings (the service's config: FACE_DETECTOR, MIN_FACE_PX); each call may pick another detector. */
   detection?: Partial<DetectionSettings>;
+  /** Seconds a photo's analysis may take, waiting for a native slot included, before the caller gets TIMEOUT. */
+  analysisTimeoutS?: number;
   logger?: Pick<Console, 'warn' | 'error'>;
 }
 
@@ -89,6 +91,7 @@ export const isTooSmall = (box: Box): boolean => Math.max(box.width, box.height)
 export class Gallery implements GalleryView {
   readonly tolerance: number;
   readonly detection: DetectionSettings;
+  private readonly analysisTimeoutMs: number;
   private readonly index = new FaceIndex();
   private readonly images: ImageFiles;
   private readonly reserve: SpaceReserve;
@@ -109,6 +112,7 @@ export class Gallery implements GalleryView {
       minFacePx: opts.detection?.minFacePx ?? DEFAULT_MIN_FACE_PX,
     };
     this.core = opts.core;
+    this.analysisTimeoutMs = (opts.analysisTimeoutS ?? Infinity) * 1000;
     this.logger = opts.logger ?? console;
   }
 
@@ -226,7 +230,7 @@ export class Gallery implements GalleryView {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
     const options = analyzeOptionsFor({ ...this.detection, detector: overrides.detector ?? this.detection.detector });
-    const analysis = await this.core.analyze(photo.bytes, options).catch((err: unknown) => {
+    const analysis = await this.withinBudget(this.core.analyze(photo.bytes, options)).catch((err: unknown) => {
       throw fromCoreError(err);
     });
     const ext = storedExtension(analysis.format);
@@ -234,6 +238,23 @@ export class Gallery implements GalleryView {
       throw new GalleryError('INVALID_IMAGE', 'The image is cut short: the end of the file is missing. Upload the whole file.');
     }
     return { analysis, ext };
+  }
+
+  /**
+   * The analysis, or TIMEOUT once the budget has passed. The native work cannot be stopped part-way: it finishes
+   * in its slot and its result is dropped, but the caller has its answer in time and nothing is stored.
+   */
+  private withinBudget<T>(work: Promise<T>): Promise<T> {
+    if (!Number.isFinite(this.analysisTimeoutMs)) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new GalleryError('TIMEOUT', `The photo could not be analysed within ${this.analysisTimeoutMs / 1000} s; try again, or a smaller photo.`)),
+        this.analysisTimeoutMs,
+      );
+    });
+    work.catch(() => undefined); // a late failure after the timeout is nobody's to hear
+    return Promise.race([work, budget]).finally(() => clearTimeout(timer));
   }
 
   /** Enrols the largest face under this name; an existing name (case-insensitive) gets the face added. */

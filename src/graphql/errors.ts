@@ -28,6 +28,8 @@ export const ErrorCode = {
   NAME_TAKEN: 'NAME_TAKEN',
   /** The disk or the database is full: nothing was stored; deleting still works. */
   STORAGE_FULL: 'STORAGE_FULL',
+  /** The photo's analysis (waiting for a native slot included) took longer than ANALYSIS_TIMEOUT_S. */
+  TIMEOUT: 'TIMEOUT',
   /** MAX_QUEUED_VIDEOS videos are already waiting. */
   QUEUE_FULL: 'QUEUE_FULL',
   /** API_KEYS is set and the request carries no valid x-api-key. */

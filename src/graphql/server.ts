@@ -123,7 +123,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let gallery: Gallery;
   let videoJobs: VideoJobs;
   try {
-    gallery = Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, detection: detectionOptions(config), logger });
+    gallery = Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
     videoJobs = VideoJobs.open({
       store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),

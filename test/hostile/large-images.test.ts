@@ -10,7 +10,7 @@ import { gql, upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
 import { canvas, encodePng, paste } from '../fixtures/bmp.js';
 import { faceCore } from '../fixtures/core.js';
-import { johnName, johnPhotos } from '../fixtures/photos.js';
+import { BALD_GUYS, johnName, johnPhotos } from '../fixtures/photos.js';
 
 test('four 6300×6300 PNGs of about 120 KB at once: each answered, health answered within a second throughout', async (t) => {
   const s = await serverFor(t);
@@ -72,4 +72,17 @@ test('a photo operation stops storing an oversized upload at MAX_UPLOAD_MB, not 
   await watch;
   assert.equal(r.errors?.[0]?.extensions?.code, 'FILE_TOO_LARGE', JSON.stringify(r.errors));
   assert.ok(most <= 2.5 * 1024 * 1024, `${(most / 1024 / 1024).toFixed(1)} MB were written to the temp folder`);
+});
+
+test('an analysis over ANALYSIS_TIMEOUT_S is answered TIMEOUT in time, and nothing is stored', async (t) => {
+  const s = await serverFor(t, { analysisTimeoutS: 0.05 });
+  const bald = fs.readFileSync(BALD_GUYS);
+  const t0 = performance.now();
+  const search = await upload(s.url, SEARCH_FACE, {}, { file: { bytes: bald, filename: 'bald.jpg' } });
+  assert.equal(search.errors?.[0]?.extensions?.code, 'TIMEOUT', JSON.stringify(search));
+  assert.ok(performance.now() - t0 < 1000, 'answered at the budget, not when the work ended');
+  const add = await upload(s.url, ADD_PERSON, johnName('John_Salley'), { file: { bytes: bald, filename: 'bald.jpg' } });
+  assert.equal(add.errors?.[0]?.extensions?.code, 'TIMEOUT');
+  assert.deepEqual(storedCounts(s), { files: 0, faceRows: 0, people: 0, index: 0 });
+  assert.equal((await gql(s.url, HEALTH)).errors, undefined);
 });

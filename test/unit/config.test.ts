@@ -15,6 +15,7 @@ test('with no variables set, every setting is its documented default', () => {
   assert.equal(c.maxVideoMb, 200);
   assert.equal(c.videoMaxSeconds, 600);
   assert.equal(c.maxQueuedVideos, 20);
+  assert.equal(c.analysisTimeoutS, 30);
   assert.deepEqual(c.apiKeys, []);
   assert.equal(c.maxQueryDepth, 12);
   assert.equal(c.maxQueryCost, 10000);
@@ -36,6 +37,7 @@ test('every variable is read', () => {
     MAX_VIDEO_MB: '50',
     VIDEO_MAX_SECONDS: '30',
     MAX_QUEUED_VIDEOS: '3',
+    ANALYSIS_TIMEOUT_S: '5',
     API_KEYS: ' one, two ,,three ',
     MAX_QUERY_DEPTH: '8',
     MAX_QUERY_COST: '20000',
@@ -58,6 +60,7 @@ test('every variable is read', () => {
       maxVideoMb: 50,
       videoMaxSeconds: 30,
       maxQueuedVideos: 3,
+      analysisTimeoutS: 5,
       apiKeys: ['one', 'two', 'three'],
       maxQueryDepth: 8,
       maxQueryCost: 20000,
@@ -92,6 +95,7 @@ test('each bad value is refused with the variable and the value named', () => {
     ['MAX_VIDEO_MB', '0'],
     ['VIDEO_MAX_SECONDS', '-5'],
     ['MAX_QUEUED_VIDEOS', '0'],
+    ['ANALYSIS_TIMEOUT_S', '0'],
     ['MAX_QUERY_DEPTH', '1'],
     ['MAX_QUERY_COST', '10'],
     ['FACE_MAX_PIXELS', '0'],
