@@ -70,6 +70,16 @@ interface ModelsEntry {
   loaded: boolean;
 }
 
+/** A native job waiting for a slot: how many pixels it will work on, and since when it waits. */
+interface WaitingJob {
+  resolve: () => void;
+  pixels: number;
+  since: number;
+}
+
+/** A job that has waited this long is started next, however large. */
+const QUEUE_AGE_MS = 5000;
+
 export class FaceCore {
   readonly modelsDir: string;
   readonly maxPixels: number;
@@ -78,7 +88,7 @@ export class FaceCore {
   private native: NativeBinding;
   private models: ModelsEntry | null = null;
   private running = 0;
-  private waiting: (() => void)[] = [];
+  private waiting: WaitingJob[] = [];
 
   constructor(options: FaceCoreOptions = {}) {
     checkOptions(options);
@@ -172,7 +182,7 @@ export class FaceCore {
         // often false (dogs.jpg turned a quarter holds a 34 px one the CNN scores 0.9997).
         turnedMinFaceSize: RECOGNISABLE_FACE_PX,
       };
-      return this.useModels((models) => this.native.analyze(models, image, native), native.detector);
+      return this.useModels((models) => this.native.analyze(models, image, native), native.detector, this.pixelsOf(image));
     });
   }
 
@@ -212,13 +222,13 @@ export class FaceCore {
    * Runs native work that needs the models (as a queued job), holding them until it settles: a release()
    * meanwhile waits for it. For native calls made outside this class, such as video recognition.
    */
-  async useModels<T>(run: (models: ModelsHandle) => Promise<T>, detector?: Detector): Promise<T> {
+  async useModels<T>(run: (models: ModelsHandle) => Promise<T>, detector?: Detector, pixels = 0): Promise<T> {
     const entry = this.currentModels();
     entry.inflight++;
     try {
       const { handle, info, cnnDir } = await entry.ready;
       if (detector === 'cnn' && !info.cnnDetector) throw cnnModelsMissing(cnnDir);
-      return await this.job(() => run(handle));
+      return await this.job(() => run(handle), pixels);
     } finally {
       entry.inflight--;
       if (entry.released && entry.inflight === 0) this.free(entry);
@@ -263,14 +273,39 @@ export class FaceCore {
   // Runs native work when one of this FaceCore's `threads` slots is free. Queued jobs wait here rather than in
   // libuv's thread pool (UV_THREADPOOL_SIZE, default 4), so when `threads` is below the pool size, the pool keeps
   // threads free for file I/O and other addons; at or above it, they share the pool with everything else.
-  private async job<T>(run: () => Promise<T>): Promise<T> {
-    if (this.running >= this.threads) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  // A free slot goes to the waiting job with the fewest pixels, so an ordinary photo does not wait behind a queue of
+  // huge ones; a job that has waited QUEUE_AGE_MS goes first whatever its size, so none waits for ever.
+  private async job<T>(run: () => Promise<T>, pixels = 0): Promise<T> {
+    if (this.running >= this.threads) {
+      await new Promise<void>((resolve) => this.waiting.push({ resolve, pixels, since: performance.now() }));
+    }
     this.running++;
     try {
       return await run();
     } finally {
       this.running--;
-      this.waiting.shift()?.();
+      this.startNext();
+    }
+  }
+
+  private startNext(): void {
+    if (this.waiting.length === 0) return;
+    const now = performance.now();
+    let pick = 0;
+    if (now - this.waiting[0]!.since < QUEUE_AGE_MS) {
+      for (let i = 1; i < this.waiting.length; i++) if (this.waiting[i]!.pixels < this.waiting[pick]!.pixels) pick = i;
+    }
+    this.waiting.splice(pick, 1)[0]!.resolve();
+  }
+
+  /** The pixels of an image, from its header alone (0 when the header cannot be read: the job will say why). */
+  private pixelsOf(image: ImageInput): number {
+    if (!Buffer.isBuffer(image)) return image.width * image.height;
+    try {
+      const { width, height } = this.native.info(image);
+      return width * height;
+    } catch {
+      return 0;
     }
   }
 }

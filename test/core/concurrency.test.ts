@@ -8,6 +8,7 @@ import { FaceCore, FaceIndex, type AnalyzeResult } from '../../src/core/index.js
 import { faceCore, distance as faceDistance } from '../fixtures/core.js';
 import { binding } from '../../src/core/binding.js';
 import { FACES_DIR, johnChips } from '../fixtures/dlib-examples.js';
+import { johnPhotos } from '../fixtures/photos.js';
 
 /** 20 real photographs: the 12 photos of dlib's faces/ folder and the first 8 johns chips. */
 function twentyPhotos(): { name: string; bytes: Buffer }[] {
@@ -219,4 +220,24 @@ test('FaceIndex searches running alongside adds, replacements and removes always
   const answer = await last;
   assert.ok(answer.length === 0 || (answer.length === 1 && answer[0]!.id === 123 && answer[0]!.distance === 0));
   assert.equal(index.size, 0);
+});
+
+test('a free slot goes to the waiting photo with the fewest pixels: a small photo does not wait behind huge ones', async () => {
+  const core = new FaceCore({ threads: 1 });
+  try {
+    const { canvas, encodePng } = await import('../fixtures/bmp.js');
+    const huge = encodePng(canvas(5000, 5000, [128, 128, 128]));
+    const small = fs.readFileSync(johnPhotos('John_Salley')[0]!);
+    await core.load();
+    const finished: string[] = [];
+    const track = (name: string, p: Promise<unknown>) => p.then(() => finished.push(name));
+    const first = track('huge 1', core.analyze(huge)); // takes the one slot
+    const second = track('huge 2', core.analyze(huge)); // waits
+    const third = track('small', core.analyze(small)); // waits, behind it in arrival order
+    await Promise.all([first, second, third]);
+    assert.deepEqual(finished, ['huge 1', 'small', 'huge 2']);
+  } finally {
+    core.release();
+    new FaceCore(); // the addon's thread budget back to the default
+  }
 });
