@@ -575,7 +575,13 @@ async function main() {
   L.push('', 'Reproduce: `npm run bench:detect` (`-- --runs 5`, `--no-python`, `--no-face-api`, `--no-write`); the peer needs `bash bench/peers/setup-python-peer.sh` once.', '');
   const report = L.join('\n');
   process.stdout.write(report + '\n');
-  if (WRITE) fs.appendFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), report);
+  if (WRITE) {
+    // Replaces this bench's earlier section (up to the next level-2 heading) in place; appends when there is none.
+    const doc = path.join(ROOT, 'docs', 'benchmarks.md');
+    const text = fs.readFileSync(doc, 'utf8');
+    const section = /\n## Face detectors[^\n]*\n[\s\S]*?(?=\n## |$)/;
+    fs.writeFileSync(doc, section.test(text) ? text.replace(section, () => report.replace(/\n+$/, '\n')) : text + report);
+  }
   core.release();
 }
 
