@@ -576,10 +576,11 @@ async function main() {
   const report = L.join('\n');
   process.stdout.write(report + '\n');
   if (WRITE) {
-    // Replaces this bench's earlier section (up to the next level-2 heading) in place; appends when there is none.
+    // Replaces this bench's earlier output (heading to its "Reproduce" line) in place, keeping the notes written
+    // under it; appends when there is none.
     const doc = path.join(ROOT, 'docs', 'benchmarks.md');
     const text = fs.readFileSync(doc, 'utf8');
-    const section = /\n## Face detectors[^\n]*\n[\s\S]*?(?=\n## |$)/;
+    const section = /\n## Face detectors[^\n]*\n[\s\S]*?\nReproduce: `npm run bench:detect`[^\n]*\n/;
     fs.writeFileSync(doc, section.test(text) ? text.replace(section, () => report.replace(/\n+$/, '\n')) : text + report);
   }
   core.release();
