@@ -91,6 +91,7 @@ const truthCount = photos.reduce((n, p) => n + p.boxes.filter((b) => !b.ignore).
 
 async function main() {
   const started = new Date();
+  const loadAtStart = os.loadavg();
   let core = new FaceCore({ threads: 1 });
   await core.load();
   const images: RgbImage[] = [];
@@ -512,7 +513,8 @@ async function main() {
   L.push('', `## Face detectors: CNN (MTCNN) and HOG, with face_recognition and face-api as peers (${started.toISOString().slice(0, 10)})`, '');
   L.push(
     `Run ${started.toISOString()} by \`npm run bench:detect\` (bench/detect.ts) on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ` +
-      `shared with other work; medians over ${RUNS} passes after one warm-up. Photos: the ${photos.length} annotated dlib example photos ` +
+      `shared with other work (load average ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} over 1 / 5 / 15 min at the start, ` +
+      `${os.loadavg()[0]!.toFixed(2)} over 1 min at the end, this run included); medians over ${RUNS} passes after one warm-up. Photos: the ${photos.length} annotated dlib example photos ` +
       `(faces/*.jpg, ${truthCount} hand-drawn faces; ${sizes[0]} to ${sizes.at(-1)}); "found" = IoU ≥ 0.4 with an annotation, one to one; ` +
       '"false" = a detection matching no annotation. Turned 30°: each photo turned on a grown grey canvas, the annotations\' centres turned ' +
       'with it, found = a detection centre within half a box width. Detection ms exclude decoding.',
