@@ -346,7 +346,7 @@ async function main() {
             ? `${faceApiDet.cFound - faceApiDet.found} of face-api's detections are on an annotated face but miss IoU 0.4 because of their framing. `
             : 'Its boxes pass IoU 0.4 wherever their centre is on an annotated face: the framing costs it nothing here. ') +
           `face-api detection alone: ${f1(faceApiDet.ms)} ms/photo wall-clock, ${f1(faceApiDet.cpuMs)} ms CPU (from an already decoded tensor); ` +
-          `ours at equal footing (CNN min face 20, one thread) ${f1(rows['cnn-20']!.ms1)} ms: face-api / ours ${(faceApiDet.ms / rows['cnn-20']!.ms1).toFixed(2)}× per core, ` +
+          `against our default detector (CNN min face 20: a different detector, each side's usual one) on one thread, ${f1(rows['cnn-20']!.ms1)} ms: face-api / ours ${(faceApiDet.ms / rows['cnn-20']!.ms1).toFixed(2)}× per core, ` +
           `${(faceApiDet.ms / rows['cnn-20']!.msN).toFixed(2)}× against ours on ${threads} threads.`,
       );
     } else R.push('', `face-api peer: ${faceApiNote}.`);
