@@ -71,6 +71,7 @@ export function loadFaceApi(): Promise<{ faceapi: FaceApi; loadMs: number }> {
     await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
     await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
     await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
+    await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
     return { faceapi, loadMs: performance.now() - t0 };
   })();
   return loaded;
@@ -119,6 +120,12 @@ export async function createFaceApiEncoder(chips: RgbImage[]): Promise<FaceApiEn
       tensors.forEach((x) => x.dispose());
     },
   };
+}
+
+/** A decoded photo as the int32 [h, w, 3] tensor face-api takes as input (dispose it after use). */
+export async function faceApiTensor(img: RgbImage) {
+  const { faceapi } = await loadFaceApi();
+  return toTensor(faceapi.tf as any, img);
 }
 
 function toTensor(tf: any, img: RgbImage) {
