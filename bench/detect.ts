@@ -51,6 +51,25 @@ function centreInBox(truth: AnnotatedImage['boxes'], detections: { box: Box; sco
   return { found, falsePositives };
 }
 
+/** Faces found and false detections, judged both ways: IoU ≥ 0.4 one to one, and (shape-blind) centre in box. */
+interface Tally {
+  found: number;
+  falsePositives: number;
+  cFound: number;
+  cFalse: number;
+}
+const emptyTally = (): Tally => ({ found: 0, falsePositives: 0, cFound: 0, cFalse: 0 });
+
+/** Adds one photo's detections to a tally. */
+function addScore(t: Tally, truth: AnnotatedImage['boxes'], detections: { box: Box; score: number }[]): void {
+  const s = scoreDetections(truth, detections, 0.4);
+  t.found += s.truePositives;
+  t.falsePositives += s.falsePositives;
+  const c = centreInBox(truth, detections);
+  t.cFound += c.found;
+  t.cFalse += c.falsePositives;
+}
+
 const megapixels = (w: number, h: number) => (w * h) / 1e6;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -101,27 +120,18 @@ async function main() {
   // ---- accuracy (does not depend on threads) and detection time, one thread then the default budget
   const rows: Record<string, { found: number; falsePositives: number; cFound: number; cFalse: number; rotFound: number; rotFalse: number; ms1: number; msN: number }> = {};
   for (const s of SETTINGS) {
-    let found = 0;
-    let falsePositives = 0;
+    const tally = emptyTally();
     let rotFound = 0;
     let rotFalse = 0;
-    let cFound = 0;
-    let cFalse = 0;
     for (const [i, p] of photos.entries()) {
-      const dets = await core.detect(images[i]!, s.options);
-      const score = scoreDetections(p.boxes, dets, 0.4);
-      found += score.truePositives;
-      falsePositives += score.falsePositives;
-      const c = centreInBox(p.boxes, dets);
-      cFound += c.found;
-      cFalse += c.falsePositives;
+      addScore(tally, p.boxes, await core.detect(images[i]!, s.options));
       const truth = p.boxes.filter((b) => !b.ignore).map((b) => mapBox(b, turned[i]!.map));
       const r = matchByCentre(truth, await core.detect(turned[i]!.image, s.options));
       rotFound += r.found;
       rotFalse += r.falsePositives;
     }
-    rows[s.name] = { found, falsePositives, cFound, cFalse, rotFound, rotFalse, ms1: 0, msN: 0 };
-    log(`${s.name}: ${found}/${truthCount} found, ${falsePositives} false; turned 30°: ${rotFound}/${truthCount}, ${rotFalse} false`);
+    rows[s.name] = { ...tally, rotFound, rotFalse, ms1: 0, msN: 0 };
+    log(`${s.name}: ${tally.found}/${truthCount} found, ${tally.falsePositives} false; turned 30°: ${rotFound}/${truthCount}, ${rotFalse} false`);
   }
 
   const timeDetect = async (c: FaceCore, s: Setting) => {
@@ -179,15 +189,9 @@ async function main() {
       const ssd = () => new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 });
       const tensors = await Promise.all(images.map((img) => faceApiTensor(img)));
       await faceapi.detectAllFaces(tensors[0] as any, ssd()); // warm-up
-      const det: FaceApiDet = { found: 0, falsePositives: 0, cFound: 0, cFalse: 0, ms: 0, cpuMs: 0 };
+      const det: FaceApiDet = { ...emptyTally(), ms: 0, cpuMs: 0 };
       for (const [i, p] of photos.entries()) {
-        const dets = (await faceapi.detectAllFaces(tensors[i] as any, ssd())).map((d) => ({ box: faceApiBox(d.box), score: d.score }));
-        const score = scoreDetections(p.boxes, dets, 0.4);
-        det.found += score.truePositives;
-        det.falsePositives += score.falsePositives;
-        const c = centreInBox(p.boxes, dets);
-        det.cFound += c.found;
-        det.cFalse += c.falsePositives;
+        addScore(det, p.boxes, (await faceapi.detectAllFaces(tensors[i] as any, ssd())).map((d) => ({ box: faceApiBox(d.box), score: d.score })));
       }
       const wall: number[] = [];
       const cpu: number[] = [];
@@ -316,17 +320,10 @@ async function main() {
     return median(p[which].map((pass) => idx.reduce((a, i) => a + pass[i]!, 0) / idx.length));
   };
   const groupFaces = (p: E2E, g: Group) => e2eSet.map((e, i) => (e.group === g ? String(p.boxes[i]!.length) : '')).filter(Boolean).join(' + ');
-  const annotatedScore = (p: E2E) => {
-    let found = 0;
-    let falsePositives = 0;
-    let cFound = 0;
-    for (const [i, ph] of photos.entries()) {
-      const s = scoreDetections(ph.boxes, p.boxes[i]!, 0.4);
-      found += s.truePositives;
-      falsePositives += s.falsePositives;
-      cFound += centreInBox(ph.boxes, p.boxes[i]!).found;
-    }
-    return { found, falsePositives, cFound };
+  const annotatedScore = (p: E2E): Tally => {
+    const tally = emptyTally();
+    for (const [i, ph] of photos.entries()) addScore(tally, ph.boxes, p.boxes[i]!);
+    return tally;
   };
 
   const peerReport = (): string[] => {
@@ -490,20 +487,11 @@ async function main() {
     if (r.status !== 0) peer = { note: `failed (exit ${r.status}): ${(r.stderr || String(r.error)).trim().split('\n').slice(-2).join(' | ')}` };
     else {
       const out = JSON.parse(r.stdout) as { msPerImage: number; boxes: Record<string, number[][]> };
-      let found = 0;
-      let falsePositives = 0;
-      let cFound = 0;
-      let cFalse = 0;
+      const tally = emptyTally();
       for (const p of photos) {
-        const dets = (out.boxes[p.file] ?? []).map(([x, y, width, height]) => ({ box: { x: x!, y: y!, width: width!, height: height! }, score: 1 }));
-        const s = scoreDetections(p.boxes, dets, 0.4);
-        found += s.truePositives;
-        falsePositives += s.falsePositives;
-        const c = centreInBox(p.boxes, dets);
-        cFound += c.found;
-        cFalse += c.falsePositives;
+        addScore(tally, p.boxes, (out.boxes[p.file] ?? []).map(([x, y, width, height]) => ({ box: { x: x!, y: y!, width: width!, height: height! }, score: 1 })));
       }
-      peer = { note: 'ok', msPerImage: out.msPerImage, found, falsePositives, cFound, cFalse };
+      peer = { note: 'ok', msPerImage: out.msPerImage, ...tally };
     }
   }
 
