@@ -295,7 +295,7 @@ async function main() {
   let pyE2ENote = PYTHON ? 'not run: no .bench-venv/ (bash bench/peers/setup-python-peer.sh)' : 'not run (--no-python)';
   const pyBin = path.join(ROOT, '.bench-venv', 'bin', 'python');
   if (PYTHON && fs.existsSync(pyBin)) {
-    const r = spawnSync(pyBin, [path.join(ROOT, 'bench', 'peers', 'face_recognition_e2e.py'), '--runs', String(RUNS), '--upsample', '1', ...e2eSet.map((e) => e.file)], {
+    const r = spawnSync(pyBin, [path.join(ROOT, 'bench', 'peers', 'face_recognition_photos.py'), 'e2e', '--runs', String(RUNS), '--upsample', '1', ...e2eSet.map((e) => e.file)], {
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });
@@ -480,7 +480,7 @@ async function main() {
   if (PYTHON && !fs.existsSync(py)) peer = { note: 'not run: no .bench-venv/ (bash bench/peers/setup-python-peer.sh)' };
   else if (PYTHON) {
     log('python peer: face_recognition HOG upsample 1');
-    const r = spawnSync(py, [path.join(ROOT, 'bench', 'peers', 'face_recognition_detect.py'), '--runs', String(RUNS), '--upsample', '1', ...photos.map((p) => p.file)], {
+    const r = spawnSync(py, [path.join(ROOT, 'bench', 'peers', 'face_recognition_photos.py'), 'detect', '--runs', String(RUNS), '--upsample', '1', ...photos.map((p) => p.file)], {
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });
