@@ -130,7 +130,7 @@ export function makeConfig(settings: Partial<Config> = {}): Config {
   const config: Config = {
     ...DEFAULT_CONFIG,
     threads: defaultThreads(),
-    blasCore: blasCoreFor(readCpuInfo()),
+    blasCore: settings.blasCore ?? machineBlasCore(),
     ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
   };
   for (const key of Object.keys(SETTINGS) as (keyof Config)[]) {
@@ -173,6 +173,13 @@ export function blasCoreFor(cpuinfo: string): string | undefined {
   if (['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f))) return 'SkylakeX';
   if (['avx2', 'fma'].every((f) => flags.has(f))) return 'Haswell';
   return undefined;
+}
+
+/** The kernel for this machine's CPU, read from /proc/cpuinfo once per process. */
+let cachedBlasCore: { core: string | undefined } | undefined;
+function machineBlasCore(): string | undefined {
+  cachedBlasCore ??= { core: blasCoreFor(readCpuInfo()) };
+  return cachedBlasCore.core;
 }
 
 function readCpuInfo(): string {
