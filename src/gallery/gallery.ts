@@ -32,6 +32,7 @@ import { SpaceReserve } from '../store/space-reserve.js';
 import { Store } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
+import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
 import { fromCoreError, GalleryError, notFoundPerson } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
@@ -143,9 +144,7 @@ export class Gallery implements GalleryView {
   /** Rebuilds the in-memory index from the rows. */
   loadIndex(): number {
     this.index.clear();
-    const { ids, encodings } = this.store.faces.allEncodings();
-    if (ids.length > 0) this.index.addMany(ids, encodings);
-    return ids.length;
+    return loadEncodings(this.store, this.index);
   }
 
   /** Encodings in the in-memory index. */
@@ -175,8 +174,7 @@ export class Gallery implements GalleryView {
   }
 
   personOfFace(faceId: number): PersonRow | undefined {
-    const face = this.store.faces.get(faceId);
-    return face && this.store.people.get(face.personId);
+    return personOfFaceIn(this.store, faceId);
   }
 
   /** People whose name contains `nameContains` (case-insensitive), by id, after `afterId`. */
@@ -207,9 +205,7 @@ export class Gallery implements GalleryView {
 
   /** The nearest enrolled face, on the calling thread (video decisions take a few per track). */
   nearestFace(encoding: Float32Array): NearestFace | null {
-    const [hit] = this.index.searchSync(encoding, { k: 1 });
-    const face = hit && this.store.faces.get(hit.id);
-    return face ? { faceId: face.id, personId: face.personId, distance: hit.distance } : null;
+    return nearestFaceIn(this.store, this.index, encoding);
   }
 
   // ---- enrolling and searching
