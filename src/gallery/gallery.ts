@@ -399,8 +399,8 @@ export class Gallery implements GalleryView {
         this.store.transaction(deleteRows);
       } catch (err) {
         // A full disk must not stop a deletion: give up the reserved space for it and try once more.
-        const full = fromCoreError(err) instanceof GalleryError && (fromCoreError(err) as GalleryError).code === 'STORAGE_FULL';
-        if (!full || !this.reserve.release()) throw err;
+        const e = fromCoreError(err);
+        if (!(e instanceof GalleryError && e.code === 'STORAGE_FULL') || !this.reserve.release()) throw err;
         this.logger.warn('gallery: the disk is full; the reserved space was used to delete');
         this.store.transaction(deleteRows);
       }

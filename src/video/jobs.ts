@@ -6,7 +6,7 @@
 // FAILED with the code INTERRUPTED, and its folder loses everything but finished outputs.
 import { randomUUID } from 'node:crypto';
 import type { Detector, FaceCore } from '../core/index.js';
-import { checkExtension, fromCoreError, GalleryError, VIDEO_EXTENSIONS, type GalleryView } from '../gallery/index.js';
+import { checkExtension, extensionOf, fromCoreError, GalleryError, VIDEO_EXTENSIONS, type GalleryView } from '../gallery/index.js';
 import type { VideoJobRow as Row, VideoJobsStore, VideoJobStatus } from '../store/video-jobs.js';
 import type { DecisionMethod } from './decide.js';
 import { JOB_ID_RE, JobFiles } from './job-files.js';
@@ -211,7 +211,7 @@ export class VideoJobs {
     const row = this.get(job.id);
     if (!row || !this.store.start(job.id)) return;
     const { options } = row;
-    const source = this.files.sourcePath(job.id, checkExtension(row.fileName, VIDEO_EXTENSIONS, 'a video'));
+    const source = this.files.sourcePath(job.id, extensionOf(row.fileName));
     const recognitionShare = options.annotate ? RECOGNITION_SHARE_WITH_ANNOTATION : 1;
     const setProgress = (p: number, force = false) => {
       job.progress = Math.max(job.progress, Math.min(0.99, p));
