@@ -50,15 +50,15 @@ async function serve(dataDir: string, synthetic: number): Promise<void> {
     return v.map((x) => x / n);
   };
   const people: number[] = [];
-  store.transaction(() => {
+  await store.transaction(async () => {
     for (let i = 0; i < synthetic; i++) {
       // Ten faces per synthetic person. No photo files: this server is never restarted on this folder.
-      if (i % 10 === 0) people.push(store.people.insert(`Synthetic${i / 10}`, 'Person').id);
+      if (i % 10 === 0) people.push((await store.people.insert(`Synthetic${i / 10}`, 'Person')).id);
       const imageId = randomUUID();
-      store.faces.insert({ imageId, personId: people.at(-1)!, fileName: `${imageId}.jpg`, box: { x: 0, y: 0, width: 100, height: 100 }, encoding: randomUnit() });
+      await store.faces.insert({ imageId, personId: people.at(-1)!, fileName: `${imageId}.jpg`, box: { x: 0, y: 0, width: 100, height: 100 }, encoding: randomUnit() });
     }
   });
-  g.loadIndex();
+  await g.loadIndex();
   console.log(JSON.stringify({ url: server.url, size: g.size }));
   process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
 }

@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   /** Holds faces.db, images/ and videos/. */
   dataDir: string;
+  /** postgres://…: people, faces and video jobs live in this PostgreSQL database instead of faces.db. */
+  databaseUrl: string | undefined;
   /** Euclidean distance below which two encodings are the same person (dlib: 0.6). */
   tolerance: number;
   /** Largest accepted photo upload, in MiB. */
@@ -61,6 +63,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   port: 4000,
   host: '127.0.0.1',
   dataDir: './data',
+  databaseUrl: undefined,
   tolerance: DEFAULTS.tolerance,
   maxUploadMb: 10,
   maxVideoMb: 200,
@@ -99,6 +102,12 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   port: { env: 'PORT', parse: number, valid: (n) => Number.isInteger(n) && n >= 0 && n <= 65535, want: 'a port number (0-65535)' },
   host: { env: 'HOST', parse: text, valid: (s) => s.length > 0, want: 'a host name or address' },
   dataDir: { env: 'DATA_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    parse: text,
+    valid: (s) => s === undefined || /^postgres(ql)?:\/\/\S+$/.test(s),
+    want: 'a PostgreSQL URL (postgres://user:password@host:port/database)',
+  },
   tolerance: { env: 'FACE_TOLERANCE', parse: number, valid: (n) => inRange(RANGES.tolerance, n), want: 'a distance in (0, 1]' },
   maxUploadMb: { env: 'MAX_UPLOAD_MB', parse: number, valid: (n) => n > 0 && n <= 1024, want: 'a size in MiB in (0, 1024]' },
   maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },

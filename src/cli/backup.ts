@@ -10,6 +10,9 @@ if (!target || process.argv.length > 3) {
 }
 try {
   const config = loadConfig();
+  if (config.databaseUrl) {
+    throw new Error('DATABASE_URL is set: the gallery is in PostgreSQL, whose own tools (pg_dump, pg_restore) back up it; this command handles the SQLite gallery in DATA_DIR.');
+  }
   const r = await backupGallery(config.dataDir, target);
   console.log(`backup: ${r.people} people, ${r.faces} faces and ${r.photos} photos from ${config.dataDir} written to ${r.file}`);
   if (r.missingPhotos.length > 0) console.error(`backup: ${r.missingPhotos.length} photo(s) were not on disk: ${r.missingPhotos.join(', ')}`);

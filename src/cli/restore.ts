@@ -11,6 +11,9 @@ if (!source || process.argv.length > 3) {
 }
 try {
   const config = loadConfig();
+  if (config.databaseUrl) {
+    throw new Error('DATABASE_URL is set: the gallery is in PostgreSQL, whose own tools (pg_dump, pg_restore) restore it; this command handles the SQLite gallery in DATA_DIR.');
+  }
   const r = await restoreGallery(source, config.dataDir);
   console.log(`restore: ${r.people} people and ${r.faces} faces restored into ${config.dataDir} (${r.photosWritten} photo(s) written)`);
   if (r.previousDatabase) console.log(`restore: the database that was there is kept as ${r.previousDatabase}`);

@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   exportNativeSettings(config);
   const core = new FaceCore(coreOptions(config));
 
-  const gallery = GalleryReader.open(config.dataDir);
+  const gallery = await GalleryReader.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   console.error(`${gallery.size} enrolled faces from ${config.dataDir}; reading ${source}`);
 
   const run = await recognizeInGallery(core, gallery, isStream ? source : path.resolve(source), options, (event) => {
@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     `${s.framesDecoded} frames (${s.framesDetected} through detection, ${s.facesEncoded} faces encoded) in ${s.wallSeconds.toFixed(1)} s, ` +
       `${s.framesPerSecond.toFixed(1)} frames/s, decision ${video.decision}${s.cancelled ? ', stopped' : ''}`,
   );
-  gallery.close();
+  await gallery.close();
   return 0;
 }
 

@@ -13,7 +13,8 @@ export type GalleryErrorCode =
   | 'VIDEO_TOO_LONG'
   | 'STORAGE_FULL'
   | 'QUEUE_FULL'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'STORE_UNAVAILABLE';
 
 /** An expected failure caused by the request or its file, with a stable code; anything else is an internal error. */
 export class GalleryError extends Error {
@@ -39,16 +40,20 @@ const FROM_CORE: Partial<Record<FaceCoreError['code'], (e: FaceCoreError) => Gal
 /** Errors of the disk or the database that mean "no space left": the service is fine, its storage is full. */
 const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 
+export const STORE_UNAVAILABLE_MESSAGE = 'The database cannot be reached right now: nothing was changed. Try again in a moment.';
+
 export const STORAGE_FULL_MESSAGE = 'The service has no disk space left: nothing was stored. Delete people or photos, or free space on its disk.';
 
 /**
- * The GalleryError for a core error about the caller's file, or for a full disk; any other error is returned
+ * The GalleryError for a core error about the caller's file, for a full disk, or for a database that cannot be
+ * reached; any other error is returned
  * unchanged (it is internal).
  */
 export function fromCoreError(err: unknown): unknown {
   if (err instanceof FaceCoreError) return FROM_CORE[err.code]?.(err) ?? err;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return new GalleryError('STORAGE_FULL', STORAGE_FULL_MESSAGE);
+  if (code === 'STORE_UNAVAILABLE') return new GalleryError('STORE_UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE);
   return err;
 }
 
@@ -57,9 +62,16 @@ export class DataDirError extends Error {
   override name = 'DataDirError';
   readonly code = 'DATA_DIR_MISMATCH';
 
-  static emptyDatabase(dbFile: string, imagesDir: string, photos: number): DataDirError {
+  static emptyDatabase(database: string, imagesDir: string, photos: number, engine: 'sqlite' | 'postgres'): DataDirError {
+    if (engine === 'postgres') {
+      return new DataDirError(
+        `The database ${database} holds no photos, but ${imagesDir} holds ${photos}: DATABASE_URL names another or a new ` +
+          'database, or it was emptied. Nothing was changed. To recover, point DATABASE_URL at the database these photos ' +
+          `belong to, restore that database, or, to start an empty gallery, move ${imagesDir} somewhere else.`,
+      );
+    }
     return new DataDirError(
-      `The database ${dbFile} holds no photos, but ${imagesDir} holds ${photos}: the database was removed, emptied, ` +
+      `The database ${database} holds no photos, but ${imagesDir} holds ${photos}: the database was removed, emptied, ` +
         'or restored without its -wal file. Nothing was changed. To recover, restore a backup (npm run restore -- <backup file>), ' +
         `put back the faces.db and faces.db-wal files you had, or, to start an empty gallery, move ${imagesDir} somewhere else.`,
     );

@@ -11,6 +11,11 @@
 // photo or a row on a guess: a photo without a row, or a row without a photo, is kept and reported, and a
 // database that holds no photo beside a folder of photos (removed, emptied, restored without its WAL) stops
 // the start with the ways to recover. Then the index is rebuilt from the rows.
+//
+// On a database several replicas share (PostgreSQL), the rows' encodings are loaded from one snapshot with the
+// change feed's position it is at, and every face change committed after it, by this replica or any other, is
+// applied to the index in feed order (store/feed.ts). This replica's own writes reach its index at once, as
+// above; the feed then brings the same change again, and applying it twice changes nothing.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
@@ -28,12 +33,14 @@ import {
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
+import type { FaceChange, FeedState } from '../store/feed.js';
 import { SpaceReserve } from '../store/space-reserve.js';
-import { Store } from '../store/store.js';
+import { openStore, type Store, type StoreEngine } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
 import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
+import { StoreUnavailableError } from '../store/errors.js';
 import { fromCoreError, GalleryError, notFoundPerson } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
@@ -51,12 +58,17 @@ import {
   type SearchOutcome,
 } from './results.js';
 
+/** How often a photo whose commit was cut off is checked against the database again. */
+const SETTLE_RETRY_MS = 1000;
+
 export interface GalleryOptions {
   /** Holds images/ (and faces.db when no store is given). */
   dataDir: string;
+  /** postgres://…: with no store given, the gallery opens this PostgreSQL database instead of faces.db. */
+  databaseUrl?: string;
   /** The face core that analyses photos. */
   core: FaceCore;
-  /** The database; when absent the gallery opens <dataDir>/faces.db and closes it with itself. */
+  /** The database; when absent the gallery opens its own (databaseUrl, or <dataDir>/faces.db) and closes it with itself. */
   store?: Store;
   /** Distance within which a face is a known person (checked by the configuration). */
   tolerance: number;
@@ -99,6 +111,7 @@ export class Gallery implements GalleryView {
   private readonly core: FaceCore;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
   private closed = false;
+  private following = false;
 
   private constructor(
     private readonly store: Store,
@@ -120,31 +133,68 @@ export class Gallery implements GalleryView {
   /** See checkDataDir in repair.ts: call before opening the store. */
   static readonly checkDataDir = checkDataDir;
 
-  /** Opens the store and `<dataDir>/images/`, settles what an interrupted run left, loads the index. */
-  static open(opts: GalleryOptions): Gallery {
-    if (!opts.store) Gallery.checkDataDir(opts.dataDir);
-    const store = opts.store ?? Store.open(opts.dataDir);
+  /**
+   * Opens the store and `<dataDir>/images/`, settles what an interrupted run left, loads the index and, on a
+   * shared database, follows the change feed from the snapshot it was loaded from.
+   */
+  static async open(opts: GalleryOptions): Promise<Gallery> {
+    const where = { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl };
+    if (!opts.store) await Gallery.checkDataDir(where);
+    const store = opts.store ?? (await openStore({ ...where, logger: opts.logger }));
     const g = new Gallery(store, !opts.store, opts);
     try {
-      reportRepair(g.reconcile(), g.images.dir, g.logger);
-      g.loadIndex();
+      reportRepair(await g.reconcile(), g.images.dir, g.logger);
+      await g.loadIndex();
       g.reserve.ensure();
     } catch (err) {
-      if (g.ownsStore) store.close();
+      if (g.ownsStore) await store.close();
       throw err;
     }
     return g;
   }
 
   /** Finishes or removes what interrupted writes left (see the top of this file); deletes nothing else. */
-  reconcile(): ReconcileReport {
+  reconcile(): Promise<ReconcileReport> {
     return settleInterruptedWrites(this.store, this.images);
   }
 
-  /** Rebuilds the in-memory index from the rows. */
-  loadIndex(): number {
+  /**
+   * Rebuilds the in-memory index from the rows; on a store with a change feed, the first load starts following
+   * it from the snapshot's position (later reloads on such a store are not needed: the feed keeps the index whole).
+   */
+  async loadIndex(): Promise<number> {
     this.index.clear();
-    return loadEncodings(this.store, this.index);
+    const { count, position } = await loadEncodings(this.store, this.index);
+    if (this.store.feed && position !== null && !this.following) {
+      this.following = true;
+      this.store.feed.follow(position, (changes) => this.applyChanges(changes));
+    }
+    return count;
+  }
+
+  /** Changes from the feed, in order; each is applied at most once whatever this replica already did itself. */
+  private applyChanges(changes: FaceChange[]): void {
+    if (this.closed) return;
+    for (const c of changes) {
+      if (c.kind === 'remove') this.index.remove(c.faceId);
+      // An addition whose row is already gone again brings no encoding; its removal follows in the feed.
+      else if (c.encoding && !this.index.has(c.faceId)) this.index.add(c.faceId, c.encoding);
+    }
+  }
+
+  /** The engine under the gallery. */
+  get storeEngine(): StoreEngine {
+    return this.store.engine;
+  }
+
+  /** Where this replica is in the change feed; null on a store without one (SQLite). */
+  async feedState(): Promise<FeedState | null> {
+    return this.store.feed ? this.store.feed.state() : null;
+  }
+
+  /** Applies every change committed so far to the index (tests; the feed does this by itself within moments). */
+  async catchUp(): Promise<void> {
+    await this.store.feed?.catchUp();
   }
 
   /** Encodings in the in-memory index. */
@@ -164,47 +214,47 @@ export class Gallery implements GalleryView {
 
   // ---- reading
 
-  person(id: number): PersonRow | undefined {
+  person(id: number): Promise<PersonRow | undefined> {
     return this.store.people.get(id);
   }
 
-  personByImageId(imageId: string): PersonRow | undefined {
-    const face = this.store.faces.getByImageId(imageId);
+  async personByImageId(imageId: string): Promise<PersonRow | undefined> {
+    const face = await this.store.faces.getByImageId(imageId);
     return face && this.store.people.get(face.personId);
   }
 
-  personOfFace(faceId: number): PersonRow | undefined {
+  personOfFace(faceId: number): Promise<PersonRow | undefined> {
     return personOfFaceIn(this.store, faceId);
   }
 
   /** People whose name contains `nameContains` (case-insensitive), by id, after `afterId`. */
-  findPeople(options: ListPeopleOptions): PersonRow[] {
+  findPeople(options: ListPeopleOptions): Promise<PersonRow[]> {
     return this.store.people.list(options);
   }
 
-  countPeople(nameContains?: string): number {
+  countPeople(nameContains?: string): Promise<number> {
     return this.store.people.count(nameContains);
   }
 
-  countFaces(): number {
+  countFaces(): Promise<number> {
     return this.store.faces.count();
   }
 
   /** A person's stored photos, oldest first. */
-  facesOf(personId: number): FaceRow[] {
+  facesOf(personId: number): Promise<FaceRow[]> {
     return this.store.faces.listByPerson(personId);
   }
 
-  firstFaceOf(personId: number): FaceRow | undefined {
+  firstFaceOf(personId: number): Promise<FaceRow | undefined> {
     return this.store.faces.firstOfPerson(personId);
   }
 
-  faceCountOf(personId: number): number {
+  faceCountOf(personId: number): Promise<number> {
     return this.store.faces.countByPerson(personId);
   }
 
-  /** The nearest enrolled face, on the calling thread (video decisions take a few per track). */
-  nearestFace(encoding: Float32Array): NearestFace | null {
+  /** The nearest enrolled face: the scan on the calling thread (video decisions take a few per track). */
+  nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
     return nearestFaceIn(this.store, this.index, encoding);
   }
 
@@ -255,24 +305,24 @@ export class Gallery implements GalleryView {
 
   /** Enrols the largest face under this name; an existing name (case-insensitive) gets the face added. */
   async addPerson(photo: Photo, name: PersonName, overrides: DetectionOverrides = {}): Promise<EnrolResult> {
-    return this.enrol(photo, overrides, () => {
-      const existing = this.store.people.findByName(name.firstName, name.surName);
-      return existing ? { person: existing, created: false } : { person: this.store.people.insert(name.firstName, name.surName), created: true };
+    return this.enrol(photo, overrides, async () => {
+      const existing = await this.store.people.findByName(name.firstName, name.surName);
+      return existing ? { person: existing, created: false } : { person: await this.store.people.insert(name.firstName, name.surName), created: true };
     });
   }
 
   /** Enrols the largest face as another photo of a known person. */
   async addFace(personId: number, photo: Photo, overrides: DetectionOverrides = {}): Promise<EnrolResult> {
-    if (!this.store.people.get(personId)) throw notFoundPerson(personId);
-    return this.enrol(photo, overrides, () => {
+    if (!(await this.store.people.get(personId))) throw notFoundPerson(personId);
+    return this.enrol(photo, overrides, async () => {
       // Checked again inside the transaction: the person may have been deleted while the photo was analysed.
-      const person = this.store.people.get(personId);
+      const person = await this.store.people.get(personId);
       if (!person) throw notFoundPerson(personId);
       return { person, created: false };
     });
   }
 
-  private async enrol(photo: Photo, overrides: DetectionOverrides, personFor: () => { person: PersonRow; created: boolean }): Promise<EnrolResult> {
+  private async enrol(photo: Photo, overrides: DetectionOverrides, personFor: () => Promise<{ person: PersonRow; created: boolean }>): Promise<EnrolResult> {
     const { analysis, ext } = await this.analyze(photo, overrides);
     // The largest face big enough to recognise; smaller ones are never enrolled.
     const largest = analysis.faces.find((f) => !isTooSmall(f.box));
@@ -287,13 +337,14 @@ export class Gallery implements GalleryView {
     let result: { person: PersonRow; face: FaceRow; created: boolean };
     try {
       this.assertOpen();
-      result = this.store.transaction(() => {
-        const { person, created } = personFor();
-        const face = this.store.faces.insert({ imageId, personId: person.id, fileName, box: largest.box, encoding: largest.encoding });
+      result = await this.store.transaction(async () => {
+        const { person, created } = await personFor();
+        const face = await this.store.faces.insert({ imageId, personId: person.id, fileName, box: largest.box, encoding: largest.encoding });
         return { person, face, created };
       });
     } catch (err) {
-      await this.images.removePending(fileName);
+      if (err instanceof StoreUnavailableError && err.commitUnknown) this.settleLater(imageId, fileName);
+      else await this.images.removePending(fileName);
       throw err;
     }
     try {
@@ -301,9 +352,9 @@ export class Gallery implements GalleryView {
       this.index.add(result.face.id, largest.encoding);
     } catch (err) {
       // Keep the three in step: without a photo and an index entry the rows must go too.
-      this.store.transaction(() => {
-        this.store.faces.delete(result.face.id);
-        if (result.created) this.store.people.delete(result.person.id);
+      await this.store.transaction(async () => {
+        await this.store.faces.delete(result.face.id);
+        if (result.created) await this.store.people.delete(result.person.id);
       });
       this.index.remove(result.face.id);
       await this.images.removePending(fileName);
@@ -320,12 +371,14 @@ export class Gallery implements GalleryView {
     const hits = await Promise.all(
       analysis.faces.map((f) => (isTooSmall(f.box) ? Promise.resolve([]) : this.index.search(f.encoding, { k: 1, maxDistance: tolerance }))),
     );
-    const faces: DetectedFaceOutcome[] = analysis.faces.map((f, i) => ({
-      box: f.box,
-      score: f.score,
-      tooSmall: isTooSmall(f.box),
-      match: isTooSmall(f.box) ? null : this.matchOf(hits[i]?.[0], tolerance),
-    }));
+    const faces: DetectedFaceOutcome[] = await Promise.all(
+      analysis.faces.map(async (f, i) => ({
+        box: f.box,
+        score: f.score,
+        tooSmall: isTooSmall(f.box),
+        match: isTooSmall(f.box) ? null : await this.matchOf(hits[i]?.[0], tolerance),
+      })),
+    );
     const matched = faces.map((f) => f.match).filter((m): m is FaceMatchOutcome => m !== null);
     const persons = new Set(matched.map((m) => m.person.id));
     if (faces.length === 0) return { status: 'NO_FACE_FOUND', message: NO_FACE_MESSAGE, best: null, tolerance, faces };
@@ -338,24 +391,24 @@ export class Gallery implements GalleryView {
     return { status: 'MATCH', message: fullName(best.person), best, tolerance, faces };
   }
 
-  private matchOf(hit: { id: number; distance: number } | undefined, tolerance: number): FaceMatchOutcome | null {
+  private async matchOf(hit: { id: number; distance: number } | undefined, tolerance: number): Promise<FaceMatchOutcome | null> {
     if (!hit || hit.distance > tolerance) return null;
     // The row can be gone if a delete committed while this search was running: then it is no match.
-    const face = this.store.faces.get(hit.id);
-    const person = face && this.store.people.get(face.personId);
+    const face = await this.store.faces.get(hit.id);
+    const person = face && (await this.store.people.get(face.personId));
     if (!face || !person) return null;
     return { person, face, distance: hit.distance, confidence: distanceToConfidence(hit.distance, tolerance) };
   }
 
   // ---- changing and deleting
 
-  renamePerson(id: number, firstName: string, surName: string): PersonRow {
+  async renamePerson(id: number, firstName: string, surName: string): Promise<PersonRow> {
     const name = personName(firstName, surName);
-    const other = this.store.people.findByName(name.firstName, name.surName);
+    const other = await this.store.people.findByName(name.firstName, name.surName);
     if (other && other.id !== id) {
       throw new GalleryError('NAME_TAKEN', `Another person (id ${other.id}) is already named ${JSON.stringify(fullName(name))}`);
     }
-    const row = this.store.people.rename(id, name.firstName, name.surName);
+    const row = await this.store.people.rename(id, name.firstName, name.surName);
     if (!row) throw notFoundPerson(id);
     return row;
   }
@@ -363,13 +416,13 @@ export class Gallery implements GalleryView {
   /** Removes the person, every row of their faces, their index entries and their photo files. */
   async deletePerson(id: number): Promise<{ removedFaces: number }> {
     this.assertOpen();
-    if (!this.store.people.get(id)) throw notFoundPerson(id);
-    const marked = this.store.faces.listByPerson(id);
+    if (!(await this.store.people.get(id))) throw notFoundPerson(id);
+    const marked = await this.store.faces.listByPerson(id);
     let late: FaceRow[] = [];
-    await this.deleteFaces(marked, () => {
+    await this.deleteFaces(marked, async () => {
       // A photo enrolled since the list above goes with the person too.
-      late = this.store.faces.listByPerson(id).filter((f) => !marked.some((m) => m.id === f.id));
-      if (!this.store.people.delete(id)) throw notFoundPerson(id);
+      late = (await this.store.faces.listByPerson(id)).filter((f) => !marked.some((m) => m.id === f.id));
+      if (!(await this.store.people.delete(id))) throw notFoundPerson(id);
     });
     for (const f of late) {
       this.index.remove(f.id);
@@ -381,31 +434,35 @@ export class Gallery implements GalleryView {
   /** Removes one stored photo, its row and its index entry; the person stays. */
   async deleteFace(imageId: string): Promise<{ removedFaces: number; face: FaceRow }> {
     this.assertOpen();
-    const face = this.store.faces.getByImageId(imageId);
+    const face = await this.store.faces.getByImageId(imageId);
     const notFound = () => new GalleryError('NOT_FOUND', `No stored photo has the id ${JSON.stringify(imageId)}`);
     if (!face) throw notFound();
-    await this.deleteFaces([face], () => {
-      if (!this.store.faces.delete(face.id)) throw notFound();
+    await this.deleteFaces([face], async () => {
+      if (!(await this.store.faces.delete(face.id))) throw notFound();
     });
     return { removedFaces: 1, face };
   }
 
   /** Marks the files deleted, runs `deleteRows` in a transaction (undoing the marks if it fails), then removes the rest. */
-  private async deleteFaces(faces: FaceRow[], deleteRows: () => void): Promise<void> {
+  private async deleteFaces(faces: FaceRow[], deleteRows: () => Promise<void>): Promise<void> {
     for (const f of faces) await this.images.markDeleted(f.fileName);
     try {
       this.assertOpen();
       try {
-        this.store.transaction(deleteRows);
+        await this.store.transaction(deleteRows);
       } catch (err) {
         // A full disk must not stop a deletion: give up the reserved space for it and try once more.
         const e = fromCoreError(err);
         if (!(e instanceof GalleryError && e.code === 'STORAGE_FULL') || !this.reserve.release()) throw err;
         this.logger.warn('gallery: the disk is full; the reserved space was used to delete');
-        this.store.transaction(deleteRows);
+        await this.store.transaction(deleteRows);
       }
     } catch (err) {
-      for (const f of faces) await this.images.unmarkDeleted(f.fileName);
+      if (err instanceof StoreUnavailableError && err.commitUnknown) {
+        for (const f of faces) this.settleLater(f.imageId, f.fileName);
+      } else {
+        for (const f of faces) await this.images.unmarkDeleted(f.fileName);
+      }
       throw err;
     }
     for (const f of faces) this.index.remove(f.id);
@@ -420,14 +477,38 @@ export class Gallery implements GalleryView {
     this.reserve.ensure();
   }
 
+  /**
+   * The connection broke while a transaction's COMMIT was on its way, so whether its rows exist is unknown: the
+   * photo keeps its pending or deleted name, which says so, and is settled by its row once the database answers
+   * again (as the start-up repair would). Until then the file is neither served nor counted as stored.
+   */
+  private settleLater(imageId: string, fileName: string): void {
+    const attempt = async (): Promise<void> => {
+      if (this.closed) return; // the next start-up's repair settles it
+      try {
+        const row = await this.store.faces.getByImageId(imageId);
+        const { pending, deleted } = this.images.listMarked();
+        if (pending.includes(fileName)) this.images.settleSync(fileName, 'pending', row !== undefined);
+        if (deleted.includes(fileName)) this.images.settleSync(fileName, 'deleted', row !== undefined);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) {
+          this.logger.warn(`gallery: could not settle ${fileName} after an interrupted commit: ${(err as Error).message}`);
+          return;
+        }
+        setTimeout(() => void attempt(), SETTLE_RETRY_MS).unref();
+      }
+    };
+    setTimeout(() => void attempt(), SETTLE_RETRY_MS).unref();
+  }
+
   private assertOpen(): void {
     if (this.closed || !this.store.isOpen) throw new Error('The gallery is closed');
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.index.clear();
-    if (this.ownsStore) this.store.close();
+    if (this.ownsStore) await this.store.close();
   }
 }

@@ -1,44 +1,45 @@
 // A read-only view of a gallery for the command line: it loads the encodings and answers who a face is,
-// without repairing anything (a running server may be writing to the same folder). The lookups here serve the
-// Gallery too.
+// without repairing anything (a running server may be writing to the same folder or database). The lookups
+// here serve the Gallery too.
 import { FaceIndex } from '../core/index.js';
+import type { EncodingSnapshot } from '../store/faces.js';
 import type { PersonRow } from '../store/people.js';
-import { Store } from '../store/store.js';
+import { openStore, type Store, type StoreLocation } from '../store/store.js';
 import type { GalleryView, NearestFace } from './results.js';
 
-/** Puts every stored encoding into the index; returns how many. */
-export function loadEncodings(store: Store, index: FaceIndex): number {
-  const { ids, encodings } = store.faces.allEncodings();
+/** Puts every stored encoding into the index; returns the snapshot's size and feed position. */
+export async function loadEncodings(store: Store, index: FaceIndex): Promise<Pick<EncodingSnapshot, 'position'> & { count: number }> {
+  const { ids, encodings, position } = await store.faces.allEncodings();
   if (ids.length > 0) index.addMany(ids, encodings);
-  return ids.length;
+  return { count: ids.length, position };
 }
 
-/** The nearest enrolled face of an encoding, on the calling thread (video decisions take a few per track). */
-export function nearestFaceIn(store: Store, index: FaceIndex, encoding: Float32Array): NearestFace | null {
+/** The nearest enrolled face of an encoding: the scan on the calling thread (video decisions take a few per track). */
+export async function nearestFaceIn(store: Store, index: FaceIndex, encoding: Float32Array): Promise<NearestFace | null> {
   const [hit] = index.searchSync(encoding, { k: 1 });
-  const face = hit && store.faces.get(hit.id);
+  const face = hit && (await store.faces.get(hit.id));
   return face ? { faceId: face.id, personId: face.personId, distance: hit.distance } : null;
 }
 
 /** The person a stored face belongs to. */
-export function personOfFaceIn(store: Store, faceId: number): PersonRow | undefined {
-  const face = store.faces.get(faceId);
+export async function personOfFaceIn(store: Store, faceId: number): Promise<PersonRow | undefined> {
+  const face = await store.faces.get(faceId);
   return face && store.people.get(face.personId);
 }
 
 export class GalleryReader implements GalleryView {
   private readonly index = new FaceIndex();
 
-  private constructor(private readonly store: Store) {
-    loadEncodings(store, this.index);
-  }
+  private constructor(private readonly store: Store) {}
 
-  static open(dataDir: string): GalleryReader {
-    const store = Store.open(dataDir);
+  static async open(where: StoreLocation): Promise<GalleryReader> {
+    const store = await openStore(where);
+    const reader = new GalleryReader(store);
     try {
-      return new GalleryReader(store);
+      await loadEncodings(store, reader.index);
+      return reader;
     } catch (err) {
-      store.close();
+      await store.close();
       throw err;
     }
   }
@@ -48,16 +49,16 @@ export class GalleryReader implements GalleryView {
     return this.index.size;
   }
 
-  nearestFace(encoding: Float32Array): NearestFace | null {
+  nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
     return nearestFaceIn(this.store, this.index, encoding);
   }
 
-  personOfFace(faceId: number): PersonRow | undefined {
+  personOfFace(faceId: number): Promise<PersonRow | undefined> {
     return personOfFaceIn(this.store, faceId);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.index.clear();
-    this.store.close();
+    await this.store.close();
   }
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImageFiles } from '../store/images.js';
-import { DB_FILE, Store } from '../store/store.js';
+import { peekFaceCount, storeLocation, type Store, type StoreLocation } from '../store/store.js';
 import { DataDirError } from './errors.js';
 import type { ReconcileReport } from './results.js';
 
@@ -11,18 +11,20 @@ import type { ReconcileReport } from './results.js';
  * Refuses a data folder whose database holds no face while its images/ holds photos (the database was removed,
  * emptied, or restored without its WAL), before anything is written to it. Call before opening the store.
  */
-export function checkDataDir(dataDir: string): void {
-  const images = path.join(dataDir, 'images');
+export async function checkDataDir(where: StoreLocation): Promise<void> {
+  const images = path.join(where.dataDir, 'images');
   const stored = fs.existsSync(images) ? new ImageFiles(images).list().length : 0;
-  if (stored > 0 && Store.peekFaceCount(dataDir) === 0) throw DataDirError.emptyDatabase(path.join(dataDir, DB_FILE), images, stored);
+  if (stored > 0 && (await peekFaceCount(where)) === 0) {
+    throw DataDirError.emptyDatabase(storeLocation(where), images, stored, where.databaseUrl ? 'postgres' : 'sqlite');
+  }
 }
 
 /**
  * A photo left pending is given its final name when its row committed and removed when it did not; a photo left
  * marked deleted gets its name back when its row is still there and is removed when it is gone; temp files go.
  */
-export function settleInterruptedWrites(store: Store, images: ImageFiles): ReconcileReport {
-  const rows = store.faces.fileNames();
+export async function settleInterruptedWrites(store: Store, images: ImageFiles): Promise<ReconcileReport> {
+  const rows = await store.faces.fileNames();
   const rowFiles = new Set(rows.map((r) => r.fileName));
   const tempFiles = images.removeTemps();
   let finished = 0;

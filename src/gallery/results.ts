@@ -52,8 +52,8 @@ export interface NearestFace {
 
 /** What video recognition needs of a gallery: the nearest enrolled face, and whose it is. */
 export interface GalleryView {
-  nearestFace(encoding: Float32Array): NearestFace | null;
-  personOfFace(faceId: number): PersonRow | undefined;
+  nearestFace(encoding: Float32Array): Promise<NearestFace | null>;
+  personOfFace(faceId: number): Promise<PersonRow | undefined>;
 }
 
 /** What start-up found: temp files removed, pending enrolments finished or removed, and what it kept as it was. */

@@ -30,6 +30,8 @@ export const ErrorCode = {
   STORAGE_FULL: 'STORAGE_FULL',
   /** The photo's analysis (waiting for a native slot included) took longer than ANALYSIS_TIMEOUT_S. */
   TIMEOUT: 'TIMEOUT',
+  /** The database (PostgreSQL) cannot be reached right now: nothing was changed; try again in a moment. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** MAX_QUEUED_VIDEOS videos are already waiting. */
   QUEUE_FULL: 'QUEUE_FULL',
   /** API_KEYS is set and the request carries no valid x-api-key. */

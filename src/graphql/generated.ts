@@ -44,6 +44,22 @@ export type Box = {
   y: Scalars['Int']['output'];
 };
 
+/**
+ * The numbered feed of face additions and removals that keeps every replica's index in step with the database.
+ * A search on this replica sees every change up to position.
+ */
+export type ChangeFeed = {
+  __typename?: 'ChangeFeed';
+  /** When the last change was applied here (null before the first since start). */
+  appliedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The last change committed in the database. */
+  head: Scalars['Int']['output'];
+  /** Changes committed but not applied here yet (head - position). */
+  lag: Scalars['Int']['output'];
+  /** The last change applied to this replica's index. */
+  position: Scalars['Int']['output'];
+};
+
 export type DeleteResult = {
   __typename?: 'DeleteResult';
   deleted: Scalars['Boolean']['output'];
@@ -91,6 +107,8 @@ export type FaceMatch = {
 export type Health = {
   __typename?: 'Health';
   apiKeyRequired: Scalars['Boolean']['output'];
+  /** This replica's place in the face change feed (PostgreSQL only; null with SQLite, where one process owns the gallery). */
+  changeFeed?: Maybe<ChangeFeed>;
   /** The photo face detector used when a request names none (FACE_DETECTOR). */
   detector: Detector;
   faces: Scalars['Int']['output'];
@@ -102,6 +120,8 @@ export type Health = {
   people: Scalars['Int']['output'];
   /** Faces smaller than this many pixels are reported as tooSmall: never matched or enrolled. */
   recognisableFacePx: Scalars['Int']['output'];
+  /** Where the people and faces are kept: SQLITE (faces.db in DATA_DIR) or POSTGRES (DATABASE_URL). */
+  store: StoreEngine;
   tolerance: Scalars['Float']['output'];
   /** Videos longer than this many seconds end FAILED with VIDEO_TOO_LONG. */
   videoMaxSeconds: Scalars['Float']['output'];
@@ -276,6 +296,10 @@ export type SearchStatus =
   | 'NO_FACE_FOUND'
   /** Faces were found but none is within the tolerance of anyone known. */
   | 'UNKNOWN';
+
+export type StoreEngine =
+  | 'POSTGRES'
+  | 'SQLITE';
 
 export type VideoBox = {
   __typename?: 'VideoBox';
@@ -467,6 +491,7 @@ export type ResolversTypes = ResolversObject<{
   AddFaceResult: ResolverTypeWrapper<EnrolResult>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Box: ResolverTypeWrapper<Box>;
+  ChangeFeed: ResolverTypeWrapper<ChangeFeed>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteResult: ResolverTypeWrapper<DeleteResult>;
   DetectedFace: ResolverTypeWrapper<DetectedFaceOutcome>;
@@ -484,6 +509,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SearchResult: ResolverTypeWrapper<SearchOutcome>;
   SearchStatus: SearchStatus;
+  StoreEngine: StoreEngine;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   VideoBox: ResolverTypeWrapper<VideoBox>;
@@ -502,6 +528,7 @@ export type ResolversParentTypes = ResolversObject<{
   AddFaceResult: EnrolResult;
   Boolean: Scalars['Boolean']['output'];
   Box: Box;
+  ChangeFeed: ChangeFeed;
   DateTime: Scalars['DateTime']['output'];
   DeleteResult: DeleteResult;
   DetectedFace: DetectedFaceOutcome;
@@ -544,6 +571,13 @@ export type BoxResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   y?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ChangeFeedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangeFeed'] = ResolversParentTypes['ChangeFeed']> = ResolversObject<{
+  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  head?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lag?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -578,6 +612,7 @@ export type FaceMatchResolvers<ContextType = GraphQLContext, ParentType extends 
 
 export type HealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
   apiKeyRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  changeFeed?: Resolver<Maybe<ResolversTypes['ChangeFeed']>, ParentType, ContextType>;
   detector?: Resolver<ResolversTypes['Detector'], ParentType, ContextType>;
   faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -585,6 +620,7 @@ export type HealthResolvers<ContextType = GraphQLContext, ParentType extends Res
   minFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   recognisableFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  store?: Resolver<ResolversTypes['StoreEngine'], ParentType, ContextType>;
   tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   videoMaxSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
@@ -713,6 +749,7 @@ export type VideoTrackResolvers<ContextType = GraphQLContext, ParentType extends
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AddFaceResult?: AddFaceResultResolvers<ContextType>;
   Box?: BoxResolvers<ContextType>;
+  ChangeFeed?: ChangeFeedResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeleteResult?: DeleteResultResolvers<ContextType>;
   DetectedFace?: DetectedFaceResolvers<ContextType>;

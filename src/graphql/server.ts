@@ -18,7 +18,7 @@ import { detectionOptions, makeConfig, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
 import { Gallery } from '../gallery/index.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
-import { Store } from '../store/store.js';
+import { openStore, type Store } from '../store/store.js';
 import { VideoJobs } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin } from './complexity.js';
@@ -35,7 +35,7 @@ export const ASSETS_DIR = path.join(REPO_DIR, 'assets');
 export type Logger = Pick<Console, 'warn' | 'error'>;
 
 export type StartOptions = Partial<Config> & {
-  /** Holds faces.db, images/ and videos/; created when missing. */
+  /** Holds faces.db (unless databaseUrl names PostgreSQL), images/ and videos/; created when missing. */
   dataDir: string;
   /** The face core every request's native work goes through (main.ts makes the one the process uses). */
   core: FaceCore;
@@ -116,15 +116,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const maxBodyBytes = Math.floor(Math.max(config.maxUploadMb, config.maxVideoMb) * 1024 * 1024) + 1024 * 1024;
   const keyHashes = config.apiKeys.map(sha256);
 
-  Gallery.checkDataDir(config.dataDir);
+  const where = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
+  await Gallery.checkDataDir(where);
   const staleUploads = removeStaleUploads(os.tmpdir());
   if (staleUploads > 0) logger.warn(`uploads: removed ${staleUploads} temp file(s) of requests cut off by a crash from ${os.tmpdir()}`);
-  const store = Store.open(config.dataDir);
-  let gallery: Gallery;
+  const store = await openStore({ ...where, logger });
+  let gallery: Gallery | undefined;
   let videoJobs: VideoJobs;
   try {
-    gallery = Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
-    videoJobs = VideoJobs.open({
+    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
+    videoJobs = await VideoJobs.open({
       store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),
       core,
@@ -134,14 +135,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       logger,
     });
   } catch (err) {
-    store.close();
+    await gallery?.close();
+    await store.close();
     throw err;
   }
+  const openGallery = gallery;
   const closeData = async () => {
     // A running video job is stopped and marked INTERRUPTED before the database closes under it.
     await videoJobs.close();
-    gallery.close();
-    store.close();
+    await openGallery.close();
+    await store.close();
   };
   const app = express();
   const httpServer = http.createServer(app);
@@ -239,7 +242,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (req.body === undefined) req.body = {};
       next();
     },
-    expressMiddleware(apollo, { context: async () => ({ gallery, videoJobs, config, uploads: new RequestUploads() }) }),
+    expressMiddleware(apollo, { context: async () => ({ gallery: openGallery, videoJobs, config, uploads: new RequestUploads() }) }),
   );
 
   app.get('/images/:name', requireApiKey(true), (req, res) => {
@@ -249,7 +252,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
       return;
     }
-    void sendStoredFile(res, gallery.imagesDir, [name as string], type, 'No such image.');
+    void sendStoredFile(res, openGallery.imagesDir, [name as string], type, 'No such image.');
   });
   app.use('/images', requireApiKey(true), (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
@@ -319,7 +322,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
-    gallery,
+    gallery: openGallery,
     videoJobs,
     store,
     close: () =>

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ImageFiles, IMAGE_FILE_RE, writeFileAtomic } from './images.js';
-import { DB_FILE } from './store.js';
+import { DB_FILE } from './sqlite/store.js';
 
 const PHOTOS_TABLE = 'backup_photos';
 

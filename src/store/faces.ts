@@ -1,6 +1,6 @@
-// Faces: one row per stored photo, with the box and the 128-d encoding (a 512-byte BLOB) of the enrolled face.
+// Faces: one row per stored photo, with the box and the 128-d encoding (512 bytes, little-endian float32) of the
+// enrolled face. The rows, the encoding's byte form and the table's interface; each engine implements it.
 import type { Box } from '../core/types.js';
-import type { Db } from './db.js';
 
 export const ENCODING_LENGTH = 128;
 
@@ -26,28 +26,15 @@ export interface NewFace {
   createdAt?: string;
 }
 
-interface RawFace {
-  id: number;
-  image_id: string;
-  person_id: number;
-  file_name: string;
-  box_x: number;
-  box_y: number;
-  box_width: number;
-  box_height: number;
-  created_at: string;
+/** Every stored encoding, packed for FaceIndex.addMany: ids[i] owns encodings[i*128 .. i*128+127]. */
+export interface EncodingSnapshot {
+  ids: number[];
+  encodings: Float32Array;
+  /** The change feed's number these rows are at (every change up to it is in them); null without a feed (SQLite). */
+  position: number | null;
 }
 
-const toRow = (r: RawFace): FaceRow => ({
-  id: r.id,
-  imageId: r.image_id,
-  personId: r.person_id,
-  fileName: r.file_name,
-  box: { x: r.box_x, y: r.box_y, width: r.box_width, height: r.box_height },
-  createdAt: r.created_at,
-});
-
-/** Float32Array → 512-byte little-endian BLOB (a copy, so later changes to the array don't leak in). */
+/** Float32Array → 512-byte little-endian bytes (a copy, so later changes to the array don't leak in). */
 export function encodingToBlob(encoding: Float32Array): Buffer {
   if (encoding.length !== ENCODING_LENGTH) {
     throw new TypeError(`Expected an encoding of ${ENCODING_LENGTH} floats but received ${encoding.length}`);
@@ -61,90 +48,25 @@ export function blobToEncoding(blob: Buffer): Float32Array {
   return out;
 }
 
-function prepare(db: Db) {
-  const cols = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
-  return {
-    insert: db.prepare<[string, number, string, number, number, number, number, Buffer, string], RawFace>(
-      `INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${cols}`,
-    ),
-    byId: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE id = ?`),
-    byImageId: db.prepare<[string], RawFace>(`SELECT ${cols} FROM faces WHERE image_id = ?`),
-    byPerson: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? ORDER BY id`),
-    firstOfPerson: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? ORDER BY id LIMIT 1`),
-    countOfPerson: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM faces WHERE person_id = ?'),
-    count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM faces'),
-    deleteById: db.prepare<[number]>('DELETE FROM faces WHERE id = ?'),
-    files: db.prepare<[], { id: number; file_name: string }>('SELECT id, file_name FROM faces'),
-    encodings: db.prepare<[], { id: number; encoding: Buffer }>('SELECT id, encoding FROM faces ORDER BY id'),
-  };
+/** Packs rows' 512-byte encodings into one Float32Array. */
+export function packEncodings(blobs: Buffer[]): Float32Array {
+  const encodings = new Float32Array(blobs.length * ENCODING_LENGTH);
+  new Uint8Array(encodings.buffer).set(Buffer.concat(blobs));
+  return encodings;
 }
 
-/** Prepared statements over the faces table; every call is synchronous. */
-export class FacesStore {
-  private readonly q: ReturnType<typeof prepare>;
-
-  constructor(db: Db) {
-    this.q = prepare(db);
-  }
-
-  insert(f: NewFace): FaceRow {
-    const b = f.box;
-    return toRow(
-      this.q.insert.get(
-        f.imageId, f.personId, f.fileName,
-        Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height),
-        encodingToBlob(f.encoding), f.createdAt ?? new Date().toISOString(),
-      )!,
-    );
-  }
-
-  get(id: number): FaceRow | undefined {
-    const r = this.q.byId.get(id);
-    return r && toRow(r);
-  }
-
-  getByImageId(imageId: string): FaceRow | undefined {
-    const r = this.q.byImageId.get(imageId);
-    return r && toRow(r);
-  }
-
-  listByPerson(personId: number): FaceRow[] {
-    return this.q.byPerson.all(personId).map(toRow);
-  }
-
-  firstOfPerson(personId: number): FaceRow | undefined {
-    const r = this.q.firstOfPerson.get(personId);
-    return r && toRow(r);
-  }
-
-  countByPerson(personId: number): number {
-    return this.q.countOfPerson.get(personId)!.n;
-  }
-
-  count(): number {
-    return this.q.count.get()!.n;
-  }
-
-  delete(id: number): boolean {
-    return this.q.deleteById.run(id).changes > 0;
-  }
-
+export interface FacesStore {
+  insert(face: NewFace): Promise<FaceRow>;
+  get(id: number): Promise<FaceRow | undefined>;
+  getByImageId(imageId: string): Promise<FaceRow | undefined>;
+  /** Oldest first. */
+  listByPerson(personId: number): Promise<FaceRow[]>;
+  firstOfPerson(personId: number): Promise<FaceRow | undefined>;
+  countByPerson(personId: number): Promise<number>;
+  count(): Promise<number>;
+  delete(id: number): Promise<boolean>;
   /** Every row's id and file name (for reconciling rows with the files on disk). */
-  fileNames(): { id: number; fileName: string }[] {
-    return this.q.files.all().map((r) => ({ id: r.id, fileName: r.file_name }));
-  }
-
-  /** All encodings packed for FaceIndex.addMany: ids[i] owns encodings[i*128 .. i*128+127]. */
-  allEncodings(): { ids: number[]; encodings: Float32Array } {
-    const ids: number[] = [];
-    const chunks: Buffer[] = [];
-    for (const r of this.q.encodings.iterate()) {
-      ids.push(r.id);
-      chunks.push(r.encoding);
-    }
-    const encodings = new Float32Array(ids.length * ENCODING_LENGTH);
-    new Uint8Array(encodings.buffer).set(Buffer.concat(chunks));
-    return { ids, encodings };
-  }
+  fileNames(): Promise<{ id: number; fileName: string }[]>;
+  /** Every encoding, read in one consistent snapshot. */
+  allEncodings(): Promise<EncodingSnapshot>;
 }

@@ -1,5 +1,5 @@
-// People: one row per enrolled person, found by id or by (part of) their name.
-import type { Db } from './db.js';
+// People: one row per enrolled person, found by id or by (part of) their name. The rows and the table's
+// interface; each engine (sqlite/, postgres/) implements it.
 
 export interface PersonRow {
   id: number;
@@ -9,20 +9,14 @@ export interface PersonRow {
   createdAt: string;
 }
 
-interface RawPerson {
-  id: number;
-  first_name: string;
-  sur_name: string;
-  created_at: string;
-}
-
-const toRow = (r: RawPerson): PersonRow => ({ id: r.id, firstName: r.first_name, surName: r.sur_name, createdAt: r.created_at });
-
 const fold = (s: string): string => s.normalize('NFC').toLowerCase();
 
 /** The same person whatever the case: names are compared trimmed and lower-cased. */
 export const nameKey = (firstName: string, surName: string): string => `${fold(firstName.trim())}\t${fold(surName.trim())}`;
-const searchName = (firstName: string, surName: string): string => fold(`${firstName} ${surName}`);
+/** What the people(name:) filter searches: "first sur", lower-cased. */
+export const searchName = (firstName: string, surName: string): string => fold(`${firstName} ${surName}`);
+/** A name filter as it is compared with searchName. */
+export const searchKey = (nameContains: string): string => fold(nameContains);
 
 export interface ListPeopleOptions {
   /** Case-insensitive substring of "first sur". */
@@ -32,65 +26,16 @@ export interface ListPeopleOptions {
   limit: number;
 }
 
-function prepare(db: Db) {
-  const cols = 'id, first_name, sur_name, created_at';
-  return {
-      get: db.prepare<[number], RawPerson>(`SELECT ${cols} FROM people WHERE id = ?`),
-      byKey: db.prepare<[string], RawPerson>(`SELECT ${cols} FROM people WHERE name_key = ?`),
-      insert: db.prepare<[string, string, string, string, string], RawPerson>(
-        `INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${cols}`,
-      ),
-      rename: db.prepare<[string, string, string, string, number], RawPerson>(
-        `UPDATE people SET first_name = ?, sur_name = ?, name_key = ?, search_name = ? WHERE id = ? RETURNING ${cols}`,
-      ),
-      delete: db.prepare<[number]>('DELETE FROM people WHERE id = ?'),
-      list: db.prepare<[string, number, number], RawPerson>(
-        `SELECT ${cols} FROM people WHERE instr(search_name, ?) > 0 AND id > ? ORDER BY id LIMIT ?`,
-      ),
-      count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM people WHERE instr(search_name, ?) > 0'),
-      countAll: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM people'),
-  };
-}
-
-/** Prepared statements over the people table; every call is synchronous. */
-export class PeopleStore {
-  private readonly q: ReturnType<typeof prepare>;
-
-  constructor(db: Db) {
-    this.q = prepare(db);
-  }
-
-  get(id: number): PersonRow | undefined {
-    const r = this.q.get.get(id);
-    return r && toRow(r);
-  }
-
-  findByName(firstName: string, surName: string): PersonRow | undefined {
-    const r = this.q.byKey.get(nameKey(firstName, surName));
-    return r && toRow(r);
-  }
-
-  /** Throws SQLITE_CONSTRAINT_UNIQUE when the name is taken. */
-  insert(firstName: string, surName: string, createdAt = new Date().toISOString()): PersonRow {
-    return toRow(this.q.insert.get(firstName, surName, nameKey(firstName, surName), searchName(firstName, surName), createdAt)!);
-  }
-
-  /** Undefined when there is no such person; throws SQLITE_CONSTRAINT_UNIQUE when the name is taken. */
-  rename(id: number, firstName: string, surName: string): PersonRow | undefined {
-    const r = this.q.rename.get(firstName, surName, nameKey(firstName, surName), searchName(firstName, surName), id);
-    return r && toRow(r);
-  }
-
+export interface PeopleStore {
+  get(id: number): Promise<PersonRow | undefined>;
+  findByName(firstName: string, surName: string): Promise<PersonRow | undefined>;
+  /** Rejects with the engine's unique-constraint error when the name is taken. */
+  insert(firstName: string, surName: string, createdAt?: string): Promise<PersonRow>;
+  /** Undefined when there is no such person; rejects with the engine's unique-constraint error when the name is taken. */
+  rename(id: number, firstName: string, surName: string): Promise<PersonRow | undefined>;
   /** Deletes the person; their face rows go with them (ON DELETE CASCADE). */
-  delete(id: number): boolean {
-    return this.q.delete.run(id).changes > 0;
-  }
-
-  list({ nameContains = '', afterId = 0, limit }: ListPeopleOptions): PersonRow[] {
-    return this.q.list.all(fold(nameContains), afterId, limit).map(toRow);
-  }
-
-  count(nameContains?: string): number {
-    return nameContains ? this.q.count.get(fold(nameContains))!.n : this.q.countAll.get()!.n;
-  }
+  delete(id: number): Promise<boolean>;
+  /** Oldest first (by id). */
+  list(options: ListPeopleOptions): Promise<PersonRow[]>;
+  count(nameContains?: string): Promise<number>;
 }

@@ -1,73 +1,60 @@
-// The service's database as one object: the people, faces and video job tables over one SQLite connection.
-// Everything above the store (gallery, video jobs) talks to these methods, never to SQL.
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { openDb, type Db } from './db.js';
-import { FacesStore } from './faces.js';
-import { PeopleStore } from './people.js';
-import { VideoJobsStore } from './video-jobs.js';
+// The service's database as one object: the people, faces and video job tables, transactions, and (on an engine
+// several processes share) the change feed of the face index. Everything above the store (gallery, video jobs)
+// talks to this interface, never to SQL. SQLite (sqlite/store.ts) is the default; DATABASE_URL=postgres://…
+// selects PostgreSQL (postgres/store.ts).
+import type { FacesStore } from './faces.js';
+import type { FaceFeed } from './feed.js';
+import type { PeopleStore } from './people.js';
+import type { VideoJobsStore } from './video-jobs.js';
+import { peekSqliteFaceCount, SqliteStore } from './sqlite/store.js';
+import { peekPostgresFaceCount, PostgresStore } from './postgres/store.js';
 
-export const DB_FILE = 'faces.db';
+export type StoreEngine = 'sqlite' | 'postgres';
 
-export class Store {
+export interface Store {
+  readonly engine: StoreEngine;
+  /** Where the rows are, for messages: the SQLite file, or the PostgreSQL database's URL without its password. */
+  readonly location: string;
   readonly people: PeopleStore;
   readonly faces: FacesStore;
   readonly videoJobs: VideoJobsStore;
-  private closed = false;
-
-  private constructor(
-    private readonly db: Db,
-    /** The database file. */
-    readonly file: string,
-  ) {
-    this.people = new PeopleStore(db);
-    this.faces = new FacesStore(db);
-    this.videoJobs = new VideoJobsStore(db);
-  }
-
-  /** Opens (creating and migrating if needed) `<dataDir>/faces.db`. */
-  static open(dataDir: string): Store {
-    const file = path.join(dataDir, DB_FILE);
-    return new Store(openDb(file), file);
-  }
-
+  /** The numbered feed of face additions and removals; null when one process owns the database (SQLite). */
+  readonly feed: FaceFeed | null;
   /**
-   * Face rows in `<dataDir>/faces.db`, read without writing anything (no migration, no WAL reset), or 0 when there is
-   * no such database or table. For the check before opening: a damaged database must stay as it was found.
+   * Runs `fn` in one transaction: every table call it makes (awaited inside it) commits together or none does.
+   * Transactions run one at a time; on PostgreSQL they hold the change feed's lock, so feed numbers commit in order.
    */
-  static peekFaceCount(dataDir: string): number {
-    const file = path.join(dataDir, DB_FILE);
-    if (!fs.existsSync(file) || fs.statSync(file).size === 0) return 0;
-    // Opening may create an empty -wal and -shm; those that were not there before are removed again.
-    const created = ['-wal', '-shm'].map((s) => file + s).filter((f) => !fs.existsSync(f));
-    let db: Db | undefined;
-    try {
-      db = new Database(file, { readonly: true, fileMustExist: true });
-      const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'faces'").get();
-      return table ? (db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n : 0;
-    } catch {
-      return 0;
-    } finally {
-      db?.close();
-      for (const f of created) if (fs.existsSync(f) && fs.statSync(f).size === 0) fs.rmSync(f);
-    }
-  }
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  readonly isOpen: boolean;
+  close(): Promise<void>;
+}
 
-  /** Runs `fn` in one transaction: all of its writes commit together or none do. */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
+export interface StoreLocation {
+  /** Holds faces.db when no database URL is given. */
+  dataDir: string;
+  /** postgres://…: the PostgreSQL database instead of SQLite. */
+  databaseUrl?: string;
+}
 
-  get isOpen(): boolean {
-    return !this.closed;
-  }
+export interface OpenStoreOptions extends StoreLocation {
+  logger?: Pick<Console, 'warn' | 'error'>;
+}
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    // Everything in the WAL goes into faces.db, so the file alone is the whole gallery once the service has stopped.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
-  }
+/** Opens (creating and migrating if needed) the database the settings name. */
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  if (opts.databaseUrl) return PostgresStore.open(opts.databaseUrl, opts.logger ?? console);
+  return SqliteStore.open(opts.dataDir);
+}
+
+/**
+ * Face rows in the database, read without writing anything (no migration), or 0 when there is no such database
+ * or table. For the check before opening: a damaged database must stay as it was found.
+ */
+export function peekFaceCount(where: StoreLocation): Promise<number> {
+  return where.databaseUrl ? peekPostgresFaceCount(where.databaseUrl) : Promise.resolve(peekSqliteFaceCount(where.dataDir));
+}
+
+/** The database's name for messages: the SQLite file or the PostgreSQL URL without its password. */
+export function storeLocation(where: StoreLocation): string {
+  return where.databaseUrl ? PostgresStore.describe(where.databaseUrl) : SqliteStore.fileIn(where.dataDir);
 }

@@ -8,7 +8,7 @@ export const DECISION_METHODS = ['VOTE', 'FUSION'] as const;
 export type DecisionMethod = (typeof DECISION_METHODS)[number];
 
 /** The nearest known person for one encoding, or null when the gallery is empty. */
-export type Matcher = (encoding: Float32Array) => NearestFace | null;
+export type Matcher = (encoding: Float32Array) => Promise<NearestFace | null>;
 
 export interface Decision {
   /** null = unknown (nobody within tolerance). */
@@ -22,7 +22,7 @@ export interface Decision {
   frames: number;
 }
 
-export function decide(encodings: Float32Array, method: DecisionMethod, tolerance: number, match: Matcher): Decision {
+export async function decide(encodings: Float32Array, method: DecisionMethod, tolerance: number, match: Matcher): Promise<Decision> {
   const frames = encodings.length / 128;
   if (frames < 1 || !Number.isInteger(frames)) throw new RangeError('Expected at least one 128-d encoding');
   const at = (i: number) => encodings.subarray(i * 128, (i + 1) * 128);
@@ -30,7 +30,7 @@ export function decide(encodings: Float32Array, method: DecisionMethod, toleranc
   if (method === 'FUSION') {
     const mean = new Float32Array(128);
     for (let i = 0; i < frames; i++) for (let d = 0; d < 128; d++) mean[d] += at(i)[d] / frames;
-    const best = match(mean);
+    const best = await match(mean);
     const known = best !== null && best.distance <= tolerance;
     return {
       personId: known ? best.personId : null,
@@ -45,7 +45,7 @@ export function decide(encodings: Float32Array, method: DecisionMethod, toleranc
   // VOTE: key 'unknown' or the person id.
   const tally = new Map<string, { votes: number; distance: number; faceId: number | null; personId: number | null }>();
   for (let i = 0; i < frames; i++) {
-    const best = match(at(i));
+    const best = await match(at(i));
     const known = best !== null && best.distance <= tolerance;
     const key = known ? String(best.personId) : 'unknown';
     const entry = tally.get(key) ?? { votes: 0, distance: 0, faceId: known ? best.faceId : null, personId: known ? best.personId : null };

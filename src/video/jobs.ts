@@ -89,11 +89,11 @@ export class VideoJobs {
   }
 
   /** Opens the job list: marks jobs an earlier run left QUEUED or RUNNING as FAILED/INTERRUPTED and tidies videos/. */
-  static open(opts: VideoJobsOptions): VideoJobs {
+  static async open(opts: VideoJobsOptions): Promise<VideoJobs> {
     const jobs = new VideoJobs(opts);
-    const interrupted = jobs.store.failUnfinished('INTERRUPTED', INTERRUPTED_MESSAGE);
-    const removed = jobs.files.tidy(new Set(jobs.store.ids()));
-    jobs.prune();
+    const interrupted = await jobs.store.failUnfinished('INTERRUPTED', INTERRUPTED_MESSAGE);
+    const removed = jobs.files.tidy(new Set(await jobs.store.ids()));
+    await jobs.prune();
     if (interrupted.length > 0 || removed > 0) {
       jobs.logger.warn(
         `video jobs: the service had stopped during ${interrupted.length} job(s), now FAILED (INTERRUPTED); removed ${removed} leftover file(s) or folder(s)`,
@@ -102,14 +102,14 @@ export class VideoJobs {
     return jobs;
   }
 
-  get(id: string): VideoJobRow | undefined {
-    const row = JOB_ID_RE.test(id) ? this.store.get(id) : undefined;
+  async get(id: string): Promise<VideoJobRow | undefined> {
+    const row = JOB_ID_RE.test(id) ? await this.store.get(id) : undefined;
     return row && this.live(row);
   }
 
   /** The newest jobs first. */
-  list(limit: number): VideoJobRow[] {
-    return this.store.list(limit).map((r) => this.live(r));
+  async list(limit: number): Promise<VideoJobRow[]> {
+    return (await this.store.list(limit)).map((r) => this.live(r));
   }
 
   /** The running job's progress is written to the table a few times a second; readers get the live value. */
@@ -133,7 +133,7 @@ export class VideoJobs {
     let row: VideoJobRow;
     try {
       if (this.closing) throw new Error('The video job list is closed');
-      row = this.store.insert(id, fileName, options);
+      row = await this.store.insert(id, fileName, options);
     } catch (err) {
       await this.files.removeJob(id);
       throw err;
@@ -149,17 +149,18 @@ export class VideoJobs {
    * Undefined when there is no such job.
    */
   async cancel(id: string, waitMs = 5000): Promise<VideoJobRow | undefined> {
-    const row = this.get(id);
+    const row = await this.get(id);
     if (!row) return undefined;
-    if (row.status === 'QUEUED') {
+    // A job read as QUEUED may have started since: then it is stopped as the running one.
+    if (row.status === 'QUEUED' && this.running?.id !== id) {
       const at = this.queue.indexOf(id);
       if (at >= 0) this.queue.splice(at, 1);
-      this.store.finish(id, { status: 'CANCELLED', progress: 0 });
+      await this.store.finish(id, { status: 'CANCELLED', progress: 0 });
       await this.files.removeSource(id);
       return this.get(id);
     }
     const running = this.running;
-    if (row.status === 'RUNNING' && running?.id === id) {
+    if ((row.status === 'RUNNING' || row.status === 'QUEUED') && running?.id === id) {
       running.cancelRequested = true;
       running.cancel?.();
       let timer: NodeJS.Timeout | undefined;
@@ -181,7 +182,7 @@ export class VideoJobs {
     }
     this.closing = true;
     for (const id of this.queue.splice(0)) {
-      this.store.finish(id, { status: 'FAILED', progress: 0, errorCode: 'INTERRUPTED', errorMessage: INTERRUPTED_MESSAGE });
+      await this.store.finish(id, { status: 'FAILED', progress: 0, errorCode: 'INTERRUPTED', errorMessage: INTERRUPTED_MESSAGE });
       await this.files.removeSource(id);
     }
     const running = this.running;
@@ -208,8 +209,8 @@ export class VideoJobs {
   }
 
   private async run(job: RunningJob): Promise<void> {
-    const row = this.get(job.id);
-    if (!row || !this.store.start(job.id)) return;
+    const row = await this.get(job.id);
+    if (!row || !(await this.store.start(job.id))) return;
     const { options } = row;
     const source = this.files.sourcePath(job.id, extensionOf(row.fileName));
     const recognitionShare = options.annotate ? RECOGNITION_SHARE_WITH_ANNOTATION : 1;
@@ -218,7 +219,9 @@ export class VideoJobs {
       const now = Date.now();
       if (force || now - job.lastWrite >= PROGRESS_WRITE_MS) {
         job.lastWrite = now;
-        this.store.setProgress(job.id, job.progress);
+        this.store.setProgress(job.id, job.progress).catch((err: unknown) => {
+          this.logger.warn(`video jobs: could not record the progress of job ${job.id}: ${(err as Error).message}`);
+        });
       }
     };
 
@@ -255,7 +258,7 @@ export class VideoJobs {
     }
     await this.files.removeSource(job.id);
     if (status === 'FAILED') result = null;
-    this.store.finish(job.id, {
+    await this.store.finish(job.id, {
       status,
       progress: status === 'DONE' ? 1 : job.progress,
       errorCode: error?.code,
@@ -265,7 +268,7 @@ export class VideoJobs {
     });
     // A failed job keeps no files (thumbnails written before the failure included).
     if (status === 'FAILED') await this.files.removeJob(job.id);
-    this.pruneQuietly();
+    await this.pruneQuietly();
   }
 
   /** The failure as the client sees it: the domain's codes about the video pass through, the rest is INTERNAL. */
@@ -288,16 +291,16 @@ export class VideoJobs {
   }
 
   /** Deletes the rows and files of finished jobs beyond the newest `keepFinished`. */
-  private prune(): void {
-    for (const id of this.store.finishedBeyond(this.keepFinished)) {
-      this.store.delete(id);
+  private async prune(): Promise<void> {
+    for (const id of await this.store.finishedBeyond(this.keepFinished)) {
+      await this.store.delete(id);
       this.files.removeJobSync(id);
     }
   }
 
-  private pruneQuietly(): void {
+  private async pruneQuietly(): Promise<void> {
     try {
-      this.prune();
+      await this.prune();
     } catch (err) {
       this.logger.warn('video jobs: could not delete old jobs:', err);
     }

@@ -42,25 +42,25 @@ export async function recognizeInGallery(
 ): Promise<{ result: Promise<RecognizedVideo>; cancel(): void }> {
   const { decision: method, tolerance, ...videoOptions } = options;
   const match = (encoding: Float32Array) => gallery.nearestFace(encoding);
-  const recognize = (track: VideoTrack): RecognizedTrack => {
+  const recognize = async (track: VideoTrack): Promise<RecognizedTrack> => {
     if (track.encodings.length === 0) return { track, decision: null, person: null };
-    const decision = decide(track.encodings, method, tolerance, match);
-    const person = decision.faceId === null ? null : (gallery.personOfFace(decision.faceId) ?? null);
+    const decision = await decide(track.encodings, method, tolerance, match);
+    const person = decision.faceId === null ? null : ((await gallery.personOfFace(decision.faceId)) ?? null);
     return { track, decision, person };
   };
 
+  // Identified tracks are looked up in the gallery as they come; the result waits for the last of those answers.
+  const announced: Promise<void>[] = [];
   const run = await recognizeVideo(core, source, videoOptions, (e) => {
     if (!onEvent) return;
     if (e.type === 'progress') onEvent({ ...e, progress: e.totalFrames > 0 ? Math.min(1, (e.frame + 1) / e.totalFrames) : null });
-    else onEvent({ type: 'identified', frame: e.frame, recognized: recognize(e.track) });
+    else announced.push(recognize(e.track).then((recognized) => onEvent({ type: 'identified', frame: e.frame, recognized }), () => undefined));
   });
-  const result = run.result.then(({ tracks, stats }) => ({
-    tracks: tracks.map(recognize),
-    stats,
-    decision: method,
-    tolerance,
-    framesToDecide: videoOptions.framesToDecide,
-  }));
+  const result = run.result.then(async ({ tracks, stats }) => {
+    const recognized = await Promise.all(tracks.map(recognize));
+    await Promise.all(announced);
+    return { tracks: recognized, stats, decision: method, tolerance, framesToDecide: videoOptions.framesToDecide };
+  });
   return { result, cancel: run.cancel };
 }
 

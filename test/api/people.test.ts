@@ -39,7 +39,7 @@ test('people lists oldest first, filters by part of the name in any case, and pa
   const names = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Alan Kay', 'Barbara Liskov', 'Edsger Dijkstra', 'Alan Perlis'];
   for (const n of names) {
     const [f, l] = n.split(' ');
-    s.store.people.insert(f!, l!);
+    await s.store.people.insert(f!, l!);
   }
   const all = (await gql(s.url, PEOPLE, {})).data.people;
   assert.equal(all.totalCount, names.length);
@@ -95,11 +95,11 @@ test('deletePerson removes the person, every photo file and every encoding, and 
   const s = await serverFor(t);
   const mine = await enrol(s, 'John_Schneider', [0, 1, 2]);
   await enrol(s, 'John_Simm', [0]);
-  assert.deepEqual(storedCounts(s), { files: 4, faceRows: 4, people: 2, index: 4 });
+  assert.deepEqual(await storedCounts(s), { files: 4, faceRows: 4, people: 2, index: 4 });
   const id = mine[0]!.person.id;
   const r = await gql(s.url, DELETE_PERSON, { id });
   assert.deepEqual(r.data.deletePerson, { id, deleted: true, removedFaces: 3 });
-  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+  assert.deepEqual(await storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
   for (const a of mine) {
     assert.equal(fs.existsSync(path.join(s.dataDir, 'images', path.basename(a.url))), false);
     assert.equal((await fetch(s.url + a.url)).status, 404);
@@ -109,7 +109,7 @@ test('deletePerson removes the person, every photo file and every encoding, and 
   const search = await upload(s.url, SEARCH_FACE, {}, { file: johnPhotos('John_Schneider')[5]! });
   assert.equal(search.data.searchFace.status, 'UNKNOWN');
   assert.equal(errorCode(await gql(s.url, DELETE_PERSON, { id })), 'NOT_FOUND');
-  assertConsistent(s, s.dataDir);
+  await assertConsistent(s, s.dataDir);
 });
 
 test('deleteFace removes one photo and its encoding; the person stays, even with no photo left', async (t) => {
@@ -117,7 +117,7 @@ test('deleteFace removes one photo and its encoding; the person stays, even with
   const [a, b] = await enrol(s, 'John_Savage', [0, 1]);
   const r = await gql(s.url, DELETE_FACE, { imageId: a.imageId });
   assert.deepEqual(r.data.deleteFace, { id: a.imageId, deleted: true, removedFaces: 1 });
-  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+  assert.deepEqual(await storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
   let person = (await gql(s.url, PERSON_BY_ID, { id: a.person.id })).data.personById;
   assert.equal(person.faceCount, 1);
   assert.equal(person.photoUrl, b.url, 'photoUrl moves on to the next photo');
@@ -127,7 +127,7 @@ test('deleteFace removes one photo and its encoding; the person stays, even with
   person = (await gql(s.url, PERSON_BY_ID, { id: a.person.id })).data.personById;
   assert.equal(person.faceCount, 0);
   assert.equal(person.photoUrl, null);
-  assert.deepEqual(storedCounts(s), { files: 0, faceRows: 0, people: 1, index: 0 });
+  assert.deepEqual(await storedCounts(s), { files: 0, faceRows: 0, people: 1, index: 0 });
   assert.equal((await upload(s.url, SEARCH_FACE, {}, { file: johnPhotos('John_Savage')[3]! })).data.searchFace.status, 'UNKNOWN');
   assert.equal(errorCode(await gql(s.url, DELETE_FACE, { imageId: a.imageId })), 'NOT_FOUND');
 });

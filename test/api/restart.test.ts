@@ -64,7 +64,7 @@ test('start-up settles interrupted writes and deletions it can prove, and delete
     [name(kept.url), name(committed.url), name(undeleted.url), stranger, 'README.txt'].sort(),
   );
   assert.equal(second.gallery.size, 4, 'every row is still searchable');
-  assert.equal(second.store.faces.count(), 4);
+  assert.equal(await second.store.faces.count(), 4);
   assert.ok(second.logs.some((l) => /finished 1 and undid 2 interrupted write\(s\) or deletion\(s\); removed 1 temp file\(s\)/.test(l)), second.logs.join('\n'));
   assert.ok(second.logs.some((l) => /1 photo\(s\) in .* have no row and 1 row\(s\) have no photo; both are kept/.test(l)), second.logs.join('\n'));
   const search = (await upload(second.url, SEARCH_FACE, {}, { file: johnPhotos('John_Simm')[3]! })).data.searchFace;
@@ -102,10 +102,10 @@ test('after kill -9 in the middle of enrolments and deletions, a restart leaves 
     await runAndKill(dataDir, ms);
     const s = await startTestServer({ dataDir });
     try {
-      assertConsistent(s, dataDir);
-      stored = storedCounts(s).faceRows;
+      await assertConsistent(s, dataDir);
+      stored = (await storedCounts(s)).faceRows;
       // Every person row is whole: a name and a creation time.
-      for (const p of s.store.people.list({ limit: 1000 })) assert.ok(p.firstName && p.surName && p.createdAt);
+      for (const p of await s.store.people.list({ limit: 1000 })) assert.ok(p.firstName && p.surName && p.createdAt);
     } finally {
       await s.close();
     }

@@ -1,98 +1,134 @@
-// The storage layer alone: migrations, people, faces (encodings as 512-byte BLOBs) and photo files on disk.
+// The storage layer alone, on the engine the tests run on (TEST_STORE): migrations, people, faces (encodings as
+// 512 bytes) and photo files on disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDb, migrate, readMigrations } from '../../src/store/db.js';
-import { PeopleStore } from '../../src/store/people.js';
-import { FacesStore, blobToEncoding, encodingToBlob } from '../../src/store/faces.js';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { migrate as migrateSqlite, readMigrations } from '../../src/store/sqlite/db.js';
+import { migrate as migratePostgres, postgresMigrations } from '../../src/store/postgres/migrate.js';
+import { blobToEncoding, encodingToBlob } from '../../src/store/faces.js';
 import { ImageFiles, contentTypeOf } from '../../src/store/images.js';
+import { openStore } from '../../src/store/store.js';
+import { databaseUrlFor, dropDatabaseFor, TEST_STORE } from '../fixtures/database.js';
 import { tempDataDir } from '../fixtures/tmp.js';
 
 const randomEncoding = (): Float32Array => Float32Array.from({ length: 128 }, () => Math.random() - 0.5);
 const box = { x: 1, y: 2, width: 30, height: 40 };
 
-function fresh() {
+async function fresh() {
   const dir = tempDataDir();
-  const db = openDb(path.join(dir, 'faces.db'));
-  return { dir, db, people: new PeopleStore(db), faces: new FacesStore(db), done: () => { db.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  const databaseUrl = await databaseUrlFor(dir);
+  const store = await openStore({ dataDir: dir, databaseUrl });
+  return {
+    dir,
+    databaseUrl,
+    store,
+    people: store.people,
+    faces: store.faces,
+    done: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      await dropDatabaseFor(dir);
+    },
+  };
 }
 
-test('a new database is in WAL mode with every migration applied, and migrating again changes nothing', () => {
-  const s = fresh();
+test('a new database has every migration applied, and migrating again changes nothing', async () => {
+  const s = await fresh();
   try {
-    assert.equal(s.db.pragma('journal_mode', { simple: true }), 'wal');
-    const last = readMigrations().at(-1)!.version;
-    assert.equal(s.db.pragma('user_version', { simple: true }), last);
-    assert.equal(migrate(s.db), 0);
+    if (TEST_STORE === 'sqlite') {
+      await s.store.close();
+      const db = new Database(path.join(s.dir, 'faces.db'));
+      try {
+        assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+        assert.equal(db.pragma('user_version', { simple: true }), readMigrations().at(-1)!.version);
+        assert.equal(migrateSqlite(db), 0);
+      } finally {
+        db.close();
+      }
+    } else {
+      const c = new pg.Client({ connectionString: s.databaseUrl });
+      await c.connect();
+      try {
+        const versions = (await c.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
+        assert.deepEqual(versions, postgresMigrations().map((m) => m.version));
+        assert.equal(await migratePostgres(c), 0);
+      } finally {
+        await c.end();
+      }
+    }
   } finally {
-    s.done();
+    await s.done();
   }
 });
 
-test('people are found by name trimmed and case-insensitively, and a name can be held by one person only', () => {
-  const s = fresh();
+test('people are found by name trimmed and case-insensitively, and a name can be held by one person only', async () => {
+  const s = await fresh();
   try {
-    const p = s.people.insert('Émile', 'Zola');
-    assert.equal(s.people.findByName('  émile ', 'ZOLA ')?.id, p.id);
-    assert.throws(() => s.people.insert('ÉMILE', 'zola'), /UNIQUE/);
-    assert.equal(s.people.findByName('Emile', 'Zola'), undefined);
+    const p = await s.people.insert('Émile', 'Zola');
+    assert.equal((await s.people.findByName('  émile ', 'ZOLA '))?.id, p.id);
+    // The engine's unique constraint: SQLite's UNIQUE, PostgreSQL's unique violation (23505).
+    await assert.rejects(s.people.insert('ÉMILE', 'zola'), (e: { code?: string; message: string }) => /UNIQUE/.test(e.message) || e.code === '23505');
+    assert.equal(await s.people.findByName('Emile', 'Zola'), undefined);
   } finally {
-    s.done();
+    await s.done();
   }
 });
 
-test('people are listed oldest first, filtered by part of the full name, and paged by id', () => {
-  const s = fresh();
+test('people are listed oldest first, filtered by part of the full name, and paged by id', async () => {
+  const s = await fresh();
   try {
     const names = [['Ada', 'Lovelace'], ['Alan', 'Turing'], ['Grace', 'Hopper'], ['Alan', 'Kay']] as const;
-    const rows = names.map(([f, l]) => s.people.insert(f, l));
-    assert.deepEqual(s.people.list({ limit: 10 }).map((p) => p.surName), ['Lovelace', 'Turing', 'Hopper', 'Kay']);
-    assert.deepEqual(s.people.list({ nameContains: 'ALAN', limit: 10 }).map((p) => p.surName), ['Turing', 'Kay']);
-    assert.deepEqual(s.people.list({ nameContains: 'n t', limit: 10 }).map((p) => p.surName), ['Turing']);
-    assert.deepEqual(s.people.list({ afterId: rows[1]!.id, limit: 1 }).map((p) => p.surName), ['Hopper']);
-    assert.equal(s.people.count('alan'), 2);
-    assert.equal(s.people.count(), 4);
+    const rows = [];
+    for (const [f, l] of names) rows.push(await s.people.insert(f, l));
+    assert.deepEqual((await s.people.list({ limit: 10 })).map((p) => p.surName), ['Lovelace', 'Turing', 'Hopper', 'Kay']);
+    assert.deepEqual((await s.people.list({ nameContains: 'ALAN', limit: 10 })).map((p) => p.surName), ['Turing', 'Kay']);
+    assert.deepEqual((await s.people.list({ nameContains: 'n t', limit: 10 })).map((p) => p.surName), ['Turing']);
+    assert.deepEqual((await s.people.list({ afterId: rows[1]!.id, limit: 1 })).map((p) => p.surName), ['Hopper']);
+    assert.equal(await s.people.count('alan'), 2);
+    assert.equal(await s.people.count(), 4);
     // LIKE wildcards are plain characters here.
-    assert.equal(s.people.count('%'), 0);
+    assert.equal(await s.people.count('%'), 0);
   } finally {
-    s.done();
+    await s.done();
   }
 });
 
-test('an encoding survives the BLOB round trip bit for bit, and all encodings load packed for the index', () => {
-  const s = fresh();
+test('an encoding survives the BLOB round trip bit for bit, and all encodings load packed for the index', async () => {
+  const s = await fresh();
   try {
-    const p = s.people.insert('Ada', 'Lovelace');
+    const p = await s.people.insert('Ada', 'Lovelace');
     const e1 = randomEncoding();
     const e2 = randomEncoding();
     assert.equal(encodingToBlob(e1).length, 512);
     assert.deepEqual(blobToEncoding(encodingToBlob(e1)), e1);
-    const f1 = s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'a.jpg', box, encoding: e1 });
-    const f2 = s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'b.jpg', box, encoding: e2 });
-    const all = s.faces.allEncodings();
+    const f1 = await s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'a.jpg', box, encoding: e1 });
+    const f2 = await s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'b.jpg', box, encoding: e2 });
+    const all = await s.faces.allEncodings();
     assert.deepEqual(all.ids, [f1.id, f2.id]);
     assert.deepEqual(all.encodings.subarray(128, 256), e2);
-    assert.deepEqual(s.faces.get(f1.id)?.box, box);
+    assert.deepEqual((await s.faces.get(f1.id))?.box, box);
     assert.throws(() => encodingToBlob(new Float32Array(3)), /128 floats/);
   } finally {
-    s.done();
+    await s.done();
   }
 });
 
-test('deleting a person deletes their face rows with them', () => {
-  const s = fresh();
+test('deleting a person deletes their face rows with them', async () => {
+  const s = await fresh();
   try {
-    const p = s.people.insert('Ada', 'Lovelace');
-    const q = s.people.insert('Alan', 'Turing');
-    s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'a.jpg', box, encoding: randomEncoding() });
-    s.faces.insert({ imageId: crypto.randomUUID(), personId: q.id, fileName: 'b.jpg', box, encoding: randomEncoding() });
-    assert.equal(s.people.delete(p.id), true);
-    assert.equal(s.faces.count(), 1);
-    assert.equal(s.faces.countByPerson(p.id), 0);
-    assert.equal(s.people.delete(p.id), false);
+    const p = await s.people.insert('Ada', 'Lovelace');
+    const q = await s.people.insert('Alan', 'Turing');
+    await s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'a.jpg', box, encoding: randomEncoding() });
+    await s.faces.insert({ imageId: crypto.randomUUID(), personId: q.id, fileName: 'b.jpg', box, encoding: randomEncoding() });
+    assert.equal(await s.people.delete(p.id), true);
+    assert.equal(await s.faces.count(), 1);
+    assert.equal(await s.faces.countByPerson(p.id), 0);
+    assert.equal(await s.people.delete(p.id), false);
   } finally {
-    s.done();
+    await s.done();
   }
 });
 

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/store.js';
+import { databaseUrlFor } from '../fixtures/database.js';
 import { serverFor, startTestServer, tempDataDir, type TestServer } from '../fixtures/server.js';
 import { errorCode, gql, upload, type GraphQLResponse, type UploadFile } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
@@ -137,9 +138,9 @@ const jobFiles = (s: TestServer, id: string): string[] => {
 };
 
 /** Folders in videos/ and rows in video_jobs. */
-const storedVideo = (s: TestServer) => ({
+const storedVideo = async (s: TestServer) => ({
   folders: fs.existsSync(path.join(s.dataDir, 'videos')) ? fs.readdirSync(path.join(s.dataDir, 'videos')).length : 0,
-  jobs: s.videoJobs.list(100).length,
+  jobs: (await s.videoJobs.list(100)).length,
 });
 
 function assertCleanError(r: GraphQLResponse, code: string, message?: RegExp): void {
@@ -297,14 +298,14 @@ describe('a job can be cancelled, and the server answers while one runs', () => 
 
 describe('bad videos and bad options end with a clear error and leave the server healthy', () => {
   test('a zero-byte .mp4 is refused at upload (INVALID_VIDEO) and leaves nothing behind', async () => {
-    const before = storedVideo(server);
+    const before = await storedVideo(server);
     assertCleanError(await upload(server.url, RECOGNIZE_VIDEO, {}, { file: { bytes: new Uint8Array(0), filename: 'empty.mp4' } }), 'INVALID_VIDEO', /empty/);
-    assert.deepEqual(storedVideo(server), before);
+    assert.deepEqual(await storedVideo(server), before);
     await assertHealthy(server);
   });
 
   test('a file that is not named as a video is UNSUPPORTED_FILE_TYPE, whatever it holds', async () => {
-    const before = storedVideo(server);
+    const before = await storedVideo(server);
     for (const file of [
       { bytes: Buffer.from('just some notes\n'), filename: 'notes.txt' },
       { bytes: fs.readFileSync(threeJohns), filename: 'clip.mp4.exe' },
@@ -313,7 +314,7 @@ describe('bad videos and bad options end with a clear error and leave the server
     ]) {
       assertCleanError(await upload(server.url, RECOGNIZE_VIDEO, {}, { file }), 'UNSUPPORTED_FILE_TYPE', /mp4, \*\.webm/);
     }
-    assert.deepEqual(storedVideo(server), before);
+    assert.deepEqual(await storedVideo(server), before);
     await assertHealthy(server);
   });
 
@@ -329,7 +330,7 @@ describe('bad videos and bad options end with a clear error and leave the server
   });
 
   test('options out of range are BAD_USER_INPUT, checked before anything is stored', async () => {
-    const before = storedVideo(server);
+    const before = await storedVideo(server);
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ sampleEvery: 0 }, /Expected sampleEvery between 1 and 1000 but received 0/],
       [{ sampleEvery: 1001 }, /sampleEvery between 1 and 1000/],
@@ -342,7 +343,7 @@ describe('bad videos and bad options end with a clear error and leave the server
     for (const [options, message] of cases) {
       assertCleanError(await upload(server.url, RECOGNIZE_VIDEO, { options }, { file: threeJohns }), 'BAD_USER_INPUT', message);
     }
-    assert.deepEqual(storedVideo(server), before);
+    assert.deepEqual(await storedVideo(server), before);
   });
 
   test('a video longer than VIDEO_MAX_SECONDS ends FAILED with VIDEO_TOO_LONG', async (t) => {
@@ -359,7 +360,7 @@ describe('bad videos and bad options end with a clear error and leave the server
     const s = await serverFor(t, { maxVideoMb: 0.01 });
     assert.ok(fs.statSync(threeJohns).size > 0.01 * 1024 * 1024);
     assertCleanError(await upload(s.url, RECOGNIZE_VIDEO, {}, { file: threeJohns }), 'FILE_TOO_LARGE', /0\.01 MB/);
-    assert.deepEqual(storedVideo(s), { folders: 0, jobs: 0 });
+    assert.deepEqual(await storedVideo(s), { folders: 0, jobs: 0 });
     await assertHealthy(s);
   });
 
@@ -434,17 +435,15 @@ describe('a job never survives a restart or a crash silently', () => {
 
     // What a process that died mid-job leaves: rows still QUEUED / RUNNING with their uploads, a half-written
     // upload without a row, and files in videos/ that are not the service's.
-    const db = new Database(path.join(dataDir, 'faces.db'));
-    const insert = db.prepare(
-      "INSERT INTO video_jobs (id, status, progress, file_name, options, created_at, started_at) VALUES (?, ?, ?, ?, '{}', ?, ?)",
-    );
+    const store = await openStore({ dataDir, databaseUrl: await databaseUrlFor(dataDir) });
     const running = crypto.randomUUID();
     const queued = crypto.randomUUID();
     const orphan = crypto.randomUUID();
-    const now = new Date().toISOString();
-    insert.run(running, 'RUNNING', 0.4, 'running.mp4', now, now);
-    insert.run(queued, 'QUEUED', 0, 'queued.webm', now, null);
-    db.close();
+    await store.videoJobs.insert(running, 'running.mp4', {});
+    await store.videoJobs.start(running);
+    await store.videoJobs.setProgress(running, 0.4);
+    await store.videoJobs.insert(queued, 'queued.webm', {});
+    await store.close();
     const videos = path.join(dataDir, 'videos');
     for (const [id, file] of [[running, 'source.mp4'], [running, 'track-1.jpg'], [queued, 'source.webm'], [orphan, '.tmp-upload']]) {
       fs.mkdirSync(path.join(videos, id!), { recursive: true });
@@ -488,7 +487,7 @@ describe('a job never survives a restart or a crash silently', () => {
     t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'main.ts')], {
       cwd: REPO,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', API_KEYS: '' },
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: (await databaseUrlFor(dataDir)) ?? '', PORT: '0', HOST: '127.0.0.1', API_KEYS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

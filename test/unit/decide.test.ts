@@ -21,14 +21,14 @@ const FACES = [
   { faceId: 2, personId: 20, x: 1 },
   { faceId: 3, personId: 10, x: 3 },
 ];
-const match: Matcher = (e) => {
+const match: Matcher = async (e) => {
   const best = FACES.map((f) => ({ ...f, distance: Math.hypot(...e.map((v, d) => (d === 0 ? v - f.x : v))) })).sort((a, b) => a.distance - b.distance)[0];
   return { faceId: best.faceId, personId: best.personId, distance: best.distance };
 };
-const empty: Matcher = () => null;
+const empty: Matcher = async () => null;
 
-test('VOTE: the most-voted person wins, with the share of votes as confidence and the mean distance of its votes', () => {
-  const d = decide(frames(0.1, 0.2, 0.9, 0.3, 0.95), 'VOTE', 0.6, match);
+test('VOTE: the most-voted person wins, with the share of votes as confidence and the mean distance of its votes', async () => {
+  const d = await decide(frames(0.1, 0.2, 0.9, 0.3, 0.95), 'VOTE', 0.6, match);
   assert.equal(d.personId, 10);
   assert.equal(d.faceId, 1);
   assert.equal(d.votes, 3);
@@ -37,34 +37,34 @@ test('VOTE: the most-voted person wins, with the share of votes as confidence an
   assert.ok(Math.abs(d.distance! - 0.2) < 1e-6);
 });
 
-test('VOTE: faces beyond the tolerance vote "unknown", and unknown can win', () => {
-  const d = decide(frames(1.5, 1.6, 0.1), 'VOTE', 0.3, match);
+test('VOTE: faces beyond the tolerance vote "unknown", and unknown can win', async () => {
+  const d = await decide(frames(1.5, 1.6, 0.1), 'VOTE', 0.3, match);
   assert.equal(d.personId, null);
   assert.equal(d.faceId, null);
   assert.equal(d.distance, null);
   assert.equal(d.confidence, 2 / 3);
 });
 
-test('VOTE: a tie goes to a person over unknown, and between people to the smaller mean distance', () => {
-  const personOverUnknown = decide(frames(0.1, 2.0), 'VOTE', 0.6, match);
+test('VOTE: a tie goes to a person over unknown, and between people to the smaller mean distance', async () => {
+  const personOverUnknown = await decide(frames(0.1, 2.0), 'VOTE', 0.6, match);
   assert.equal(personOverUnknown.personId, 10);
   assert.equal(personOverUnknown.confidence, 0.5);
   // Two votes each: person 20's mean distance is 0.05, person 10's 0.275.
-  assert.equal(decide(frames(0.25, 0.3, 0.9, 1.0), 'VOTE', 0.6, match).personId, 20);
+  assert.equal((await decide(frames(0.25, 0.3, 0.9, 1.0), 'VOTE', 0.6, match)).personId, 20);
   // And the other way round: person 10's mean is 0.075, person 20's 0.35.
-  assert.equal(decide(frames(0.05, 0.1, 0.6, 0.7), 'VOTE', 0.6, match).personId, 10);
+  assert.equal((await decide(frames(0.05, 0.1, 0.6, 0.7), 'VOTE', 0.6, match)).personId, 10);
 });
 
-test('VOTE: one frame decides alone; an empty gallery makes every track unknown', () => {
-  assert.equal(decide(frames(0.05), 'VOTE', 0.6, match).confidence, 1);
-  const d = decide(frames(0.1, 0.2), 'VOTE', 0.6, empty);
+test('VOTE: one frame decides alone; an empty gallery makes every track unknown', async () => {
+  assert.equal((await decide(frames(0.05), 'VOTE', 0.6, match)).confidence, 1);
+  const d = await decide(frames(0.1, 0.2), 'VOTE', 0.6, empty);
   assert.equal(d.personId, null);
   assert.equal(d.confidence, 1);
 });
 
-test('FUSION: the mean encoding is matched once; its confidence comes from the fused distance', () => {
+test('FUSION: the mean encoding is matched once; its confidence comes from the fused distance', async () => {
   // 0.3 and 0.9 average to 0.6: nearest is face 2 (person 20) at 0.4, within 0.6.
-  const d = decide(frames(0.3, 0.9), 'FUSION', 0.6, match);
+  const d = await decide(frames(0.3, 0.9), 'FUSION', 0.6, match);
   assert.equal(d.personId, 20);
   assert.equal(d.faceId, 2);
   assert.ok(Math.abs(d.distance! - 0.4) < 1e-6);
@@ -72,16 +72,16 @@ test('FUSION: the mean encoding is matched once; its confidence comes from the f
   assert.equal(d.votes, 2);
 });
 
-test('FUSION: beyond the tolerance is unknown, with the distance kept and the confidence that it is nobody', () => {
-  const d = decide(frames(1.9, 2.1), 'FUSION', 0.6, match);
+test('FUSION: beyond the tolerance is unknown, with the distance kept and the confidence that it is nobody', async () => {
+  const d = await decide(frames(1.9, 2.1), 'FUSION', 0.6, match);
   assert.equal(d.personId, null);
   assert.ok(Math.abs(d.distance! - 1.0) < 1e-6);
   assert.ok(d.confidence >= 0.5 && d.confidence <= 1);
-  const none = decide(frames(0.1), 'FUSION', 0.6, empty);
+  const none = await decide(frames(0.1), 'FUSION', 0.6, empty);
   assert.deepEqual([none.personId, none.distance, none.confidence], [null, null, 1]);
 });
 
-test('no encoding, or a length that is not a multiple of 128, is refused', () => {
-  assert.throws(() => decide(new Float32Array(0), 'VOTE', 0.6, match), RangeError);
-  assert.throws(() => decide(new Float32Array(200), 'FUSION', 0.6, match), RangeError);
+test('no encoding, or a length that is not a multiple of 128, is refused', async () => {
+  await assert.rejects(decide(new Float32Array(0), 'VOTE', 0.6, match), RangeError);
+  await assert.rejects(decide(new Float32Array(200), 'FUSION', 0.6, match), RangeError);
 });

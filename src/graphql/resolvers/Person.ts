@@ -6,8 +6,8 @@ import { imageUrl } from '../context.js';
 export const Person: PersonResolvers = {
   id: (p) => String(p.id),
   fullName: (p) => fullName(p),
-  photoUrl: (p, _args, { gallery }) => {
-    const first = gallery.firstFaceOf(p.id);
+  photoUrl: async (p, _args, { gallery }) => {
+    const first = await gallery.firstFaceOf(p.id);
     return first ? imageUrl(first.fileName) : null;
   },
   faceCount: (p, _args, { gallery }) => gallery.faceCountOf(p.id),

@@ -4,31 +4,39 @@ import { RECOGNISABLE_FACE_PX } from '../../core/index.js';
 import { MAX_NAME_LENGTH } from '../../gallery/index.js';
 import { argument, DEFAULT_PAGE_SIZE, detectorArgument, PAGE_SIZE, toleranceArgument } from '../arguments.js';
 import { userError } from '../errors.js';
+import type { Gallery } from '../../gallery/index.js';
 import { decodeCursor, encodeCursor, parseRowId } from './ids.js';
 
+/** The replica's place in the change feed, with the head read from the database now. */
+async function changeFeedOf(gallery: Gallery) {
+  const s = await gallery.feedState();
+  if (!s) return null;
+  return { position: s.position, head: s.head, lag: Math.max(0, s.head - s.position), appliedAt: s.appliedAt === null ? null : new Date(s.appliedAt).toISOString() };
+}
+
 export const Query: QueryResolvers = {
-  personById: (_parent, { id }, { gallery }) => {
+  personById: async (_parent, { id }, { gallery }) => {
     const n = parseRowId(id);
-    return (n !== null && gallery.person(n)) || null;
+    return (n !== null && (await gallery.person(n))) || null;
   },
 
-  personByImageId: (_parent, { imageId }, { gallery }) => {
-    return gallery.personByImageId(imageId) ?? null;
+  personByImageId: async (_parent, { imageId }, { gallery }) => {
+    return (await gallery.personByImageId(imageId)) ?? null;
   },
 
-  people: (_parent, { name, first, after }, { gallery }) => {
+  people: async (_parent, { name, first, after }, { gallery }) => {
     const limit = argument('first', first, PAGE_SIZE, DEFAULT_PAGE_SIZE);
     const nameContains = (name ?? '').normalize('NFC').trim();
     if ([...nameContains].length > 2 * MAX_NAME_LENGTH + 1) {
       throw userError('BAD_USER_INPUT', `Expected name of at most ${2 * MAX_NAME_LENGTH + 1} characters`);
     }
     const afterId = after ? decodeCursor(after) : 0;
-    const rows = gallery.findPeople({ nameContains, afterId, limit: limit + 1 });
+    const [rows, totalCount] = await Promise.all([gallery.findPeople({ nameContains, afterId, limit: limit + 1 }), gallery.countPeople(nameContains)]);
     const nodes = rows.slice(0, limit);
     const last = nodes.at(-1);
     return {
       nodes,
-      totalCount: gallery.countPeople(nameContains),
+      totalCount,
       pageInfo: { endCursor: last ? encodeCursor(last.id) : null, hasNextPage: rows.length > limit },
     };
   },
@@ -39,15 +47,15 @@ export const Query: QueryResolvers = {
     return gallery.search(photo, t, detectorArgument(detector));
   },
 
-  videoJob: (_parent, { id }, { videoJobs }) => videoJobs.get(id) ?? null,
+  videoJob: async (_parent, { id }, { videoJobs }) => (await videoJobs.get(id)) ?? null,
 
   videoJobs: (_parent, { first }, { videoJobs }) => {
     return videoJobs.list(argument('first', first, PAGE_SIZE, DEFAULT_PAGE_SIZE));
   },
 
-  health: (_parent, _args, { gallery, config }) => ({
-    people: gallery.countPeople(),
-    faces: gallery.countFaces(),
+  health: async (_parent, _args, { gallery, config }) => ({
+    people: await gallery.countPeople(),
+    faces: await gallery.countFaces(),
     tolerance: config.tolerance,
     maxUploadMb: config.maxUploadMb,
     apiKeyRequired: config.apiKeys.length > 0,
@@ -56,5 +64,7 @@ export const Query: QueryResolvers = {
     detector: gallery.detection.detector === 'cnn' ? 'CNN' : 'HOG',
     minFacePx: gallery.detection.minFacePx,
     recognisableFacePx: RECOGNISABLE_FACE_PX,
+    store: gallery.storeEngine === 'postgres' ? 'POSTGRES' : 'SQLITE',
+    changeFeed: await changeFeedOf(gallery),
   }),
 };

@@ -5,10 +5,10 @@ import { videoFileUrl } from '../context.js';
 import { thumbnailName } from '../../video/job-files.js';
 
 export const VideoTrack: VideoTrackResolvers = {
-  person: (t, _args, { gallery }) => (t.personId === null ? null : (gallery.person(t.personId) ?? null)),
+  person: async (t, _args, { gallery }) => (t.personId === null ? null : ((await gallery.person(t.personId)) ?? null)),
   // The person's current name (they may have been renamed since); the stored label otherwise.
-  label: (t, _args, { gallery }) => {
-    const person = t.personId === null ? undefined : gallery.person(t.personId);
+  label: async (t, _args, { gallery }) => {
+    const person = t.personId === null ? undefined : await gallery.person(t.personId);
     return person ? fullName(person) : t.label;
   },
   thumbnailUrl: (t) => (t.thumbnail ? videoFileUrl(t.jobId, thumbnailName(t.id)) : null),

@@ -1,0 +1,118 @@
+// Faces on PostgreSQL: the faces table (encodings as 512-byte bytea) through the store's Sql. Every insert and
+// delete also writes the change feed (the trigger of migration 003).
+import { encodingToBlob, ENCODING_LENGTH, type EncodingSnapshot, type FaceRow, type FacesStore, type NewFace } from '../faces.js';
+import { checkout, storeError, type Sql } from './connection.js';
+
+interface RawFace {
+  id: number;
+  image_id: string;
+  person_id: number;
+  file_name: string;
+  box_x: number;
+  box_y: number;
+  box_width: number;
+  box_height: number;
+  created_at: string;
+}
+
+const toRow = (r: RawFace): FaceRow => ({
+  id: r.id,
+  imageId: r.image_id,
+  personId: r.person_id,
+  fileName: r.file_name,
+  box: { x: r.box_x, y: r.box_y, width: r.box_width, height: r.box_height },
+  createdAt: r.created_at,
+});
+
+const COLS = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
+/** Rows fetched per round trip while reading every encoding (about 5 MB). */
+const SNAPSHOT_BATCH = 10_000;
+
+export class PostgresFaces implements FacesStore {
+  constructor(private readonly sql: Sql) {}
+
+  async insert(f: NewFace): Promise<FaceRow> {
+    const b = f.box;
+    const r = await this.sql.first<RawFace>(
+      `INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLS}`,
+      [
+        f.imageId, f.personId, f.fileName,
+        Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height),
+        encodingToBlob(f.encoding), f.createdAt ?? new Date().toISOString(),
+      ],
+    );
+    return toRow(r!);
+  }
+
+  async get(id: number): Promise<FaceRow | undefined> {
+    const r = await this.sql.first<RawFace>(`SELECT ${COLS} FROM faces WHERE id = $1`, [id]);
+    return r && toRow(r);
+  }
+
+  async getByImageId(imageId: string): Promise<FaceRow | undefined> {
+    const r = await this.sql.first<RawFace>(`SELECT ${COLS} FROM faces WHERE image_id = $1`, [imageId]);
+    return r && toRow(r);
+  }
+
+  async listByPerson(personId: number): Promise<FaceRow[]> {
+    return (await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id`, [personId])).map(toRow);
+  }
+
+  async firstOfPerson(personId: number): Promise<FaceRow | undefined> {
+    const r = await this.sql.first<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id LIMIT 1`, [personId]);
+    return r && toRow(r);
+  }
+
+  async countByPerson(personId: number): Promise<number> {
+    return (await this.sql.first<{ n: number }>('SELECT count(*) AS n FROM faces WHERE person_id = $1', [personId]))!.n;
+  }
+
+  async count(): Promise<number> {
+    return (await this.sql.first<{ n: number }>('SELECT count(*) AS n FROM faces'))!.n;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return ((await this.sql.result('DELETE FROM faces WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async fileNames(): Promise<{ id: number; fileName: string }[]> {
+    const rows = await this.sql.rows<{ id: number; file_name: string }>('SELECT id, file_name FROM faces');
+    return rows.map((r) => ({ id: r.id, fileName: r.file_name }));
+  }
+
+  /**
+   * Every encoding and the feed position they are at, read in one REPEATABLE READ snapshot: the rows hold
+   * exactly the changes up to that position. Fetched through a cursor in batches, so a million rows never sit
+   * in the client twice.
+   */
+  async allEncodings(): Promise<EncodingSnapshot> {
+    const { client, release } = await checkout(this.sql.pool);
+    let failure: unknown;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const position = (await client.query<{ p: number }>('SELECT coalesce(max(position), 0)::bigint AS p FROM face_changes')).rows[0]!.p;
+      const n = (await client.query<{ n: number }>('SELECT count(*) AS n FROM faces')).rows[0]!.n;
+      const ids: number[] = [];
+      const encodings = new Float32Array(n * ENCODING_LENGTH);
+      const bytes = new Uint8Array(encodings.buffer);
+      await client.query('DECLARE snapshot NO SCROLL CURSOR FOR SELECT id, encoding FROM faces ORDER BY id');
+      for (;;) {
+        const { rows } = await client.query<{ id: number; encoding: Buffer }>(`FETCH ${SNAPSHOT_BATCH} FROM snapshot`);
+        for (const r of rows) {
+          bytes.set(r.encoding, ids.length * ENCODING_LENGTH * 4);
+          ids.push(r.id);
+        }
+        if (rows.length < SNAPSHOT_BATCH) break;
+      }
+      await client.query('COMMIT');
+      return { ids, encodings, position };
+    } catch (err) {
+      failure = err;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw storeError(err);
+    } finally {
+      release(failure);
+    }
+  }
+}

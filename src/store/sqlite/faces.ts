@@ -1,0 +1,109 @@
+// Faces on SQLite: prepared statements over the faces table (encodings as 512-byte BLOBs); every call is synchronous.
+import type { Db } from './db.js';
+import { encodingToBlob, packEncodings, type EncodingSnapshot, type FaceRow, type NewFace } from '../faces.js';
+
+interface RawFace {
+  id: number;
+  image_id: string;
+  person_id: number;
+  file_name: string;
+  box_x: number;
+  box_y: number;
+  box_width: number;
+  box_height: number;
+  created_at: string;
+}
+
+const toRow = (r: RawFace): FaceRow => ({
+  id: r.id,
+  imageId: r.image_id,
+  personId: r.person_id,
+  fileName: r.file_name,
+  box: { x: r.box_x, y: r.box_y, width: r.box_width, height: r.box_height },
+  createdAt: r.created_at,
+});
+
+function prepare(db: Db) {
+  const cols = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
+  return {
+    insert: db.prepare<[string, number, string, number, number, number, number, Buffer, string], RawFace>(
+      `INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${cols}`,
+    ),
+    byId: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE id = ?`),
+    byImageId: db.prepare<[string], RawFace>(`SELECT ${cols} FROM faces WHERE image_id = ?`),
+    byPerson: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? ORDER BY id`),
+    firstOfPerson: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? ORDER BY id LIMIT 1`),
+    countOfPerson: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM faces WHERE person_id = ?'),
+    count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM faces'),
+    deleteById: db.prepare<[number]>('DELETE FROM faces WHERE id = ?'),
+    files: db.prepare<[], { id: number; file_name: string }>('SELECT id, file_name FROM faces'),
+    encodings: db.prepare<[], { id: number; encoding: Buffer }>('SELECT id, encoding FROM faces ORDER BY id'),
+  };
+}
+
+export class SqliteFaces {
+  private readonly q: ReturnType<typeof prepare>;
+
+  constructor(db: Db) {
+    this.q = prepare(db);
+  }
+
+  insert(f: NewFace): FaceRow {
+    const b = f.box;
+    return toRow(
+      this.q.insert.get(
+        f.imageId, f.personId, f.fileName,
+        Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height),
+        encodingToBlob(f.encoding), f.createdAt ?? new Date().toISOString(),
+      )!,
+    );
+  }
+
+  get(id: number): FaceRow | undefined {
+    const r = this.q.byId.get(id);
+    return r && toRow(r);
+  }
+
+  getByImageId(imageId: string): FaceRow | undefined {
+    const r = this.q.byImageId.get(imageId);
+    return r && toRow(r);
+  }
+
+  listByPerson(personId: number): FaceRow[] {
+    return this.q.byPerson.all(personId).map(toRow);
+  }
+
+  firstOfPerson(personId: number): FaceRow | undefined {
+    const r = this.q.firstOfPerson.get(personId);
+    return r && toRow(r);
+  }
+
+  countByPerson(personId: number): number {
+    return this.q.countOfPerson.get(personId)!.n;
+  }
+
+  count(): number {
+    return this.q.count.get()!.n;
+  }
+
+  delete(id: number): boolean {
+    return this.q.deleteById.run(id).changes > 0;
+  }
+
+  /** Every row's id and file name (for reconciling rows with the files on disk). */
+  fileNames(): { id: number; fileName: string }[] {
+    return this.q.files.all().map((r) => ({ id: r.id, fileName: r.file_name }));
+  }
+
+  /** Every encoding (one statement: one consistent read). */
+  allEncodings(): EncodingSnapshot {
+    const ids: number[] = [];
+    const blobs: Buffer[] = [];
+    for (const r of this.q.encodings.iterate()) {
+      ids.push(r.id);
+      blobs.push(r.encoding);
+    }
+    return { ids, encodings: packEncodings(blobs), position: null };
+  }
+}
