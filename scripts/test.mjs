@@ -1,7 +1,10 @@
-// Runs every test file (test/**/*.test.ts) with Node's test runner, after type-checking the project.
+// Runs the test files (test/**/*.test.ts, or the files and folders given) with Node's test runner, after
+// type-checking the project; then runs the API tests among them again on PostgreSQL (TEST_STORE=postgres: each test
+// file starts a private server, see test/fixtures/database.ts). Both runs print their own summary; a failure in
+// either fails the whole.
 // One file at a time: the machine's cores go to the native work each test measures.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,8 +18,10 @@ function find(dir) {
   });
 }
 
-const only = process.argv.slice(2);
-const files = (only.length ? only.map((f) => path.resolve(f)) : find(path.join(root, 'test'))).sort();
+const only = process.argv.slice(2).map((f) => path.resolve(f));
+const files = (only.length ? only.flatMap((f) => (statSync(f).isDirectory() ? find(f) : [f])) : find(path.join(root, 'test'))).sort();
+const apiDir = path.join(root, 'test', 'api') + path.sep;
+const apiFiles = files.filter((f) => f.startsWith(apiDir));
 
 const typecheck = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root], {
   stdio: 'inherit',
@@ -27,9 +32,21 @@ if (typecheck.status !== 0) {
   process.exit(typecheck.status || 1);
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', cwd: root },
-);
-process.exit(result.status ?? 1);
+const runs = [
+  { name: 'SQLite store', what: `${files.length} test file(s)`, files, env: {} },
+  { name: 'PostgreSQL store', what: `${apiFiles.length} API test file(s), TEST_STORE=postgres`, files: apiFiles, env: { TEST_STORE: 'postgres' } },
+].filter((r) => r.files.length > 0);
+
+const outcomes = runs.map((run) => {
+  console.log(`\n[test] ${run.name}: ${run.what}\n`);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', '--test-reporter=spec', ...run.files],
+    { stdio: 'inherit', cwd: root, env: { ...process.env, ...run.env } },
+  );
+  return { run, status: result.status ?? 1 };
+});
+
+console.log('');
+for (const { run, status } of outcomes) console.log(`[test] ${run.name} (${run.what}): ${status === 0 ? 'passed' : `FAILED (exit ${status})`}`);
+process.exit(outcomes.some((o) => o.status !== 0) ? 1 : 0);

@@ -12,8 +12,20 @@ import pg from 'pg';
 
 const run = promisify(execFile);
 
-/** Where Debian's postgresql-15 puts initdb, pg_ctl and postgres. */
-export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+/** Where Debian's postgresql-NN packages put initdb, pg_ctl and postgres. */
+const DEBIAN_POSTGRES = '/usr/lib/postgresql';
+const MIN_VERSION = 15;
+
+/** The binaries of the newest PostgreSQL (15 or later) Debian's packages installed, or undefined. */
+export function postgresBinDir(): string | undefined {
+  if (!fs.existsSync(DEBIAN_POSTGRES)) return undefined;
+  const versions = fs
+    .readdirSync(DEBIAN_POSTGRES)
+    .map(Number)
+    .filter((v) => v >= MIN_VERSION && fs.existsSync(path.join(DEBIAN_POSTGRES, String(v), 'bin', 'initdb')))
+    .sort((a, b) => b - a);
+  return versions.length > 0 ? path.join(DEBIAN_POSTGRES, String(versions[0]), 'bin') : undefined;
+}
 /** The superuser of a private server (trust authentication, reachable only from this machine). */
 const SUPERUSER = 'face';
 
@@ -27,6 +39,7 @@ export interface PostgresOptions {
    * stop still writes everything; only a crash of the machine would lose the last commits.
    */
   fast?: boolean;
+  /** Where initdb and pg_ctl are (default: postgresBinDir()). */
   binDir?: string;
 }
 
@@ -70,9 +83,9 @@ function asOwner(): { prefix: string[]; uid: number; gid: number } {
 }
 
 export async function startPostgres(opts: PostgresOptions = {}): Promise<PrivatePostgres> {
-  const bin = opts.binDir ?? POSTGRES_BIN;
-  if (!fs.existsSync(path.join(bin, 'initdb'))) {
-    throw new Error(`No PostgreSQL 15 in ${bin}: install the Debian package postgresql-15 (npm run setup -- --postgres)`);
+  const bin = opts.binDir ?? postgresBinDir();
+  if (!bin || !fs.existsSync(path.join(bin, 'initdb'))) {
+    throw new Error(`No PostgreSQL ${MIN_VERSION} or later in ${bin ?? DEBIAN_POSTGRES}: install the Debian package postgresql-15 (npm run setup -- --postgres)`);
   }
   const owner = asOwner();
   const dir = fs.mkdtempSync(path.join(opts.parentDir ?? os.tmpdir(), 'face-postgres-'));
