@@ -6,11 +6,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { startTestServer, tempDataDir, storedCounts } from '../fixtures/server.js';
 import { gql, upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, HEALTH, SEARCH_FACE } from '../fixtures/operations.js';
 import { johnName, johnPhotos } from '../fixtures/photos.js';
 import { assertConsistent } from '../fixtures/consistency.js';
+import { databaseUrlFor, dropDatabaseFor, TEST_STORE } from '../fixtures/database.js';
 
 test('people, photos and encodings survive a restart on the same data folder', async (t) => {
   const dataDir = tempDataDir();
@@ -71,6 +73,34 @@ test('start-up settles interrupted writes and deletions it can prove, and delete
   assert.equal(search.status, 'MATCH', 'the row whose photo is missing still matches');
   assert.equal((await fetch(second.url + lost.url)).status, 404);
   assert.equal((await fetch(second.url + committed.url)).status, 200);
+});
+
+test('a database that holds no face beside a folder of photos stops the start, and nothing is written to either', async (t) => {
+  const dataDir = tempDataDir();
+  t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const first = await startTestServer({ dataDir });
+  await upload(first.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! });
+  await first.close();
+  // The database is replaced by an empty one: SQLite's file removed, or a new PostgreSQL database of the same name.
+  if (TEST_STORE === 'postgres') await dropDatabaseFor(dataDir);
+  else for (const f of ['faces.db', 'faces.db-wal', 'faces.db-shm']) fs.rmSync(path.join(dataDir, f), { force: true });
+  const images = path.join(dataDir, 'images');
+  const photos = fs.readdirSync(images);
+
+  await assert.rejects(startTestServer({ dataDir }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'DATA_DIR_MISMATCH');
+    assert.match(e.message, /holds no photos, but .* holds 1/);
+    return true;
+  });
+  assert.deepEqual(fs.readdirSync(images), photos);
+  if (TEST_STORE === 'postgres') {
+    const db = new pg.Client({ connectionString: await databaseUrlFor(dataDir) });
+    await db.connect();
+    t.after(() => db.end());
+    assert.equal((await db.query("SELECT to_regclass('faces') AS t")).rows[0].t, null, 'no table was created');
+  } else {
+    assert.equal(fs.existsSync(path.join(dataDir, 'faces.db')), false);
+  }
 });
 
 /** Starts the enrol loop, lets it run `ms` after it is ready, then kills it with SIGKILL. */

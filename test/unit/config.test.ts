@@ -32,6 +32,7 @@ test('every variable is read', () => {
     PORT: '8080',
     HOST: '0.0.0.0',
     DATA_DIR: '/srv/faces',
+    DATABASE_URL: 'postgres://face@db/faces',
     FACE_TOLERANCE: '0.5',
     MAX_UPLOAD_MB: '4',
     MAX_VIDEO_MB: '50',
@@ -55,6 +56,7 @@ test('every variable is read', () => {
       port: 8080,
       host: '0.0.0.0',
       dataDir: '/srv/faces',
+      databaseUrl: 'postgres://face@db/faces',
       tolerance: 0.5,
       maxUploadMb: 4,
       maxVideoMb: 50,
@@ -129,4 +131,12 @@ test('the OpenBLAS kernel is named from the CPU flags', () => {
   assert.equal(blasCoreFor('flags\t\t: fpu sse2 avx avx2 fma\n'), 'Haswell');
   assert.equal(blasCoreFor('flags\t\t: fpu sse2 sse3\n'), undefined);
   assert.equal(blasCoreFor(''), undefined);
+});
+
+test('DATABASE_URL selects PostgreSQL; unset it is SQLite in DATA_DIR, and anything but a postgres URL is refused', () => {
+  assert.equal(loadConfig({}).databaseUrl, undefined);
+  assert.equal(loadConfig({ DATABASE_URL: '  ' }).databaseUrl, undefined);
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://face:secret@db:5432/faces' }).databaseUrl, 'postgres://face:secret@db:5432/faces');
+  assert.equal(loadConfig({ DATABASE_URL: 'postgresql://db/faces' }).databaseUrl, 'postgresql://db/faces');
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://db/faces' }), /Expected a PostgreSQL URL .* \(DATABASE_URL\) but received "mysql:\/\/db\/faces"/);
 });
