@@ -50,6 +50,9 @@ export class PostgresFeed implements FaceFeed {
     this.position = from;
     this.head = Math.max(this.head, from);
     this.apply = apply;
+    // Fresh statistics before the first catch-up: a table bulk-loaded since the last ANALYZE looks empty to the
+    // planner, which then joins the feed to faces by scanning (seconds instead of milliseconds).
+    void this.analyze();
     void this.listen();
     this.pollTimer = setInterval(() => this.wake(), POLL_MS);
     this.pollTimer.unref();
@@ -123,7 +126,12 @@ export class PostgresFeed implements FaceFeed {
       read += rows.length;
       if (rows.length < BATCH) break;
     }
-    if (read >= ANALYZE_AFTER) await this.sql.result('ANALYZE face_changes, faces').catch(() => undefined);
+    if (read >= ANALYZE_AFTER) await this.analyze();
+  }
+
+  /** Refreshes the planner's statistics of the feed and faces tables (sampled: cheap even on a large gallery). */
+  private async analyze(): Promise<void> {
+    await this.sql.result('ANALYZE face_changes, faces').catch(() => undefined);
   }
 
   /** Opens the listening connection; when it fails or drops, reads at once and tries again with backoff. */
