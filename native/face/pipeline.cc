@@ -115,10 +115,17 @@ analysis_result analyze_image(const rgb_image& image, const analyze_options& opt
       }
     }
   }
+  // Faces in a turned copy count only from turned_min_face_size, so the copies are searched only down to that size:
+  // the CNN's pyramid starts there, and HOG upsamples only as far as that size needs (its window is 80 px).
+  detect_options turned_detect = detect;
+  turned_detect.min_face_size = std::max(detect.min_face_size, options.turned_min_face_size);
+  if (turned_detect.detector == detector_kind::hog)
+    while (turned_detect.upsample > 0 && 80.0 / double(1 << (turned_detect.upsample - 1)) <= turned_detect.min_face_size)
+      --turned_detect.upsample;
   const long w = image.nc(), h = image.nr();
   for (int degrees : turns) {
     rgb_image copy = turned(image, degrees);
-    std::vector<detection> found = detect_faces(copy, detect);
+    std::vector<detection> found = detect_faces(copy, turned_detect);
     found.erase(std::remove_if(found.begin(), found.end(),
                                [&](const detection& f) {
                                  return double(std::max(f.rect.width(), f.rect.height())) < options.turned_min_face_size;
