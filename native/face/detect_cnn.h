@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "deadline.h"
 #include "decode.h"
 #include "pool.h"
 
@@ -56,7 +57,7 @@ public:
     // Thread safety: cv::dnn::Net is not thread-safe, so calls on one instance are serialised
     // by an internal mutex. For parallel detection create one Mtcnn per thread (2 MB of weights
     // plus working buffers each).
-    std::vector<FaceCandidate> detect(const cv::Mat& rgb, const MtcnnOptions& o = MtcnnOptions()) const;
+    std::vector<FaceCandidate> detect(const cv::Mat& rgb, const MtcnnOptions& o = MtcnnOptions(), const deadline& limit = deadline()) const;
 
 private:
     mutable cv::dnn::Net pnet_, rnet_, onet_;  // forward() is non-const
@@ -77,7 +78,8 @@ public:
     cnn_detector(const std::string& pnet_onnx, const std::string& rnet_onnx, const std::string& onet_onnx);
 
     // Faces in an RGB image, largest first; min_face_size is the pyramid's smallest face (clamped to >= 12 px).
-    std::vector<FaceCandidate> detect(const rgb_image& image, float min_face_size) const;
+    // throws FaceError TIMEOUT when `limit` passes (checked before each pyramid level and each later stage).
+    std::vector<FaceCandidate> detect(const rgb_image& image, float min_face_size, const deadline& limit = deadline()) const;
 
     const std::string& directory() const { return dir_; }
 

@@ -124,6 +124,7 @@ analysis_result analyze_image(const rgb_image& image, const analyze_options& opt
       --turned_detect.upsample;
   const long w = image.nc(), h = image.nr();
   for (int degrees : turns) {
+    detect.deadline.check();
     rgb_image copy = turned(image, degrees);
     std::vector<detection> found = detect_faces(copy, turned_detect);
     found.erase(std::remove_if(found.begin(), found.end(),
@@ -141,6 +142,7 @@ analysis_result analyze_image(const rgb_image& image, const analyze_options& opt
     }
     return result;
   }
+  detect.deadline.check();
   result.faces = analyze_upright(image, options, models, std::move(faces));
   return result;
 }

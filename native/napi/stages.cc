@@ -151,12 +151,15 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
     options.jitter = int(required_integer(o, "jitter", 0, INT_MAX));
     options.try_rotations = o.Get("tryRotations").ToBoolean();
     options.turned_min_face_size = number_or(o, "turnedMinFaceSize", 0);
+    // From now: the caller counts its own waiting for a slot and gives what is left.
+    options.detect.deadline = deadline::in_ms(number_or(o, "timeLimitMs", 0));
     // Resolves to {width, height, format (for encoded bytes: sniffed once, by the decode itself), faces largest first}.
     return promise_worker<analysis>::start(
         info.Env(),
         [input, options, models] {
           analysis a;
           rgb_image image = input->materialize(&a.info);
+          options.detect.deadline.check();
           a.width = image.nc();
           a.height = image.nr();
           // A photo whose EXIF orientation turned it is upright already: no turned copies are tried for it.

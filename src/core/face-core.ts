@@ -4,7 +4,7 @@
 // limits.ts, so every mistake gets one message shape and the code INVALID_ARGUMENT; errors from the addon are
 // already FaceCoreErrors (binding.ts registers the class) and pass through untouched.
 import { binding, type ModelsHandle, type NativeBinding } from './binding.js';
-import { invalidArgument } from './errors.js';
+import { invalidArgument, timedOut } from './errors.js';
 import {
   checkRange,
   DEFAULT_ENCODER,
@@ -190,7 +190,15 @@ export class FaceCore {
         // often false (dogs.jpg turned a quarter holds a 34 px one the CNN scores 0.9997).
         turnedMinFaceSize: RECOGNISABLE_FACE_PX,
       };
-      return this.useModels((models) => this.native.analyze(models, image, native), native.detector, this.pixelsOf(image));
+      const timeoutMs = optional('timeoutMs', options.timeoutMs, RANGES.timeoutMs, Infinity);
+      const deadline = performance.now() + timeoutMs;
+      const run = (models: ModelsHandle) => {
+        // What is left of the limit once a slot is free (0 = none for the addon); none left: the job ends here.
+        const left = deadline - performance.now();
+        if (left <= 0) return Promise.reject(timedOut(timeoutMs));
+        return this.native.analyze(models, image, { ...native, timeLimitMs: Number.isFinite(left) ? left : 0 });
+      };
+      return this.useModels(run, native.detector, this.pixelsOf(image));
     });
   }
 

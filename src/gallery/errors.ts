@@ -34,7 +34,10 @@ const FROM_CORE: Partial<Record<FaceCoreError['code'], (e: FaceCoreError) => Gal
   IMAGE_TOO_LARGE: (e) => new GalleryError('IMAGE_TOO_LARGE', e.message),
   INVALID_VIDEO: (e) => new GalleryError('INVALID_VIDEO', e.message),
   VIDEO_TOO_LONG: (e) => new GalleryError('VIDEO_TOO_LONG', e.message),
+  TIMEOUT: () => new GalleryError('TIMEOUT', TIMEOUT_MESSAGE),
 };
+
+export const TIMEOUT_MESSAGE = 'The photo could not be analysed within the time limit (ANALYSIS_TIMEOUT_S); try again, or a smaller photo.';
 
 /** Errors of the disk or the database that mean "no space left": the service is fine, its storage is full. */
 const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);

@@ -34,7 +34,7 @@ import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
 import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
-import { fromCoreError, GalleryError, notFoundPerson } from './errors.js';
+import { fromCoreError, GalleryError, notFoundPerson, TIMEOUT_MESSAGE } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
 import {
@@ -226,7 +226,8 @@ export class Gallery implements GalleryView {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
     const options = analyzeOptionsFor({ ...this.detection, detector: overrides.detector ?? this.detection.detector });
-    const analysis = await this.withinBudget(this.core.analyze(photo.bytes, options)).catch((err: unknown) => {
+    const limited = Number.isFinite(this.analysisTimeoutMs) ? { ...options, timeoutMs: this.analysisTimeoutMs } : options;
+    const analysis = await this.withinBudget(this.core.analyze(photo.bytes, limited)).catch((err: unknown) => {
       throw fromCoreError(err);
     });
     const ext = storedExtension(analysis.format);
@@ -237,15 +238,16 @@ export class Gallery implements GalleryView {
   }
 
   /**
-   * The analysis, or TIMEOUT once the budget has passed. The native work cannot be stopped part-way: it finishes
-   * in its slot and its result is dropped, but the caller has its answer in time and nothing is stored.
+   * The analysis, or TIMEOUT once the budget has passed. The core stops its native work at its next step past the
+   * same limit (timeoutMs); a step that cannot be cut (decoding one huge image) finishes in its slot and its result
+   * is dropped, but the caller has its answer in time and nothing is stored.
    */
   private withinBudget<T>(work: Promise<T>): Promise<T> {
     if (!Number.isFinite(this.analysisTimeoutMs)) return work;
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new GalleryError('TIMEOUT', `The photo could not be analysed within ${this.analysisTimeoutMs / 1000} s; try again, or a smaller photo.`)),
+        () => reject(new GalleryError('TIMEOUT', TIMEOUT_MESSAGE)),
         this.analysisTimeoutMs,
       );
     });
