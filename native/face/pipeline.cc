@@ -89,6 +89,17 @@ int turn_of_face(const rgb_image& image, const detection& f, const detect_option
 
 }  // namespace
 
+void scale_faces(std::vector<analyzed_face>& faces, double sx, double sy) {
+  const auto x = [sx](long v) { return std::lround(v * sx); };
+  const auto y = [sy](long v) { return std::lround(v * sy); };
+  for (analyzed_face& f : faces) {
+    const dlib::rectangle& r = f.face.rect;
+    f.face.rect = dlib::rectangle(x(r.left()), y(r.top()), x(r.right() + 1) - 1, y(r.bottom() + 1) - 1);
+    for (unsigned long k = 0; k < f.shape.num_parts(); ++k) f.shape.part(k) = dlib::point(x(f.shape.part(k).x()), y(f.shape.part(k).y()));
+    f.shape.get_rect() = f.face.rect;
+  }
+}
+
 analysis_result analyze_image(const rgb_image& image, const analyze_options& options, const model_set& models) {
   detect_options detect = options.detect;
   if (!detect.cnn) detect.cnn = models.cnn;

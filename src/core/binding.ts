@@ -101,6 +101,7 @@ export interface NativeBinding {
   /** Entry points for tests and benchmarks only (see testing.ts), not part of the public surface. */
   testing: {
     VideoWriter: new (path: string, options: VideoWriterOptions) => NativeVideoWriter;
+    encodeJpeg(image: RgbImage, quality: number): Buffer;
   };
 }
 
