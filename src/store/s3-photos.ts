@@ -63,7 +63,7 @@ export class S3PhotoStore implements PhotoStore {
     await this.objects.delete(checked(fileName));
   }
 
-  read(fileName: string): Promise<Buffer | undefined> {
+  async read(fileName: string): Promise<Buffer | undefined> {
     return this.objects.read(checked(fileName));
   }
 
@@ -71,8 +71,11 @@ export class S3PhotoStore implements PhotoStore {
     return { objects: this.objects, name: checked(fileName) };
   }
 
+  /** Photos under their final standing: a photo still marked pending or deleted is left out, as on disk. */
   async listPhotos(): Promise<string[]> {
-    return (await this.objects.list('', true)).map((o) => o.name).filter((n) => IMAGE_FILE_RE.test(n));
+    const namesIn = async (folder: string) => (await this.objects.list(folder, true)).map((o) => o.name.slice(folder.length));
+    const marked = new Set([...(await namesIn(PENDING)), ...(await namesIn(DELETED))]);
+    return (await this.objects.list('', true)).map((o) => o.name).filter((n) => IMAGE_FILE_RE.test(n) && !marked.has(n));
   }
 
   async listMarks(): Promise<MarkedPhotos> {
