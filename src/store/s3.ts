@@ -6,7 +6,6 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -99,12 +98,6 @@ export class S3Objects {
     });
   }
 
-  /** The same bucket and client settings, another sub-folder. */
-  sub(under: string): S3Objects {
-    const { prefix } = parseS3Url(this.settings.url);
-    return new S3Objects(this.settings, this.prefix.slice(prefix.length) + under);
-  }
-
   /** For messages: s3://bucket/prefix. */
   get location(): string {
     return `s3://${this.bucket}/${this.prefix}`;
@@ -112,11 +105,6 @@ export class S3Objects {
 
   keyOf(name: string): string {
     return this.prefix + name;
-  }
-
-  /** Throws StorageUnavailableError unless the bucket can be reached with these credentials. */
-  async check(): Promise<void> {
-    await this.call('reach the bucket', () => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })));
   }
 
   /** Writes an object whole: S3 makes it visible complete or not at all. */
