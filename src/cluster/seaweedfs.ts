@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the set-up puts the weed binary. */
@@ -102,7 +102,7 @@ export async function startSeaweedFs(opts: SeaweedFsOptions = {}): Promise<Seawe
       child?.once('exit', (code, signal) => reject(new Error(`weed exited (${code ?? signal}) while starting; see ${log}:\n${tail(log)}`))),
     );
     exited.catch(() => undefined);
-    await Promise.race([createBucket(endpoint, region, bucket, accessKeyId, secretAccessKey, opts.startTimeoutMs ?? 60_000, log), exited]);
+    await Promise.race([readyBucket(endpoint, region, bucket, accessKeyId, secretAccessKey, opts.startTimeoutMs ?? 60_000, log), exited]);
   };
 
   const stop = async () => {
@@ -148,18 +148,24 @@ export async function startSeaweedFs(opts: SeaweedFsOptions = {}): Promise<Seawe
   };
 }
 
-/** Creates the bucket once the gateway and its filer answer (an existing bucket is fine). */
-async function createBucket(endpoint: string, region: string, bucket: string, accessKeyId: string, secretAccessKey: string, timeoutMs: number, log: string): Promise<void> {
+/**
+ * Creates the bucket once the gateway and its filer answer (an existing bucket is fine), then waits until an object
+ * can be written: after a restart the gateway answers before the volume server has registered again.
+ */
+async function readyBucket(endpoint: string, region: string, bucket: string, accessKeyId: string, secretAccessKey: string, timeoutMs: number, log: string): Promise<void> {
   const client = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
       try {
-        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        await client.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: { name?: string }) => {
+          if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
+        });
+        const probe = `.probe-${randomBytes(6).toString('hex')}`;
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: probe, Body: 'ok' }));
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: probe }));
         return;
       } catch (err) {
-        const name = (err as { name?: string }).name;
-        if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') return;
         if (Date.now() > deadline) throw new Error(`SeaweedFS did not come up within ${timeoutMs} ms (${String(err)}); see ${log}:\n${tail(log)}`);
         await new Promise((r) => setTimeout(r, 250));
       }
