@@ -10,6 +10,10 @@ if (!target || process.argv.length > 3) {
 }
 try {
   const config = loadConfig();
+  if (config.photoStore) {
+    // The photos are in the bucket, not in DATA_DIR: this command reads and writes the local folder only.
+    throw new Error(`PHOTO_STORE is ${config.photoStore}: backup handles photos kept in the data folder only; with S3 storage, back up the bucket with your S3 tools`);
+  }
   const r = await backupGallery(config.dataDir, target);
   console.log(`backup: ${r.people} people, ${r.faces} faces and ${r.photos} photos from ${config.dataDir} written to ${r.file}`);
   if (r.missingPhotos.length > 0) console.error(`backup: ${r.missingPhotos.length} photo(s) were not on disk: ${r.missingPhotos.join(', ')}`);

@@ -11,6 +11,10 @@ if (!source || process.argv.length > 3) {
 }
 try {
   const config = loadConfig();
+  if (config.photoStore) {
+    // The photos are in the bucket, not in DATA_DIR: this command reads and writes the local folder only.
+    throw new Error(`PHOTO_STORE is ${config.photoStore}: restore handles photos kept in the data folder only; with S3 storage, back up the bucket with your S3 tools`);
+  }
   const r = await restoreGallery(source, config.dataDir);
   console.log(`restore: ${r.people} people and ${r.faces} faces restored into ${config.dataDir} (${r.photosWritten} photo(s) written)`);
   if (r.previousDatabase) console.log(`restore: the database that was there is kept as ${r.previousDatabase}`);

@@ -5,6 +5,8 @@
 //   enrol:  photo → temp file, fsync, rename to its pending name  →  rows in one transaction
 //           →  rename to its final name  →  index.add
 //   delete: rename the files to their deleted names  →  rows in one transaction  →  index.remove  →  unlink
+// (The photo store may be S3-compatible storage instead of the folder: there the marks are objects beside the
+// photo rather than names, with the same meaning; see src/store/s3-photos.ts.)
 // On start-up `reconcile()` settles what it can prove was cut short: a pending photo whose row committed gets its
 // final name and one whose row never committed is deleted; a photo marked deleted whose row is still there gets
 // its name back and one whose row is gone is deleted; temp files are deleted. It never deletes a
@@ -27,6 +29,7 @@ import {
 } from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
+import type { PhotoStore } from '../store/photo-store.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
 import { SpaceReserve } from '../store/space-reserve.js';
 import { Store } from '../store/store.js';
@@ -54,6 +57,8 @@ import {
 export interface GalleryOptions {
   /** Holds images/ (and faces.db when no store is given). */
   dataDir: string;
+  /** Where photos are stored; when absent, <dataDir>/images/. The gallery closes it with itself. */
+  photos?: PhotoStore;
   /** The face core that analyses photos. */
   core: FaceCore;
   /** The database; when absent the gallery opens <dataDir>/faces.db and closes it with itself. */
@@ -94,7 +99,7 @@ export class Gallery implements GalleryView {
   readonly detection: DetectionSettings;
   private readonly analysisTimeoutMs: number;
   private readonly index = new FaceIndex();
-  private readonly images: ImageFiles;
+  private readonly images: PhotoStore;
   private readonly reserve: SpaceReserve;
   private readonly core: FaceCore;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
@@ -105,7 +110,7 @@ export class Gallery implements GalleryView {
     private readonly ownsStore: boolean,
     opts: GalleryOptions,
   ) {
-    this.images = new ImageFiles(path.join(opts.dataDir, 'images'));
+    this.images = opts.photos ?? new ImageFiles(path.join(opts.dataDir, 'images'));
     this.reserve = new SpaceReserve(opts.dataDir);
     this.tolerance = opts.tolerance;
     this.detection = {
@@ -120,24 +125,25 @@ export class Gallery implements GalleryView {
   /** See checkDataDir in repair.ts: call before opening the store. */
   static readonly checkDataDir = checkDataDir;
 
-  /** Opens the store and `<dataDir>/images/`, settles what an interrupted run left, loads the index. */
-  static open(opts: GalleryOptions): Gallery {
-    if (!opts.store) Gallery.checkDataDir(opts.dataDir);
+  /** Opens the store and the photo store, settles what an interrupted run left, loads the index. */
+  static async open(opts: GalleryOptions): Promise<Gallery> {
+    if (!opts.store) await Gallery.checkDataDir(opts.dataDir, opts.photos);
     const store = opts.store ?? Store.open(opts.dataDir);
     const g = new Gallery(store, !opts.store, opts);
     try {
-      reportRepair(g.reconcile(), g.images.dir, g.logger);
+      reportRepair(await g.reconcile(), g.images.location, g.logger);
       g.loadIndex();
       g.reserve.ensure();
     } catch (err) {
       if (g.ownsStore) store.close();
+      g.images.close();
       throw err;
     }
     return g;
   }
 
   /** Finishes or removes what interrupted writes left (see the top of this file); deletes nothing else. */
-  reconcile(): ReconcileReport {
+  reconcile(): Promise<ReconcileReport> {
     return settleInterruptedWrites(this.store, this.images);
   }
 
@@ -157,9 +163,9 @@ export class Gallery implements GalleryView {
     return this.index.has(faceId);
   }
 
-  /** Where stored photos are kept on disk. */
-  get imagesDir(): string {
-    return this.images.dir;
+  /** Where stored photos are kept: the local folder or an S3 bucket. */
+  get photos(): PhotoStore {
+    return this.images;
   }
 
   // ---- reading
@@ -295,7 +301,7 @@ export class Gallery implements GalleryView {
         return { person, face, created };
       });
     } catch (err) {
-      await this.images.removePending(fileName);
+      await this.removeQuietly(() => this.images.removePending(fileName), fileName);
       throw err;
     }
     try {
@@ -308,8 +314,8 @@ export class Gallery implements GalleryView {
         if (result.created) this.store.people.delete(result.person.id);
       });
       this.index.remove(result.face.id);
-      await this.images.removePending(fileName);
-      await this.images.remove(fileName);
+      await this.removeQuietly(() => this.images.removePending(fileName), fileName);
+      await this.removeQuietly(() => this.images.remove(fileName), fileName);
       throw err;
     }
     return { person: result.person, face: result.face, facesDetected: analysis.faces.length, createdPerson: result.created };
@@ -394,8 +400,12 @@ export class Gallery implements GalleryView {
 
   /** Marks the files deleted, runs `deleteRows` in a transaction (undoing the marks if it fails), then removes the rest. */
   private async deleteFaces(faces: FaceRow[], deleteRows: () => void): Promise<void> {
-    for (const f of faces) await this.images.markDeleted(f.fileName);
+    const marked: FaceRow[] = [];
     try {
+      for (const f of faces) {
+        await this.images.markDeleted(f.fileName);
+        marked.push(f);
+      }
       this.assertOpen();
       try {
         this.store.transaction(deleteRows);
@@ -407,7 +417,7 @@ export class Gallery implements GalleryView {
         this.store.transaction(deleteRows);
       }
     } catch (err) {
-      for (const f of faces) await this.images.unmarkDeleted(f.fileName);
+      for (const f of marked) await this.removeQuietly(() => this.images.unmarkDeleted(f.fileName), f.fileName);
       throw err;
     }
     for (const f of faces) this.index.remove(f.id);
@@ -422,6 +432,18 @@ export class Gallery implements GalleryView {
     this.reserve.ensure();
   }
 
+  /**
+   * Undoes a write whose enrolment failed. When the photo store cannot be reached either, the mark stays and the
+   * start-up repair settles it; the caller's own error is the one to report.
+   */
+  private async removeQuietly(undo: () => Promise<void>, fileName: string): Promise<void> {
+    try {
+      await undo();
+    } catch (err) {
+      this.logger.warn(`gallery: could not undo the write of ${fileName} (a later start settles it): ${(err as Error).message}`);
+    }
+  }
+
   private assertOpen(): void {
     if (this.closed || !this.store.isOpen) throw new Error('The gallery is closed');
   }
@@ -430,6 +452,7 @@ export class Gallery implements GalleryView {
     if (this.closed) return;
     this.closed = true;
     this.index.clear();
+    this.images.close();
     if (this.ownsStore) this.store.close();
   }
 }

@@ -95,11 +95,11 @@ test('deletePerson removes the person, every photo file and every encoding, and 
   const s = await serverFor(t);
   const mine = await enrol(s, 'John_Schneider', [0, 1, 2]);
   await enrol(s, 'John_Simm', [0]);
-  assert.deepEqual(storedCounts(s), { files: 4, faceRows: 4, people: 2, index: 4 });
+  assert.deepEqual(await storedCounts(s), { files: 4, faceRows: 4, people: 2, index: 4 });
   const id = mine[0]!.person.id;
   const r = await gql(s.url, DELETE_PERSON, { id });
   assert.deepEqual(r.data.deletePerson, { id, deleted: true, removedFaces: 3 });
-  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+  assert.deepEqual(await storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
   for (const a of mine) {
     assert.equal(fs.existsSync(path.join(s.dataDir, 'images', path.basename(a.url))), false);
     assert.equal((await fetch(s.url + a.url)).status, 404);
@@ -117,7 +117,7 @@ test('deleteFace removes one photo and its encoding; the person stays, even with
   const [a, b] = await enrol(s, 'John_Savage', [0, 1]);
   const r = await gql(s.url, DELETE_FACE, { imageId: a.imageId });
   assert.deepEqual(r.data.deleteFace, { id: a.imageId, deleted: true, removedFaces: 1 });
-  assert.deepEqual(storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+  assert.deepEqual(await storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
   let person = (await gql(s.url, PERSON_BY_ID, { id: a.person.id })).data.personById;
   assert.equal(person.faceCount, 1);
   assert.equal(person.photoUrl, b.url, 'photoUrl moves on to the next photo');
@@ -127,7 +127,7 @@ test('deleteFace removes one photo and its encoding; the person stays, even with
   person = (await gql(s.url, PERSON_BY_ID, { id: a.person.id })).data.personById;
   assert.equal(person.faceCount, 0);
   assert.equal(person.photoUrl, null);
-  assert.deepEqual(storedCounts(s), { files: 0, faceRows: 0, people: 1, index: 0 });
+  assert.deepEqual(await storedCounts(s), { files: 0, faceRows: 0, people: 1, index: 0 });
   assert.equal((await upload(s.url, SEARCH_FACE, {}, { file: johnPhotos('John_Savage')[3]! })).data.searchFace.status, 'UNKNOWN');
   assert.equal(errorCode(await gql(s.url, DELETE_FACE, { imageId: a.imageId })), 'NOT_FOUND');
 });

@@ -103,7 +103,7 @@ test('after kill -9 in the middle of enrolments and deletions, a restart leaves 
     const s = await startTestServer({ dataDir });
     try {
       assertConsistent(s, dataDir);
-      stored = storedCounts(s).faceRows;
+      stored = (await storedCounts(s)).faceRows;
       // Every person row is whole: a name and a creation time.
       for (const p of s.store.people.list({ limit: 1000 })) assert.ok(p.firstName && p.surName && p.createdAt);
     } finally {

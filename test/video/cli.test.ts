@@ -29,7 +29,7 @@ function cli(...args: string[]) {
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-cli-'));
   dataDir = path.join(dir, 'data');
-  const gallery = Gallery.open({ dataDir, core: faceCore, tolerance: 0.6 });
+  const gallery = await Gallery.open({ dataDir, core: faceCore, tolerance: 0.6 });
   const photo = johnPhotos('John_Schneider')[0];
   await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: 'a.jpg' }, personName('John', 'Schneider'));
   gallery.close();

@@ -26,7 +26,7 @@ async function recognize(clip: string, options: Partial<VideoRecognitionOptions>
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-test-'));
-  gallery = Gallery.open({ dataDir: path.join(dir, 'data'), core: faceCore, tolerance: 0.6 });
+  gallery = await Gallery.open({ dataDir: path.join(dir, 'data'), core: faceCore, tolerance: 0.6 });
   for (const [first, sur, name] of [['John', 'Salley', 'John_Salley'], ['John', 'Simm', 'John_Simm']]) {
     const photo = johnPhotos(name)[0];
     await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: path.basename(photo) }, personName(first, sur));
