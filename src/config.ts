@@ -16,6 +16,7 @@ import {
   type Detector,
   type EncoderEngine,
 } from './core/limits.js';
+import { S3_URL_RE, type S3Settings } from './store/s3.js';
 
 export interface Config {
   /** TCP port to listen on; 0 picks a free one. */
@@ -57,6 +58,16 @@ export interface Config {
   threads: number;
   /** OpenBLAS kernel for dlib's matrix work (undefined: OpenBLAS detects the CPU itself). */
   blasCore: string | undefined;
+  /** s3://bucket/prefix: photos and video outputs go to S3-compatible storage; unset: folders in dataDir. */
+  photoStore?: string;
+  /** The S3 server's URL (e.g. http://127.0.0.1:8333); unset: AWS S3. */
+  s3Endpoint?: string;
+  s3Region: string;
+  /** The bucket in the URL's path, not its host name; unset: on when s3Endpoint is set. */
+  s3ForcePathStyle?: boolean;
+  /** Credentials for the S3 storage; unset: the AWS SDK's shared credentials file or instance role. */
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
 }
 
 export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Object.freeze({
@@ -78,6 +89,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   encoder: DEFAULT_ENCODER,
   detector: DEFAULT_SERVICE_DETECTOR,
   minFacePx: DEFAULT_MIN_FACE_PX,
+  s3Region: 'us-east-1',
 });
 
 export class ConfigError extends Error {
@@ -97,8 +109,19 @@ const number = (raw: string): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 const text = (raw: string): string => raw;
+const flag = (raw: string): boolean | undefined => {
+  const v = raw.toLowerCase();
+  return ['1', 'true', 'yes', 'on'].includes(v) ? true : ['0', 'false', 'no', 'off'].includes(v) ? false : undefined;
+};
+const isHttpUrl = (s: string): boolean => {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+};
 
-const SETTINGS: { [K in keyof Config]: Setting<K> } = {
+const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
   port: { env: 'PORT', parse: number, valid: (n) => Number.isInteger(n) && n >= 0 && n <= 65535, want: 'a port number (0-65535)' },
   host: { env: 'HOST', parse: text, valid: (s) => s.length > 0, want: 'a host name or address' },
   dataDir: { env: 'DATA_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
@@ -129,6 +152,12 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   minFacePx: { env: 'MIN_FACE_PX', parse: number, valid: (n) => Number.isInteger(n) && n >= 12 && n <= 1000, want: 'a whole number of pixels from 12 to 1000' },
   threads: { env: 'FACE_THREADS', parse: number, valid: (n) => inRange(RANGES.threads, n), want: `a whole number of threads from 1 to ${RANGES.threads.max}` },
   blasCore: { env: 'OPENBLAS_CORETYPE', parse: text, valid: () => true, want: 'an OpenBLAS core name' },
+  photoStore: { env: 'PHOTO_STORE', parse: text, valid: (s) => s === undefined || S3_URL_RE.test(s), want: 'an s3://bucket/prefix URL' },
+  s3Endpoint: { env: 'S3_ENDPOINT', parse: text, valid: (s) => s === undefined || isHttpUrl(s), want: 'an http:// or https:// URL' },
+  s3Region: { env: 'S3_REGION', parse: text, valid: (s) => s.length > 0, want: 'a region name' },
+  s3ForcePathStyle: { env: 'S3_FORCE_PATH_STYLE', parse: flag, valid: () => true, want: 'true or false' },
+  awsAccessKeyId: { env: 'AWS_ACCESS_KEY_ID', parse: text, valid: () => true, want: 'an access key id' },
+  awsSecretAccessKey: { env: 'AWS_SECRET_ACCESS_KEY', parse: text, valid: () => true, want: 'a secret access key' },
 };
 
 /**
@@ -149,6 +178,9 @@ export function makeConfig(settings: Partial<Config> = {}): Config {
       throw new ConfigError(`Expected ${s.want} for ${key} (${s.env}) but received ${JSON.stringify(value)}`);
     }
   }
+  if ((config.awsAccessKeyId === undefined) !== (config.awsSecretAccessKey === undefined)) {
+    throw new ConfigError('Expected both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither, but received only one of them');
+  }
   return { ...config, dataDir: path.resolve(config.dataDir), modelsDir: path.resolve(config.modelsDir), apiKeys: [...config.apiKeys] };
 }
 
@@ -168,6 +200,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** The face core's part of the settings. */
 export const coreOptions = (c: Config) => ({ modelsDir: c.modelsDir, maxPixels: c.maxPixels, encoder: c.encoder, threads: c.threads });
+
+/** How to reach the S3-compatible photo store, or undefined when photos stay in the data folder. */
+export function s3Settings(c: Config): S3Settings | undefined {
+  if (!c.photoStore) return undefined;
+  return {
+    url: c.photoStore,
+    endpoint: c.s3Endpoint,
+    region: c.s3Region,
+    forcePathStyle: c.s3ForcePathStyle ?? c.s3Endpoint !== undefined,
+    credentials:
+      c.awsAccessKeyId !== undefined && c.awsSecretAccessKey !== undefined
+        ? { accessKeyId: c.awsAccessKeyId, secretAccessKey: c.awsSecretAccessKey }
+        : undefined,
+  };
+}
 
 /** The gallery's default detection settings. */
 export const detectionOptions = (c: Config) => ({ detector: c.detector, minFacePx: c.minFacePx });

@@ -249,22 +249,31 @@ image_info read_image_info(const uint8_t* d, size_t n) {
                   "not the file name).");
 }
 
-rgb_image image_input::materialize(image_info* info) const {
+rgb_image image_input::materialize(image_info* info, uint64_t keep_pixels) const {
   if (!is_encoded) return pixels;
-  return decode_image(encoded.data(), encoded.size(), max_pixels, info);
+  return decode_image(encoded.data(), encoded.size(), max_pixels, info, keep_pixels);
 }
 
-rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info_out) {
+rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info_out, uint64_t keep_pixels) {
   if (max_pixels == 0) throw invalid_argument("Expected a positive maxPixels.");
   image_info info = read_image_info(data, size);
   if (info_out) *info_out = info;
   if (info.width * info.height > max_pixels) throw too_large(info.width, info.height, max_pixels);
   if (info.format == image_format::gif) return decode_gif(data, size, max_pixels);
 
+  int reduce = 1;
+  if (info.format == image_format::jpeg && keep_pixels > 0)
+    while (reduce < 8 && info.width * info.height >= keep_pixels * 4 * uint64_t(reduce * reduce)) reduce *= 2;
+  const int flags = reduce == 8 ? cv::IMREAD_REDUCED_COLOR_8
+                    : reduce == 4 ? cv::IMREAD_REDUCED_COLOR_4
+                    : reduce == 2 ? cv::IMREAD_REDUCED_COLOR_2
+                                  : cv::IMREAD_COLOR;
+  if (info_out) info_out->reduced_by = reduce;
   cv::Mat bgr;
   try {
-    // IMREAD_COLOR turns grey, palette, 16-bit and alpha images into 8-bit BGR and applies EXIF orientation.
-    bgr = cv::imdecode(cv::Mat(1, int(size), CV_8UC1, const_cast<uint8_t*>(data)), cv::IMREAD_COLOR);
+    // IMREAD_COLOR turns grey, palette, 16-bit and alpha images into 8-bit BGR and applies EXIF orientation
+    // (so do the REDUCED flags).
+    bgr = cv::imdecode(cv::Mat(1, int(size), CV_8UC1, const_cast<uint8_t*>(data)), flags);
   } catch (const cv::Exception& e) {
     throw FaceError("INVALID_IMAGE", std::string("The ") + format_name(info.format) + " image cannot be decoded: " + e.what());
   }

@@ -25,6 +25,7 @@ struct image_info {
   uint64_t width;
   uint64_t height;
   int orientation = 0;  // JPEG: the EXIF orientation tag (1..8), 0 when absent or another format
+  int reduced_by = 1;   // set by decode_image: the image was decoded at 1/reduced_by of its size (JPEG only)
 };
 
 const char* format_name(image_format format);
@@ -35,9 +36,13 @@ image_info read_image_info(const uint8_t* data, size_t size);
 
 // requires: max_pixels > 0.
 // ensures: the first frame as RGB with the EXIF orientation applied; info receives the header's facts.
+//          With keep_pixels > 0, a JPEG is decoded reduced (libjpeg's DCT scaling: 1/2, 1/4 or 1/8, which costs
+//          a fraction of a full decode) by the largest of those factors that leaves it at least keep_pixels;
+//          info->reduced_by says by how much.
 // throws FaceError IMAGE_TOO_LARGE before decoding when width*height > max_pixels,
 //        INVALID_IMAGE when the pixels cannot be decoded, UNSUPPORTED_FORMAT for unknown bytes.
-rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr);
+rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr,
+                       uint64_t keep_pixels = 0);
 
 // An image as the caller gave it: encoded bytes (decoded in the worker) or raw RGB pixels.
 struct image_input {
@@ -46,8 +51,8 @@ struct image_input {
   bool is_encoded = true;
   uint64_t max_pixels = 0;  // always set by the caller (there is no default here); must be > 0
 
-  // Runs in the worker: decodes when needed. info is filled for encoded input.
-  rgb_image materialize(image_info* info = nullptr) const;
+  // Runs in the worker: decodes when needed (keep_pixels as in decode_image). info is filled for encoded input.
+  rgb_image materialize(image_info* info = nullptr, uint64_t keep_pixels = 0) const;
 };
 
 // requires: an 8-bit, 3-channel BGR image (OpenCV's order). ensures: the same pixels as RGB.

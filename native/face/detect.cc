@@ -35,7 +35,7 @@ std::vector<detection> detect_cnn(const rgb_image& image, const detect_options& 
     throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
   const double pyramid_min = options.min_face_size > 0 ? options.min_face_size : default_cnn_min_face;
   std::vector<detection> faces;
-  for (const FaceCandidate& f : options.cnn->detect(image, float(pyramid_min))) {
+  for (const FaceCandidate& f : options.cnn->detect(image, float(pyramid_min), options.deadline)) {
     const cv::Rect2f b = hog_like_box(f);
     dlib::rectangle r(std::lround(b.x), std::lround(b.y), std::lround(b.x + b.width) - 1, std::lround(b.y + b.height) - 1);
     if (double(std::max(r.width(), r.height())) < options.min_face_size) continue;
@@ -73,7 +73,9 @@ std::vector<detection> detect_faces(const rgb_image& image, const detect_options
   // The copy is searched down to the usual smallest face, not below: a pyramid to 12 px over 4 megapixels costs more
   // than the whole copy saves.
   if (options.detector == detector_kind::cnn) reduced.min_face_size = std::max(reduced.min_face_size, default_cnn_min_face);
-  std::vector<detection> faces = detect_at_size(shrunk(image, scale), reduced);
+  rgb_image copy = shrunk(image, scale);
+  options.deadline.check();
+  std::vector<detection> faces = detect_at_size(copy, reduced);
   for (detection& f : faces) {
     const dlib::rectangle& r = f.rect;
     f.rect = dlib::rectangle(std::lround(r.left() / scale), std::lround(r.top() / scale), std::lround((r.right() + 1) / scale) - 1,

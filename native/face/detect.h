@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "deadline.h"
 #include "decode.h"
 
 namespace face {
@@ -20,6 +21,7 @@ struct detect_options {
                                  // smallest face (20 px when 0, never below 12)
   double adjust_threshold = 0;   // HOG: added to the detector's threshold; negative finds more faces
   std::shared_ptr<const cnn_detector> cnn;  // required when detector is cnn (from the loaded model set)
+  face::deadline deadline;                   // checked between steps; throws FaceError TIMEOUT once passed
 };
 
 struct detection {

@@ -132,7 +132,7 @@ Mtcnn::Mtcnn(const std::vector<uchar>& pnet, const std::vector<uchar>& rnet, con
       rnet_(cv::dnn::readNetFromONNX(rnet)),
       onet_(cv::dnn::readNetFromONNX(onet)) {}
 
-std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions& o) const {
+std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions& o, const deadline& limit) const {
     std::vector<FaceCandidate> result;
     if (rgb.empty()) return result;
     CV_Assert(rgb.type() == CV_8UC3);
@@ -152,6 +152,7 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
     }
     std::vector<Box> all;
     for (double scale : scales) {
+        limit.check();
         const int ws = static_cast<int>(std::ceil(W * scale)), hs = static_cast<int>(std::ceil(H * scale));
         cv::Mat small, f;
         cv::resize(rgb, small, cv::Size(ws, hs), 0, 0, cv::INTER_AREA);  // on uint8, like the reference
@@ -202,6 +203,7 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
         boxes.push_back(b);
     }
 
+    limit.check();
     cv::Mat imgf;
     rgb.convertTo(imgf, CV_32F);  // crops are resized in float, like the reference
 
@@ -230,6 +232,7 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
     if (boxes.empty()) return result;
 
     // ---- Stage 3: O-Net on 48x48 crops; adds landmarks.
+    limit.check();
     for (Box& b : boxes) {
         b.x1 = std::trunc(b.x1); b.y1 = std::trunc(b.y1);
         b.x2 = std::trunc(b.x2); b.y2 = std::trunc(b.y2);
@@ -311,7 +314,7 @@ cnn_detector::cnn_detector(const std::string& pnet, const std::string& rnet, con
     }
 }
 
-std::vector<FaceCandidate> cnn_detector::detect(const rgb_image& image, float min_face_size) const {
+std::vector<FaceCandidate> cnn_detector::detect(const rgb_image& image, float min_face_size, const deadline& limit) const {
     if (image.size() == 0) return {};
     // dlib's rgb_pixel is 3 packed bytes in R, G, B order: the layout the nets want, without a copy.
     const cv::Mat rgb(int(image.nr()), int(image.nc()), CV_8UC3,
@@ -319,7 +322,7 @@ std::vector<FaceCandidate> cnn_detector::detect(const rgb_image& image, float mi
     MtcnnOptions o;
     o.min_face_size = std::max(12.f, min_face_size);
     auto net = pool_.take();
-    return net->detect(rgb, o);
+    return net->detect(rgb, o, limit);
 }
 
 }  // namespace face

@@ -89,6 +89,17 @@ int turn_of_face(const rgb_image& image, const detection& f, const detect_option
 
 }  // namespace
 
+void scale_faces(std::vector<analyzed_face>& faces, double sx, double sy) {
+  const auto x = [sx](long v) { return std::lround(v * sx); };
+  const auto y = [sy](long v) { return std::lround(v * sy); };
+  for (analyzed_face& f : faces) {
+    const dlib::rectangle& r = f.face.rect;
+    f.face.rect = dlib::rectangle(x(r.left()), y(r.top()), x(r.right() + 1) - 1, y(r.bottom() + 1) - 1);
+    for (unsigned long k = 0; k < f.shape.num_parts(); ++k) f.shape.part(k) = dlib::point(x(f.shape.part(k).x()), y(f.shape.part(k).y()));
+    f.shape.get_rect() = f.face.rect;
+  }
+}
+
 analysis_result analyze_image(const rgb_image& image, const analyze_options& options, const model_set& models) {
   detect_options detect = options.detect;
   if (!detect.cnn) detect.cnn = models.cnn;
@@ -115,10 +126,18 @@ analysis_result analyze_image(const rgb_image& image, const analyze_options& opt
       }
     }
   }
+  // Faces in a turned copy count only from turned_min_face_size, so the copies are searched only down to that size:
+  // the CNN's pyramid starts there, and HOG upsamples only as far as that size needs (its window is 80 px).
+  detect_options turned_detect = detect;
+  turned_detect.min_face_size = std::max(detect.min_face_size, options.turned_min_face_size);
+  if (turned_detect.detector == detector_kind::hog)
+    while (turned_detect.upsample > 0 && 80.0 / double(1 << (turned_detect.upsample - 1)) <= turned_detect.min_face_size)
+      --turned_detect.upsample;
   const long w = image.nc(), h = image.nr();
   for (int degrees : turns) {
+    detect.deadline.check();
     rgb_image copy = turned(image, degrees);
-    std::vector<detection> found = detect_faces(copy, detect);
+    std::vector<detection> found = detect_faces(copy, turned_detect);
     found.erase(std::remove_if(found.begin(), found.end(),
                                [&](const detection& f) {
                                  return double(std::max(f.rect.width(), f.rect.height())) < options.turned_min_face_size;
@@ -134,6 +153,7 @@ analysis_result analyze_image(const rgb_image& image, const analyze_options& opt
     }
     return result;
   }
+  detect.deadline.check();
   result.faces = analyze_upright(image, options, models, std::move(faces));
   return result;
 }

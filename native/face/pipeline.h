@@ -38,4 +38,7 @@ struct analysis_result {
 // The CNN detector comes from models.cnn unless options.detect.cnn is set.
 analysis_result analyze_image(const rgb_image& image, const analyze_options& options, const model_set& models);
 
+// ensures: boxes and landmarks multiplied by sx (x) and sy (y): from a reduced decode back to the photo's pixels.
+void scale_faces(std::vector<analyzed_face>& faces, double sx, double sy);
+
 }  // namespace face

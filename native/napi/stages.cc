@@ -151,20 +151,31 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
     options.jitter = int(required_integer(o, "jitter", 0, INT_MAX));
     options.try_rotations = o.Get("tryRotations").ToBoolean();
     options.turned_min_face_size = number_or(o, "turnedMinFaceSize", 0);
+    // From now: the caller counts its own waiting for a slot and gives what is left.
+    options.detect.deadline = deadline::in_ms(number_or(o, "timeLimitMs", 0));
     // Resolves to {width, height, format (for encoded bytes: sniffed once, by the decode itself), faces largest first}.
     return promise_worker<analysis>::start(
         info.Env(),
         [input, options, models] {
           analysis a;
-          rgb_image image = input->materialize(&a.info);
+          // A JPEG larger than detection needs is decoded reduced (at a fraction of the cost), never below what
+          // detection looks at; boxes and landmarks are given back in the photo's own pixels.
+          rgb_image image = input->materialize(&a.info, uint64_t(max_detect_pixels));
+          options.detect.deadline.check();
           a.width = image.nc();
           a.height = image.nr();
+          if (a.info.reduced_by > 1) {
+            const bool sideways = a.info.orientation >= 5;  // EXIF orientations 5-8 swap width and height
+            a.width = long(sideways ? a.info.height : a.info.width);
+            a.height = long(sideways ? a.info.width : a.info.height);
+          }
           // A photo whose EXIF orientation turned it is upright already: no turned copies are tried for it.
           analyze_options o = options;
           if (a.info.orientation > 1) o.try_rotations = false;
           analysis_result r = analyze_image(image, o, *models);
           a.faces = std::move(r.faces);
           a.rotation = r.rotation;
+          if (a.info.reduced_by > 1) scale_faces(a.faces, double(a.width) / image.nc(), double(a.height) / image.nr());
           return a;
         },
         [encoded = input->is_encoded](Napi::Env env, analysis& a) -> Napi::Value {

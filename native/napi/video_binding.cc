@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "convert.h"
@@ -254,6 +256,21 @@ class VideoWriter : public Napi::ObjectWrap<VideoWriter> {
   int width_ = 0, height_ = 0;
 };
 
+// testing.encodeJpeg(rgbImage, quality): the image as JPEG bytes (OpenCV's encoder). Synchronous; tests use it to
+// make large photos from the example ones.
+Napi::Value EncodeJpeg(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    rgb_image image = to_rgb_image(info[0]);
+    const double quality = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 90;
+    if (!(quality >= 1 && quality <= 100)) throw invalid_argument("Expected a JPEG quality from 1 to 100");
+    cv::Mat rgb(int(image.nr()), int(image.nc()), CV_8UC3, dlib::image_data(image), dlib::width_step(image)), bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    std::vector<uchar> bytes;
+    cv::imencode(".jpg", bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, int(quality)});
+    return Napi::Buffer<uchar>::Copy(info.Env(), bytes.data(), bytes.size());
+  });
+}
+
 }  // namespace
 
 void register_video(Napi::Env env, Napi::Object exports) {
@@ -261,6 +278,7 @@ void register_video(Napi::Env env, Napi::Object exports) {
   exports.Set("annotateVideo", Napi::Function::New(env, AnnotateVideo, "annotateVideo"));
   Napi::Object testing = Napi::Object::New(env);
   testing.Set("VideoWriter", VideoWriter::Define(env));
+  testing.Set("encodeJpeg", Napi::Function::New(env, EncodeJpeg, "encodeJpeg"));
   exports.Set("testing", testing);
 }
 

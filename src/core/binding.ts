@@ -69,7 +69,7 @@ export interface NativeBinding {
   analyze(
     models: ModelsHandle,
     image: ImageArg,
-    options: DetectOptionsResolved & { jitter: number; maxFaces: number; maxPixels: number; tryRotations: boolean; turnedMinFaceSize: number },
+    options: DetectOptionsResolved & { jitter: number; maxFaces: number; maxPixels: number; tryRotations: boolean; turnedMinFaceSize: number; timeLimitMs: number },
   ): Promise<AnalyzeResult>;
   cluster(encodings: Float32Array, threshold: number): Promise<Uint32Array>;
   loadModels(options: {
@@ -101,6 +101,7 @@ export interface NativeBinding {
   /** Entry points for tests and benchmarks only (see testing.ts), not part of the public surface. */
   testing: {
     VideoWriter: new (path: string, options: VideoWriterOptions) => NativeVideoWriter;
+    encodeJpeg(image: RgbImage, quality: number): Buffer;
   };
 }
 

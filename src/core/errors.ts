@@ -9,6 +9,7 @@ export type FaceCoreErrorCode =
   | 'INVALID_ARGUMENT'
   | 'INVALID_VIDEO'
   | 'VIDEO_TOO_LONG'
+  | 'TIMEOUT'
   | 'INTERNAL';
 
 export class FaceCoreError extends Error {
@@ -19,6 +20,11 @@ export class FaceCoreError extends Error {
     this.name = 'FaceCoreError';
     this.code = code;
   }
+}
+
+/** An analysis that passed its timeoutMs (the addon words the same code when it stops part-way). */
+export function timedOut(ms: number): FaceCoreError {
+  return new FaceCoreError('TIMEOUT', `The analysis took longer than its limit of ${ms} ms and was stopped.`);
 }
 
 /** One message shape for every argument check: "Expected <what> for <name> but received <value> of type <type>". */

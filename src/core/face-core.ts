@@ -4,7 +4,7 @@
 // limits.ts, so every mistake gets one message shape and the code INVALID_ARGUMENT; errors from the addon are
 // already FaceCoreErrors (binding.ts registers the class) and pass through untouched.
 import { binding, type ModelsHandle, type NativeBinding } from './binding.js';
-import { invalidArgument } from './errors.js';
+import { invalidArgument, timedOut } from './errors.js';
 import {
   checkRange,
   DEFAULT_ENCODER,
@@ -77,8 +77,15 @@ interface WaitingJob {
   since: number;
 }
 
-/** A job that has waited this long is started next, however large. */
+/** A job that has waited this long is started next, however large (among those that may start). */
 const QUEUE_AGE_MS = 5000;
+
+/**
+ * A job on more pixels than this is large: the size detection itself works at (native detect.h, max_detect_pixels),
+ * past which the decoding and shrinking alone take seconds. With two or more threads, large jobs hold at most all
+ * slots but one, so an ordinary photo always has a slot within the time of another ordinary photo.
+ */
+export const LARGE_JOB_PIXELS = 4_000_000;
 
 export class FaceCore {
   readonly modelsDir: string;
@@ -88,6 +95,7 @@ export class FaceCore {
   private native: NativeBinding;
   private models: ModelsEntry | null = null;
   private running = 0;
+  private runningLarge = 0;
   private waiting: WaitingJob[] = [];
 
   constructor(options: FaceCoreOptions = {}) {
@@ -182,7 +190,15 @@ export class FaceCore {
         // often false (dogs.jpg turned a quarter holds a 34 px one the CNN scores 0.9997).
         turnedMinFaceSize: RECOGNISABLE_FACE_PX,
       };
-      return this.useModels((models) => this.native.analyze(models, image, native), native.detector, this.pixelsOf(image));
+      const timeoutMs = optional('timeoutMs', options.timeoutMs, RANGES.timeoutMs, Infinity);
+      const deadline = performance.now() + timeoutMs;
+      const run = (models: ModelsHandle) => {
+        // What is left of the limit once a slot is free (0 = none for the addon); none left: the job ends here.
+        const left = deadline - performance.now();
+        if (left <= 0) return Promise.reject(timedOut(timeoutMs));
+        return this.native.analyze(models, image, { ...native, timeLimitMs: Number.isFinite(left) ? left : 0 });
+      };
+      return this.useModels(run, native.detector, this.pixelsOf(image));
     });
   }
 
@@ -274,28 +290,46 @@ export class FaceCore {
   // libuv's thread pool (UV_THREADPOOL_SIZE, default 4), so when `threads` is below the pool size, the pool keeps
   // threads free for file I/O and other addons; at or above it, they share the pool with everything else.
   // A free slot goes to the waiting job with the fewest pixels, so an ordinary photo does not wait behind a queue of
-  // huge ones; a job that has waited QUEUE_AGE_MS goes first whatever its size, so none waits for ever.
+  // huge ones; a job that has waited QUEUE_AGE_MS goes first whatever its size, so none waits for ever. Large jobs
+  // (LARGE_JOB_PIXELS) never hold the last slot while there are two or more.
   private async job<T>(run: () => Promise<T>, pixels = 0): Promise<T> {
-    if (this.running >= this.threads) {
-      await new Promise<void>((resolve) => this.waiting.push({ resolve, pixels, since: performance.now() }));
-    }
-    this.running++;
+    if (this.mayStart(pixels)) this.take(pixels);
+    else await new Promise<void>((resolve) => this.waiting.push({ resolve, pixels, since: performance.now() })); // startNext takes the slot for it
     try {
       return await run();
     } finally {
       this.running--;
+      if (pixels > LARGE_JOB_PIXELS) this.runningLarge--;
       this.startNext();
     }
   }
 
+  private mayStart(pixels: number): boolean {
+    if (this.running >= this.threads) return false;
+    return pixels <= LARGE_JOB_PIXELS || this.threads === 1 || this.runningLarge < this.threads - 1;
+  }
+
+  private take(pixels: number): void {
+    this.running++;
+    if (pixels > LARGE_JOB_PIXELS) this.runningLarge++;
+  }
+
   private startNext(): void {
-    if (this.waiting.length === 0) return;
     const now = performance.now();
-    let pick = 0;
-    if (now - this.waiting[0]!.since < QUEUE_AGE_MS) {
-      for (let i = 1; i < this.waiting.length; i++) if (this.waiting[i]!.pixels < this.waiting[pick]!.pixels) pick = i;
+    let pick = -1;
+    for (let i = 0; i < this.waiting.length; i++) {
+      const job = this.waiting[i]!;
+      if (!this.mayStart(job.pixels)) continue;
+      if (now - job.since >= QUEUE_AGE_MS) {
+        pick = i; // the oldest that may start (the queue is in arrival order)
+        break;
+      }
+      if (pick < 0 || job.pixels < this.waiting[pick]!.pixels) pick = i;
     }
-    this.waiting.splice(pick, 1)[0]!.resolve();
+    if (pick < 0) return;
+    const [job] = this.waiting.splice(pick, 1);
+    this.take(job!.pixels);
+    job!.resolve();
   }
 
   /** The pixels of an image, from its header alone (0 when the header cannot be read: the job will say why). */

@@ -1,6 +1,6 @@
 // The face core's public surface: the FaceCore stages, the FaceIndex gallery, video, errors, limits and data types.
 // Test-only entry points (VideoWriter) live in testing.ts, not here.
-export { FaceCore, type FaceCoreOptions, type LoadedModels } from './face-core.js';
+export { FaceCore, LARGE_JOB_PIXELS, type FaceCoreOptions, type LoadedModels } from './face-core.js';
 export { FaceIndex } from './face-index.js';
 export { FaceCoreError, type FaceCoreErrorCode } from './errors.js';
 export * from './video.js';

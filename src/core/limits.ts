@@ -74,6 +74,8 @@ export const RANGES = {
   jitter: { min: 0, max: 100, integer: true },
   /** Only the largest maxFaces faces are encoded. */
   maxFaces: { min: 0, max: MAX_SAFE, integer: true },
+  /** Milliseconds an analysis may take from the call, waiting for a slot included. */
+  timeoutMs: { min: 0, max: MAX_SAFE, minExclusive: true },
   /** Chips per encoder batch. */
   batchSize: { min: 1, max: 256, integer: true },
   /** Faces closer than this are linked when clustering. */

@@ -21,3 +21,8 @@ export class VideoWriter {
     this.writer.close();
   }
 }
+
+/** The image as JPEG bytes (OpenCV's encoder), quality 1-100. */
+export function encodeJpeg(image: RgbImage, quality = 90): Buffer {
+  return binding().testing.encodeJpeg(image, quality);
+}

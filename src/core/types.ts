@@ -89,6 +89,12 @@ export interface AnalyzeOptions extends DetectOptions, EncodeOptions {
    * in a turned copy count from RECOGNISABLE_FACE_PX (40 px).
    */
   tryRotations?: boolean;
+  /**
+   * Milliseconds the analysis may take from this call, waiting for a slot included; past it the call rejects with
+   * TIMEOUT and the native work stops at its next step (after decoding, between the CNN's pyramid levels, before
+   * each turned copy, before landmarks and encoding). Default: no limit.
+   */
+  timeoutMs?: number;
 }
 
 export interface IndexMatch {

@@ -12,6 +12,7 @@ export type GalleryErrorCode =
   | 'INVALID_VIDEO'
   | 'VIDEO_TOO_LONG'
   | 'STORAGE_FULL'
+  | 'STORAGE_UNAVAILABLE'
   | 'QUEUE_FULL'
   | 'TIMEOUT'
   | 'STORE_UNAVAILABLE';
@@ -35,24 +36,33 @@ const FROM_CORE: Partial<Record<FaceCoreError['code'], (e: FaceCoreError) => Gal
   IMAGE_TOO_LARGE: (e) => new GalleryError('IMAGE_TOO_LARGE', e.message),
   INVALID_VIDEO: (e) => new GalleryError('INVALID_VIDEO', e.message),
   VIDEO_TOO_LONG: (e) => new GalleryError('VIDEO_TOO_LONG', e.message),
+  TIMEOUT: () => new GalleryError('TIMEOUT', TIMEOUT_MESSAGE),
 };
+
+export const TIMEOUT_MESSAGE = 'The photo could not be analysed within the time limit (ANALYSIS_TIMEOUT_S); try again, or a smaller photo.';
 
 /** Errors of the disk or the database that mean "no space left": the service is fine, its storage is full. */
 const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 
 export const STORE_UNAVAILABLE_MESSAGE = 'The database cannot be reached right now: nothing was changed. Try again in a moment.';
 
+/** The photo store (S3-compatible storage) could not be reached or refused the service: see src/store/s3.ts. */
+const STORAGE_UNAVAILABLE_CODE = 'STORAGE_UNAVAILABLE';
+
+export const STORAGE_UNAVAILABLE_MESSAGE =
+  'The photo storage cannot be reached right now: nothing was stored or deleted. Try again later.';
+
 export const STORAGE_FULL_MESSAGE = 'The service has no disk space left: nothing was stored. Delete people or photos, or free space on its disk.';
 
 /**
- * The GalleryError for a core error about the caller's file, for a full disk, or for a database that cannot be
- * reached; any other error is returned
- * unchanged (it is internal).
+ * The GalleryError for a core error about the caller's file, for a full disk, for photo storage out of reach, or
+ * for a database that cannot be reached; any other error is returned unchanged (it is internal).
  */
 export function fromCoreError(err: unknown): unknown {
   if (err instanceof FaceCoreError) return FROM_CORE[err.code]?.(err) ?? err;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return new GalleryError('STORAGE_FULL', STORAGE_FULL_MESSAGE);
+  if (code === STORAGE_UNAVAILABLE_CODE) return new GalleryError('STORAGE_UNAVAILABLE', STORAGE_UNAVAILABLE_MESSAGE);
   if (code === 'STORE_UNAVAILABLE') return new GalleryError('STORE_UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE);
   return err;
 }

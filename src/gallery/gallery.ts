@@ -5,6 +5,8 @@
 //   enrol:  photo → temp file, fsync, rename to its pending name  →  rows in one transaction
 //           →  rename to its final name  →  index.add
 //   delete: rename the files to their deleted names  →  rows in one transaction  →  index.remove  →  unlink
+// (The photo store may be S3-compatible storage instead of the folder: there the marks are objects beside the
+// photo rather than names, with the same meaning; see src/store/s3-photos.ts.)
 // On start-up `reconcile()` settles what it can prove was cut short: a pending photo whose row committed gets its
 // final name and one whose row never committed is deleted; a photo marked deleted whose row is still there gets
 // its name back and one whose row is gone is deleted; temp files are deleted. It never deletes a
@@ -32,6 +34,7 @@ import {
 } from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
+import type { PhotoMark, PhotoStore } from '../store/photo-store.js';
 import type { ListPeopleOptions, PersonRow } from '../store/people.js';
 import type { FaceChange, FeedState } from '../store/feed.js';
 import { SpaceReserve } from '../store/space-reserve.js';
@@ -41,7 +44,7 @@ import { distanceToConfidence } from './confidence.js';
 import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
 import { StoreUnavailableError } from '../store/errors.js';
-import { fromCoreError, GalleryError, notFoundPerson } from './errors.js';
+import { fromCoreError, GalleryError, notFoundPerson, TIMEOUT_MESSAGE } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
 import {
@@ -66,6 +69,8 @@ export interface GalleryOptions {
   dataDir: string;
   /** postgres://…: with no store given, the gallery opens this PostgreSQL database instead of faces.db. */
   databaseUrl?: string;
+  /** Where photos are stored; when absent, <dataDir>/images/. The gallery closes it with itself. */
+  photos?: PhotoStore;
   /** The face core that analyses photos. */
   core: FaceCore;
   /** The database; when absent the gallery opens its own (databaseUrl, or <dataDir>/faces.db) and closes it with itself. */
@@ -106,7 +111,7 @@ export class Gallery implements GalleryView {
   readonly detection: DetectionSettings;
   private readonly analysisTimeoutMs: number;
   private readonly index = new FaceIndex();
-  private readonly images: ImageFiles;
+  private readonly images: PhotoStore;
   private readonly reserve: SpaceReserve;
   private readonly core: FaceCore;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
@@ -118,7 +123,7 @@ export class Gallery implements GalleryView {
     private readonly ownsStore: boolean,
     opts: GalleryOptions,
   ) {
-    this.images = new ImageFiles(path.join(opts.dataDir, 'images'));
+    this.images = opts.photos ?? new ImageFiles(path.join(opts.dataDir, 'images'));
     this.reserve = new SpaceReserve(opts.dataDir);
     this.tolerance = opts.tolerance;
     this.detection = {
@@ -134,20 +139,21 @@ export class Gallery implements GalleryView {
   static readonly checkDataDir = checkDataDir;
 
   /**
-   * Opens the store and `<dataDir>/images/`, settles what an interrupted run left, loads the index and, on a
-   * shared database, follows the change feed from the snapshot it was loaded from.
+   * Opens the store and the photo store, settles what an interrupted run left, loads the index and, on a shared
+   * database, follows the change feed from the snapshot it was loaded from.
    */
   static async open(opts: GalleryOptions): Promise<Gallery> {
     const where = { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl };
-    if (!opts.store) await Gallery.checkDataDir(where);
+    if (!opts.store) await Gallery.checkDataDir(where, opts.photos);
     const store = opts.store ?? (await openStore({ ...where, logger: opts.logger }));
     const g = new Gallery(store, !opts.store, opts);
     try {
-      reportRepair(await g.reconcile(), g.images.dir, g.logger);
+      reportRepair(await g.reconcile(), g.images.location, g.logger);
       await g.loadIndex();
       g.reserve.ensure();
     } catch (err) {
       if (g.ownsStore) await store.close();
+      g.images.close();
       throw err;
     }
     return g;
@@ -207,9 +213,9 @@ export class Gallery implements GalleryView {
     return this.index.has(faceId);
   }
 
-  /** Where stored photos are kept on disk. */
-  get imagesDir(): string {
-    return this.images.dir;
+  /** Where stored photos are kept: the local folder or an S3 bucket. */
+  get photos(): PhotoStore {
+    return this.images;
   }
 
   // ---- reading
@@ -276,7 +282,8 @@ export class Gallery implements GalleryView {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
     const options = analyzeOptionsFor({ ...this.detection, detector: overrides.detector ?? this.detection.detector });
-    const analysis = await this.withinBudget(this.core.analyze(photo.bytes, options)).catch((err: unknown) => {
+    const limited = Number.isFinite(this.analysisTimeoutMs) ? { ...options, timeoutMs: this.analysisTimeoutMs } : options;
+    const analysis = await this.withinBudget(this.core.analyze(photo.bytes, limited)).catch((err: unknown) => {
       throw fromCoreError(err);
     });
     const ext = storedExtension(analysis.format);
@@ -287,15 +294,16 @@ export class Gallery implements GalleryView {
   }
 
   /**
-   * The analysis, or TIMEOUT once the budget has passed. The native work cannot be stopped part-way: it finishes
-   * in its slot and its result is dropped, but the caller has its answer in time and nothing is stored.
+   * The analysis, or TIMEOUT once the budget has passed. The core stops its native work at its next step past the
+   * same limit (timeoutMs); a step that cannot be cut (decoding one huge image) finishes in its slot and its result
+   * is dropped, but the caller has its answer in time and nothing is stored.
    */
   private withinBudget<T>(work: Promise<T>): Promise<T> {
     if (!Number.isFinite(this.analysisTimeoutMs)) return work;
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new GalleryError('TIMEOUT', `The photo could not be analysed within ${this.analysisTimeoutMs / 1000} s; try again, or a smaller photo.`)),
+        () => reject(new GalleryError('TIMEOUT', TIMEOUT_MESSAGE)),
         this.analysisTimeoutMs,
       );
     });
@@ -343,8 +351,8 @@ export class Gallery implements GalleryView {
         return { person, face, created };
       });
     } catch (err) {
-      if (err instanceof StoreUnavailableError && err.commitUnknown) this.settleLater(imageId, fileName);
-      else await this.images.removePending(fileName);
+      if (err instanceof StoreUnavailableError && err.commitUnknown) this.settleLater(imageId, fileName, 'pending');
+      else await this.removeQuietly(() => this.images.removePending(fileName), fileName);
       throw err;
     }
     try {
@@ -357,8 +365,8 @@ export class Gallery implements GalleryView {
         if (result.created) await this.store.people.delete(result.person.id);
       });
       this.index.remove(result.face.id);
-      await this.images.removePending(fileName);
-      await this.images.remove(fileName);
+      await this.removeQuietly(() => this.images.removePending(fileName), fileName);
+      await this.removeQuietly(() => this.images.remove(fileName), fileName);
       throw err;
     }
     return { person: result.person, face: result.face, facesDetected: analysis.faces.length, createdPerson: result.created };
@@ -445,8 +453,12 @@ export class Gallery implements GalleryView {
 
   /** Marks the files deleted, runs `deleteRows` in a transaction (undoing the marks if it fails), then removes the rest. */
   private async deleteFaces(faces: FaceRow[], deleteRows: () => Promise<void>): Promise<void> {
-    for (const f of faces) await this.images.markDeleted(f.fileName);
+    const marked: FaceRow[] = [];
     try {
+      for (const f of faces) {
+        await this.images.markDeleted(f.fileName);
+        marked.push(f);
+      }
       this.assertOpen();
       try {
         await this.store.transaction(deleteRows);
@@ -459,9 +471,9 @@ export class Gallery implements GalleryView {
       }
     } catch (err) {
       if (err instanceof StoreUnavailableError && err.commitUnknown) {
-        for (const f of faces) this.settleLater(f.imageId, f.fileName);
+        for (const f of marked) this.settleLater(f.imageId, f.fileName, 'deleted');
       } else {
-        for (const f of faces) await this.images.unmarkDeleted(f.fileName);
+        for (const f of marked) await this.removeQuietly(() => this.images.unmarkDeleted(f.fileName), f.fileName);
       }
       throw err;
     }
@@ -479,26 +491,37 @@ export class Gallery implements GalleryView {
 
   /**
    * The connection broke while a transaction's COMMIT was on its way, so whether its rows exist is unknown: the
-   * photo keeps its pending or deleted name, which says so, and is settled by its row once the database answers
-   * again (as the start-up repair would). Until then the file is neither served nor counted as stored.
+   * photo keeps its pending or deleted mark, which says so, and is settled by its row once the database answers
+   * again (as the start-up repair would). Until then the photo is neither served nor counted as stored.
    */
-  private settleLater(imageId: string, fileName: string): void {
+  private settleLater(imageId: string, fileName: string, mark: PhotoMark): void {
     const attempt = async (): Promise<void> => {
       if (this.closed) return; // the next start-up's repair settles it
       try {
         const row = await this.store.faces.getByImageId(imageId);
-        const { pending, deleted } = this.images.listMarked();
-        if (pending.includes(fileName)) this.images.settleSync(fileName, 'pending', row !== undefined);
-        if (deleted.includes(fileName)) this.images.settleSync(fileName, 'deleted', row !== undefined);
+        await this.images.settle(fileName, mark, row !== undefined);
       } catch (err) {
-        if (!(err instanceof StoreUnavailableError)) {
-          this.logger.warn(`gallery: could not settle ${fileName} after an interrupted commit: ${(err as Error).message}`);
+        const code = (err as { code?: unknown }).code;
+        if (code !== 'STORE_UNAVAILABLE' && code !== 'STORAGE_UNAVAILABLE') {
+          this.logger.warn(`gallery: could not settle ${fileName} after an interrupted commit (a later start settles it): ${(err as Error).message}`);
           return;
         }
         setTimeout(() => void attempt(), SETTLE_RETRY_MS).unref();
       }
     };
     setTimeout(() => void attempt(), SETTLE_RETRY_MS).unref();
+  }
+
+  /**
+   * Undoes a write whose enrolment failed. When the photo store cannot be reached either, the mark stays and the
+   * start-up repair settles it; the caller's own error is the one to report.
+   */
+  private async removeQuietly(undo: () => Promise<void>, fileName: string): Promise<void> {
+    try {
+      await undo();
+    } catch (err) {
+      this.logger.warn(`gallery: could not undo the write of ${fileName} (a later start settles it): ${(err as Error).message}`);
+    }
   }
 
   private assertOpen(): void {
@@ -509,6 +532,7 @@ export class Gallery implements GalleryView {
     if (this.closed) return;
     this.closed = true;
     this.index.clear();
+    this.images.close();
     if (this.ownsStore) await this.store.close();
   }
 }

@@ -1,52 +1,54 @@
 // Start-up repair of a gallery's data folder. It settles only what the file names prove an interrupted run left
 // (see the top of gallery.ts) and deletes nothing on a guess; a folder it cannot trust stops the start.
-import fs from 'node:fs';
 import path from 'node:path';
 import { ImageFiles } from '../store/images.js';
+import type { PhotoStore } from '../store/photo-store.js';
 import { peekFaceCount, storeLocation, type Store, type StoreLocation } from '../store/store.js';
 import { DataDirError } from './errors.js';
 import type { ReconcileReport } from './results.js';
 
 /**
- * Refuses a data folder whose database holds no face while its images/ holds photos (the database was removed,
- * emptied, or restored without its WAL), before anything is written to it. Call before opening the store.
+ * Refuses a data folder whose database holds no face while its photo store (images/ by default) holds photos
+ * (the database was removed, emptied, or restored without its WAL), before anything is written to it. Call before
+ * opening the store.
  */
-export async function checkDataDir(where: StoreLocation): Promise<void> {
-  const images = path.join(where.dataDir, 'images');
-  const stored = fs.existsSync(images) ? new ImageFiles(images).list().length : 0;
-  if (stored > 0 && (await peekFaceCount(where)) === 0) {
-    throw DataDirError.emptyDatabase(storeLocation(where), images, stored, where.databaseUrl ? 'postgres' : 'sqlite');
+export async function checkDataDir(where: StoreLocation, photos: PhotoStore = new ImageFiles(path.join(where.dataDir, 'images'))): Promise<void> {
+  if ((await peekFaceCount(where)) > 0) return;
+  const stored = (await photos.listPhotos()).length;
+  if (stored > 0) {
+    throw DataDirError.emptyDatabase(storeLocation(where), photos.location, stored, where.databaseUrl ? 'postgres' : 'sqlite');
   }
 }
 
 /**
- * A photo left pending is given its final name when its row committed and removed when it did not; a photo left
- * marked deleted gets its name back when its row is still there and is removed when it is gone; temp files go.
+ * A photo left pending is promoted when its row committed and removed when it did not; a photo left marked
+ * deleted gets its mark taken off when its row is still there and is removed when it is gone; temp files go.
  */
-export async function settleInterruptedWrites(store: Store, images: ImageFiles): Promise<ReconcileReport> {
+export async function settleInterruptedWrites(store: Store, images: PhotoStore): Promise<ReconcileReport> {
   const rows = await store.faces.fileNames();
   const rowFiles = new Set(rows.map((r) => r.fileName));
-  const tempFiles = images.removeTemps();
+  const tempFiles = await images.removeLeftovers();
   let finished = 0;
   let abandoned = 0;
-  const { pending, deleted } = images.listMarked();
+  const { pending, deleted, recent } = await images.listMarks();
   for (const f of pending) {
-    images.settleSync(f, 'pending', rowFiles.has(f));
+    await images.settle(f, 'pending', rowFiles.has(f));
     if (rowFiles.has(f)) finished++;
     else abandoned++;
   }
   for (const f of deleted) {
-    images.settleSync(f, 'deleted', rowFiles.has(f));
+    await images.settle(f, 'deleted', rowFiles.has(f));
     if (rowFiles.has(f)) abandoned++;
     else finished++;
   }
-  const onDisk = new Set(images.list());
+  const stored = new Set(await images.listPhotos());
   return {
     tempFiles,
     finished,
     abandoned,
-    photosWithoutRow: [...onDisk].filter((f) => !rowFiles.has(f)).length,
-    rowsWithoutPhoto: rows.filter((r) => !onDisk.has(r.fileName)).length,
+    recentMarks: recent,
+    photosWithoutRow: [...stored].filter((f) => !rowFiles.has(f)).length,
+    rowsWithoutPhoto: rows.filter((r) => !stored.has(r.fileName)).length,
   };
 }
 
@@ -57,6 +59,9 @@ export function reportRepair(r: ReconcileReport, imagesDir: string, logger: Pick
       `gallery: repaired an interrupted run: finished ${r.finished} and undid ${r.abandoned} interrupted write(s) or deletion(s); ` +
         `removed ${r.tempFiles} temp file(s)`,
     );
+  }
+  if (r.recentMarks > 0) {
+    logger.warn(`gallery: ${r.recentMarks} photo(s) in ${imagesDir} are marked by a write or deletion too recent to settle (another replica may be making it); a later start settles them`);
   }
   if (r.photosWithoutRow + r.rowsWithoutPhoto > 0) {
     logger.warn(

@@ -61,6 +61,8 @@ export interface ReconcileReport {
   tempFiles: number;
   finished: number;
   abandoned: number;
+  /** Marks left alone because they are too recent: another replica may still be writing (S3 only). */
+  recentMarks: number;
   photosWithoutRow: number;
   rowsWithoutPhoto: number;
 }

@@ -28,6 +28,8 @@ export const ErrorCode = {
   NAME_TAKEN: 'NAME_TAKEN',
   /** The disk or the database is full: nothing was stored; deleting still works. */
   STORAGE_FULL: 'STORAGE_FULL',
+  /** PHOTO_STORE is S3-compatible storage and it cannot be reached (or refuses the service's credentials): nothing was stored or deleted. */
+  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
   /** The photo's analysis (waiting for a native slot included) took longer than ANALYSIS_TIMEOUT_S. */
   TIMEOUT: 'TIMEOUT',
   /** The database (PostgreSQL) cannot be reached right now: nothing was changed; try again in a moment. */

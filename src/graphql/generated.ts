@@ -321,7 +321,7 @@ export type VideoJob = {
   /** The copy with boxes and names drawn, when annotate was asked for and the job is DONE. */
   annotatedVideoUrl?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
-  /** Why it failed (codes: INVALID_VIDEO, VIDEO_TOO_LONG, IMAGE_TOO_LARGE, INTERRUPTED, INTERNAL). */
+  /** Why it failed (codes: INVALID_VIDEO, VIDEO_TOO_LONG, IMAGE_TOO_LARGE, INTERRUPTED, STORAGE_UNAVAILABLE, INTERNAL). */
   error?: Maybe<VideoJobError>;
   /** The uploaded file's name. */
   fileName: Scalars['String']['output'];

@@ -1,5 +1,6 @@
 // Builds the HTTP server: GraphQL at /graphql (Apollo Server 5 on Express 5, graphql-upload for files),
-// stored photos at /images/<uuid>.<ext>, video job outputs at /videos/<job id>/(track-<n>.jpg | annotated.mp4),
+// stored photos at /images/<uuid>.<ext>, video job outputs at /videos/<job id>/(track-<n>.jpg | annotated.mp4)
+// (from the data folder, or streamed from S3-compatible storage with PHOTO_STORE),
 // the several-faces placeholder at /assets/, the web page at /.
 // Built apart from the listener (src/main.ts) so tests can start it on any port and data folder.
 import fs from 'node:fs';
@@ -14,10 +15,13 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { detectionOptions, makeConfig, type Config } from '../config.js';
+import { pipeline } from 'node:stream/promises';
+import { detectionOptions, makeConfig, s3Settings, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
 import { Gallery } from '../gallery/index.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
+import { openPhotoStore, type FileSource } from '../store/photo-store.js';
+import { RangeNotSatisfiableError, type S3Objects } from '../store/s3.js';
 import { openStore, type Store } from '../store/store.js';
 import { VideoJobs } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
@@ -98,6 +102,58 @@ async function sendStoredFile(res: Response, root: string, parts: string[], type
   });
 }
 
+/** Streams an object of the S3 photo store: the same answers as sendStoredFile, one HTTP range (206) included. */
+async function sendObject(req: Request, res: Response, objects: S3Objects, name: string, type: string, notFound: string, logger: Logger): Promise<void> {
+  const asked = req.get('range');
+  // One range of bytes is passed on; anything else (several ranges, other units) gets the whole object, as HTTP allows.
+  const range = asked && /^bytes=(\d+-\d*|-\d+)$/.test(asked) ? asked : undefined;
+  let got;
+  try {
+    got = await objects.get(name, range);
+  } catch (err) {
+    if (res.headersSent) return;
+    if (err instanceof RangeNotSatisfiableError) {
+      if (err.size !== undefined) res.setHeader('Content-Range', `bytes */${err.size}`);
+      res.status(416).end();
+      return;
+    }
+    if ((err as { code?: unknown }).code === 'STORAGE_UNAVAILABLE') {
+      logger.warn(`http: ${(err as Error).message}`);
+      res.status(503).json(errorBody('STORAGE_UNAVAILABLE', 'The photo storage cannot be reached right now; try again later.'));
+      return;
+    }
+    logger.error('http: internal error:', err);
+    res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
+    return;
+  }
+  if (!got) {
+    res.status(404).json(errorBody('NOT_FOUND', notFound));
+    return;
+  }
+  res.status(got.contentRange ? 206 : 200);
+  res.setHeader('Content-Type', type);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('Content-Length', String(got.length));
+  if (got.contentRange) res.setHeader('Content-Range', got.contentRange);
+  if (got.etag) res.setHeader('ETag', got.etag);
+  if (got.lastModified) res.setHeader('Last-Modified', got.lastModified.toUTCString());
+  if (req.method === 'HEAD') {
+    got.body.destroy();
+    res.end();
+    return;
+  }
+  // A client that goes away stops the download from the bucket too.
+  await pipeline(got.body, res).catch(() => undefined);
+}
+
+/** Sends a stored file from wherever its store keeps it. */
+function sendFromSource(req: Request, res: Response, source: FileSource, type: string, notFound: string, logger: Logger): Promise<void> {
+  return 'folder' in source
+    ? sendStoredFile(res, source.folder, source.parts, type, notFound)
+    : sendObject(req, res, source.objects, source.name, type, notFound, logger);
+}
+
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** Constant-time check of a presented key against the configured ones. */
@@ -117,17 +173,26 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const keyHashes = config.apiKeys.map(sha256);
 
   const where = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
-  await Gallery.checkDataDir(where);
+  const { photos, videoOutputs } = openPhotoStore(config.dataDir, s3Settings(config));
+  let store: Store;
+  try {
+    await Gallery.checkDataDir(where, photos);
+    store = await openStore({ ...where, logger });
+  } catch (err) {
+    photos.close();
+    videoOutputs?.close();
+    throw err;
+  }
   const staleUploads = removeStaleUploads(os.tmpdir());
   if (staleUploads > 0) logger.warn(`uploads: removed ${staleUploads} temp file(s) of requests cut off by a crash from ${os.tmpdir()}`);
-  const store = await openStore({ ...where, logger });
   let gallery: Gallery | undefined;
   let videoJobs: VideoJobs;
   try {
-    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
+    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
     videoJobs = await VideoJobs.open({
       store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),
+      outputs: videoOutputs,
       core,
       gallery,
       keepFinished: keepFinishedVideoJobs,
@@ -135,8 +200,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       logger,
     });
   } catch (err) {
+    // The gallery closes the photo store with itself (or, when it could not open, already has).
     await gallery?.close();
     await store.close();
+    videoOutputs?.close();
     throw err;
   }
   const openGallery = gallery;
@@ -252,7 +319,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
       return;
     }
-    void sendStoredFile(res, openGallery.imagesDir, [name as string], type, 'No such image.');
+    void sendFromSource(req, res, openGallery.photos.sourceOf(name as string), type, 'No such image.', logger);
   });
   app.use('/images', requireApiKey(true), (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
@@ -261,12 +328,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   /** A job's thumbnails and annotated copy; its folder holds nothing else once the job has ended. */
   app.get('/videos/:jobId/:name', requireApiKey(true), (req, res) => {
     const { jobId, name } = req.params;
-    if (typeof jobId !== 'string' || typeof name !== 'string' || !videoJobs.files.outputPath(jobId, name)) {
+    const source = typeof jobId === 'string' && typeof name === 'string' ? videoJobs.files.sourceOf(jobId, name) : undefined;
+    if (!source) {
       res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
       return;
     }
-    const type = name.endsWith('.mp4') ? 'video/mp4' : 'image/jpeg';
-    void sendStoredFile(res, videoJobs.files.dir, [jobId, name], type, 'No such video file.');
+    const type = (name as string).endsWith('.mp4') ? 'video/mp4' : 'image/jpeg';
+    void sendFromSource(req, res, source, type, 'No such video file.', logger);
   });
   app.use('/videos', requireApiKey(true), (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { FileSource, MarkedPhotos, PhotoMark, PhotoStore } from './photo-store.js';
 
 /** Extensions the service stores and serves, with their content types. */
 export const IMAGE_CONTENT_TYPES = {
@@ -32,9 +33,14 @@ export const contentTypeOf = (fileName: string): string | undefined => {
   return m ? IMAGE_CONTENT_TYPES[m[2] as StoredExt] : undefined;
 };
 
-export class ImageFiles {
+/** The local photo store: one folder on this machine's disk. */
+export class ImageFiles implements PhotoStore {
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
+  }
+
+  get location(): string {
+    return this.dir;
   }
 
   /** Absolute path of a stored photo; throws on any name that is not a stored-photo name. */
@@ -95,6 +101,36 @@ export class ImageFiles {
   async remove(fileName: string): Promise<void> {
     await fs.promises.rm(this.pathOf(fileName), { force: true });
   }
+
+  async read(fileName: string): Promise<Buffer | undefined> {
+    return fs.promises.readFile(this.pathOf(fileName)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+  }
+
+  sourceOf(fileName: string): FileSource {
+    return { folder: this.dir, parts: [path.basename(this.pathOf(fileName))] };
+  }
+
+  async listPhotos(): Promise<string[]> {
+    return this.list();
+  }
+
+  /** On one machine's disk a mark is settled at once: no other process writes to this folder. */
+  async listMarks(): Promise<MarkedPhotos> {
+    return { ...this.listMarked(), recent: 0 };
+  }
+
+  async settle(fileName: string, mark: PhotoMark, keep: boolean): Promise<void> {
+    this.settleSync(fileName, mark, keep);
+  }
+
+  async removeLeftovers(): Promise<number> {
+    return this.removeTemps();
+  }
+
+  close(): void {}
 
   /** Names of the stored photos present on disk (other files are ignored). */
   list(): string[] {

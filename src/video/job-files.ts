@@ -1,10 +1,14 @@
 // The files of video jobs, in <DATA_DIR>/videos/<job id>/: the uploaded source while the job waits or runs,
 // then its outputs (track-<n>.jpg thumbnails, annotated.mp4). Every write is atomic (temp name, rename).
+// With S3-compatible photo storage the outputs are made here, then uploaded to <prefix>videos/<job id>/ when the
+// job ends (publish) and served from there; the local folder is emptied.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { annotateVideo, type VideoBox } from '../core/index.js';
 import { TEMP_PREFIX, writeFileAtomic } from '../store/images.js';
+import type { FileSource } from '../store/photo-store.js';
+import type { S3Objects } from '../store/s3.js';
 
 export const JOB_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Files of a job that are served: the thumbnails and the annotated copy. */
@@ -14,8 +18,18 @@ export const ANNOTATED_NAME = 'annotated.mp4';
 
 const isLeftover = (name: string): boolean => name.startsWith('source.') || name.startsWith(TEMP_PREFIX);
 
+const contentTypeOf = (name: string): string => (name.endsWith('.mp4') ? 'video/mp4' : 'image/jpeg');
+
 export class JobFiles {
-  constructor(readonly dir: string) {
+  /** Deletions of jobs' remote outputs still under way (removeJobSync starts them). */
+  private readonly deleting = new Set<Promise<void>>();
+
+  constructor(
+    readonly dir: string,
+    /** The bucket's videos/ folder, when outputs go to S3-compatible storage. */
+    private readonly remote?: S3Objects,
+    private readonly logger: Pick<Console, 'warn'> = console,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
   }
 
@@ -33,6 +47,24 @@ export class JobFiles {
   outputPath(id: string, name: string): string | undefined {
     if (!JOB_ID_RE.test(id) || !JOB_OUTPUT_RE.test(name)) return undefined;
     return path.join(this.dir, id, name);
+  }
+
+  /** Where to serve a job's output from: its folder here, or the bucket once published; undefined for any other name. */
+  sourceOf(id: string, name: string): FileSource | undefined {
+    if (!JOB_ID_RE.test(id) || !JOB_OUTPUT_RE.test(name)) return undefined;
+    return this.remote ? { objects: this.remote, name: `${id}/${name}` } : { folder: this.dir, parts: [id, name] };
+  }
+
+  /**
+   * When outputs go to S3: uploads the job's thumbnails and annotated copy, then removes them here. Call once the
+   * job's outputs are final; throws StorageUnavailableError when the bucket cannot be reached.
+   */
+  async publish(id: string): Promise<void> {
+    if (!this.remote) return;
+    const dir = this.jobDir(id);
+    const names = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((n) => JOB_OUTPUT_RE.test(n));
+    for (const name of names) await this.remote.putFile(`${id}/${name}`, path.join(dir, name), contentTypeOf(name));
+    await fs.promises.rm(dir, { recursive: true, force: true });
   }
 
   /**
@@ -95,10 +127,25 @@ export class JobFiles {
 
   async removeJob(id: string): Promise<void> {
     await fs.promises.rm(this.jobDir(id), { recursive: true, force: true });
+    await this.remote?.deleteUnder(`${id}/`);
   }
 
+  /** Removes the job's folder now; its published outputs, if any, are deleted in the background (see idle). */
   removeJobSync(id: string): void {
     fs.rmSync(this.jobDir(id), { recursive: true, force: true });
+    if (!this.remote) return;
+    const deletion = this.remote
+      .deleteUnder(`${id}/`)
+      .then(() => undefined)
+      .catch((err: unknown) => this.logger.warn(`video jobs: could not delete the outputs of job ${id}: ${(err as Error).message}`))
+      .finally(() => this.deleting.delete(deletion));
+    this.deleting.add(deletion);
+  }
+
+  /** Waits for background deletions, then lets go of the bucket's client. */
+  async close(): Promise<void> {
+    await Promise.all([...this.deleting]);
+    this.remote?.close();
   }
 
   /**

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Detector, FaceCore } from '../core/index.js';
 import { checkExtension, extensionOf, fromCoreError, GalleryError, VIDEO_EXTENSIONS, type GalleryView } from '../gallery/index.js';
 import type { VideoJobRow as Row, VideoJobsStore, VideoJobStatus } from '../store/video-jobs.js';
+import type { S3Objects } from '../store/s3.js';
 import type { DecisionMethod } from './decide.js';
 import { JOB_ID_RE, JobFiles } from './job-files.js';
 import { recognizeInGallery } from './recognize.js';
@@ -16,7 +17,7 @@ import { toStoredResult, type StoredResult } from './stored-result.js';
 export type { VideoJobStatus };
 
 /** Codes of a failed job (VideoJob.error.code). */
-export type VideoJobErrorCode = 'INVALID_VIDEO' | 'VIDEO_TOO_LONG' | 'IMAGE_TOO_LARGE' | 'INTERRUPTED' | 'INTERNAL';
+export type VideoJobErrorCode = 'INVALID_VIDEO' | 'VIDEO_TOO_LONG' | 'IMAGE_TOO_LARGE' | 'INTERRUPTED' | 'STORAGE_UNAVAILABLE' | 'INTERNAL';
 
 export const INTERRUPTED_MESSAGE = 'The service stopped while this job was running; upload the video again.';
 const INTERNAL_MESSAGE = 'The video could not be processed because of an internal error.';
@@ -42,6 +43,8 @@ export interface VideoJobsOptions {
   store: VideoJobsStore;
   /** Holds the jobs' folders (<DATA_DIR>/videos). */
   dir: string;
+  /** With S3-compatible storage: the bucket's videos/ folder, where finished jobs' outputs go (job-files.ts). */
+  outputs?: S3Objects;
   core: FaceCore;
   gallery: GalleryView;
   /** Finished jobs kept with their rows and files; older ones are deleted. Default 100. */
@@ -79,7 +82,7 @@ export class VideoJobs {
   private closing = false;
 
   private constructor(opts: VideoJobsOptions) {
-    this.files = new JobFiles(opts.dir);
+    this.files = new JobFiles(opts.dir, opts.outputs, opts.logger);
     this.store = opts.store as VideoJobsStore<VideoJobOptions>;
     this.core = opts.core;
     this.gallery = opts.gallery;
@@ -191,6 +194,7 @@ export class VideoJobs {
       running.cancel?.();
       await running.done;
     }
+    await this.files.close();
   }
 
   /** Starts the next queued job when none is running. */
@@ -252,6 +256,7 @@ export class VideoJobs {
         await this.files.removeAnnotated(job.id);
         annotated = false;
       }
+      if (status !== 'FAILED') await this.files.publish(job.id);
     } catch (err) {
       status = 'FAILED';
       error = this.closing ? { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } : this.jobError(job.id, err, source, row.fileName);
@@ -274,6 +279,10 @@ export class VideoJobs {
   /** The failure as the client sees it: the domain's codes about the video pass through, the rest is INTERNAL. */
   private jobError(id: string, err: unknown, source: string, fileName: string): { code: VideoJobErrorCode; message: string } {
     const e = fromCoreError(err);
+    if (e instanceof GalleryError && e.code === 'STORAGE_UNAVAILABLE') {
+      this.logger.error(`video jobs: job ${id} could not store its outputs:`, err);
+      return { code: e.code, message: e.message };
+    }
     if (e instanceof GalleryError && (e.code === 'INVALID_VIDEO' || e.code === 'VIDEO_TOO_LONG' || e.code === 'IMAGE_TOO_LARGE')) {
       // The core names the file it read; the client knows it by the name it uploaded, not by where it was kept.
       return { code: e.code, message: e.message.split(source).join(JSON.stringify(fileName)) };

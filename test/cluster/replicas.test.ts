@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -328,7 +329,7 @@ test('PostgreSQL stopped and restarted under load: STORE_UNAVAILABLE during the 
   assert.ok(enrolled.length > before, 'enrolments succeed again after the restart');
 
   // A photo whose commit was cut off is settled by its row within moments; then files, rows and index agree.
-  await timeUntil(() => fs.readdirSync(a.gallery.imagesDir).every((f) => !f.startsWith('.')), 5000, 'settled photos');
+  await timeUntil(() => fs.readdirSync(path.join(a.dataDir, 'images')).every((f) => !f.startsWith('.')), 5000, 'settled photos');
   await a.gallery.catchUp();
   await assertConsistent(a, a.dataDir);
   const rows = await a.store.faces.fileNames();

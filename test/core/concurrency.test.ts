@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FaceCore, FaceIndex, type AnalyzeResult } from '../../src/core/index.js';
+import { FaceCore, FaceIndex, LARGE_JOB_PIXELS, type AnalyzeResult } from '../../src/core/index.js';
 import { faceCore, distance as faceDistance } from '../fixtures/core.js';
 import { binding } from '../../src/core/binding.js';
 import { FACES_DIR, johnChips } from '../fixtures/dlib-examples.js';
@@ -236,6 +236,28 @@ test('a free slot goes to the waiting photo with the fewest pixels: a small phot
     const third = track('small', core.analyze(small)); // waits, behind it in arrival order
     await Promise.all([first, second, third]);
     assert.deepEqual(finished, ['huge 1', 'small', 'huge 2']);
+  } finally {
+    core.release();
+    new FaceCore(); // the addon's thread budget back to the default
+  }
+});
+
+test('with two threads, large photos never hold both slots: a small photo arriving behind them starts at once', async () => {
+  const core = new FaceCore({ threads: 2 });
+  try {
+    const { canvas, encodePng } = await import('../fixtures/bmp.js');
+    const huge = encodePng(canvas(5000, 5000, [128, 128, 128])); // 25 MP: above LARGE_JOB_PIXELS
+    assert.ok(5000 * 5000 > LARGE_JOB_PIXELS);
+    const small = fs.readFileSync(johnPhotos('John_Salley')[0]!);
+    await core.load();
+    const finished: string[] = [];
+    const track = (name: string, p: Promise<unknown>) => p.then(() => finished.push(name));
+    const huge1 = track('huge 1', core.analyze(huge)); // takes one slot
+    const huge2 = track('huge 2', core.analyze(huge)); // waits: the other slot is kept for ordinary photos
+    await new Promise((resolve) => setImmediate(resolve));
+    const small1 = track('small', core.analyze(small)); // takes the kept slot while huge 1 still runs
+    await Promise.all([huge1, huge2, small1]);
+    assert.deepEqual(finished, ['small', 'huge 1', 'huge 2']);
   } finally {
     core.release();
     new FaceCore(); // the addon's thread budget back to the default

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
-import { blasCoreFor, ConfigError, DEFAULT_CONFIG, loadConfig, makeConfig } from '../../src/config.js';
+import { blasCoreFor, ConfigError, DEFAULT_CONFIG, loadConfig, makeConfig, s3Settings } from '../../src/config.js';
 
 test('with no variables set, every setting is its documented default', () => {
   const c = loadConfig({});
@@ -25,6 +25,9 @@ test('with no variables set, every setting is its documented default', () => {
   assert.equal(c.detector, 'cnn');
   assert.equal(c.minFacePx, 20);
   assert.equal(c.threads, os.availableParallelism());
+  assert.equal(c.photoStore, undefined, 'photos stay in the data folder');
+  assert.equal(s3Settings(c), undefined);
+  assert.equal(c.s3Region, 'us-east-1');
 });
 
 test('every variable is read', () => {
@@ -49,6 +52,12 @@ test('every variable is read', () => {
     MIN_FACE_PX: '40',
     FACE_THREADS: '1',
     OPENBLAS_CORETYPE: 'Prescott',
+    PHOTO_STORE: 's3://face-photos/site-a',
+    S3_ENDPOINT: 'http://127.0.0.1:8333',
+    S3_REGION: 'eu-west-1',
+    S3_FORCE_PATH_STYLE: 'false',
+    AWS_ACCESS_KEY_ID: 'AKID',
+    AWS_SECRET_ACCESS_KEY: 'secret',
   });
   assert.deepEqual(
     { ...c },
@@ -73,8 +82,35 @@ test('every variable is read', () => {
       minFacePx: 40,
       threads: 1,
       blasCore: 'Prescott',
+      photoStore: 's3://face-photos/site-a',
+      s3Endpoint: 'http://127.0.0.1:8333',
+      s3Region: 'eu-west-1',
+      s3ForcePathStyle: false,
+      awsAccessKeyId: 'AKID',
+      awsSecretAccessKey: 'secret',
     },
   );
+});
+
+test('PHOTO_STORE selects S3-compatible storage: the bucket in the path whenever an endpoint is given, unless told otherwise', () => {
+  const env = { PHOTO_STORE: 's3://face-photos', S3_ENDPOINT: 'http://127.0.0.1:8333', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' };
+  assert.deepEqual(s3Settings(loadConfig(env)), {
+    url: 's3://face-photos',
+    endpoint: 'http://127.0.0.1:8333',
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+  });
+  assert.equal(s3Settings(loadConfig({ ...env, S3_FORCE_PATH_STYLE: 'no' }))?.forcePathStyle, false);
+  // Without an endpoint it is AWS itself, and without keys the SDK's own credentials chain.
+  assert.deepEqual(s3Settings(loadConfig({ PHOTO_STORE: 's3://face-photos/a/b' })), {
+    url: 's3://face-photos/a/b',
+    endpoint: undefined,
+    region: 'us-east-1',
+    forcePathStyle: false,
+    credentials: undefined,
+  });
+  assert.throws(() => loadConfig({ PHOTO_STORE: 's3://face-photos', AWS_ACCESS_KEY_ID: 'AKID' }), /AWS_SECRET_ACCESS_KEY/);
 });
 
 test('blank variables keep their defaults', () => {
@@ -110,6 +146,10 @@ test('each bad value is refused with the variable and the value named', () => {
     ['FACE_THREADS', '0'],
     ['FACE_THREADS', '2.5'],
     ['FACE_THREADS', '5000'],
+    ['PHOTO_STORE', '/srv/photos'],
+    ['PHOTO_STORE', 's3://Bad_Bucket/x'],
+    ['S3_ENDPOINT', 'ftp://example.org'],
+    ['S3_FORCE_PATH_STYLE', 'maybe'],
   ];
   for (const [name, value] of bad) {
     assert.throws(
