@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TEST_STORE } from '../fixtures/database.js';
 import { serverFor, storedCounts, type TestServer } from '../fixtures/server.js';
 import { errorCode, gql, upload } from '../fixtures/graphql-client.js';
 import { ADD_PERSON, DELETE_FACE, DELETE_PERSON, PEOPLE, PERSON_BY_ID, PERSON_BY_IMAGE_ID, RENAME_PERSON, SEARCH_FACE } from '../fixtures/operations.js';
@@ -137,4 +138,14 @@ test('health reports the gallery size and the settings', async (t) => {
   await enrol(s, 'John_Salley', [0, 1]);
   const h = (await gql(s.url, '{ health { people faces tolerance maxUploadMb apiKeyRequired } }')).data.health;
   assert.deepEqual(h, { people: 1, faces: 2, tolerance: 0.5, maxUploadMb: 3, apiKeyRequired: false });
+
+  // The store it runs on, and on PostgreSQL its place in the change feed: two faces added, both applied here.
+  await s.gallery.catchUp();
+  const { store, changeFeed } = (await gql(s.url, '{ health { store changeFeed { position head lag appliedAt } } }')).data.health;
+  if (TEST_STORE === 'postgres') {
+    assert.equal(store, 'POSTGRES');
+    assert.deepEqual({ ...changeFeed, appliedAt: typeof changeFeed.appliedAt }, { position: 2, head: 2, lag: 0, appliedAt: 'string' });
+  } else {
+    assert.deepEqual({ store, changeFeed }, { store: 'SQLITE', changeFeed: null });
+  }
 });
