@@ -111,7 +111,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    postgres = await startPostgres({ parentDir: dir, fast: opts.fast ?? true });
+    // PostgreSQL keeps its own temp folder: when run as root its files belong to the postgres user, which needs to reach them.
+    postgres = await startPostgres({ fast: opts.fast ?? true });
     s3 = await startSeaweedFs({ dir: path.join(dir, 's3') });
     const databaseUrl = await postgres.createDatabase('faces');
     const env: Record<string, string> = {
