@@ -36,6 +36,10 @@ export interface Config {
   videoMaxSeconds: number;
   /** Videos waiting to run beyond this are refused with QUEUE_FULL. */
   maxQueuedVideos: number;
+  /** With databaseUrl: this process takes video jobs from the shared queue and runs them (else it only queues them). */
+  videoWorker: boolean;
+  /** With databaseUrl: seconds a running job's queue entry lives unless its worker renews it (a frozen worker's job then fails). */
+  videoJobLeaseS: number;
   /** Seconds a photo's analysis may take, waiting for a native slot included, before the answer is TIMEOUT. */
   analysisTimeoutS: number;
   /** When non-empty every API request must carry one of these in `x-api-key`. */
@@ -80,6 +84,8 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   maxVideoMb: 200,
   videoMaxSeconds: 600,
   maxQueuedVideos: 20,
+  videoWorker: true,
+  videoJobLeaseS: 30,
   analysisTimeoutS: 30,
   apiKeys: [],
   maxQueryDepth: 12,
@@ -137,6 +143,8 @@ const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
   videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },
   analysisTimeoutS: { env: 'ANALYSIS_TIMEOUT_S', parse: number, valid: (n) => n > 0 && n <= 3600, want: 'a number of seconds in (0, 3600]' },
   maxQueuedVideos: { env: 'MAX_QUEUED_VIDEOS', parse: number, valid: (n) => Number.isInteger(n) && n >= 1 && n <= 10000, want: 'a whole number from 1 to 10000' },
+  videoWorker: { env: 'VIDEO_WORKER', parse: flag, valid: () => true, want: 'true or false' },
+  videoJobLeaseS: { env: 'VIDEO_JOB_LEASE_S', parse: number, valid: (n) => Number.isInteger(n) && n >= 3 && n <= 3600, want: 'a whole number of seconds from 3 to 3600' },
   apiKeys: {
     env: 'API_KEYS',
     parse: (raw) => raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0),

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Gallery } from '../gallery/index.js';
 import type { RequestUploads } from './upload.js';
 import type { PersonRow } from '../store/people.js';
-import type { VideoJobs } from '../video/jobs.js';
+import type { VideoJobList } from '../video/jobs.js';
 import type { StoredResult, StoredTrack } from '../video/stored-result.js';
 
 /** The value of an `Upload` argument: graphql-upload resolves it once the file part starts streaming. */
@@ -23,7 +23,7 @@ export type VideoResultModel = Omit<StoredResult, 'tracks'> & { tracks: VideoTra
 
 export interface GraphQLContext {
   gallery: Gallery;
-  videoJobs: VideoJobs;
+  videoJobs: VideoJobList;
   config: Config;
   /** This request's uploads, each read and analysed once. */
   uploads: RequestUploads;

@@ -23,7 +23,8 @@ import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
 import { openPhotoStore, type FileSource } from '../store/photo-store.js';
 import { RangeNotSatisfiableError, type S3Objects } from '../store/s3.js';
 import { openStore, type Store } from '../store/store.js';
-import { VideoJobs } from '../video/jobs.js';
+import { VideoJobs, type VideoJobList } from '../video/jobs.js';
+import { QueuedVideoJobs } from '../video/queue.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin } from './complexity.js';
 import { multipartUploads, removeStaleUploads } from './multipart.js';
@@ -54,7 +55,7 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
   gallery: Gallery;
-  videoJobs: VideoJobs;
+  videoJobs: VideoJobList;
   /** The database under the gallery and the video jobs. */
   store: Store;
 }
@@ -186,10 +187,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const staleUploads = removeStaleUploads(os.tmpdir());
   if (staleUploads > 0) logger.warn(`uploads: removed ${staleUploads} temp file(s) of requests cut off by a crash from ${os.tmpdir()}`);
   let gallery: Gallery | undefined;
-  let videoJobs: VideoJobs;
+  let videoJobs: VideoJobList;
   try {
     gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
-    videoJobs = await VideoJobs.open({
+    const jobsOptions = {
       store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),
       outputs: videoOutputs,
@@ -198,7 +199,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       keepFinished: keepFinishedVideoJobs,
       maxQueued: config.maxQueuedVideos,
       logger,
-    });
+    };
+    // On PostgreSQL the jobs go to the shared queue, which any replica or worker process takes them from.
+    videoJobs = config.databaseUrl
+      ? await QueuedVideoJobs.open({ ...jobsOptions, databaseUrl: config.databaseUrl, work: config.videoWorker, leaseS: config.videoJobLeaseS })
+      : await VideoJobs.open(jobsOptions);
   } catch (err) {
     // The gallery closes the photo store with itself (or, when it could not open, already has).
     await gallery?.close();

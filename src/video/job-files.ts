@@ -149,10 +149,10 @@ export class JobFiles {
   }
 
   /**
-   * At start-up, when no job runs: removes every job's source and temp files, and folders of jobs that are not
+   * At start-up, when no job runs here: removes every job's source and temp files, and folders of jobs that are not
    * `known` (an upload the process died during). Other files in videos/ are not the service's and stay.
    */
-  tidy(known: Set<string>): number {
+  tidy(known: Set<string>, unfinished: Set<string> = new Set()): number {
     let removed = 0;
     for (const name of fs.readdirSync(this.dir)) {
       if (!JOB_ID_RE.test(name)) continue;
@@ -162,7 +162,8 @@ export class JobFiles {
         removed++;
         continue;
       }
-      if (!fs.statSync(dir).isDirectory()) continue;
+      // On a shared queue, a job still waiting or running elsewhere keeps its upload.
+      if (unfinished.has(name) || !fs.statSync(dir).isDirectory()) continue;
       for (const f of fs.readdirSync(dir)) {
         if (isLeftover(f)) {
           fs.rmSync(path.join(dir, f), { force: true });

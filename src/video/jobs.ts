@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Detector, FaceCore } from '../core/index.js';
 import { checkExtension, extensionOf, fromCoreError, GalleryError, VIDEO_EXTENSIONS, type GalleryView } from '../gallery/index.js';
-import type { VideoJobRow as Row, VideoJobsStore, VideoJobStatus } from '../store/video-jobs.js';
+import type { JobEnding, VideoJobRow as Row, VideoJobsStore, VideoJobStatus } from '../store/video-jobs.js';
 import type { S3Objects } from '../store/s3.js';
 import type { DecisionMethod } from './decide.js';
 import { JOB_ID_RE, JobFiles } from './job-files.js';
@@ -55,21 +55,27 @@ export interface VideoJobsOptions {
 }
 
 /** The job being processed right now. */
-interface RunningJob {
-  id: string;
-  progress: number;
+interface RunningJob extends JobRun {
   lastWrite: number;
-  cancelRequested: boolean;
-  cancel: (() => void) | null;
   done: Promise<void>;
 }
 
 /** DB writes of progress happen at most this often; readers of the running job see the live value anyway. */
-const PROGRESS_WRITE_MS = 250;
+export const PROGRESS_WRITE_MS = 250;
 /** Progress reported while recognising when an annotated copy is still to be written afterwards. */
 const RECOGNITION_SHARE_WITH_ANNOTATION = 0.9;
 
-export class VideoJobs {
+/** What the API and the worker use of a job list, whichever queue is under it (this file's, or queue.ts's on PostgreSQL). */
+export interface VideoJobList {
+  readonly files: JobFiles;
+  get(id: string): Promise<VideoJobRow | undefined>;
+  list(limit: number): Promise<VideoJobRow[]>;
+  create(fileName: string, options: VideoJobOptions, writeSource: (tempPath: string) => Promise<void>): Promise<VideoJobRow>;
+  cancel(id: string, waitMs?: number): Promise<VideoJobRow | undefined>;
+  close(): Promise<void>;
+}
+
+export class VideoJobs implements VideoJobList {
   readonly files: JobFiles;
   private readonly store: VideoJobsStore<VideoJobOptions>;
   private readonly core: FaceCore;
@@ -80,6 +86,7 @@ export class VideoJobs {
   private readonly queue: string[] = [];
   private running: RunningJob | null = null;
   private closing = false;
+  private readonly work: JobWork;
 
   private constructor(opts: VideoJobsOptions) {
     this.files = new JobFiles(opts.dir, opts.outputs, opts.logger);
@@ -89,6 +96,7 @@ export class VideoJobs {
     this.keepFinished = opts.keepFinished ?? 100;
     this.maxQueued = opts.maxQueued;
     this.logger = opts.logger ?? console;
+    this.work = { core: this.core, gallery: this.gallery, files: this.files, logger: this.logger };
   }
 
   /** Opens the job list: marks jobs an earlier run left QUEUED or RUNNING as FAILED/INTERRUPTED and tidies videos/. */
@@ -215,9 +223,7 @@ export class VideoJobs {
   private async run(job: RunningJob): Promise<void> {
     const row = await this.get(job.id);
     if (!row || !(await this.store.start(job.id))) return;
-    const { options } = row;
     const source = this.files.sourcePath(job.id, extensionOf(row.fileName));
-    const recognitionShare = options.annotate ? RECOGNITION_SHARE_WITH_ANNOTATION : 1;
     const setProgress = (p: number, force = false) => {
       job.progress = Math.max(job.progress, Math.min(0.99, p));
       const now = Date.now();
@@ -229,74 +235,12 @@ export class VideoJobs {
       }
     };
 
-    let status: VideoJobStatus;
-    let result: StoredResult | null = null;
-    let annotated = false;
-    let error: { code: VideoJobErrorCode; message: string } | null = null;
-    try {
-      const { annotate: _annotate, ...recognition } = options;
-      const run = await recognizeInGallery(this.core, this.gallery, source, recognition, (event) => {
-        if (event.type === 'progress' && event.progress !== null) setProgress(event.progress * recognitionShare);
-      });
-      job.cancel = run.cancel;
-      if (job.cancelRequested) run.cancel();
-      const video = await run.result;
-      for (const t of video.tracks) {
-        if (t.track.thumbnail.length > 0) await this.files.writeThumbnail(job.id, t.track.id, t.track.thumbnail);
-      }
-      result = toStoredResult(video);
-      const stopped = video.stats.cancelled || job.cancelRequested;
-      if (!stopped && options.annotate) {
-        setProgress(recognitionShare, true);
-        annotated = await this.annotate(job.id, source, result);
-      }
-      status = this.closing ? 'FAILED' : job.cancelRequested ? 'CANCELLED' : 'DONE';
-      if (status === 'FAILED') error = { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE };
-      if (status !== 'DONE' && annotated) {
-        await this.files.removeAnnotated(job.id);
-        annotated = false;
-      }
-      if (status !== 'FAILED') await this.files.publish(job.id);
-    } catch (err) {
-      status = 'FAILED';
-      error = this.closing ? { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } : this.jobError(job.id, err, source, row.fileName);
-    }
+    const ending = await processVideoJob(this.work, job, row, source, setProgress, () => this.closing);
     await this.files.removeSource(job.id);
-    if (status === 'FAILED') result = null;
-    await this.store.finish(job.id, {
-      status,
-      progress: status === 'DONE' ? 1 : job.progress,
-      errorCode: error?.code,
-      errorMessage: error?.message,
-      resultJson: result && JSON.stringify(result),
-      annotated,
-    });
+    await this.store.finish(job.id, ending);
     // A failed job keeps no files (thumbnails written before the failure included).
-    if (status === 'FAILED') await this.files.removeJob(job.id);
+    if (ending.status === 'FAILED') await this.files.removeJob(job.id);
     await this.pruneQuietly();
-  }
-
-  /** The failure as the client sees it: the domain's codes about the video pass through, the rest is INTERNAL. */
-  private jobError(id: string, err: unknown, source: string, fileName: string): { code: VideoJobErrorCode; message: string } {
-    const e = fromCoreError(err);
-    if (e instanceof GalleryError && e.code === 'STORAGE_UNAVAILABLE') {
-      this.logger.error(`video jobs: job ${id} could not store its outputs:`, err);
-      return { code: e.code, message: e.message };
-    }
-    if (e instanceof GalleryError && (e.code === 'INVALID_VIDEO' || e.code === 'VIDEO_TOO_LONG' || e.code === 'IMAGE_TOO_LARGE')) {
-      // The core names the file it read; the client knows it by the name it uploaded, not by where it was kept.
-      return { code: e.code, message: e.message.split(source).join(JSON.stringify(fileName)) };
-    }
-    this.logger.error(`video jobs: job ${id} failed:`, err);
-    return { code: 'INTERNAL', message: INTERNAL_MESSAGE };
-  }
-
-  /** annotated.mp4 with each track's box and label; a failure here leaves the job DONE without the copy. */
-  private async annotate(id: string, source: string, result: StoredResult): Promise<boolean> {
-    const tracks = result.tracks.map((t) => ({ label: t.personId !== null ? t.label : 'Unknown', boxes: t.boxes }));
-    const { written, error } = await this.files.annotate(id, source, tracks);
-    if (!written) this.logger.warn(`video jobs: could not write the annotated copy of job ${id}:`, error);
-    return written;
   }
 
   /** Deletes the rows and files of finished jobs beyond the newest `keepFinished`. */
@@ -314,4 +258,101 @@ export class VideoJobs {
       this.logger.warn('video jobs: could not delete old jobs:', err);
     }
   }
+}
+
+/** What running a job needs, whichever queue handed it over. */
+export interface JobWork {
+  core: FaceCore;
+  gallery: GalleryView;
+  files: JobFiles;
+  logger: Pick<Console, 'warn' | 'error'>;
+}
+
+/** The run of one job, as its queue and a cancel see it. */
+export interface JobRun {
+  id: string;
+  progress: number;
+  cancelRequested: boolean;
+  cancel: (() => void) | null;
+}
+
+/**
+ * Recognises a job's video (its `source` file), writes thumbnails and the annotated copy, publishes the outputs
+ * when they go to S3, and says how the job ended. `closing()` true when the run ends: the job was stopped by a
+ * shutdown, FAILED/INTERRUPTED. Leaves the source and the row to the caller.
+ */
+export async function processVideoJob(
+  work: JobWork,
+  job: JobRun,
+  row: VideoJobRow,
+  source: string,
+  setProgress: (p: number, force?: boolean) => void,
+  closing: () => boolean,
+): Promise<JobEnding> {
+  const { options } = row;
+  const recognitionShare = options.annotate ? RECOGNITION_SHARE_WITH_ANNOTATION : 1;
+  let status: VideoJobStatus;
+  let result: StoredResult | null = null;
+  let annotated = false;
+  let error: { code: VideoJobErrorCode; message: string } | null = null;
+  try {
+    const { annotate: _annotate, ...recognition } = options;
+    const run = await recognizeInGallery(work.core, work.gallery, source, recognition, (event) => {
+      if (event.type === 'progress' && event.progress !== null) setProgress(event.progress * recognitionShare);
+    });
+    job.cancel = run.cancel;
+    if (job.cancelRequested) run.cancel();
+    const video = await run.result;
+    for (const t of video.tracks) {
+      if (t.track.thumbnail.length > 0) await work.files.writeThumbnail(job.id, t.track.id, t.track.thumbnail);
+    }
+    result = toStoredResult(video);
+    const stopped = video.stats.cancelled || job.cancelRequested;
+    if (!stopped && options.annotate) {
+      setProgress(recognitionShare, true);
+      annotated = await annotateJob(work, job.id, source, result);
+    }
+    status = closing() ? 'FAILED' : job.cancelRequested ? 'CANCELLED' : 'DONE';
+    if (status === 'FAILED') error = { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE };
+    if (status !== 'DONE' && annotated) {
+      await work.files.removeAnnotated(job.id);
+      annotated = false;
+    }
+    if (status !== 'FAILED') await work.files.publish(job.id);
+  } catch (err) {
+    status = 'FAILED';
+    error = closing() ? { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } : jobError(work.logger, job.id, err, source, row.fileName);
+  }
+  if (status === 'FAILED') result = null;
+  return {
+    status,
+    progress: status === 'DONE' ? 1 : job.progress,
+    errorCode: error?.code,
+    errorMessage: error?.message,
+    resultJson: result && JSON.stringify(result),
+    annotated,
+  };
+}
+
+/** The failure as the client sees it: the domain's codes about the video pass through, the rest is INTERNAL. */
+function jobError(logger: Pick<Console, 'error'>, id: string, err: unknown, source: string, fileName: string): { code: VideoJobErrorCode; message: string } {
+  const e = fromCoreError(err);
+  if (e instanceof GalleryError && e.code === 'STORAGE_UNAVAILABLE') {
+    logger.error(`video jobs: job ${id} could not store its outputs:`, err);
+    return { code: e.code, message: e.message };
+  }
+  if (e instanceof GalleryError && (e.code === 'INVALID_VIDEO' || e.code === 'VIDEO_TOO_LONG' || e.code === 'IMAGE_TOO_LARGE')) {
+    // The core names the file it read; the client knows it by the name it uploaded, not by where it was kept.
+    return { code: e.code, message: e.message.split(source).join(JSON.stringify(fileName)) };
+  }
+  logger.error(`video jobs: job ${id} failed:`, err);
+  return { code: 'INTERNAL', message: INTERNAL_MESSAGE };
+}
+
+/** annotated.mp4 with each track's box and label; a failure here leaves the job DONE without the copy. */
+async function annotateJob(work: JobWork, id: string, source: string, result: StoredResult): Promise<boolean> {
+  const tracks = result.tracks.map((t) => ({ label: t.personId !== null ? t.label : 'Unknown', boxes: t.boxes }));
+  const { written, error } = await work.files.annotate(id, source, tracks);
+  if (!written) work.logger.warn(`video jobs: could not write the annotated copy of job ${id}:`, error);
+  return written;
 }

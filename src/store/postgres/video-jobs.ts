@@ -1,6 +1,7 @@
 // Video jobs on PostgreSQL: the video_jobs table through the store's Sql (options and result as jsonb).
 import type { JobEnding, VideoJobRow, VideoJobsStore, VideoJobStatus } from '../video-jobs.js';
-import type { Sql } from './connection.js';
+import type pg from 'pg';
+import { checkout, storeError, type Sql } from './connection.js';
 
 interface RawJob {
   id: string;
@@ -94,5 +95,93 @@ export class PostgresVideoJobs<Options = unknown> implements VideoJobsStore<Opti
 
   async delete(id: string): Promise<void> {
     await this.sql.result('DELETE FROM video_jobs WHERE id = $1', [id]);
+  }
+
+  // The shared queue's part (src/video/queue.ts): PostgreSQL only.
+
+  /**
+   * Inserts a QUEUED job and, in the same transaction, `enqueue(db)` puts its entry in the queue (pg-boss runs its
+   * SQL on `db`): a job row never exists without its queue entry, so a row whose entry is gone is truly dead.
+   */
+  async insertQueued(id: string, fileName: string, options: Options, enqueue: (db: { executeSql(text: string, values?: unknown[]): Promise<pg.QueryResult> }) => Promise<void>): Promise<VideoJobRow<Options>> {
+    const { client, release } = await checkout(this.sql.pool);
+    let failure: unknown;
+    try {
+      await client.query('BEGIN');
+      const r = await client.query<RawJob>(
+        `INSERT INTO video_jobs (id, status, progress, file_name, options, created_at) VALUES ($1, 'QUEUED', 0, $2, $3, $4) RETURNING ${COLS}`,
+        [id, fileName, JSON.stringify(options), now()],
+      );
+      await enqueue({ executeSql: (text, values) => client.query(text, values) });
+      await client.query('COMMIT');
+      return toRow<Options>(r.rows[0]!);
+    } catch (err) {
+      failure = err;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw storeError(err);
+    } finally {
+      release(failure);
+    }
+  }
+
+  /** Jobs waiting to run, every replica's. */
+  async countQueued(): Promise<number> {
+    return (await this.sql.first<{ n: number }>("SELECT count(*) AS n FROM video_jobs WHERE status = 'QUEUED'"))!.n;
+  }
+
+  /** QUEUED → RUNNING by the worker holding `workerKey`; false when the job was no longer queued or a cancel came first. */
+  async startBy(id: string, workerKey: number): Promise<boolean> {
+    const r = await this.sql.result(
+      "UPDATE video_jobs SET status = 'RUNNING', progress = 0, started_at = $1, worker_key = $2 WHERE id = $3 AND status = 'QUEUED' AND NOT cancel_requested",
+      [now(), workerKey, id],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** QUEUED → CANCELLED; false when it was not QUEUED any more (a worker took it). */
+  async cancelQueued(id: string): Promise<boolean> {
+    const r = await this.sql.result(
+      "UPDATE video_jobs SET status = 'CANCELLED', progress = 0, cancel_requested = true, finished_at = $1 WHERE id = $2 AND status = 'QUEUED'",
+      [now(), id],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** Asks the worker running the job to stop it; false when it is not RUNNING. */
+  async requestCancel(id: string): Promise<boolean> {
+    const r = await this.sql.result("UPDATE video_jobs SET cancel_requested = true WHERE id = $1 AND status = 'RUNNING'", [id]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** Whether a cancel was asked for the job (undefined: no such job). */
+  async cancelRequested(id: string): Promise<boolean | undefined> {
+    return (await this.sql.first<{ c: boolean }>('SELECT cancel_requested AS c FROM video_jobs WHERE id = $1', [id]))?.c;
+  }
+
+  /**
+   * Unfinished jobs that nothing will finish: their queue entry (pg-boss's job of the same id, in `queueSchema`)
+   * is no longer waiting or active, or they are RUNNING by a worker whose process no longer holds its lock
+   * (class `lockClass`, key worker_key: PostgreSQL drops it the moment the process's connection goes).
+   */
+  async dead(queueSchema: string, lockClass: number): Promise<{ id: string; fileName: string; queue: string | null; workerKey: number | null }[]> {
+    return this.sql.rows(
+      `SELECT v.id, v.file_name AS "fileName", j.name AS queue, v.worker_key AS "workerKey"
+       FROM video_jobs v
+       LEFT JOIN ${queueSchema}.job j ON j.id = v.id::uuid AND j.state IN ('created', 'retry', 'active')
+       WHERE v.status IN ('QUEUED', 'RUNNING') AND (
+         j.id IS NULL OR (v.status = 'RUNNING' AND v.worker_key IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = $1::int::oid AND l.objid = v.worker_key::oid AND l.objsubid = 2 AND l.granted)))`,
+      [lockClass],
+    );
+  }
+
+  /** Ends a job found dead FAILED with this code, unless it has moved on since (another worker, a finish). */
+  async failDead(id: string, workerKey: number | null, code: string, message: string): Promise<boolean> {
+    const r = await this.sql.result(
+      `UPDATE video_jobs SET status = 'FAILED', error_code = $1, error_message = $2, finished_at = $3
+       WHERE id = $4 AND status IN ('QUEUED', 'RUNNING') AND worker_key IS NOT DISTINCT FROM $5`,
+      [code, message, now(), id, workerKey],
+    );
+    return (r.rowCount ?? 0) > 0;
   }
 }
