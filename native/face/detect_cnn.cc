@@ -277,7 +277,7 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
 
 cv::Rect2f hog_like_box(const FaceCandidate& f) {
     // MTCNN boxes are taller than wide and reach from forehead to chin; dlib's HOG boxes are
-    // square and sit lower/tighter (brows to chin). Fitted by eval.cc ("eval models fit") to
+    // square and sit lower/tighter (brows to chin). Fitted to
     // minimise the mean distance between 68-point shapes predicted on the HOG box and on this
     // box over the 55 dlib "johns" chips (padded to 300x300): centre x unchanged (fit: +0.0014 w), centre y
     // moved down by 0.0823 * h, side 0.92 * sqrt(w * h). Result: mean 0.67 px landmark

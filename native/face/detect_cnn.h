@@ -67,8 +67,8 @@ private:
 
 // Maps an MTCNN face to a square box shaped like dlib's HOG frontal-face detector boxes
 // (dlib::get_frontal_face_detector()), so that dlib's 68-point shape predictor, which was
-// trained on HOG boxes, sees the framing it expects. Fitted on dlib's example images;
-// see REPORT.md for the fit and the measured landmark difference.
+// trained on HOG boxes, sees the framing it expects. Fitted on dlib's example images; the fit and the measured
+// landmark difference are described at its definition (detect_cnn.cc).
 cv::Rect2f hog_like_box(const FaceCandidate& f);
 
 // The service's face of the MTCNN: the three nets' bytes read once, and one Mtcnn per concurrent job (a pool: a
