@@ -17,6 +17,28 @@ export interface FaceRow {
   createdAt: string;
 }
 
+/** A faces row as both engines return it. */
+export interface RawFace {
+  id: number;
+  image_id: string;
+  person_id: number;
+  file_name: string;
+  box_x: number;
+  box_y: number;
+  box_width: number;
+  box_height: number;
+  created_at: string;
+}
+
+export const faceFromRow = (r: RawFace): FaceRow => ({
+  id: r.id,
+  imageId: r.image_id,
+  personId: r.person_id,
+  fileName: r.file_name,
+  box: { x: r.box_x, y: r.box_y, width: r.box_width, height: r.box_height },
+  createdAt: r.created_at,
+});
+
 export interface NewFace {
   imageId: string;
   personId: number;

@@ -18,6 +18,16 @@ export const searchName = (firstName: string, surName: string): string => fold(`
 /** A name filter as it is compared with searchName. */
 export const searchKey = (nameContains: string): string => fold(nameContains);
 
+/** A people row as both engines return it. */
+export interface RawPerson {
+  id: number;
+  first_name: string;
+  sur_name: string;
+  created_at: string;
+}
+
+export const personFromRow = (r: RawPerson): PersonRow => ({ id: r.id, firstName: r.first_name, surName: r.sur_name, createdAt: r.created_at });
+
 export interface ListPeopleOptions {
   /** Case-insensitive substring of "first sur". */
   nameContains?: string;

@@ -22,6 +22,37 @@ export interface VideoJobRow<Options = unknown> {
 }
 
 /** How a job ended, as written by finish(). */
+/** A video_jobs row as both engines return it (SQLite gives `annotated` as 0 or 1). */
+export interface RawJob {
+  id: string;
+  status: VideoJobStatus;
+  progress: number;
+  file_name: string;
+  options: string;
+  error_code: string | null;
+  error_message: string | null;
+  result: string | null;
+  annotated: boolean | number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export const jobFromRow = <Options>(r: RawJob): VideoJobRow<Options> => ({
+  id: r.id,
+  status: r.status,
+  progress: r.progress,
+  fileName: r.file_name,
+  options: JSON.parse(r.options) as Options,
+  errorCode: r.error_code,
+  errorMessage: r.error_message,
+  resultJson: r.result,
+  annotated: r.annotated === true || r.annotated === 1,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
 export interface JobEnding {
   status: VideoJobStatus;
   progress: number;

@@ -1,28 +1,8 @@
 // Faces on PostgreSQL: the faces table (encodings as 512-byte bytea) through the store's Sql. Every insert and
 // delete also writes the change feed (the trigger of migration 003).
-import { encodingToBlob, ENCODING_LENGTH, type EncodingSnapshot, type FaceRow, type FacesStore, type NewFace } from '../faces.js';
+import { encodingToBlob, faceFromRow, type RawFace, ENCODING_LENGTH, type EncodingSnapshot, type FaceRow, type FacesStore, type NewFace } from '../faces.js';
 import { checkout, storeError, type Sql } from './connection.js';
 
-interface RawFace {
-  id: number;
-  image_id: string;
-  person_id: number;
-  file_name: string;
-  box_x: number;
-  box_y: number;
-  box_width: number;
-  box_height: number;
-  created_at: string;
-}
-
-const toRow = (r: RawFace): FaceRow => ({
-  id: r.id,
-  imageId: r.image_id,
-  personId: r.person_id,
-  fileName: r.file_name,
-  box: { x: r.box_x, y: r.box_y, width: r.box_width, height: r.box_height },
-  createdAt: r.created_at,
-});
 
 const COLS = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
 /** Rows fetched per round trip while reading every encoding (about 5 MB). */
@@ -42,26 +22,26 @@ export class PostgresFaces implements FacesStore {
         encodingToBlob(f.encoding), f.createdAt ?? new Date().toISOString(),
       ],
     );
-    return toRow(r!);
+    return faceFromRow(r!);
   }
 
   async get(id: number): Promise<FaceRow | undefined> {
     const r = await this.sql.first<RawFace>(`SELECT ${COLS} FROM faces WHERE id = $1`, [id]);
-    return r && toRow(r);
+    return r && faceFromRow(r);
   }
 
   async getByImageId(imageId: string): Promise<FaceRow | undefined> {
     const r = await this.sql.first<RawFace>(`SELECT ${COLS} FROM faces WHERE image_id = $1`, [imageId]);
-    return r && toRow(r);
+    return r && faceFromRow(r);
   }
 
   async listByPerson(personId: number): Promise<FaceRow[]> {
-    return (await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id`, [personId])).map(toRow);
+    return (await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id`, [personId])).map(faceFromRow);
   }
 
   async firstOfPerson(personId: number): Promise<FaceRow | undefined> {
     const r = await this.sql.first<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id LIMIT 1`, [personId]);
-    return r && toRow(r);
+    return r && faceFromRow(r);
   }
 
   async countByPerson(personId: number): Promise<number> {

@@ -1,15 +1,7 @@
 // People on PostgreSQL: the people table through the store's Sql (the transaction's client inside one).
-import { nameKey, searchKey, searchName, type ListPeopleOptions, type PeopleStore, type PersonRow } from '../people.js';
+import { nameKey, personFromRow, searchKey, searchName, type RawPerson, type ListPeopleOptions, type PeopleStore, type PersonRow } from '../people.js';
 import type { Sql } from './connection.js';
 
-interface RawPerson {
-  id: number;
-  first_name: string;
-  sur_name: string;
-  created_at: string;
-}
-
-const toRow = (r: RawPerson): PersonRow => ({ id: r.id, firstName: r.first_name, surName: r.sur_name, createdAt: r.created_at });
 const COLS = 'id, first_name, sur_name, created_at';
 
 export class PostgresPeople implements PeopleStore {
@@ -17,12 +9,12 @@ export class PostgresPeople implements PeopleStore {
 
   async get(id: number): Promise<PersonRow | undefined> {
     const r = await this.sql.first<RawPerson>(`SELECT ${COLS} FROM people WHERE id = $1`, [id]);
-    return r && toRow(r);
+    return r && personFromRow(r);
   }
 
   async findByName(firstName: string, surName: string): Promise<PersonRow | undefined> {
     const r = await this.sql.first<RawPerson>(`SELECT ${COLS} FROM people WHERE name_key = $1`, [nameKey(firstName, surName)]);
-    return r && toRow(r);
+    return r && personFromRow(r);
   }
 
   async insert(firstName: string, surName: string, createdAt = new Date().toISOString()): Promise<PersonRow> {
@@ -30,7 +22,7 @@ export class PostgresPeople implements PeopleStore {
       `INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`,
       [firstName, surName, nameKey(firstName, surName), searchName(firstName, surName), createdAt],
     );
-    return toRow(r!);
+    return personFromRow(r!);
   }
 
   async rename(id: number, firstName: string, surName: string): Promise<PersonRow | undefined> {
@@ -38,7 +30,7 @@ export class PostgresPeople implements PeopleStore {
       `UPDATE people SET first_name = $1, sur_name = $2, name_key = $3, search_name = $4 WHERE id = $5 RETURNING ${COLS}`,
       [firstName, surName, nameKey(firstName, surName), searchName(firstName, surName), id],
     );
-    return r && toRow(r);
+    return r && personFromRow(r);
   }
 
   async delete(id: number): Promise<boolean> {
@@ -50,7 +42,7 @@ export class PostgresPeople implements PeopleStore {
       `SELECT ${COLS} FROM people WHERE strpos(search_name, $1) > 0 AND id > $2 ORDER BY id LIMIT $3`,
       [searchKey(nameContains), afterId, limit],
     );
-    return rows.map(toRow);
+    return rows.map(personFromRow);
   }
 
   async count(nameContains?: string): Promise<number> {

@@ -1,37 +1,8 @@
 // Video jobs on PostgreSQL: the video_jobs table through the store's Sql (options and result as jsonb).
-import type { JobEnding, VideoJobRow, VideoJobsStore, VideoJobStatus } from '../video-jobs.js';
+import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow, type VideoJobsStore, type VideoJobStatus } from '../video-jobs.js';
 import type pg from 'pg';
 import { checkout, storeError, type Sql } from './connection.js';
 
-interface RawJob {
-  id: string;
-  status: VideoJobStatus;
-  progress: number;
-  file_name: string;
-  options: string;
-  error_code: string | null;
-  error_message: string | null;
-  result: string | null;
-  annotated: boolean;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-const toRow = <Options>(r: RawJob): VideoJobRow<Options> => ({
-  id: r.id,
-  status: r.status,
-  progress: r.progress,
-  fileName: r.file_name,
-  options: JSON.parse(r.options) as Options,
-  errorCode: r.error_code,
-  errorMessage: r.error_message,
-  resultJson: r.result,
-  annotated: r.annotated,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-});
 
 const COLS =
   'id, status, progress, file_name, options::text AS options, error_code, error_message, result::text AS result, annotated, created_at, started_at, finished_at';
@@ -46,16 +17,16 @@ export class PostgresVideoJobs<Options = unknown> implements VideoJobsStore<Opti
       `INSERT INTO video_jobs (id, status, progress, file_name, options, created_at) VALUES ($1, 'QUEUED', 0, $2, $3, $4) RETURNING ${COLS}`,
       [id, fileName, JSON.stringify(options), now()],
     );
-    return toRow<Options>(r!);
+    return jobFromRow<Options>(r!);
   }
 
   async get(id: string): Promise<VideoJobRow<Options> | undefined> {
     const r = await this.sql.first<RawJob>(`SELECT ${COLS} FROM video_jobs WHERE id = $1`, [id]);
-    return r && toRow<Options>(r);
+    return r && jobFromRow<Options>(r);
   }
 
   async list(limit: number): Promise<VideoJobRow<Options>[]> {
-    return (await this.sql.rows<RawJob>(`SELECT ${COLS} FROM video_jobs ORDER BY created_at DESC, seq DESC LIMIT $1`, [limit])).map((r) => toRow<Options>(r));
+    return (await this.sql.rows<RawJob>(`SELECT ${COLS} FROM video_jobs ORDER BY created_at DESC, seq DESC LIMIT $1`, [limit])).map((r) => jobFromRow<Options>(r));
   }
 
   async ids(): Promise<string[]> {
@@ -114,7 +85,7 @@ export class PostgresVideoJobs<Options = unknown> implements VideoJobsStore<Opti
       );
       await enqueue({ executeSql: (text, values) => client.query(text, values) });
       await client.query('COMMIT');
-      return toRow<Options>(r.rows[0]!);
+      return jobFromRow<Options>(r.rows[0]!);
     } catch (err) {
       failure = err;
       await client.query('ROLLBACK').catch(() => undefined);

@@ -1,27 +1,7 @@
 // Faces on SQLite: prepared statements over the faces table (encodings as 512-byte BLOBs); every call is synchronous.
 import type { Db } from './db.js';
-import { encodingToBlob, packEncodings, type EncodingSnapshot, type FaceRow, type NewFace } from '../faces.js';
+import { encodingToBlob, faceFromRow, type RawFace, packEncodings, type EncodingSnapshot, type FaceRow, type NewFace } from '../faces.js';
 
-interface RawFace {
-  id: number;
-  image_id: string;
-  person_id: number;
-  file_name: string;
-  box_x: number;
-  box_y: number;
-  box_width: number;
-  box_height: number;
-  created_at: string;
-}
-
-const toRow = (r: RawFace): FaceRow => ({
-  id: r.id,
-  imageId: r.image_id,
-  personId: r.person_id,
-  fileName: r.file_name,
-  box: { x: r.box_x, y: r.box_y, width: r.box_width, height: r.box_height },
-  createdAt: r.created_at,
-});
 
 function prepare(db: Db) {
   const cols = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
@@ -51,7 +31,7 @@ export class SqliteFaces {
 
   insert(f: NewFace): FaceRow {
     const b = f.box;
-    return toRow(
+    return faceFromRow(
       this.q.insert.get(
         f.imageId, f.personId, f.fileName,
         Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height),
@@ -62,21 +42,21 @@ export class SqliteFaces {
 
   get(id: number): FaceRow | undefined {
     const r = this.q.byId.get(id);
-    return r && toRow(r);
+    return r && faceFromRow(r);
   }
 
   getByImageId(imageId: string): FaceRow | undefined {
     const r = this.q.byImageId.get(imageId);
-    return r && toRow(r);
+    return r && faceFromRow(r);
   }
 
   listByPerson(personId: number): FaceRow[] {
-    return this.q.byPerson.all(personId).map(toRow);
+    return this.q.byPerson.all(personId).map(faceFromRow);
   }
 
   firstOfPerson(personId: number): FaceRow | undefined {
     const r = this.q.firstOfPerson.get(personId);
-    return r && toRow(r);
+    return r && faceFromRow(r);
   }
 
   countByPerson(personId: number): number {

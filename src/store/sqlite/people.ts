@@ -1,15 +1,7 @@
 // People on SQLite: prepared statements over the people table; every call is synchronous.
 import type { Db } from './db.js';
-import { nameKey, searchKey, searchName, type ListPeopleOptions, type PersonRow } from '../people.js';
+import { nameKey, personFromRow, searchKey, searchName, type RawPerson, type ListPeopleOptions, type PersonRow } from '../people.js';
 
-interface RawPerson {
-  id: number;
-  first_name: string;
-  sur_name: string;
-  created_at: string;
-}
-
-const toRow = (r: RawPerson): PersonRow => ({ id: r.id, firstName: r.first_name, surName: r.sur_name, createdAt: r.created_at });
 
 
 function prepare(db: Db) {
@@ -41,23 +33,23 @@ export class SqlitePeople {
 
   get(id: number): PersonRow | undefined {
     const r = this.q.get.get(id);
-    return r && toRow(r);
+    return r && personFromRow(r);
   }
 
   findByName(firstName: string, surName: string): PersonRow | undefined {
     const r = this.q.byKey.get(nameKey(firstName, surName));
-    return r && toRow(r);
+    return r && personFromRow(r);
   }
 
   /** Throws SQLITE_CONSTRAINT_UNIQUE when the name is taken. */
   insert(firstName: string, surName: string, createdAt = new Date().toISOString()): PersonRow {
-    return toRow(this.q.insert.get(firstName, surName, nameKey(firstName, surName), searchName(firstName, surName), createdAt)!);
+    return personFromRow(this.q.insert.get(firstName, surName, nameKey(firstName, surName), searchName(firstName, surName), createdAt)!);
   }
 
   /** Undefined when there is no such person; throws SQLITE_CONSTRAINT_UNIQUE when the name is taken. */
   rename(id: number, firstName: string, surName: string): PersonRow | undefined {
     const r = this.q.rename.get(firstName, surName, nameKey(firstName, surName), searchName(firstName, surName), id);
-    return r && toRow(r);
+    return r && personFromRow(r);
   }
 
   /** Deletes the person; their face rows go with them (ON DELETE CASCADE). */
@@ -66,7 +58,7 @@ export class SqlitePeople {
   }
 
   list({ nameContains = '', afterId = 0, limit }: ListPeopleOptions): PersonRow[] {
-    return this.q.list.all(searchKey(nameContains), afterId, limit).map(toRow);
+    return this.q.list.all(searchKey(nameContains), afterId, limit).map(personFromRow);
   }
 
   count(nameContains?: string): number {

@@ -1,37 +1,8 @@
 // Video jobs on SQLite: prepared statements over the video_jobs table; every call is synchronous.
 import type { Db } from './db.js';
-import type { JobEnding, VideoJobRow, VideoJobStatus } from '../video-jobs.js';
+import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow, type VideoJobStatus } from '../video-jobs.js';
 
 
-interface RawJob {
-  id: string;
-  status: VideoJobStatus;
-  progress: number;
-  file_name: string;
-  options: string;
-  error_code: string | null;
-  error_message: string | null;
-  result: string | null;
-  annotated: number;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-const toRow = <Options>(r: RawJob): VideoJobRow<Options> => ({
-  id: r.id,
-  status: r.status,
-  progress: r.progress,
-  fileName: r.file_name,
-  options: JSON.parse(r.options) as Options,
-  errorCode: r.error_code,
-  errorMessage: r.error_message,
-  resultJson: r.result,
-  annotated: r.annotated === 1,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-});
 
 function prepare(db: Db) {
   const cols = 'id, status, progress, file_name, options, error_code, error_message, result, annotated, created_at, started_at, finished_at';
@@ -68,17 +39,17 @@ export class SqliteVideoJobs<Options = unknown> {
   }
 
   insert(id: string, fileName: string, options: Options): VideoJobRow<Options> {
-    return toRow<Options>(this.q.insert.get(id, fileName, JSON.stringify(options), new Date().toISOString())!);
+    return jobFromRow<Options>(this.q.insert.get(id, fileName, JSON.stringify(options), new Date().toISOString())!);
   }
 
   get(id: string): VideoJobRow<Options> | undefined {
     const r = this.q.get.get(id);
-    return r && toRow<Options>(r);
+    return r && jobFromRow<Options>(r);
   }
 
   /** The newest jobs first. */
   list(limit: number): VideoJobRow<Options>[] {
-    return this.q.list.all(limit).map((r) => toRow<Options>(r));
+    return this.q.list.all(limit).map((r) => jobFromRow<Options>(r));
   }
 
   ids(): string[] {
