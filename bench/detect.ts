@@ -233,20 +233,20 @@ async function main() {
   type E2E = { name: string; threads: string; wall: number[][]; cpu: number[][]; boxes: { box: Box; score: number }[][] };
   const e2ePeers: E2E[] = [];
   const serviceOptions = analyzeOptionsFor({ detector: 'cnn', minFacePx: 20 });
-  const runOurs = async (c: FaceCore, name: string, threadsLabel: string) => {
+  /** Times `analyse` on every photo of the set, RUNS passes after one warm-up; its boxes come from the last pass. */
+  const timeE2E = async (name: string, threadsLabel: string, analyse: (b: Buffer) => Promise<{ box: Box; score: number }[]>): Promise<E2E> => {
     const out: E2E = { name, threads: threadsLabel, wall: [], cpu: [], boxes: [] };
-    await c.analyze(setBytes[0]!, serviceOptions); // warm-up
+    await analyse(setBytes[0]!); // warm-up
     for (let r = 0; r < RUNS; r++) {
       const w: number[] = [];
       const cp: number[] = [];
       for (const [i, b] of setBytes.entries()) {
         const c0 = process.cpuUsage();
         const t0 = performance.now();
-        const res = await c.analyze(b, serviceOptions);
+        out.boxes[i] = await analyse(b);
         w.push(performance.now() - t0);
         const u = process.cpuUsage(c0);
         cp.push((u.user + u.system) / 1000);
-        out.boxes[i] = res.faces.map((f) => ({ box: f.box, score: f.score }));
       }
       out.wall.push(w);
       out.cpu.push(cp);
@@ -254,41 +254,27 @@ async function main() {
     log(`e2e ${name}: ${out.wall.map((w) => w.reduce((a, b) => a + b, 0).toFixed(0)).join(', ')} ms per pass`);
     return out;
   };
-  e2ePeers.push(await runOurs(core, 'ours: FaceCore.analyze, CNN min face 20 (service default)', `${threads} (thread budget = cores)`));
+  const ours = (c: FaceCore) => async (b: Buffer) => (await c.analyze(b, serviceOptions)).faces.map((f) => ({ box: f.box, score: f.score }));
+  e2ePeers.push(await timeE2E('ours: FaceCore.analyze, CNN min face 20 (service default)', `${threads} (thread budget = cores)`, ours(core)));
   const core1 = new FaceCore({ threads: 1 }); // sets the process-wide budget to one thread
   await core1.load();
-  e2ePeers.push(await runOurs(core1, 'ours, pinned to one thread', '1'));
+  e2ePeers.push(await timeE2E('ours, pinned to one thread', '1', ours(core1)));
   if (faceApiRt) {
     const { faceapi } = await loadFaceApi();
     const ssd = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 });
-    const out: E2E = { name: 'face-api: detectAllFaces(ssd 0.5).withFaceLandmarks().withFaceDescriptors()', threads: String(faceApiRt.threads), wall: [], cpu: [], boxes: [] };
-    const one = async (b: Buffer) => {
-      const t = await faceApiTensor(await core1.decode(b));
-      try {
-        return await faceapi.detectAllFaces(t as any, ssd).withFaceLandmarks().withFaceDescriptors();
-      } finally {
-        t.dispose();
-      }
-    };
-    await one(setBytes[0]!); // warm-up
-    for (let r = 0; r < RUNS; r++) {
-      const w: number[] = [];
-      const cp: number[] = [];
-      for (const [i, b] of setBytes.entries()) {
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
-        const res = await one(b);
-        w.push(performance.now() - t0);
-        const u = process.cpuUsage(c0);
-        cp.push((u.user + u.system) / 1000);
-        if (res.some((f) => f.descriptor.length !== 128)) throw new Error('face-api: descriptor not 128-d');
-        out.boxes[i] = res.map((f) => ({ box: faceApiBox(f.detection.box), score: f.detection.score }));
-      }
-      out.wall.push(w);
-      out.cpu.push(cp);
-    }
-    log(`e2e face-api: ${out.wall.map((w) => w.reduce((a, b) => a + b, 0).toFixed(0)).join(', ')} ms per pass`);
-    e2ePeers.push(out);
+    const name = 'face-api: detectAllFaces(ssd 0.5).withFaceLandmarks().withFaceDescriptors()';
+    e2ePeers.push(
+      await timeE2E(name, String(faceApiRt.threads), async (b) => {
+        const t = await faceApiTensor(await core1.decode(b));
+        try {
+          const res = await faceapi.detectAllFaces(t as any, ssd).withFaceLandmarks().withFaceDescriptors();
+          if (res.some((f) => f.descriptor.length !== 128)) throw new Error('face-api: descriptor not 128-d');
+          return res.map((f) => ({ box: faceApiBox(f.detection.box), score: f.detection.score }));
+        } finally {
+          t.dispose();
+        }
+      }),
+    );
   }
   core1.release();
   let pyE2E: { versions: Record<string, string>; build: { avx: boolean; blas: boolean } } | undefined;
