@@ -104,3 +104,25 @@ export async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; 
     },
   };
 }
+
+/**
+ * Runs `fn` in a transaction of its own on a client checked out for it: `begin` opens it (BEGIN with its isolation),
+ * COMMIT after, ROLLBACK when anything fails; errors come out as store errors. (Store.transaction, which the
+ * gallery's writes use, adds the feed's lock and the case of a COMMIT cut off on its way.)
+ */
+export async function inOwnTransaction<T>(pool: pg.Pool, begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const { client, release } = await checkout(pool);
+  let failure: unknown;
+  try {
+    await client.query(begin);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    failure = err;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw storeError(err);
+  } finally {
+    release(failure);
+  }
+}

@@ -1,7 +1,7 @@
 // Faces on PostgreSQL: the faces table (encodings as 512-byte bytea) through the store's Sql. Every insert and
 // delete also writes the change feed (the trigger of migration 003).
 import { encodingToBlob, faceFromRow, type RawFace, ENCODING_LENGTH, type EncodingSnapshot, type FaceRow, type FacesStore, type NewFace } from '../faces.js';
-import { checkout, storeError, type Sql } from './connection.js';
+import { inOwnTransaction, type Sql } from './connection.js';
 
 
 const COLS = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
@@ -66,11 +66,8 @@ export class PostgresFaces implements FacesStore {
    * exactly the changes up to that position. Fetched through a cursor in batches, so a million rows never sit
    * in the client twice.
    */
-  async allEncodings(): Promise<EncodingSnapshot> {
-    const { client, release } = await checkout(this.sql.pool);
-    let failure: unknown;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  allEncodings(): Promise<EncodingSnapshot> {
+    return inOwnTransaction(this.sql.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const position = (await client.query<{ p: number }>('SELECT coalesce(max(position), 0)::bigint AS p FROM face_changes')).rows[0]!.p;
       const n = (await client.query<{ n: number }>('SELECT count(*) AS n FROM faces')).rows[0]!.n;
       const ids: number[] = [];
@@ -85,14 +82,7 @@ export class PostgresFaces implements FacesStore {
         }
         if (rows.length < SNAPSHOT_BATCH) break;
       }
-      await client.query('COMMIT');
       return { ids, encodings, position };
-    } catch (err) {
-      failure = err;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw storeError(err);
-    } finally {
-      release(failure);
-    }
+    });
   }
 }

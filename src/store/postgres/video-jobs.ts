@@ -1,7 +1,7 @@
 // Video jobs on PostgreSQL: the video_jobs table through the store's Sql (options and result as jsonb).
 import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow, type VideoJobsStore, type VideoJobStatus } from '../video-jobs.js';
 import type pg from 'pg';
-import { checkout, storeError, type Sql } from './connection.js';
+import { inOwnTransaction, type Sql } from './connection.js';
 
 
 const COLS =
@@ -75,24 +75,14 @@ export class PostgresVideoJobs<Options = unknown> implements VideoJobsStore<Opti
    * SQL on `db`): a job row never exists without its queue entry, so a row whose entry is gone is truly dead.
    */
   async insertQueued(id: string, fileName: string, options: Options, enqueue: (db: { executeSql(text: string, values?: unknown[]): Promise<pg.QueryResult> }) => Promise<void>): Promise<VideoJobRow<Options>> {
-    const { client, release } = await checkout(this.sql.pool);
-    let failure: unknown;
-    try {
-      await client.query('BEGIN');
+    return inOwnTransaction(this.sql.pool, 'BEGIN', async (client) => {
       const r = await client.query<RawJob>(
         `INSERT INTO video_jobs (id, status, progress, file_name, options, created_at) VALUES ($1, 'QUEUED', 0, $2, $3, $4) RETURNING ${COLS}`,
         [id, fileName, JSON.stringify(options), now()],
       );
       await enqueue({ executeSql: (text, values) => client.query(text, values) });
-      await client.query('COMMIT');
       return jobFromRow<Options>(r.rows[0]!);
-    } catch (err) {
-      failure = err;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw storeError(err);
-    } finally {
-      release(failure);
-    }
+    });
   }
 
   /** Jobs waiting to run, every replica's. */
