@@ -115,18 +115,12 @@ export class VideoJobs implements VideoJobList {
 
   async get(id: string): Promise<VideoJobRow | undefined> {
     const row = JOB_ID_RE.test(id) ? await this.store.get(id) : undefined;
-    return row && this.live(row);
+    return row && withLiveProgress(row, this.running);
   }
 
   /** The newest jobs first. */
   async list(limit: number): Promise<VideoJobRow[]> {
-    return (await this.store.list(limit)).map((r) => this.live(r));
-  }
-
-  /** The running job's progress is written to the table a few times a second; readers get the live value. */
-  private live(row: VideoJobRow): VideoJobRow {
-    if (this.running?.id === row.id && row.status === 'RUNNING') row.progress = this.running.progress;
-    return row;
+    return (await this.store.list(limit)).map((r) => withLiveProgress(r, this.running));
   }
 
   /**
@@ -269,6 +263,12 @@ export interface JobWork {
 }
 
 /** The run of one job, as its queue and a cancel see it. */
+/** The running job's progress is written to the table a few times a second; readers of it get the live value. */
+export function withLiveProgress(row: VideoJobRow, running: JobRun | null): VideoJobRow {
+  if (running?.id === row.id && row.status === 'RUNNING') row.progress = running.progress;
+  return row;
+}
+
 export interface JobRun {
   id: string;
   progress: number;

@@ -30,8 +30,9 @@ import {
   type VideoJobOptions,
   type VideoJobRow,
   type VideoJobsOptions,
+  withLiveProgress,
 } from './jobs.js';
-import { JobFiles } from './job-files.js';
+import { JOB_ID_RE, JobFiles } from './job-files.js';
 
 /** pg-boss's tables live in this schema of the service's database. */
 export const QUEUE_SCHEMA = 'pgboss';
@@ -146,17 +147,12 @@ export class QueuedVideoJobs implements VideoJobList {
   }
 
   async get(id: string): Promise<VideoJobRow | undefined> {
-    const row = /^[0-9a-f-]{36}$/.test(id) ? await this.store.get(id) : undefined;
-    return row && this.live(row);
+    const row = JOB_ID_RE.test(id) ? await this.store.get(id) : undefined;
+    return row && withLiveProgress(row, this.running);
   }
 
   async list(limit: number): Promise<VideoJobRow[]> {
-    return (await this.store.list(limit)).map((r) => this.live(r));
-  }
-
-  private live(row: VideoJobRow): VideoJobRow {
-    if (this.running?.id === row.id && row.status === 'RUNNING') row.progress = this.running.progress;
-    return row;
+    return (await this.store.list(limit)).map((r) => withLiveProgress(r, this.running));
   }
 
   async create(fileName: string, options: VideoJobOptions, writeSource: (tempPath: string) => Promise<void>): Promise<VideoJobRow> {
