@@ -74,16 +74,6 @@ void bbreg(Box& b) {
     b.y2 += b.reg[3] * h;
 }
 
-// Wraps a continuous HxWx3 float image as a blob. The ONNX graphs were converted from Keras:
-// their input is NHWC and (Matlab/Caffe heritage) the image is transposed, i.e. the blob is
-// [N][x][y][c]. We transpose the image and hand its memory over as a 4-D tensor.
-void put_transposed(const cv::Mat& hwc, float* dst) {
-    cv::Mat t;
-    cv::transpose(hwc, t);  // rows = original width
-    CV_Assert(t.isContinuous() && t.type() == CV_32FC3);
-    std::memcpy(dst, t.ptr<float>(), t.total() * 3 * sizeof(float));
-}
-
 // Crops box (integer x1..x2, y1..y2, reference 1-based convention: pixels x1-1 .. x2-1)
 // from a float RGB image, zero-padding outside the image like the reference "pad",
 // resizes to size x size (INTER_AREA) and normalises to [-1, 1].
@@ -101,36 +91,36 @@ cv::Mat crop_patch(const cv::Mat& imgf, const Box& b, int size) {
     return r;
 }
 
-// Runs R-Net or O-Net on a batch of square crops; returns the requested outputs.
-std::vector<cv::Mat> run_batch(cv::dnn::Net& net, const cv::Mat& imgf, const std::vector<Box>& boxes,
-                               int size, const std::vector<cv::String>& outs, std::vector<char>& valid) {
-    const int n = static_cast<int>(boxes.size());
-    const int sz[] = {n, size, size, 3};
-    cv::Mat blob(4, sz, CV_32F, cv::Scalar(0));
+// Runs R-Net or O-Net on square crops of the boxes; out[k * net.outputs() ...] holds box k's outputs, valid[k] whether
+// it had any pixels.
+void run_crops(refine_net& net, const cv::Mat& imgf, const std::vector<Box>& boxes, std::vector<float>& out,
+               std::vector<char>& valid) {
+    const int n = static_cast<int>(boxes.size()), size = net.input_size();
+    out.assign(static_cast<size_t>(n) * net.outputs(), 0.f);
     valid.assign(n, 0);
     for (int k = 0; k < n; ++k) {
         cv::Mat p = crop_patch(imgf, boxes[k], size);
         if (p.empty()) continue;  // degenerate box: skipped (reference would abort the image)
+        CV_Assert(p.isContinuous() && p.type() == CV_32FC3);
         valid[k] = 1;
-        put_transposed(p, blob.ptr<float>() + static_cast<size_t>(k) * size * size * 3);
+        net.run(p.ptr<float>(), out.data() + static_cast<size_t>(k) * net.outputs());
     }
-    net.setInput(blob);
-    std::vector<cv::Mat> res;
-    net.forward(res, outs);
-    return res;
 }
+
+// Face probability from the nets' logit (a two-way softmax).
+inline float face_probability(float logit) { return 1.f / (1.f + std::exp(-logit)); }
 
 }  // namespace
 
 Mtcnn::Mtcnn(const std::string& pnet, const std::string& rnet, const std::string& onet)
     : pnet_(cv::dnn::readNetFromONNX(pnet)),
-      rnet_(cv::dnn::readNetFromONNX(rnet)),
-      onet_(cv::dnn::readNetFromONNX(onet)) {}
+      rnet_(refine_net::rnet(cv::dnn::readNetFromONNX(rnet))),
+      onet_(refine_net::onet(cv::dnn::readNetFromONNX(onet))) {}
 
 Mtcnn::Mtcnn(const std::vector<uchar>& pnet, const std::vector<uchar>& rnet, const std::vector<uchar>& onet)
     : pnet_(cv::dnn::readNetFromONNX(pnet)),
-      rnet_(cv::dnn::readNetFromONNX(rnet)),
-      onet_(cv::dnn::readNetFromONNX(onet)) {}
+      rnet_(refine_net::rnet(cv::dnn::readNetFromONNX(rnet))),
+      onet_(refine_net::onet(cv::dnn::readNetFromONNX(onet))) {}
 
 std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions& o, const deadline& limit) const {
     std::vector<FaceCandidate> result;
@@ -151,30 +141,19 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
         }
     }
     std::vector<Box> all;
+    pnet_maps maps;
     for (double scale : scales) {
         limit.check();
         const int ws = static_cast<int>(std::ceil(W * scale)), hs = static_cast<int>(std::ceil(H * scale));
-        cv::Mat small, f;
+        cv::Mat small;
         cv::resize(rgb, small, cv::Size(ws, hs), 0, 0, cv::INTER_AREA);  // on uint8, like the reference
-        small.convertTo(f, CV_32F, 0.0078125, -127.5 * 0.0078125);
-        const int sz[] = {1, ws, hs, 3};
-        cv::Mat blob(4, sz, CV_32F);
-        put_transposed(f, blob.ptr<float>());
-        pnet_.setInput(blob);
-        std::vector<cv::Mat> out;
-        pnet_.forward(out, std::vector<cv::String>{"conv2d_4", "softmax"});
-        const cv::Mat& reg = out[0];
-        const cv::Mat& prob = out[1];
-        // Outputs are [1][x][y][c] (transposed like the input).
-        CV_Assert(prob.dims == 4 && prob.size[3] == 2 && reg.size[3] == 4);
-        const int ow = prob.size[1], oh = prob.size[2];
-        const float* P = prob.ptr<float>();
-        const float* R = reg.ptr<float>();
+        pnet_.run(small, maps);
+        const int ow = maps.width, oh = maps.height;
         std::vector<Box> cand;
         for (int xi = 0; xi < ow; ++xi)
             for (int yi = 0; yi < oh; ++yi) {
-                const size_t idx = static_cast<size_t>(xi) * oh + yi;
-                const float s = P[idx * 2 + 1];
+                const size_t idx = static_cast<size_t>(yi) * ow + xi;
+                const float s = face_probability(maps.logit[idx]);
                 if (s < o.pnet_threshold) continue;
                 Box b;
                 // stride 2, cell 12: window position in the original image.
@@ -183,7 +162,7 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
                 b.x2 = std::trunc((2.0 * xi + 12) / scale);
                 b.y2 = std::trunc((2.0 * yi + 12) / scale);
                 b.score = s;
-                for (int c = 0; c < 4; ++c) b.reg[c] = R[idx * 4 + c];
+                for (int c = 0; c < 4; ++c) b.reg[c] = maps.reg[static_cast<size_t>(c) * ow * oh + idx];
                 cand.push_back(b);
             }
         for (int i : nms(cand, o.pnet_scale_nms, false)) all.push_back(cand[i]);
@@ -210,15 +189,17 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
     // ---- Stage 2: R-Net on 24x24 crops.
     {
         std::vector<char> valid;
-        auto out = run_batch(rnet_, imgf, boxes, 24, {"dense_2", "softmax_1"}, valid);
-        const float* R = out[0].ptr<float>();
-        const float* P = out[1].ptr<float>();
+        std::vector<float> out;
+        run_crops(rnet_, imgf, boxes, out, valid);
+        const int n = rnet_.outputs();
         std::vector<Box> pass;
         for (size_t k = 0; k < boxes.size(); ++k) {
-            if (!valid[k] || P[k * 2 + 1] <= o.rnet_threshold) continue;
+            const float* r = out.data() + k * n;
+            const float score = face_probability(r[0]);
+            if (!valid[k] || score <= o.rnet_threshold) continue;
             Box b = boxes[k];
-            b.score = P[k * 2 + 1];
-            for (int c = 0; c < 4; ++c) b.reg[c] = R[k * 4 + c];
+            b.score = score;
+            for (int c = 0; c < 4; ++c) b.reg[c] = r[1 + c];
             pass.push_back(b);
         }
         boxes.clear();
@@ -240,21 +221,23 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
     std::vector<Box> fin;
     {
         std::vector<char> valid;
-        auto out = run_batch(onet_, imgf, boxes, 48, {"dense_5", "dense_6", "softmax_2"}, valid);
-        const float* R = out[0].ptr<float>();
-        const float* L = out[1].ptr<float>();
-        const float* P = out[2].ptr<float>();
+        std::vector<float> out;
+        run_crops(onet_, imgf, boxes, out, valid);
+        const int n = onet_.outputs();
         std::vector<Box> pass;
         for (size_t k = 0; k < boxes.size(); ++k) {
-            if (!valid[k] || P[k * 2 + 1] <= o.onet_threshold) continue;
+            const float* r = out.data() + k * n;
+            const float* L = r + 5;  // landmarks: 5 x, then 5 y
+            const float score = face_probability(r[0]);
+            if (!valid[k] || score <= o.onet_threshold) continue;
             Box b = boxes[k];
-            b.score = P[k * 2 + 1];
-            for (int c = 0; c < 4; ++c) b.reg[c] = R[k * 4 + c];
+            b.score = score;
+            for (int c = 0; c < 4; ++c) b.reg[c] = r[1 + c];
             const double w = b.x2 - b.x1 + 1, h = b.y2 - b.y1 + 1;
             // Landmarks are relative to the (pre-regression) crop; -1 from the 1-based origin.
             for (int c = 0; c < 5; ++c) {
-                b.pts[c] = static_cast<float>(w * L[k * 10 + c] + b.x1 - 1);
-                b.pts[5 + c] = static_cast<float>(h * L[k * 10 + 5 + c] + b.y1 - 1);
+                b.pts[c] = static_cast<float>(w * L[c] + b.x1 - 1);
+                b.pts[5 + c] = static_cast<float>(h * L[5 + c] + b.y1 - 1);
             }
             bbreg(b);
             pass.push_back(b);

@@ -13,7 +13,9 @@
 
 #include "deadline.h"
 #include "decode.h"
+#include "pnet.h"
 #include "pool.h"
+#include "refine_net.h"
 
 namespace face {
 
@@ -55,13 +57,15 @@ public:
     // Detects faces in an 8-bit 3-channel image in RGB order (convert from OpenCV's BGR with
     // cv::cvtColor(..., cv::COLOR_BGR2RGB); the nets were trained on RGB).
     // Returns faces sorted by box area, largest first; empty if none or if the image is empty.
-    // Thread safety: cv::dnn::Net is not thread-safe, so calls on one instance are serialised
+    // Thread safety: the nets keep working buffers, so calls on one instance are serialised
     // by an internal mutex. For parallel detection create one Mtcnn per thread (2 MB of weights
     // plus working buffers each).
     std::vector<FaceCandidate> detect(const cv::Mat& rgb, const MtcnnOptions& o = MtcnnOptions(), const deadline& limit = deadline()) const;
 
 private:
-    mutable cv::dnn::Net pnet_, rnet_, onet_;  // forward() is non-const
+    // The three nets on their own kernels (pnet.h, refine_net.h), weights from the ONNX files; run() keeps buffers.
+    mutable pnet pnet_;
+    mutable refine_net rnet_, onet_;
     mutable std::mutex mu_;
 };
 
@@ -71,8 +75,8 @@ private:
 // landmark difference are described at its definition (detect_cnn.cc).
 cv::Rect2f hog_like_box(const FaceCandidate& f);
 
-// The service's face of the MTCNN: the three nets' bytes read once, and one Mtcnn per concurrent job (a pool: a
-// cv::dnn::Net is not thread-safe, and a global lock would serialise requests). Safe to call from several threads.
+// The service's face of the MTCNN: the three nets' bytes read once, and one Mtcnn per concurrent job (a pool: each
+// keeps working buffers, and a global lock would serialise requests). Safe to call from several threads.
 class cnn_detector {
 public:
     // throws FaceError MODEL_NOT_FOUND naming the file that is missing or not a readable ONNX net.
