@@ -7,12 +7,17 @@
 #include <cstring>
 #include <numeric>
 
+#include <atomic>
+#include <exception>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <thread>
 
 #include <opencv2/imgproc.hpp>
 
 #include "errors.h"
+#include "threads.h"
 
 namespace face {
 namespace {
@@ -74,37 +79,39 @@ void bbreg(Box& b) {
     b.y2 += b.reg[3] * h;
 }
 
-// Crops box (integer x1..x2, y1..y2, reference 1-based convention: pixels x1-1 .. x2-1)
-// from a float RGB image, zero-padding outside the image like the reference "pad",
-// resizes to size x size (INTER_AREA) and normalises to [-1, 1].
-cv::Mat crop_patch(const cv::Mat& imgf, const Box& b, int size) {
+// Crops box (integer x1..x2, y1..y2, reference 1-based convention: pixels x1-1 .. x2-1) from the 8-bit RGB photo,
+// zero-padding outside the image like the reference "pad", resizes to size x size (INTER_AREA, in float like the
+// reference) and normalises to [-1, 1].
+cv::Mat crop_patch(const cv::Mat& rgb, const Box& b, int size) {
     const int x1 = static_cast<int>(b.x1), y1 = static_cast<int>(b.y1);
     const int x2 = static_cast<int>(b.x2), y2 = static_cast<int>(b.y2);
     const int tw = x2 - x1 + 1, th = y2 - y1 + 1;
     if (tw <= 0 || th <= 0) return cv::Mat();
     cv::Mat tmp = cv::Mat::zeros(th, tw, CV_32FC3);
-    const cv::Rect src = cv::Rect(x1 - 1, y1 - 1, tw, th) & cv::Rect(0, 0, imgf.cols, imgf.rows);
-    if (src.area() > 0) imgf(src).copyTo(tmp(cv::Rect(src.x - (x1 - 1), src.y - (y1 - 1), src.width, src.height)));
+    const cv::Rect src = cv::Rect(x1 - 1, y1 - 1, tw, th) & cv::Rect(0, 0, rgb.cols, rgb.rows);
+    if (src.area() > 0) rgb(src).convertTo(tmp(cv::Rect(src.x - (x1 - 1), src.y - (y1 - 1), src.width, src.height)), CV_32F);
     cv::Mat r;
     cv::resize(tmp, r, cv::Size(size, size), 0, 0, cv::INTER_AREA);
     r.convertTo(r, CV_32F, 0.0078125, -127.5 * 0.0078125);
     return r;
 }
 
-// Runs R-Net or O-Net on square crops of the boxes; out[k * net.outputs() ...] holds box k's outputs, valid[k] whether
-// it had any pixels.
-void run_crops(refine_net& net, const cv::Mat& imgf, const std::vector<Box>& boxes, std::vector<float>& out,
+// Runs R-Net or O-Net on square crops of the boxes, spread over the thread budget; out[k * net.outputs() ...] holds
+// box k's outputs, valid[k] whether it had any pixels.
+void run_crops(const refine_net& net, const cv::Mat& rgb, const std::vector<Box>& boxes, std::vector<float>& out,
                std::vector<char>& valid) {
     const int n = static_cast<int>(boxes.size()), size = net.input_size();
     out.assign(static_cast<size_t>(n) * net.outputs(), 0.f);
     valid.assign(n, 0);
-    for (int k = 0; k < n; ++k) {
-        cv::Mat p = crop_patch(imgf, boxes[k], size);
-        if (p.empty()) continue;  // degenerate box: skipped (reference would abort the image)
-        CV_Assert(p.isContinuous() && p.type() == CV_32FC3);
-        valid[k] = 1;
-        net.run(p.ptr<float>(), out.data() + static_cast<size_t>(k) * net.outputs());
-    }
+    cv::parallel_for_(cv::Range(0, n), [&](const cv::Range& range) {
+        for (int k = range.start; k < range.end; ++k) {
+            cv::Mat p = crop_patch(rgb, boxes[k], size);
+            if (p.empty()) continue;  // degenerate box: skipped (reference would abort the image)
+            CV_Assert(p.isContinuous() && p.type() == CV_32FC3);
+            valid[k] = 1;
+            net.run(p.ptr<float>(), out.data() + static_cast<size_t>(k) * net.outputs());
+        }
+    }, std::min(n, thread_budget()));
 }
 
 // Face probability from the nets' logit (a two-way softmax).
@@ -140,33 +147,68 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
             min_layer *= o.scale_factor;
         }
     }
-    std::vector<Box> all;
-    pnet_maps maps;
-    for (double scale : scales) {
-        limit.check();
-        const int ws = static_cast<int>(std::ceil(W * scale)), hs = static_cast<int>(std::ceil(H * scale));
-        cv::Mat small;
-        cv::resize(rgb, small, cv::Size(ws, hs), 0, 0, cv::INTER_AREA);  // on uint8, like the reference
-        pnet_.run(small, maps);
-        const int ow = maps.width, oh = maps.height;
-        std::vector<Box> cand;
-        for (int xi = 0; xi < ow; ++xi)
-            for (int yi = 0; yi < oh; ++yi) {
-                const size_t idx = static_cast<size_t>(yi) * ow + xi;
-                const float s = face_probability(maps.logit[idx]);
-                if (s < o.pnet_threshold) continue;
-                Box b;
-                // stride 2, cell 12: window position in the original image.
-                b.x1 = std::trunc((2.0 * xi + 1) / scale);
-                b.y1 = std::trunc((2.0 * yi + 1) / scale);
-                b.x2 = std::trunc((2.0 * xi + 12) / scale);
-                b.y2 = std::trunc((2.0 * yi + 12) / scale);
-                b.score = s;
-                for (int c = 0; c < 4; ++c) b.reg[c] = maps.reg[static_cast<size_t>(c) * ow * oh + idx];
-                cand.push_back(b);
+    // Each level is an area average (INTER_AREA on uint8, like the reference) of the photo, or of the level three
+    // steps up (2.8 times its size per side) once there is one: the first three levels read the whole photo, the
+    // rest a copy at most an eighth of its pixels. Levels are shared out to the thread budget's workers largest first;
+    // a level waits for the one it is averaged from (claimed earlier, so already being resized).
+    const int n_levels = static_cast<int>(scales.size());
+    std::vector<cv::Mat> levels(n_levels);
+    std::vector<std::vector<Box>> found(n_levels);
+    std::unique_ptr<std::atomic<bool>[]> resized(new std::atomic<bool>[n_levels]);
+    for (int k = 0; k < n_levels; ++k) resized[k] = false;
+    std::atomic<int> next{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
+    std::mutex failure_mu;
+    const int workers = std::max(1, std::min(n_levels, thread_budget()));
+    if (static_cast<int>(work_.size()) < workers) work_.resize(workers);
+    cv::parallel_for_(cv::Range(0, workers), [&](const cv::Range& range) {
+        for (int t = range.start; t < range.end; ++t) {
+            pnet_maps maps;
+            for (int k; !stop && (k = next++) < n_levels;) {
+                try {
+                    limit.check();
+                    const double scale = scales[k];
+                    const int ws = static_cast<int>(std::ceil(W * scale)), hs = static_cast<int>(std::ceil(H * scale));
+                    while (k >= 3 && !resized[k - 3].load(std::memory_order_acquire)) {
+                        if (stop) return;
+                        std::this_thread::yield();
+                    }
+                    cv::resize(k >= 3 ? levels[k - 3] : rgb, levels[k], cv::Size(ws, hs), 0, 0, cv::INTER_AREA);
+                    resized[k].store(true, std::memory_order_release);
+                    pnet_.run(levels[k], maps, work_[t]);
+                    const int ow = maps.width, oh = maps.height;
+                    std::vector<Box> cand;
+                    for (int xi = 0; xi < ow; ++xi)
+                        for (int yi = 0; yi < oh; ++yi) {
+                            const size_t idx = static_cast<size_t>(yi) * ow + xi;
+                            const float s = face_probability(maps.logit[idx]);
+                            if (s < o.pnet_threshold) continue;
+                            Box b;
+                            // stride 2, cell 12: window position in the original image.
+                            b.x1 = std::trunc((2.0 * xi + 1) / scale);
+                            b.y1 = std::trunc((2.0 * yi + 1) / scale);
+                            b.x2 = std::trunc((2.0 * xi + 12) / scale);
+                            b.y2 = std::trunc((2.0 * yi + 12) / scale);
+                            b.score = s;
+                            for (int c = 0; c < 4; ++c) b.reg[c] = maps.reg[static_cast<size_t>(c) * ow * oh + idx];
+                            cand.push_back(b);
+                        }
+                    for (int i : nms(cand, o.pnet_scale_nms, false)) found[k].push_back(cand[i]);
+                } catch (...) {
+                    std::lock_guard<std::mutex> g(failure_mu);
+                    if (!failure) failure = std::current_exception();
+                    stop = true;
+                }
             }
-        for (int i : nms(cand, o.pnet_scale_nms, false)) all.push_back(cand[i]);
-    }
+        }
+    }, workers);
+    // A large photo's buffers are not kept for the next one.
+    for (pnet_workspace& w : work_)
+        if (w.bytes() > kept_workspace_bytes) w.release();
+    if (failure) std::rethrow_exception(failure);
+    std::vector<Box> all;
+    for (const std::vector<Box>& f : found) all.insert(all.end(), f.begin(), f.end());
     if (all.empty()) return result;
     std::vector<Box> boxes;
     for (int i : nms(all, o.pnet_all_nms, false)) {
@@ -183,14 +225,12 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
     }
 
     limit.check();
-    cv::Mat imgf;
-    rgb.convertTo(imgf, CV_32F);  // crops are resized in float, like the reference
 
     // ---- Stage 2: R-Net on 24x24 crops.
     {
         std::vector<char> valid;
         std::vector<float> out;
-        run_crops(rnet_, imgf, boxes, out, valid);
+        run_crops(rnet_, rgb, boxes, out, valid);
         const int n = rnet_.outputs();
         std::vector<Box> pass;
         for (size_t k = 0; k < boxes.size(); ++k) {
@@ -222,7 +262,7 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
     {
         std::vector<char> valid;
         std::vector<float> out;
-        run_crops(onet_, imgf, boxes, out, valid);
+        run_crops(onet_, rgb, boxes, out, valid);
         const int n = onet_.outputs();
         std::vector<Box> pass;
         for (size_t k = 0; k < boxes.size(); ++k) {

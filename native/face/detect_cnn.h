@@ -57,15 +57,17 @@ public:
     // Detects faces in an 8-bit 3-channel image in RGB order (convert from OpenCV's BGR with
     // cv::cvtColor(..., cv::COLOR_BGR2RGB); the nets were trained on RGB).
     // Returns faces sorted by box area, largest first; empty if none or if the image is empty.
-    // Thread safety: the nets keep working buffers, so calls on one instance are serialised
-    // by an internal mutex. For parallel detection create one Mtcnn per thread (2 MB of weights
-    // plus working buffers each).
+    // Spreads its work over the thread budget (threads.h). Calls on one instance are serialised by an internal mutex
+    // (it keeps P-Net's buffers); for concurrent photos create one Mtcnn each (2 MB of weights plus buffers).
     std::vector<FaceCandidate> detect(const cv::Mat& rgb, const MtcnnOptions& o = MtcnnOptions(), const deadline& limit = deadline()) const;
 
 private:
-    // The three nets on their own kernels (pnet.h, refine_net.h), weights from the ONNX files; run() keeps buffers.
-    mutable pnet pnet_;
-    mutable refine_net rnet_, onet_;
+    // The three nets on their own kernels (pnet.h, refine_net.h), weights from the ONNX files.
+    pnet pnet_;
+    refine_net rnet_, onet_;
+    // P-Net's buffers, one per worker of the thread budget; those past kept_workspace_bytes are freed after a photo.
+    static constexpr size_t kept_workspace_bytes = 32u << 20;
+    mutable std::vector<pnet_workspace> work_;
     mutable std::mutex mu_;
 };
 

@@ -123,7 +123,13 @@ pnet::pnet(cv::dnn::Net net) {
     b4_ = {cls_b[0], cls_b[1], box_b[0], box_b[1], box_b[2], box_b[3]};
 }
 
-void pnet::run(const cv::Mat& rgb, pnet_maps& out) {
+size_t pnet_workspace::bytes() const { return (in.capacity() + c1.capacity() + p1.capacity() + c2.capacity() + c3.capacity()) * sizeof(float); }
+
+void pnet_workspace::release() {
+    for (std::vector<float>* v : {&in, &c1, &p1, &c2, &c3}) std::vector<float>().swap(*v);
+}
+
+void pnet::run(const cv::Mat& rgb, pnet_maps& out, pnet_workspace& work) const {
     CV_Assert(rgb.type() == CV_8UC3 && rgb.rows >= 12 && rgb.cols >= 12);
     const int H0 = rgb.rows, W0 = rgb.cols, S0 = stride_for(W0);
     const int H1 = H0 - 2, W1 = W0 - 2, S1 = stride_for(W1);          // conv 1
@@ -133,27 +139,27 @@ void pnet::run(const cv::Mat& rgb, pnet_maps& out) {
     auto fit = [](std::vector<float>& b, size_t n) {
         if (b.size() < n) b.resize(n);
     };
-    fit(in_, size_t(3) * H0 * S0);
-    fit(c1_, size_t(10) * H1 * S1);
-    fit(p1_, size_t(10) * H2 * S2);
-    fit(c2_, size_t(16) * H3 * S3);
-    fit(c3_, size_t(32) * H4 * S4);
-    fit(head_, size_t(6) * H4 * S4);
+    fit(work.in, size_t(3) * H0 * S0);
+    fit(work.c1, size_t(10) * H1 * S1);
+    fit(work.p1, size_t(10) * H2 * S2);
+    fit(work.c2, size_t(16) * H3 * S3);
+    fit(work.c3, size_t(32) * H4 * S4);
+    float *in = work.in.data(), *c1 = work.c1.data(), *p1 = work.p1.data(), *c2 = work.c2.data(), *c3 = work.c3.data();
 
     // Planes of (v - 127.5) / 128, zero past each row's end.
     for (int y = 0; y < H0; ++y) {
         const uchar* p = rgb.ptr<uchar>(y);
         for (int c = 0; c < 3; ++c) {
-            float* d = in_.data() + (size_t(c) * H0 + y) * S0;
+            float* d = in + (size_t(c) * H0 + y) * S0;
             for (int x = 0; x < W0; ++x) d[x] = (p[3 * x + c] - 127.5f) * 0.0078125f;
             std::fill(d + W0, d + S0, 0.f);
         }
     }
-    conv3x3_prelu<3, 10>(in_.data(), H0 * S0, S0, c1_.data(), H1 * S1, S1, H1, W1, w1_.data(), b1_.data(), a1_.data());
-    max_pool(c1_.data(), H1 * S1, S1, H1, W1, p1_.data(), H2 * S2, S2, 10);
-    conv3x3_prelu<10, 16>(p1_.data(), H2 * S2, S2, c2_.data(), H3 * S3, S3, H3, W3, w2_.data(), b2_.data(), a2_.data());
+    conv3x3_prelu<3, 10>(in, H0 * S0, S0, c1, H1 * S1, S1, H1, W1, w1_.data(), b1_.data(), a1_.data());
+    max_pool(c1, H1 * S1, S1, H1, W1, p1, H2 * S2, S2, 10);
+    conv3x3_prelu<10, 16>(p1, H2 * S2, S2, c2, H3 * S3, S3, H3, W3, w2_.data(), b2_.data(), a2_.data());
     for (int block = 0; block < 2; ++block)
-        conv3x3_prelu<16, 16>(c2_.data(), H3 * S3, S3, c3_.data() + size_t(block) * 16 * H4 * S4, H4 * S4, S4, H4, W4,
+        conv3x3_prelu<16, 16>(c2, H3 * S3, S3, c3 + size_t(block) * 16 * H4 * S4, H4 * S4, S4, H4, W4,
                               w3_.data() + size_t(block) * 16 * 16 * 9, b3_.data() + block * 16, a3_.data() + block * 16);
 
     out.width = W4;
@@ -166,7 +172,7 @@ void pnet::run(const cv::Mat& rgb, pnet_maps& out) {
             vf acc[6];
             for (int o = 0; o < 6; ++o) acc[o] = vf{} + b4_[o];
             for (int i = 0; i < 32; ++i) {
-                const vf v = load(c3_.data() + i * plane + y * S4 + x);
+                const vf v = load(c3 + i * plane + y * S4 + x);
                 for (int o = 0; o < 6; ++o) acc[o] += v * w4_[i * 6 + o];
             }
             float lanes[6][L];

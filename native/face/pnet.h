@@ -20,14 +20,21 @@ struct pnet_maps {
     std::vector<float> reg;     // [4][height][width]: dx1, dy1, dx2, dy2 relative to the window
 };
 
+// Working buffers of one P-Net run; one per thread, reused between levels and photos.
+struct pnet_workspace {
+    std::vector<float> in, c1, p1, c2, c3;
+    size_t bytes() const;
+    void release();  // gives the memory back (after a large photo)
+};
+
 class pnet {
 public:
     // Copies the weights of a P-Net loaded from pnet.onnx. Throws cv::Exception if the net has not P-Net's layers.
     explicit pnet(cv::dnn::Net net);
 
     // Runs on one pyramid level: an 8-bit RGB image (at least 12x12), normalised like the reference ((v - 127.5) / 128).
-    // Not thread-safe (keeps its working buffers); one per thread.
-    void run(const cv::Mat& rgb, pnet_maps& out);
+    // Safe to call from several threads at once, each with its own workspace.
+    void run(const cv::Mat& rgb, pnet_maps& out, pnet_workspace& work) const;
 
 private:
     // Weights rearranged for the kernels: [ic][ky][kx][oc] in the image's own orientation (the ONNX graph was
@@ -35,7 +42,6 @@ private:
     std::vector<float> w1_, w2_, w3_, w4_;      // conv 3->10, 10->16, 16->32 (3x3), heads 32->2+4 (1x1)
     std::vector<float> b1_, b2_, b3_, b4_;      // biases
     std::vector<float> a1_, a2_, a3_;           // PReLU slopes
-    std::vector<float> in_, c1_, p1_, c2_, c3_, head_;  // working buffers, reused between levels
 };
 
 }  // namespace face

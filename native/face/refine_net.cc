@@ -246,14 +246,15 @@ refine_net refine_net::onet(cv::dnn::Net net) {
     return r;
 }
 
-void refine_net::run(const float* crop, float* result) {
-    // Largest map: the first convolution's output.
+void refine_net::run(const float* crop, float* result) const {
+    // Two maps of at most the first convolution's output size (O-Net: 46 x 46 x 32 floats, 270 KB) per thread.
+    thread_local std::vector<float> map_a, map_b;
     const size_t most = static_cast<size_t>(input_) * input_ * std::max(layers_[0].c.out, 3);
-    if (a_.size() < most) a_.resize(most);
-    if (b_.size() < most) b_.resize(most);
+    if (map_a.size() < most) map_a.resize(most);
+    if (map_b.size() < most) map_b.resize(most);
     const float* in = crop;
     int h = input_, w = input_, c = 3;
-    float* out = a_.data();
+    float* out = map_a.data();
     for (const layer& l : layers_) {
         if (l.is_pool) {
             int ho = 0, wo = 0;
@@ -276,7 +277,7 @@ void refine_net::run(const float* crop, float* result) {
             c = k.out;
         }
         in = out;
-        out = out == a_.data() ? b_.data() : a_.data();
+        out = out == map_a.data() ? map_b.data() : map_a.data();
     }
     CV_Assert(h * w * c == flat_);
     float hidden[512], heads[64];

@@ -25,8 +25,8 @@ public:
     int outputs() const { return outputs_; }
 
     // Runs on one crop: input_size() x input_size() x 3 floats, RGB, channels last, normalised ((v - 127.5) / 128).
-    // Writes outputs() values. Not thread-safe (keeps its working buffers); one per thread.
-    void run(const float* crop, float* out);
+    // Writes outputs() values. Safe to call from several threads at once (the working buffers are per thread).
+    void run(const float* crop, float* out) const;
 
 private:
     struct conv {  // k x k, stride 1, no padding, then PReLU; channels padded to whole vectors
@@ -48,7 +48,6 @@ private:
     std::vector<float> dense_w_, dense_b_, dense_slope_, head_w_, head_b_;
     int flat_ = 0, hidden_ = 0, head_out_ = 0;
     int input_ = 0, outputs_ = 0;
-    std::vector<float> a_, b_;  // working buffers
 
     static conv load_conv(cv::dnn::Net& net, const std::string& node, const std::string& prelu, int in_padded);
     void load_dense(cv::dnn::Net& net, const std::string& dense, int side, int channels, int padded_channels);
