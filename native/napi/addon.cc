@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   face::register_stages(env, exports);
   face::register_face_index(env, exports);
   face::register_video(env, exports);
+  exports.Get("testing").As<Napi::Object>().Set("checkMtcnnKernels", Napi::Function::New(env, face::CheckMtcnnKernels, "checkMtcnnKernels"));
   return exports;
 }
 

@@ -102,7 +102,25 @@ export interface NativeBinding {
   testing: {
     VideoWriter: new (path: string, options: VideoWriterOptions) => NativeVideoWriter;
     encodeJpeg(image: RgbImage, quality: number): Buffer;
+    checkMtcnnKernels(modelsDir: string, image: RgbImage, crops: number): MtcnnKernelCheck;
   };
+}
+
+/** One MTCNN net through our kernels and through OpenCV's DNN on the same inputs (native/face/detect_cnn_check.h). */
+export interface NetAgreement {
+  /** P-Net windows, or R-Net / O-Net crops. */
+  compared: number;
+  /** Of them scored as faces (≥ 0.7) by each side. */
+  facesOurs: number;
+  facesOpencv: number;
+  maxScoreDiff: number;
+  /** Box regression and (O-Net) landmarks. */
+  maxOutputDiff: number;
+}
+export interface MtcnnKernelCheck {
+  pnet: NetAgreement;
+  rnet: NetAgreement;
+  onet: NetAgreement;
 }
 
 let loaded: NativeBinding | undefined;

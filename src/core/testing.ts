@@ -1,9 +1,9 @@
 // Entry points for tests and benchmarks only, kept off the public surface (index.ts): the addon exports them
 // under `testing`.
-import { binding, type NativeVideoWriter, type VideoWriterOptions } from './binding.js';
+import { binding, type MtcnnKernelCheck, type NativeVideoWriter, type VideoWriterOptions } from './binding.js';
 import type { RgbImage } from './types.js';
 
-export type { VideoWriterOptions } from './binding.js';
+export type { MtcnnKernelCheck, NetAgreement, VideoWriterOptions } from './binding.js';
 
 /** Encodes RGB frames into a video file with OpenCV (FFmpeg): codec 'mp4v' (MPEG-4), 'avc1' (H.264), 'MJPG', 'VP80'. */
 export class VideoWriter {
@@ -25,4 +25,12 @@ export class VideoWriter {
 /** The image as JPEG bytes (OpenCV's encoder), quality 1-100. */
 export function encodeJpeg(image: RgbImage, quality = 90): Buffer {
   return binding().testing.encodeJpeg(image, quality);
+}
+
+/**
+ * MTCNN's own kernels against OpenCV's DNN running the same ONNX files (modelsDir/mtcnn): P-Net over the photo at
+ * three scales, R-Net and O-Net on `crops` square crops of it.
+ */
+export function checkMtcnnKernels(modelsDir: string, image: RgbImage, crops = 200): MtcnnKernelCheck {
+  return binding().testing.checkMtcnnKernels(modelsDir, image, crops);
 }
