@@ -141,11 +141,13 @@ void pnet::run(const cv::Mat& rgb, pnet_maps& out, pnet_workspace& work) const {
     auto fit = [](std::vector<float>& b, size_t n) {
         if (b.size() < n) b.resize(n);
     };
+    // The first convolution is kept two rows at a time (pooled at once) and the third one row at a time (the heads
+    // read it at once): the level's own planes are the input's 3 and the quarter-size 10 + 16.
     fit(work.in, size_t(3) * H0 * S0);
-    fit(work.c1, size_t(10) * H1 * S1);
+    fit(work.c1, size_t(10) * 2 * S1);
     fit(work.p1, size_t(10) * H2 * S2);
     fit(work.c2, size_t(16) * H3 * S3);
-    fit(work.c3, size_t(32) * H4 * S4);
+    fit(work.c3, size_t(32) * S4);
     float *in = work.in.data(), *c1 = work.c1.data(), *p1 = work.p1.data(), *c2 = work.c2.data(), *c3 = work.c3.data();
 
     // Planes of (v - 127.5) / 128, zero past each row's end.
@@ -157,24 +159,26 @@ void pnet::run(const cv::Mat& rgb, pnet_maps& out, pnet_workspace& work) const {
             std::fill(d + W0, d + S0, 0.f);
         }
     }
-    conv3x3_prelu<3, 10>(in, H0 * S0, S0, c1, H1 * S1, S1, H1, W1, w1_.data(), b1_.data(), a1_.data());
-    max_pool(c1, H1 * S1, S1, H1, W1, p1, H2 * S2, S2, 10);
+    for (int py = 0; py < H2; ++py) {
+        const int rows = std::min(2, H1 - 2 * py);
+        conv3x3_prelu<3, 10>(in + 2 * py * S0, H0 * S0, S0, c1, 2 * S1, S1, rows, W1, w1_.data(), b1_.data(), a1_.data());
+        max_pool(c1, 2 * S1, S1, rows, W1, p1 + py * S2, H2 * S2, S2, 10);
+    }
     conv3x3_prelu<10, 16>(p1, H2 * S2, S2, c2, H3 * S3, S3, H3, W3, w2_.data(), b2_.data(), a2_.data());
-    for (int block = 0; block < 2; ++block)
-        conv3x3_prelu<16, 16>(c2, H3 * S3, S3, c3 + size_t(block) * 16 * H4 * S4, H4 * S4, S4, H4, W4,
-                              w3_.data() + size_t(block) * 16 * 16 * 9, b3_.data() + block * 16, a3_.data() + block * 16);
 
     out.width = W4;
     out.height = H4;
     out.logit.resize(size_t(W4) * H4);
     out.reg.resize(size_t(4) * W4 * H4);
-    const int plane = H4 * S4;
-    for (int y = 0; y < H4; ++y)
+    for (int y = 0; y < H4; ++y) {
+        for (int block = 0; block < 2; ++block)
+            conv3x3_prelu<16, 16>(c2 + y * S3, H3 * S3, S3, c3 + size_t(block) * 16 * S4, S4, S4, 1, W4,
+                                  w3_.data() + size_t(block) * 16 * 16 * 9, b3_.data() + block * 16, a3_.data() + block * 16);
         for (int x = 0; x < W4; x += L) {
             vf acc[6];
             for (int o = 0; o < 6; ++o) acc[o] = vf{} + b4_[o];
             for (int i = 0; i < 32; ++i) {
-                const vf v = load(c3 + i * plane + y * S4 + x);
+                const vf v = load(c3 + i * S4 + x);
                 for (int o = 0; o < 6; ++o) acc[o] += v * w4_[i * 6 + o];
             }
             float lanes[6][L];
@@ -186,6 +190,7 @@ void pnet::run(const cv::Mat& rgb, pnet_maps& out, pnet_workspace& work) const {
                 for (int o = 0; o < 4; ++o) out.reg[size_t(o) * W4 * H4 + at] = lanes[2 + o][k];
             }
         }
+    }
 }
 
 }  // namespace face
