@@ -391,7 +391,7 @@ async function main() {
           'SSD MobileNet v1 (minConfidence 0.5), the 68-point landmark net, the ResNet descriptor',
       );
     } else builds.push(`face-api: ${faceApiNote}`);
-    builds.push(`ours: FaceCore.analyze with analyzeOptionsFor({ detector: 'cnn', minFacePx: 20 }) (MTCNN on OpenCV DNN, 68-point landmarks, dlib ResNet), the thread budget = ${threads} cores, and pinned with new FaceCore({ threads: 1 })`);
+    builds.push(`ours: FaceCore.analyze with analyzeOptionsFor({ detector: 'cnn', minFacePx: 20 }) (MTCNN on the core's own vector convolutions, 68-point landmarks, dlib ResNet), the thread budget = ${threads} cores, and pinned with new FaceCore({ threads: 1 })`);
     R.push(...builds.map((b) => `- ${b}.`));
     return R;
   };

@@ -25,7 +25,7 @@ export const DEFAULT_ENCODER: EncoderEngine = 'opencv';
 export const ENCODERS: readonly EncoderEngine[] = ['opencv', 'dlib'];
 
 /**
- * The face detector: 'cnn' (MTCNN on OpenCV's DNN module; finds small, turned and tilted faces) or 'hog' (dlib's HOG
+ * The face detector: 'cnn' (MTCNN, weights from ONNX files; finds small, turned and tilted faces) or 'hog' (dlib's HOG
  * frontal face detector; fast, faces of about 80 px and up unless the image is upsampled). The core's default stays
  * 'hog' (it needs no model files); the service's default is 'cnn' (src/config.ts).
  */
