@@ -20,6 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { startCluster, startServiceProcess, type ClusterProcess } from '../src/cluster/cluster.js';
 import { openStore } from '../src/store/store.js';
@@ -139,6 +141,21 @@ const rss = (pid: number): { rss: number; hwm: number } => {
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)![1]) / 1024;
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 };
+
+/**
+ * A full garbage collection in a replica started with NODE_OPTIONS=--inspect=127.0.0.1:0, through its inspector
+ * (HeapProfiler.collectGarbage, sent by a small `node --experimental-websocket` child): the RSS after it is what the
+ * replica keeps, without the snapshot's arrays that wait for the next collection.
+ */
+async function collectGarbage(output: string): Promise<void> {
+  const ws = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+  if (!ws) throw new Error('the replica has no inspector');
+  const code = `const ws = new WebSocket(process.argv[1]);
+    ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+    ws.onmessage = (m) => { if (JSON.parse(m.data).id === 1) process.exit(0); };`;
+  await promisify(execFile)(process.execPath, ['--no-warnings', '--experimental-websocket', '-e', code, ws], { timeout: 60_000 });
+  await new Promise((r) => setTimeout(r, 500));
+}
 
 /** n random unit encodings, packed as the faces table stores them (512 little-endian bytes each). */
 function randomBlobs(n: number): Buffer {
@@ -379,6 +396,19 @@ async function main(): Promise<void> {
     }
 
     if (STARTUP > 0) {
+      // B started again with an inspector, to collect the garbage and see what the replica keeps.
+      const settledRss = async () => {
+        B().process.kill('SIGTERM');
+        await B().exited;
+        const ib = await cluster.startReplica(1, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim() });
+        await untilApplied(ib.url, await headOf(db), performance.now());
+        const before = rss(ib.process.pid!).rss;
+        await collectGarbage(ib.output());
+        return { before, after: rss(ib.process.pid!).rss };
+      };
+      const gallery0 = await faces(a.url);
+      const settled0 = await settledRss();
+      log(`B restarted with an inspector, ${gallery0} encodings: RSS ${settled0.before.toFixed(0)} MiB, ${settled0.after.toFixed(0)} MiB after a full garbage collection`);
       const have = await faces(a.url);
       if (have < STARTUP) {
         const t = performance.now();
@@ -400,11 +430,20 @@ async function main(): Promise<void> {
         mem.push(rss(nb.process.pid!));
         log(`start-up with ${gallery} encodings: ${s2(starts.at(-1)!)} s to serving; RSS ${mem.at(-1)!.rss.toFixed(0)} MiB (peak ${mem.at(-1)!.hwm.toFixed(0)} MiB)`);
       }
+      const settled1 = await settledRss();
+      log(`B restarted with an inspector, ${gallery} encodings: RSS ${settled1.before.toFixed(0)} MiB, ${settled1.after.toFixed(0)} MiB after a full garbage collection`);
+      const perMillion = ((settled1.after - settled0.after) / (gallery - gallery0)) * 1e6;
+      // A took the same rows through the feed in batches (no whole snapshot in JavaScript at once).
+      const memA = rss(a.process.pid!);
+      log(`replica A, which followed the bulk load through the feed: RSS ${memA.rss.toFixed(0)} MiB (peak ${memA.hwm.toFixed(0)} MiB)`);
       const p = await profileSnapshot(cluster.databaseUrl);
       log(`snapshot read in this process: allEncodings() ${s2(p.encodingsMs)} s for ${p.rows} rows, fileNames() ${s2(p.fileNamesMs)} s`);
       out.push(
         `start-up of a replica with ${gallery} encodings in PostgreSQL (process start → serving, snapshot included): ${list(starts, s2)} s; ` +
-          `RSS serving ${list(mem.map((m) => m.rss), (v) => v.toFixed(0))} MiB, peak ${list(mem.map((m) => m.hwm), (v) => v.toFixed(0))} MiB; ` +
+          `RSS serving ${list(mem.map((m) => m.rss), (v) => v.toFixed(0))} MiB, peak ${list(mem.map((m) => m.hwm), (v) => v.toFixed(0))} MiB` +
+          `; after a full garbage collection (another start, with an inspector) ${settled1.after.toFixed(0)} MiB (${settled1.before.toFixed(0)} before it), ` +
+          `against ${settled0.after.toFixed(0)} MiB with ${gallery0} encodings: ${perMillion.toFixed(0)} MiB per million encodings; ` +
+          `(A, which followed the load through the feed: ${memA.rss.toFixed(0)} MiB, peak ${memA.hwm.toFixed(0)} MiB); ` +
           `in-process: allEncodings() ${s2(p.encodingsMs)} s, fileNames() ${s2(p.fileNamesMs)} s`,
       );
     }
