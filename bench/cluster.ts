@@ -1,19 +1,21 @@
 // Benchmark of the local cluster (`npm run bench:cluster`): startCluster() — private PostgreSQL, SeaweedFS, two
 // replicas, the round-robin front — against one replica alone on SQLite, with the same gallery (random unit
 // encodings inserted through the store, ~1.4 from any real face, plus Debian's johns enrolled through the API).
-// Measures searchFace requests/s and p50/p95 at 1/4/16 clients (median over runs), propagation (enrol on A →
-// applied by B), and a replica's restart with 1,000 changes behind. Everything shares this machine's cores.
-// Larger runs (issue 11, item 7), each optional:
-//   --writers 16 [--changes 1000]  propagation under 16 concurrent writers inserting through SQL on PostgreSQL (the
-//                                  store's own statements: its transaction with the feed's lock, the faces INSERT)
-//                                  — commit → applied to B's in-memory index (B's feed position, read by polling)
-//   --catchup 1000,100000          B killed (restart: snapshot + feed) or frozen with SIGSTOP (resume: the feed
-//                                  alone) while that many changes commit → B's index holds them all
+// Measures searchFace requests/s and p50/p95 at 1/4/16 clients (median over runs), propagation of API enrolments
+// (answered by A → applied to B's index), and the figures of issue 11, item 7:
+//   --writers 16 --changes 1000    propagation under 16 concurrent writers inserting straight into PostgreSQL with the
+//                                  store's own statements (its transaction with the feed's lock, the faces INSERT):
+//                                  COMMIT → applied to B's in-memory index (B's feed position, read by polling)
+//   --catchup 1000,100000          B frozen with SIGSTOP (resume: the feed alone) and B killed (restart: snapshot +
+//                                  feed) while that many changes commit → B's index holds them all
 //   --startup 1000000              the gallery topped up to that many encodings (bulk INSERT … SELECT, ANALYZE),
-//                                  then B restarted: process start → serving, snapshot included; B's RSS
-//   --skip throughput              leave out the single-replica vs cluster search throughput
+//                                  then B restarted: process start → serving, snapshot included; B's RSS, also after
+//                                  a full garbage collection; the snapshot read timed in this process
+//   --skip throughput              leaves out the search throughput
+// Defaults: --runs 3 --size 10000 --writers 16 --changes 1000 --catchup 1000 --startup 0 (off); --writers 0 and
+// --catchup 0 turn those parts off. Everything shares this machine's cores.
 //
-//   npm run bench:cluster -- [--runs 3] [--size 10000] [--writers 16] [--changes 1000] [--catchup 1000] [--startup 0]
+//   npm run bench:cluster -- --runs 3 --size 10000 --writers 16 --changes 1000 --catchup 1000,100000 --startup 1000000
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
