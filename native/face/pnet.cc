@@ -2,8 +2,6 @@
 // output channel of a block, every input value loaded once per block and multiplied by broadcast weights. Planes are
 // stored channel by channel, rows padded to a multiple of L (plus L), so a vector never needs a bounds check; columns
 // past a layer's valid width hold finite garbage that no valid output reads.
-// The vector width is the compiler's: 16 floats with AVX-512, 8 with AVX2 (both about 3x OpenCV DNN's speed on this
-// net), 4 otherwise (slower than OpenCV, which picks its kernels at run time) - CMakeLists.txt builds for the host CPU.
 #include "pnet.h"
 
 #include <algorithm>
@@ -11,35 +9,15 @@
 #include <cstring>
 #include <string>
 
+#include "net_kernels.h"
+
 namespace face {
 namespace {
 
-#if defined(__AVX512F__)
-constexpr int L = 16;
-#elif defined(__AVX__)
-constexpr int L = 8;
-#else
-constexpr int L = 4;
-#endif
-typedef float vf __attribute__((vector_size(L * sizeof(float))));
+using namespace kernels;
 
-inline vf load(const float* p) {
-    vf v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
-
-inline int round_up(int n) { return (n + L - 1) / L * L; }
 // Row stride of a plane `cols` wide: every vector a 3x3 kernel reads from it stays inside the row.
 inline int stride_for(int cols) { return round_up(cols) + L; }
-
-// Layer weights out of the loaded ONNX net ("onnx_node!<node name>").
-const cv::Mat& blob(cv::dnn::Net& net, const std::string& node, int i) {
-    cv::Ptr<cv::dnn::Layer> layer = net.getLayer(net.getLayerId("onnx_node!" + node));
-    CV_Assert(!layer.empty() && static_cast<int>(layer->blobs.size()) > i);
-    return layer->blobs[i];
-}
 
 // [oc][ic][kx][ky] (ONNX, transposed image) -> [oc / ob][ic][ky][kx][oc % ob] (our orientation, blocks of ob).
 std::vector<float> arrange(const cv::Mat& w, int ob) {
@@ -104,19 +82,19 @@ void max_pool(const float* in, int in_plane, int in_stride, int in_rows, int in_
 }  // namespace
 
 pnet::pnet(cv::dnn::Net net) {
-    w1_ = arrange(blob(net, "conv2d", 0), 10);
-    w2_ = arrange(blob(net, "conv2d_1", 0), 16);
-    w3_ = arrange(blob(net, "conv2d_2", 0), 16);
-    b1_ = values(blob(net, "conv2d", 1), 10);
-    b2_ = values(blob(net, "conv2d_1", 1), 16);
-    b3_ = values(blob(net, "conv2d_2", 1), 32);
-    a1_ = values(blob(net, "p_re_lu", 0), 10);
-    a2_ = values(blob(net, "p_re_lu_1", 0), 16);
-    a3_ = values(blob(net, "p_re_lu_2", 0), 32);
+    w1_ = arrange(onnx_blob(net, "conv2d", 0), 10);
+    w2_ = arrange(onnx_blob(net, "conv2d_1", 0), 16);
+    w3_ = arrange(onnx_blob(net, "conv2d_2", 0), 16);
+    b1_ = values(onnx_blob(net, "conv2d", 1), 10);
+    b2_ = values(onnx_blob(net, "conv2d_1", 1), 16);
+    b3_ = values(onnx_blob(net, "conv2d_2", 1), 32);
+    a1_ = values(onnx_blob(net, "p_re_lu", 0), 10);
+    a2_ = values(onnx_blob(net, "p_re_lu_1", 0), 16);
+    a3_ = values(onnx_blob(net, "p_re_lu_2", 0), 32);
     // Heads (1x1): face/background (conv2d_3, 2 outputs) and box regression (conv2d_4, 4 outputs), kept as
     // [ic][6]: background, face, dx1, dy1, dx2, dy2.
-    const std::vector<float> cls = values(blob(net, "conv2d_3", 0), 2 * 32), box = values(blob(net, "conv2d_4", 0), 4 * 32);
-    const std::vector<float> cls_b = values(blob(net, "conv2d_3", 1), 2), box_b = values(blob(net, "conv2d_4", 1), 4);
+    const std::vector<float> cls = values(onnx_blob(net, "conv2d_3", 0), 2 * 32), box = values(onnx_blob(net, "conv2d_4", 0), 4 * 32);
+    const std::vector<float> cls_b = values(onnx_blob(net, "conv2d_3", 1), 2), box_b = values(onnx_blob(net, "conv2d_4", 1), 4);
     w4_.resize(32 * 6);
     for (int i = 0; i < 32; ++i) {
         for (int o = 0; o < 2; ++o) w4_[i * 6 + o] = cls[o * 32 + i];

@@ -6,37 +6,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net_kernels.h"
+
 namespace face {
 namespace {
 
-#if defined(__AVX512F__)
-constexpr int L = 16;
-#elif defined(__AVX__)
-constexpr int L = 8;
-#else
-constexpr int L = 4;
-#endif
-typedef float vf __attribute__((vector_size(L * sizeof(float))));
+using namespace kernels;
 
-inline vf load(const float* p) {
-    vf v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
-inline int padded(int n) { return (n + L - 1) / L * L; }
-inline vf prelu(vf a, vf slope) { return a > 0 ? a : a * slope; }
-
-cv::Ptr<cv::dnn::Layer> layer_of(cv::dnn::Net& net, const std::string& node) {
-    cv::Ptr<cv::dnn::Layer> l = net.getLayer(net.getLayerId("onnx_node!" + node));
-    CV_Assert(!l.empty());
-    return l;
-}
-const cv::Mat& blob(cv::dnn::Net& net, const std::string& node, int i) {
-    cv::Ptr<cv::dnn::Layer> l = layer_of(net, node);
-    CV_Assert(static_cast<int>(l->blobs.size()) > i && l->blobs[i].type() == CV_32F && l->blobs[i].isContinuous());
-    return l->blobs[i];
-}
 std::vector<float> padded_values(const cv::Mat& m, int n, int to) {
     CV_Assert(static_cast<int>(m.total()) == n);
     std::vector<float> v(to, 0.f);
@@ -139,13 +115,13 @@ void dense(const float* in, int n_in, const float* w, const float* b, const floa
 }  // namespace
 
 refine_net::conv refine_net::load_conv(cv::dnn::Net& net, const std::string& node, const std::string& prelu_node, int in_padded) {
-    const cv::Mat& W = blob(net, node, 0);  // [oc][ic][kx][ky]: the ONNX graph saw images transposed
+    const cv::Mat& W = onnx_blob(net, node, 0);  // [oc][ic][kx][ky]: the ONNX graph saw images transposed
     CV_Assert(W.dims == 4 && W.size[2] == W.size[3]);
     const int oc = W.size[0], ic = W.size[1], k = W.size[2];
     conv c;
     c.k = k;
     c.in = in_padded;
-    c.out = padded(oc);
+    c.out = round_up(oc);
     c.w.assign(static_cast<size_t>(k) * k * c.in * c.out, 0.f);
     const float* src = W.ptr<float>();
     for (int o = 0; o < oc; ++o)
@@ -153,15 +129,15 @@ refine_net::conv refine_net::load_conv(cv::dnn::Net& net, const std::string& nod
             for (int kx = 0; kx < k; ++kx)
                 for (int ky = 0; ky < k; ++ky)
                     c.w[((static_cast<size_t>(ky) * k + kx) * c.in + i) * c.out + o] = src[((static_cast<size_t>(o) * ic + i) * k + kx) * k + ky];
-    c.bias = padded_values(blob(net, node, 1), oc, c.out);
-    c.slope = padded_values(blob(net, prelu_node, 0), oc, c.out);
+    c.bias = padded_values(onnx_blob(net, node, 1), oc, c.out);
+    c.slope = padded_values(onnx_blob(net, prelu_node, 0), oc, c.out);
     return c;
 }
 
 // The dense layer reads the last feature map flattened as the ONNX graph does, [x][y][c] of its transposed image;
 // ours is [y][x][c padded], so rows are reordered once here.
 void refine_net::load_dense(cv::dnn::Net& net, const std::string& node, int side, int channels, int padded_channels) {
-    const cv::Mat& W = blob(net, node, 0);  // [out][in]
+    const cv::Mat& W = onnx_blob(net, node, 0);  // [out][in]
     hidden_ = W.size[0];
     CV_Assert(W.size[1] == side * side * channels && hidden_ % L == 0);
     flat_ = side * side * padded_channels;
@@ -178,14 +154,14 @@ void refine_net::load_dense(cv::dnn::Net& net, const std::string& node, int side
 // Heads: "inner product node:bias node" pairs, in output order (classifier first: background, face).
 void refine_net::load_heads(cv::dnn::Net& net, const std::vector<std::string>& heads) {
     int total = 0;
-    for (const std::string& h : heads) total += blob(net, h.substr(0, h.find(':')), 0).size[0];
-    head_out_ = padded(total);
+    for (const std::string& h : heads) total += onnx_blob(net, h.substr(0, h.find(':')), 0).size[0];
+    head_out_ = round_up(total);
     head_w_.assign(static_cast<size_t>(hidden_) * head_out_, 0.f);
     head_b_.assign(head_out_, 0.f);
     int at = 0;
     for (const std::string& h : heads) {
-        const cv::Mat& W = blob(net, h.substr(0, h.find(':')), 0);  // [out][in]
-        const cv::Mat& B = blob(net, h.substr(h.find(':') + 1), 0);
+        const cv::Mat& W = onnx_blob(net, h.substr(0, h.find(':')), 0);  // [out][in]
+        const cv::Mat& B = onnx_blob(net, h.substr(h.find(':') + 1), 0);
         const int n = W.size[0];
         CV_Assert(W.size[1] == hidden_ && static_cast<int>(B.total()) == n);
         for (int o = 0; o < n; ++o) {
@@ -214,8 +190,8 @@ refine_net refine_net::rnet(cv::dnn::Net net) {
     l.c = load_conv(net, "conv2d_7", "p_re_lu_5", r.layers_[2].c.out);
     r.layers_.push_back(l);
     r.load_dense(net, "dense", 3, 64, l.c.out);
-    r.dense_b_ = padded_values(blob(net, "Add2", 0), r.hidden_, r.hidden_);
-    r.dense_slope_ = padded_values(blob(net, "p_re_lu_6", 0), r.hidden_, r.hidden_);
+    r.dense_b_ = padded_values(onnx_blob(net, "Add2", 0), r.hidden_, r.hidden_);
+    r.dense_slope_ = padded_values(onnx_blob(net, "p_re_lu_6", 0), r.hidden_, r.hidden_);
     r.load_heads(net, {"dense_1:Add1", "dense_2:Add"});
     return r;
 }
@@ -240,8 +216,8 @@ refine_net refine_net::onet(cv::dnn::Net net) {
     l.c = load_conv(net, "conv2d_11", "p_re_lu_10", l.c.out);
     r.layers_.push_back(l);
     r.load_dense(net, "dense_3", 3, 128, l.c.out);
-    r.dense_b_ = padded_values(blob(net, "Add3", 0), r.hidden_, r.hidden_);
-    r.dense_slope_ = padded_values(blob(net, "p_re_lu_11", 0), r.hidden_, r.hidden_);
+    r.dense_b_ = padded_values(onnx_blob(net, "Add3", 0), r.hidden_, r.hidden_);
+    r.dense_slope_ = padded_values(onnx_blob(net, "p_re_lu_11", 0), r.hidden_, r.hidden_);
     r.load_heads(net, {"dense_4:Add2", "dense_5:Add", "dense_6:Add1"});
     return r;
 }
