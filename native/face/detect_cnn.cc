@@ -117,6 +117,28 @@ void run_crops(const refine_net& net, const cv::Mat& rgb, const std::vector<Box>
 // Face probability from the nets' logit (a two-way softmax).
 inline float face_probability(float logit) { return 1.f / (1.f + std::exp(-logit)); }
 
+// P-Net's windows over one pyramid level that score at least `threshold`, as boxes in the photo's coordinates.
+std::vector<Box> windows_over(const pnet_maps& maps, double scale, float threshold) {
+    const int ow = maps.width, oh = maps.height;
+    std::vector<Box> cand;
+    for (int xi = 0; xi < ow; ++xi)
+        for (int yi = 0; yi < oh; ++yi) {
+            const size_t idx = static_cast<size_t>(yi) * ow + xi;
+            const float s = face_probability(maps.logit[idx]);
+            if (s < threshold) continue;
+            Box b;
+            // stride 2, cell 12: window position in the original image.
+            b.x1 = std::trunc((2.0 * xi + 1) / scale);
+            b.y1 = std::trunc((2.0 * yi + 1) / scale);
+            b.x2 = std::trunc((2.0 * xi + 12) / scale);
+            b.y2 = std::trunc((2.0 * yi + 12) / scale);
+            b.score = s;
+            for (int c = 0; c < 4; ++c) b.reg[c] = maps.reg[static_cast<size_t>(c) * ow * oh + idx];
+            cand.push_back(b);
+        }
+    return cand;
+}
+
 }  // namespace
 
 Mtcnn::Mtcnn(const std::string& pnet, const std::string& rnet, const std::string& onet)
@@ -177,23 +199,7 @@ std::vector<FaceCandidate> Mtcnn::detect(const cv::Mat& rgb, const MtcnnOptions&
                     cv::resize(k >= 3 ? levels[k - 3] : rgb, levels[k], cv::Size(ws, hs), 0, 0, cv::INTER_AREA);
                     resized[k].store(true, std::memory_order_release);
                     pnet_.run(levels[k], maps, work_[t]);
-                    const int ow = maps.width, oh = maps.height;
-                    std::vector<Box> cand;
-                    for (int xi = 0; xi < ow; ++xi)
-                        for (int yi = 0; yi < oh; ++yi) {
-                            const size_t idx = static_cast<size_t>(yi) * ow + xi;
-                            const float s = face_probability(maps.logit[idx]);
-                            if (s < o.pnet_threshold) continue;
-                            Box b;
-                            // stride 2, cell 12: window position in the original image.
-                            b.x1 = std::trunc((2.0 * xi + 1) / scale);
-                            b.y1 = std::trunc((2.0 * yi + 1) / scale);
-                            b.x2 = std::trunc((2.0 * xi + 12) / scale);
-                            b.y2 = std::trunc((2.0 * yi + 12) / scale);
-                            b.score = s;
-                            for (int c = 0; c < 4; ++c) b.reg[c] = maps.reg[static_cast<size_t>(c) * ow * oh + idx];
-                            cand.push_back(b);
-                        }
+                    const std::vector<Box> cand = windows_over(maps, scale, o.pnet_threshold);
                     for (int i : nms(cand, o.pnet_scale_nms, false)) found[k].push_back(cand[i]);
                 } catch (...) {
                     std::lock_guard<std::mutex> g(failure_mu);
