@@ -233,8 +233,10 @@ test('a malformed multipart body gets a clean JSON BAD_REQUEST', async (t) => {
     assert.equal(badJson.status, 400);
     assertCleanError(badJson, 'BAD_REQUEST', /operations/);
     const noMap = await send('--xyz\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ health { faces } }"}\r\n--xyz--\r\n');
+    assert.equal(noMap.status, 400);
     assertCleanError(noMap, 'BAD_REQUEST', /map/);
     const noBoundary = await send('garbage', '');
+    assert.equal(noBoundary.status, 400);
     assertCleanError(noBoundary, 'BAD_REQUEST');
   });
 });
