@@ -324,6 +324,7 @@ describe('bad videos and bad options end with a clear error and leave the server
     assert.equal(job.status, 'FAILED');
     assert.equal(job.error!.code, 'INVALID_VIDEO');
     assert.ok(job.error!.message.length > 10, job.error!.message);
+    assert.ok(!job.error!.message.includes(server.dataDir) && !/(^|[\s"'(])\/\w/.test(job.error!.message), `no path of the server's in: ${job.error!.message}`);
     assert.equal(job.result, null);
     assert.deepEqual(jobFiles(server, job.id), [], 'a failed job keeps no files');
     await assertHealthy(server);
