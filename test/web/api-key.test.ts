@@ -80,6 +80,8 @@ describe('the web page with an API key required', { timeout: 180_000 }, () => {
     assert.equal(await storedKey(), null);
     await dialog().getByRole('button', { name: 'Cancel' }).click();
     await dialog().waitFor({ state: 'hidden' });
+    // The refused health request settles after the dialog closes: wait for the line it writes, then check it.
+    await page.getByTestId('health').getByText(/needs an API key/).waitFor({ timeout: 5000 });
     assert.match(await page.getByTestId('health').innerText(), /needs an API key/);
     await shot('forgotten');
   });
