@@ -95,6 +95,14 @@ void face_index::add_many(const int64_t* ids, const float* encodings, size_t cou
   for (size_t i = 0; i < count; ++i) put(ids[i], encodings + i * dims);
 }
 
+void face_index::reserve(size_t count) {
+  std::unique_lock lock(mutex_);
+  if (count <= ids_.capacity()) return;
+  ids_.reserve(count);
+  vectors_.reserve(count * dims);
+  slots_.reserve(count);
+}
+
 bool face_index::remove(int64_t id) {
   std::unique_lock lock(mutex_);
   auto found = slots_.find(id);

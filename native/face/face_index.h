@@ -21,6 +21,8 @@ class face_index {
   // ensures: id maps to this encoding (an existing id is overwritten).
   void add(int64_t id, const float* encoding);
   void add_many(const int64_t* ids, const float* encodings, size_t count);
+  // ensures: room for `count` encodings in all, so adding up to that many never copies the index to grow it.
+  void reserve(size_t count);
   // ensures: returns whether id was present; it is gone afterwards.
   bool remove(int64_t id);
   bool contains(int64_t id) const;

@@ -77,6 +77,7 @@ class FaceIndex : public Napi::ObjectWrap<FaceIndex> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "FaceIndex",
                        {InstanceMethod("add", &FaceIndex::Add), InstanceMethod("addMany", &FaceIndex::AddMany),
+                        InstanceMethod("reserve", &FaceIndex::Reserve),
                         InstanceMethod("remove", &FaceIndex::Remove), InstanceMethod("has", &FaceIndex::Has),
                         InstanceMethod("clear", &FaceIndex::Clear), InstanceMethod("search", &FaceIndex::Search),
                         InstanceMethod("searchSync", &FaceIndex::SearchSync),
@@ -103,6 +104,15 @@ class FaceIndex : public Napi::ObjectWrap<FaceIndex> {
       std::vector<int64_t> ids(count);
       for (uint32_t i = 0; i < count; ++i) ids[i] = to_id(list.Get(i));
       index_->add_many(ids.data(), to_encodings(info[1], count), count);
+      return info.Env().Undefined();
+    });
+  }
+
+  Napi::Value Reserve(const Napi::CallbackInfo& info) {
+    return guarded(info, [&]() -> Napi::Value {
+      const double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+      if (!(n >= 0 && n <= 100000000) || n != std::floor(n)) throw invalid_argument("Expected a whole number of encodings from 0 to 100000000");
+      index_->reserve(static_cast<size_t>(n));
       return info.Env().Undefined();
     });
   }

@@ -23,6 +23,7 @@ export interface WeightTensor {
 export interface NativeFaceIndex {
   add(id: number, encoding: Float32Array): void;
   addMany(ids: ArrayLike<number>, encodings: Float32Array): void;
+  reserve(count: number): void;
   remove(id: number): boolean;
   has(id: number): boolean;
   clear(): void;

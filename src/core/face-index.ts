@@ -31,6 +31,11 @@ export class FaceIndex {
     this.native.addMany(ids, encodings);
   }
 
+  /** Makes room for `count` encodings in all, so a load of that many never copies the index to grow it. */
+  reserve(count: number): void {
+    this.native.reserve(count);
+  }
+
   /** Removes `id`; false when it was not there. */
   remove(id: number): boolean {
     return this.native.remove(id);

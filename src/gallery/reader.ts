@@ -7,11 +7,12 @@ import type { PersonRow } from '../store/people.js';
 import { openStore, type Store, type StoreLocation } from '../store/store.js';
 import type { GalleryView, NearestFace } from './results.js';
 
-/** Puts every stored encoding into the index; returns the snapshot's size and feed position. */
-export async function loadEncodings(store: Store, index: FaceIndex): Promise<Pick<EncodingSnapshot, 'position'> & { count: number }> {
-  const { ids, encodings, position } = await store.faces.allEncodings();
-  if (ids.length > 0) index.addMany(ids, encodings);
-  return { count: ids.length, position };
+/** Puts every stored encoding into the index, a batch at a time; returns the snapshot's size and feed position. */
+export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingSnapshot> {
+  return store.faces.readEncodings({
+    expect: (count) => index.reserve(index.size + count),
+    add: (ids, encodings) => index.addMany(ids, encodings),
+  });
 }
 
 /** The nearest enrolled face of an encoding: the scan on the calling thread (video decisions take a few per track). */

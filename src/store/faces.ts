@@ -48,13 +48,24 @@ export interface NewFace {
   createdAt?: string;
 }
 
-/** Every stored encoding, packed for FaceIndex.addMany: ids[i] owns encodings[i*128 .. i*128+127]. */
+/**
+ * Where a snapshot of every stored encoding goes, a batch at a time (so a large gallery is never in memory twice):
+ * first how many there are, then batches packed for FaceIndex.addMany (ids[i] owns encodings[i*128 .. i*128+127]).
+ */
+export interface EncodingSink {
+  expect(count: number): void;
+  add(ids: number[], encodings: Float32Array): void;
+}
+
+/** What a snapshot held. */
 export interface EncodingSnapshot {
-  ids: number[];
-  encodings: Float32Array;
+  count: number;
   /** The change feed's number these rows are at (every change up to it is in them); null without a feed (SQLite). */
   position: number | null;
 }
+
+/** Encodings handed to an EncodingSink at a time. */
+export const SNAPSHOT_BATCH = 10_000;
 
 /** Float32Array → 512-byte little-endian bytes (a copy, so later changes to the array don't leak in). */
 export function encodingToBlob(encoding: Float32Array): Buffer {
@@ -89,6 +100,6 @@ export interface FacesStore {
   delete(id: number): Promise<boolean>;
   /** Every row's id and file name (for reconciling rows with the files on disk). */
   fileNames(): Promise<{ id: number; fileName: string }[]>;
-  /** Every encoding, read in one consistent snapshot. */
-  allEncodings(): Promise<EncodingSnapshot>;
+  /** Every encoding, read in one consistent snapshot and handed to `sink` a batch at a time. */
+  readEncodings(sink: EncodingSink): Promise<EncodingSnapshot>;
 }

@@ -106,9 +106,13 @@ test('an encoding survives the BLOB round trip bit for bit, and all encodings lo
     assert.deepEqual(blobToEncoding(encodingToBlob(e1)), e1);
     const f1 = await s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'a.jpg', box, encoding: e1 });
     const f2 = await s.faces.insert({ imageId: crypto.randomUUID(), personId: p.id, fileName: 'b.jpg', box, encoding: e2 });
-    const all = await s.faces.allEncodings();
-    assert.deepEqual(all.ids, [f1.id, f2.id]);
-    assert.deepEqual(all.encodings.subarray(128, 256), e2);
+    const batches: { ids: number[]; encodings: Float32Array }[] = [];
+    let expected = -1;
+    const snapshot = await s.faces.readEncodings({ expect: (n) => (expected = n), add: (ids, encodings) => batches.push({ ids, encodings }) });
+    assert.equal(expected, 2);
+    assert.equal(snapshot.count, 2);
+    assert.deepEqual(batches.map((b) => b.ids), [[f1.id, f2.id]]);
+    assert.deepEqual(batches[0]!.encodings.subarray(128, 256), e2);
     assert.deepEqual((await s.faces.get(f1.id))?.box, box);
     assert.throws(() => encodingToBlob(new Float32Array(3)), /128 floats/);
   } finally {

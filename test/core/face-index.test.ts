@@ -190,6 +190,23 @@ test('addMany with mismatched lengths is INVALID_ARGUMENT and adds nothing', () 
   assert.equal(index.size, 0);
 });
 
+test('reserve makes room once: loading that many in batches never grows the index again; bad counts are INVALID_ARGUMENT', () => {
+  const index = new FaceIndex();
+  index.reserve(30_000);
+  const reserved = index.memoryBytes;
+  assert.ok(reserved >= 30_000 * 128 * 4, `room for 30,000 encodings: ${reserved} bytes`);
+  for (let batch = 0; batch < 3; batch++) {
+    const ids = Array.from({ length: 10_000 }, (_, i) => batch * 10_000 + i + 1);
+    index.addMany(ids, randomEncodings(10_000, batch + 7));
+  }
+  assert.equal(index.size, 30_000);
+  // Only the id map's entries came on top (32 bytes each); growing the vectors would have added a quarter or more.
+  assert.ok(index.memoryBytes - reserved < 30_000 * 64, `grew by ${index.memoryBytes - reserved} bytes`);
+  index.reserve(10); // less than it holds: nothing changes
+  assert.equal(index.size, 30_000);
+  for (const bad of [-1, 1.5, Number.NaN, 1e9, '10' as unknown as number]) throwsWith(() => index.reserve(bad), 'INVALID_ARGUMENT');
+});
+
 test('NaN or Infinity in an encoding is INVALID_ARGUMENT for add, addMany and search', async () => {
   const index = new FaceIndex();
   index.add(1, unit(1));

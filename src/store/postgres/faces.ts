@@ -1,12 +1,11 @@
 // Faces on PostgreSQL: the faces table (encodings as 512-byte bytea) through the store's Sql. Every insert and
 // delete also writes the change feed (the trigger of migration 003).
-import { encodingToBlob, faceFromRow, type RawFace, ENCODING_LENGTH, type EncodingSnapshot, type FaceRow, type FacesStore, type NewFace } from '../faces.js';
+import { encodingToBlob, faceFromRow, type RawFace, ENCODING_LENGTH, type EncodingSink, type EncodingSnapshot, type FaceRow, SNAPSHOT_BATCH, type FacesStore, type NewFace } from '../faces.js';
 import { inOwnTransaction, type Sql } from './connection.js';
 
 
 const COLS = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
 /** Rows fetched per round trip while reading every encoding (about 5 MB). */
-const SNAPSHOT_BATCH = 10_000;
 
 export class PostgresFaces implements FacesStore {
   constructor(private readonly sql: Sql) {}
@@ -63,26 +62,27 @@ export class PostgresFaces implements FacesStore {
 
   /**
    * Every encoding and the feed position they are at, read in one REPEATABLE READ snapshot: the rows hold
-   * exactly the changes up to that position. Fetched through a cursor in batches, so a million rows never sit
-   * in the client twice.
+   * exactly the changes up to that position. Fetched through a cursor and handed to `sink` one FETCH at a time,
+   * so a million rows never sit in the client at once.
    */
-  allEncodings(): Promise<EncodingSnapshot> {
+  readEncodings(sink: EncodingSink): Promise<EncodingSnapshot> {
     return inOwnTransaction(this.sql.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const position = (await client.query<{ p: number }>('SELECT coalesce(max(position), 0)::bigint AS p FROM face_changes')).rows[0]!.p;
-      const n = (await client.query<{ n: number }>('SELECT count(*) AS n FROM faces')).rows[0]!.n;
-      const ids: number[] = [];
-      const encodings = new Float32Array(n * ENCODING_LENGTH);
-      const bytes = new Uint8Array(encodings.buffer);
+      sink.expect(Number((await client.query<{ n: number }>('SELECT count(*) AS n FROM faces')).rows[0]!.n));
+      let count = 0;
       await client.query('DECLARE snapshot NO SCROLL CURSOR FOR SELECT id, encoding FROM faces ORDER BY id');
       for (;;) {
         const { rows } = await client.query<{ id: number; encoding: Buffer }>(`FETCH ${SNAPSHOT_BATCH} FROM snapshot`);
-        for (const r of rows) {
-          bytes.set(r.encoding, ids.length * ENCODING_LENGTH * 4);
-          ids.push(r.id);
+        if (rows.length > 0) {
+          const encodings = new Float32Array(rows.length * ENCODING_LENGTH);
+          const bytes = new Uint8Array(encodings.buffer);
+          rows.forEach((r, i) => bytes.set(r.encoding, i * ENCODING_LENGTH * 4));
+          sink.add(rows.map((r) => r.id), encodings);
+          count += rows.length;
         }
         if (rows.length < SNAPSHOT_BATCH) break;
       }
-      return { ids, encodings, position };
+      return { count, position };
     });
   }
 }

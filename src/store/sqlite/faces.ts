@@ -1,6 +1,6 @@
 // Faces on SQLite: prepared statements over the faces table (encodings as 512-byte BLOBs); every call is synchronous.
 import type { Db } from './db.js';
-import { encodingToBlob, faceFromRow, type RawFace, packEncodings, type EncodingSnapshot, type FaceRow, type NewFace } from '../faces.js';
+import { encodingToBlob, faceFromRow, type RawFace, packEncodings, type EncodingSink, type EncodingSnapshot, type FaceRow, SNAPSHOT_BATCH, type NewFace } from '../faces.js';
 
 
 function prepare(db: Db) {
@@ -76,14 +76,23 @@ export class SqliteFaces {
     return this.q.files.all().map((r) => ({ id: r.id, fileName: r.file_name }));
   }
 
-  /** Every encoding (one statement: one consistent read). */
-  allEncodings(): EncodingSnapshot {
-    const ids: number[] = [];
-    const blobs: Buffer[] = [];
+  /** Every encoding (one statement: one consistent read), a batch at a time; the count first, as a size hint. */
+  readEncodings(sink: EncodingSink): EncodingSnapshot {
+    sink.expect(this.count());
+    let ids: number[] = [];
+    let blobs: Buffer[] = [];
+    let count = 0;
     for (const r of this.q.encodings.iterate()) {
       ids.push(r.id);
       blobs.push(r.encoding);
+      if (ids.length === SNAPSHOT_BATCH) {
+        sink.add(ids, packEncodings(blobs));
+        count += ids.length;
+        ids = [];
+        blobs = [];
+      }
     }
-    return { ids, encodings: packEncodings(blobs), position: null };
+    if (ids.length > 0) sink.add(ids, packEncodings(blobs));
+    return { count: count + ids.length, position: null };
   }
 }
