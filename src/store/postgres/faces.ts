@@ -5,7 +5,6 @@ import { inOwnTransaction, type Sql } from './connection.js';
 
 
 const COLS = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
-/** Rows fetched per round trip while reading every encoding (about 5 MB). */
 
 export class PostgresFaces implements FacesStore {
   constructor(private readonly sql: Sql) {}
