@@ -27,7 +27,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { startCluster, startServiceProcess, type ClusterProcess } from '../src/cluster/cluster.js';
 import { openStore } from '../src/store/store.js';
-import { PostgresStore } from '../src/store/postgres/store.js';
+import { FEED_LOCK, PostgresStore } from '../src/store/postgres/store.js';
+import { encodingToBlob } from '../src/store/faces.js';
 import { FaceIndex } from '../src/core/index.js';
 import { loadEncodings } from '../src/gallery/reader.js';
 
@@ -161,25 +162,11 @@ async function collectGarbage(output: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
 }
 
-/** n random unit encodings, packed as the faces table stores them (512 little-endian bytes each). */
+/** n random unit encodings, packed as the faces table stores them (the store's own encodingToBlob, 512 bytes each). */
 function randomBlobs(n: number): Buffer {
-  const out = new Float32Array(n * 128);
-  for (let i = 0; i < n; i++) {
-    let norm = 0;
-    for (let k = 0; k < 128; k += 2) {
-      const r = Math.sqrt(-2 * Math.log(1 - Math.random()));
-      const t = 2 * Math.PI * Math.random();
-      const a = r * Math.cos(t);
-      const b = r * Math.sin(t);
-      out[i * 128 + k] = a;
-      out[i * 128 + k + 1] = b;
-      norm += a * a + b * b;
-    }
-    norm = Math.sqrt(norm);
-    for (let k = 0; k < 128; k++) out[i * 128 + k] /= norm;
-  }
-  return Buffer.from(out.buffer);
+  return Buffer.concat(Array.from({ length: n }, () => encodingToBlob(randomUnit())));
 }
+
 /**
  * Inserts n faces (one person per 10) in transactions of up to 20,000 rows, as the store writes them: BEGIN, the
  * feed's lock, then one INSERT … SELECT per table with the encodings sent as one binary parameter; the trigger
@@ -193,7 +180,7 @@ async function bulkInsert(db: pg.Pool, n: number, tag: string): Promise<void> {
       const m = Math.min(CHUNK, n - done);
       const blobs = randomBlobs(m);
       await c.query('BEGIN');
-      await c.query('SELECT pg_advisory_xact_lock(1717658469)');
+      await c.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]);
       const people = await c.query<{ id: string }>(
         `INSERT INTO people (first_name, sur_name, name_key, search_name, created_at)
          SELECT 'Bulk' || $1 || '_' || i, 'Person', lower('bulk' || $1 || '_' || i) || E'\tperson', lower('bulk' || $1 || '_' || i) || ' person', now()
@@ -254,7 +241,7 @@ async function propagationUnderWriters(databaseUrl: string, bUrl: string, writer
         issued++;
         const imageId = randomUUID();
         await c.query('BEGIN');
-        await c.query('SELECT pg_advisory_xact_lock(1717658469)');
+        await c.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]);
         await c.query(
           `INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
            VALUES ($1, $2, $3, 0, 0, 100, 100, $4, now())`,
