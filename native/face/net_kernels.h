@@ -4,8 +4,10 @@
 // nets), 4 otherwise (slower than OpenCV, which picks its kernels at run time) - CMakeLists.txt builds for the host CPU.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
@@ -38,6 +40,14 @@ inline const cv::Mat& onnx_blob(cv::dnn::Net& net, const std::string& node, int 
     const cv::Mat& b = layer->blobs[i];
     CV_Assert(b.type() == CV_32F && b.isContinuous());
     return b;
+}
+
+// A blob's n values, zero-padded to `padded_to` values when that is more (for whole vectors).
+inline std::vector<float> blob_values(const cv::Mat& m, size_t n, size_t padded_to = 0) {
+    CV_Assert(m.type() == CV_32F && m.isContinuous() && m.total() == n);
+    std::vector<float> v(std::max(n, padded_to), 0.f);
+    std::copy(m.ptr<float>(), m.ptr<float>() + n, v.begin());
+    return v;
 }
 
 }  // namespace face::kernels

@@ -37,11 +37,6 @@ std::vector<float> arrange(const cv::Mat& w, int ob) {
     return out;
 }
 
-std::vector<float> values(const cv::Mat& m, size_t n) {
-    CV_Assert(m.type() == CV_32F && m.isContinuous() && m.total() == n);
-    return std::vector<float>(m.ptr<float>(), m.ptr<float>() + n);
-}
-
 // One block of OB output channels of a 3x3 convolution (stride 1, no padding) followed by PReLU.
 template <int IC, int OB>
 void conv3x3_prelu(const float* in, int in_plane, int in_stride, float* out, int out_plane, int out_stride, int rows,
@@ -85,16 +80,16 @@ pnet::pnet(cv::dnn::Net net) {
     w1_ = arrange(onnx_blob(net, "conv2d", 0), 10);
     w2_ = arrange(onnx_blob(net, "conv2d_1", 0), 16);
     w3_ = arrange(onnx_blob(net, "conv2d_2", 0), 16);
-    b1_ = values(onnx_blob(net, "conv2d", 1), 10);
-    b2_ = values(onnx_blob(net, "conv2d_1", 1), 16);
-    b3_ = values(onnx_blob(net, "conv2d_2", 1), 32);
-    a1_ = values(onnx_blob(net, "p_re_lu", 0), 10);
-    a2_ = values(onnx_blob(net, "p_re_lu_1", 0), 16);
-    a3_ = values(onnx_blob(net, "p_re_lu_2", 0), 32);
+    b1_ = blob_values(onnx_blob(net, "conv2d", 1), 10);
+    b2_ = blob_values(onnx_blob(net, "conv2d_1", 1), 16);
+    b3_ = blob_values(onnx_blob(net, "conv2d_2", 1), 32);
+    a1_ = blob_values(onnx_blob(net, "p_re_lu", 0), 10);
+    a2_ = blob_values(onnx_blob(net, "p_re_lu_1", 0), 16);
+    a3_ = blob_values(onnx_blob(net, "p_re_lu_2", 0), 32);
     // Heads (1x1): face/background (conv2d_3, 2 outputs) and box regression (conv2d_4, 4 outputs), kept as
     // [ic][6]: background, face, dx1, dy1, dx2, dy2.
-    const std::vector<float> cls = values(onnx_blob(net, "conv2d_3", 0), 2 * 32), box = values(onnx_blob(net, "conv2d_4", 0), 4 * 32);
-    const std::vector<float> cls_b = values(onnx_blob(net, "conv2d_3", 1), 2), box_b = values(onnx_blob(net, "conv2d_4", 1), 4);
+    const std::vector<float> cls = blob_values(onnx_blob(net, "conv2d_3", 0), 2 * 32), box = blob_values(onnx_blob(net, "conv2d_4", 0), 4 * 32);
+    const std::vector<float> cls_b = blob_values(onnx_blob(net, "conv2d_3", 1), 2), box_b = blob_values(onnx_blob(net, "conv2d_4", 1), 4);
     w4_.resize(32 * 6);
     for (int i = 0; i < 32; ++i) {
         for (int o = 0; o < 2; ++o) w4_[i * 6 + o] = cls[o * 32 + i];

@@ -13,13 +13,6 @@ namespace {
 
 using namespace kernels;
 
-std::vector<float> padded_values(const cv::Mat& m, int n, int to) {
-    CV_Assert(static_cast<int>(m.total()) == n);
-    std::vector<float> v(to, 0.f);
-    std::copy(m.ptr<float>(), m.ptr<float>() + n, v.begin());
-    return v;
-}
-
 // PX output pixels by NV vectors of output channels of a k x k convolution, then PReLU.
 template <int PX, int NV>
 inline void conv_block(const float* in, int in_w, int ic, int k, const float* w, int oc, const float* bias,
@@ -114,14 +107,22 @@ void dense(const float* in, int n_in, const float* w, const float* b, const floa
 
 }  // namespace
 
-refine_net::conv refine_net::load_conv(cv::dnn::Net& net, const std::string& node, const std::string& prelu_node, int in_padded) {
+int refine_net::channels() const {
+    for (auto l = layers_.rbegin(); l != layers_.rend(); ++l)
+        if (!l->is_pool) return l->c.out;
+    return 3;
+}
+
+void refine_net::add_conv(cv::dnn::Net& net, const std::string& node, const std::string& prelu_node) {
     const cv::Mat& W = onnx_blob(net, node, 0);  // [oc][ic][kx][ky]: the ONNX graph saw images transposed
     CV_Assert(W.dims == 4 && W.size[2] == W.size[3]);
     const int oc = W.size[0], ic = W.size[1], k = W.size[2];
-    conv c;
+    layer l;
+    conv& c = l.c;
     c.k = k;
-    c.in = in_padded;
+    c.in = channels();
     c.out = round_up(oc);
+    CV_Assert(ic <= c.in);
     c.w.assign(static_cast<size_t>(k) * k * c.in * c.out, 0.f);
     const float* src = W.ptr<float>();
     for (int o = 0; o < oc; ++o)
@@ -129,14 +130,23 @@ refine_net::conv refine_net::load_conv(cv::dnn::Net& net, const std::string& nod
             for (int kx = 0; kx < k; ++kx)
                 for (int ky = 0; ky < k; ++ky)
                     c.w[((static_cast<size_t>(ky) * k + kx) * c.in + i) * c.out + o] = src[((static_cast<size_t>(o) * ic + i) * k + kx) * k + ky];
-    c.bias = padded_values(onnx_blob(net, node, 1), oc, c.out);
-    c.slope = padded_values(onnx_blob(net, prelu_node, 0), oc, c.out);
-    return c;
+    c.bias = blob_values(onnx_blob(net, node, 1), oc, c.out);
+    c.slope = blob_values(onnx_blob(net, prelu_node, 0), oc, c.out);
+    layers_.push_back(std::move(l));
+}
+
+void refine_net::add_pool(int k, bool same) {
+    layer l;
+    l.is_pool = true;
+    l.p = {k, same};
+    layers_.push_back(std::move(l));
 }
 
 // The dense layer reads the last feature map flattened as the ONNX graph does, [x][y][c] of its transposed image;
 // ours is [y][x][c padded], so rows are reordered once here.
-void refine_net::load_dense(cv::dnn::Net& net, const std::string& node, int side, int channels, int padded_channels) {
+void refine_net::load_dense(cv::dnn::Net& net, const std::string& node, const std::string& bias, const std::string& prelu,
+                            int side, int channels) {
+    const int padded_channels = this->channels();
     const cv::Mat& W = onnx_blob(net, node, 0);  // [out][in]
     hidden_ = W.size[0];
     CV_Assert(W.size[1] == side * side * channels && hidden_ % L == 0);
@@ -149,6 +159,8 @@ void refine_net::load_dense(cv::dnn::Net& net, const std::string& node, int side
                 const int ours = (y * side + x) * padded_channels + c, theirs = (x * side + y) * channels + c;
                 for (int o = 0; o < hidden_; ++o) dense_w_[static_cast<size_t>(ours) * hidden_ + o] = src[static_cast<size_t>(o) * W.size[1] + theirs];
             }
+    dense_b_ = blob_values(onnx_blob(net, bias, 0), hidden_);
+    dense_slope_ = blob_values(onnx_blob(net, prelu, 0), hidden_);
 }
 
 // Heads: "inner product node:bias node" pairs, in output order (classifier first: background, face).
@@ -176,22 +188,12 @@ void refine_net::load_heads(cv::dnn::Net& net, const std::vector<std::string>& h
 refine_net refine_net::rnet(cv::dnn::Net net) {
     refine_net r;
     r.input_ = 24;
-    layer l;
-    l.c = load_conv(net, "conv2d_5", "p_re_lu_3", 3);
-    r.layers_.push_back(l);
-    layer p;
-    p.is_pool = true;
-    p.p = {3, true};
-    r.layers_.push_back(p);
-    l.c = load_conv(net, "conv2d_6", "p_re_lu_4", r.layers_[0].c.out);
-    r.layers_.push_back(l);
-    p.p = {3, false};
-    r.layers_.push_back(p);
-    l.c = load_conv(net, "conv2d_7", "p_re_lu_5", r.layers_[2].c.out);
-    r.layers_.push_back(l);
-    r.load_dense(net, "dense", 3, 64, l.c.out);
-    r.dense_b_ = padded_values(onnx_blob(net, "Add2", 0), r.hidden_, r.hidden_);
-    r.dense_slope_ = padded_values(onnx_blob(net, "p_re_lu_6", 0), r.hidden_, r.hidden_);
+    r.add_conv(net, "conv2d_5", "p_re_lu_3");
+    r.add_pool(3, true);
+    r.add_conv(net, "conv2d_6", "p_re_lu_4");
+    r.add_pool(3, false);
+    r.add_conv(net, "conv2d_7", "p_re_lu_5");
+    r.load_dense(net, "dense", "Add2", "p_re_lu_6", 3, 64);
     r.load_heads(net, {"dense_1:Add1", "dense_2:Add"});
     return r;
 }
@@ -199,25 +201,14 @@ refine_net refine_net::rnet(cv::dnn::Net net) {
 refine_net refine_net::onet(cv::dnn::Net net) {
     refine_net r;
     r.input_ = 48;
-    layer l, p;
-    p.is_pool = true;
-    l.c = load_conv(net, "conv2d_8", "p_re_lu_7", 3);
-    r.layers_.push_back(l);
-    p.p = {3, true};
-    r.layers_.push_back(p);
-    l.c = load_conv(net, "conv2d_9", "p_re_lu_8", l.c.out);
-    r.layers_.push_back(l);
-    p.p = {3, false};
-    r.layers_.push_back(p);
-    l.c = load_conv(net, "conv2d_10", "p_re_lu_9", l.c.out);
-    r.layers_.push_back(l);
-    p.p = {2, true};
-    r.layers_.push_back(p);
-    l.c = load_conv(net, "conv2d_11", "p_re_lu_10", l.c.out);
-    r.layers_.push_back(l);
-    r.load_dense(net, "dense_3", 3, 128, l.c.out);
-    r.dense_b_ = padded_values(onnx_blob(net, "Add3", 0), r.hidden_, r.hidden_);
-    r.dense_slope_ = padded_values(onnx_blob(net, "p_re_lu_11", 0), r.hidden_, r.hidden_);
+    r.add_conv(net, "conv2d_8", "p_re_lu_7");
+    r.add_pool(3, true);
+    r.add_conv(net, "conv2d_9", "p_re_lu_8");
+    r.add_pool(3, false);
+    r.add_conv(net, "conv2d_10", "p_re_lu_9");
+    r.add_pool(2, true);
+    r.add_conv(net, "conv2d_11", "p_re_lu_10");
+    r.load_dense(net, "dense_3", "Add3", "p_re_lu_11", 3, 128);
     r.load_heads(net, {"dense_4:Add2", "dense_5:Add", "dense_6:Add1"});
     return r;
 }

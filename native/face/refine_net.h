@@ -49,8 +49,14 @@ private:
     int flat_ = 0, hidden_ = 0, head_out_ = 0;
     int input_ = 0, outputs_ = 0;
 
-    static conv load_conv(cv::dnn::Net& net, const std::string& node, const std::string& prelu, int in_padded);
-    void load_dense(cv::dnn::Net& net, const std::string& dense, int side, int channels, int padded_channels);
+    // The channels the next layer reads: the last convolution's (padded), or the crop's 3.
+    int channels() const;
+    // Appends a convolution (ONNX node) with its PReLU (node), reading channels().
+    void add_conv(cv::dnn::Net& net, const std::string& node, const std::string& prelu);
+    void add_pool(int k, bool same);
+    // The dense layer (ONNX nodes: inner product, its bias, its PReLU) over the last map, side x side x `channels`.
+    void load_dense(cv::dnn::Net& net, const std::string& dense, const std::string& bias, const std::string& prelu, int side,
+                    int channels);
     void load_heads(cv::dnn::Net& net, const std::vector<std::string>& heads);
 };
 
