@@ -44,7 +44,7 @@ import { distanceToConfidence } from './confidence.js';
 import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
 import { StoreUnavailableError } from '../store/errors.js';
-import { fromCoreError, GalleryError, notFoundPerson, TIMEOUT_MESSAGE } from './errors.js';
+import { fromCoreError, GalleryError, notFoundPerson, STORAGE_FULL_MESSAGE, TIMEOUT_MESSAGE } from './errors.js';
 import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
 import {
@@ -178,11 +178,19 @@ export class Gallery implements GalleryView {
     return count;
   }
 
-  /** Changes from the feed, in order; each is applied at most once whatever this replica already did itself. */
+  /**
+   * Changes from the feed, in order; each is applied at most once whatever this replica already did itself. A
+   * removal also removes this replica's copy of the photo: with photos on each replica's own disk, the replica that
+   * deleted it could only remove its own.
+   */
   private applyChanges(changes: FaceChange[]): void {
     if (this.closed) return;
     for (const c of changes) {
-      if (c.kind === 'remove') this.index.remove(c.faceId);
+      if (c.kind === 'remove') {
+        this.index.remove(c.faceId);
+        const fileName = c.fileName;
+        if (fileName) void this.removeQuietly(() => this.images.removeErased(fileName), fileName);
+      }
       // An addition whose row is already gone again brings no encoding; its removal follows in the feed.
       else if (c.encoding && !this.index.has(c.faceId)) this.index.add(c.faceId, c.encoding);
     }
@@ -339,6 +347,8 @@ export class Gallery implements GalleryView {
     }
     this.assertOpen();
 
+    // The space reserve comes first: no enrolment takes space a deletion on a full disk could not get back.
+    if (this.store.engine === 'sqlite' && !this.reserve.ensure()) throw new GalleryError('STORAGE_FULL', STORAGE_FULL_MESSAGE);
     const imageId = randomUUID();
     const fileName = imageFileName(imageId, ext);
     await this.images.writePending(fileName, photo.bytes);
@@ -434,7 +444,7 @@ export class Gallery implements GalleryView {
     });
     for (const f of late) {
       this.index.remove(f.id);
-      await this.images.remove(f.fileName);
+      await this.removeQuietly(() => this.images.removeErased(f.fileName), f.fileName);
     }
     return { removedFaces: marked.length + late.length };
   }
@@ -473,20 +483,41 @@ export class Gallery implements GalleryView {
       if (err instanceof StoreUnavailableError && err.commitUnknown) {
         for (const f of marked) this.settleLater(f.imageId, f.fileName, 'deleted');
       } else {
-        for (const f of marked) await this.removeQuietly(() => this.images.unmarkDeleted(f.fileName), f.fileName);
+        // Each mark follows its row, not this request's failure: another request deleting the same photos (a
+        // double click, a retry, another replica) may have committed, and then the photo must go.
+        for (const f of marked) await this.removeQuietly(() => this.settleDeletionMark(f), f.fileName);
       }
       throw err;
     }
     for (const f of faces) this.index.remove(f.id);
     for (const f of faces) {
       try {
-        await this.images.removeDeleted(f.fileName);
+        await this.images.removeErased(f.fileName);
       } catch (err) {
         // The rows are already gone; the next start-up removes a file left marked here.
         this.logger.warn(`gallery: could not remove ${f.fileName}: ${(err as Error).message}`);
       }
     }
     this.reserve.ensure();
+  }
+
+  /** After a failed deletion: the photo's mark comes off while its row is there, and the photo goes when it is not. */
+  private async settleDeletionMark(face: FaceRow): Promise<void> {
+    if (await this.store.faces.getByImageId(face.imageId)) await this.images.unmarkDeleted(face.fileName);
+    else {
+      this.index.remove(face.id);
+      await this.images.removeErased(face.fileName);
+    }
+  }
+
+  /**
+   * Whether a photo may be served: only while its face row exists. A photo whose deletion committed is never
+   * served, whatever copy of it is still on a disk; nor is a file without a row (kept for repair, not shown).
+   */
+  async isStoredPhoto(fileName: string): Promise<boolean> {
+    const imageId = fileName.slice(0, fileName.indexOf('.'));
+    const face = await this.store.faces.getByImageId(imageId);
+    return face?.fileName === fileName;
   }
 
   /**

@@ -22,7 +22,8 @@ export async function checkDataDir(where: StoreLocation, photos: PhotoStore = ne
 
 /**
  * A photo left pending is promoted when its row committed and removed when it did not; a photo left marked
- * deleted gets its mark taken off when its row is still there and is removed when it is gone; temp files go.
+ * deleted gets its mark taken off when its row is still there and is removed when it is gone; a photo whose row's
+ * deletion is on record (erased_photos) is removed whatever its name; temp files go.
  */
 export async function settleInterruptedWrites(store: Store, images: PhotoStore): Promise<ReconcileReport> {
   const rows = await store.faces.fileNames();
@@ -41,7 +42,13 @@ export async function settleInterruptedWrites(store: Store, images: PhotoStore):
     if (rowFiles.has(f)) abandoned++;
     else finished++;
   }
-  const stored = new Set(await images.listPhotos());
+  let stored = new Set(await images.listPhotos());
+  // A deletion that committed is proven by its record, so its photo goes even when no mark says so (a crash
+  // between the commit and the unlink, or a copy on a replica's own disk that missed the change feed).
+  const erased = await store.faces.erased([...stored].filter((f) => !rowFiles.has(f)));
+  for (const f of erased) await images.removeErased(f);
+  finished += erased.size;
+  if (erased.size > 0) stored = new Set(await images.listPhotos());
   return {
     tempFiles,
     finished,

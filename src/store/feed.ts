@@ -9,6 +9,8 @@ export interface FaceChange {
   faceId: number;
   /** The added face's encoding; null for a removal, or for an addition whose row has been deleted since. */
   encoding: Float32Array | null;
+  /** A removal's photo file name (from the erased_photos record), so a replica can remove its own copy. */
+  fileName?: string;
 }
 
 export interface FeedState {

@@ -63,7 +63,10 @@ export class ImageFiles implements PhotoStore {
     await fs.promises.rm(this.marked(PENDING_PREFIX, fileName), { force: true });
   }
 
-  /** Marks a stored photo as being deleted, before its row is; a missing file is not an error. */
+  /**
+   * Marks a stored photo as being deleted, before its row is; a missing file is not an error (another request may
+   * have marked it: whichever deletion commits removes every copy, see removeErased).
+   */
   async markDeleted(fileName: string): Promise<void> {
     await fs.promises.rename(this.pathOf(fileName), this.marked(DELETED_PREFIX, fileName)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
@@ -75,8 +78,11 @@ export class ImageFiles implements PhotoStore {
     await fs.promises.rename(this.marked(DELETED_PREFIX, fileName), this.pathOf(fileName)).catch(() => undefined);
   }
 
-  async removeDeleted(fileName: string): Promise<void> {
-    await fs.promises.rm(this.marked(DELETED_PREFIX, fileName), { force: true });
+  async removeErased(fileName: string): Promise<void> {
+    // The final name too: a request that lost a race to delete the same photo may have given it its name back.
+    for (const file of [this.marked(DELETED_PREFIX, fileName), this.pathOf(fileName), this.marked(PENDING_PREFIX, fileName)]) {
+      await fs.promises.rm(file, { force: true });
+    }
   }
 
   /** Final names of the photos left pending (enrolment) or marked deleted (deletion) by an interrupted run. */
@@ -90,7 +96,7 @@ export class ImageFiles implements PhotoStore {
   settleSync(fileName: string, mark: 'pending' | 'deleted', keep: boolean): void {
     const from = this.marked(mark === 'pending' ? PENDING_PREFIX : DELETED_PREFIX, fileName);
     if (keep) fs.renameSync(from, this.pathOf(fileName));
-    else fs.rmSync(from, { force: true });
+    else for (const file of [from, this.pathOf(fileName)]) fs.rmSync(file, { force: true });
   }
 
   private marked(prefix: string, fileName: string): string {

@@ -33,8 +33,11 @@ export interface PhotoStore {
   markDeleted(fileName: string): Promise<void>;
   /** Takes the mark off again (its row was not deleted after all). */
   unmarkDeleted(fileName: string): Promise<void>;
-  /** Removes a photo marked deleted, once its row is gone. */
-  removeDeleted(fileName: string): Promise<void>;
+  /**
+   * Removes every copy of a photo whose row's deletion committed, whatever it is named or marked now: its final
+   * name, a deletion mark (another request's, say) and a pending one. Missing copies are not an error.
+   */
+  removeErased(fileName: string): Promise<void>;
   /** Removes a stored photo; a missing one is not an error. */
   remove(fileName: string): Promise<void>;
   /** The bytes of a stored photo, or undefined. */

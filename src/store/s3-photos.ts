@@ -54,9 +54,10 @@ export class S3PhotoStore implements PhotoStore {
     await this.objects.delete(DELETED + checked(fileName));
   }
 
-  async removeDeleted(fileName: string): Promise<void> {
+  async removeErased(fileName: string): Promise<void> {
     await this.objects.delete(checked(fileName));
     await this.objects.delete(DELETED + fileName);
+    await this.objects.delete(PENDING + fileName);
   }
 
   async remove(fileName: string): Promise<void> {

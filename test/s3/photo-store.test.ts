@@ -67,7 +67,7 @@ test('a photo marked deleted is out of the listing, back when unmarked, and gone
   await photos.unmarkDeleted(name);
   assert.deepEqual(await photos.listPhotos(), [name]);
   await photos.markDeleted(name);
-  await photos.removeDeleted(name);
+  await photos.removeErased(name);
   assert.deepEqual(await allKeys(objects), []);
   // Marking a photo that is not there is no error (a row whose photo was lost can still be deleted).
   await photos.markDeleted(photoName());

@@ -59,6 +59,13 @@ export class PostgresFaces implements FacesStore {
     return rows.map((r) => ({ id: r.id, fileName: r.file_name }));
   }
 
+  /** Which of these file names were erased (their row's deletion committed). */
+  async erased(fileNames: string[]): Promise<Set<string>> {
+    if (fileNames.length === 0) return new Set();
+    const rows = await this.sql.rows<{ file_name: string }>('SELECT file_name FROM erased_photos WHERE file_name = ANY($1::text[])', [fileNames]);
+    return new Set(rows.map((r) => r.file_name));
+  }
+
   /**
    * Every encoding and the feed position they are at, read in one REPEATABLE READ snapshot: the rows hold
    * exactly the changes up to that position. Fetched through a cursor and handed to `sink` one FETCH at a time,

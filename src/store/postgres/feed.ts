@@ -23,6 +23,7 @@ interface RawChange {
   kind: 'add' | 'remove';
   face_id: number;
   encoding: Buffer | null;
+  file_name: string | null;
 }
 
 export class PostgresFeed implements FaceFeed {
@@ -107,8 +108,9 @@ export class PostgresFeed implements FaceFeed {
     for (;;) {
       if (this.closed || !this.apply) return;
       const rows = await this.sql.rows<RawChange>(
-        `SELECT c.position, c.kind, c.face_id, f.encoding
+        `SELECT c.position, c.kind, c.face_id, f.encoding, e.file_name
            FROM face_changes c LEFT JOIN faces f ON c.kind = 'add' AND f.id = c.face_id
+                LEFT JOIN erased_photos e ON c.kind = 'remove' AND e.face_id = c.face_id
           WHERE c.position > $1 ORDER BY c.position LIMIT $2`,
         [this.position, BATCH],
       );
@@ -118,6 +120,7 @@ export class PostgresFeed implements FaceFeed {
         kind: r.kind,
         faceId: r.face_id,
         encoding: r.encoding ? blobToEncoding(r.encoding) : null,
+        ...(r.file_name ? { fileName: r.file_name } : {}),
       }));
       this.apply(changes);
       this.position = changes.at(-1)!.position;

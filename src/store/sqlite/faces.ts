@@ -18,6 +18,7 @@ function prepare(db: Db) {
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM faces'),
     deleteById: db.prepare<[number]>('DELETE FROM faces WHERE id = ?'),
     files: db.prepare<[], { id: number; file_name: string }>('SELECT id, file_name FROM faces'),
+    erased: db.prepare<[string], { n: number }>('SELECT 1 AS n FROM erased_photos WHERE file_name = ?'),
     encodings: db.prepare<[], { id: number; encoding: Buffer }>('SELECT id, encoding FROM faces ORDER BY id'),
   };
 }
@@ -74,6 +75,11 @@ export class SqliteFaces {
   /** Every row's id and file name (for reconciling rows with the files on disk). */
   fileNames(): { id: number; fileName: string }[] {
     return this.q.files.all().map((r) => ({ id: r.id, fileName: r.file_name }));
+  }
+
+  /** Which of these file names were erased (their row's deletion committed). */
+  erased(fileNames: string[]): Set<string> {
+    return new Set(fileNames.filter((f) => this.q.erased.get(f) !== undefined));
   }
 
   /** Every encoding (one statement: one consistent read), a batch at a time; the count first, as a size hint. */
