@@ -254,18 +254,9 @@ export class Gallery implements GalleryView {
     return this.store.faces.count();
   }
 
-  /**
-   * A person's stored photos, oldest first: at most `first`, after the photo `afterImageId` (which must be one of
-   * theirs; NOT_FOUND otherwise).
-   */
-  async facesOf(personId: number, first: number, afterImageId?: string): Promise<FaceRow[]> {
-    let afterId = 0;
-    if (afterImageId !== undefined) {
-      const after = await this.store.faces.getByImageId(afterImageId);
-      if (!after || after.personId !== personId) throw new GalleryError('NOT_FOUND', `This person has no stored photo with the id given as after`);
-      afterId = after.id;
-    }
-    return first === 0 ? [] : this.store.faces.listByPerson(personId, { afterId, limit: first });
+  /** A person's stored photos, oldest first. */
+  facesOf(personId: number): Promise<FaceRow[]> {
+    return this.store.faces.listByPerson(personId);
   }
 
   firstFaceOf(personId: number): Promise<FaceRow | undefined> {
