@@ -1,5 +1,4 @@
-// Command line: restore a backup made by `npm run backup` into DATA_DIR. Stop the service first: while it (or
-// `npm run video`, or a backup) has DATA_DIR's faces.db open, restore refuses, changes nothing and exits 1.
+// Command line: restore a backup made by `npm run backup` into DATA_DIR. Stop the service first.
 // The database it replaces is kept beside it (faces.db.before-restore-<time>); nothing is deleted.
 //   npm run restore -- <file>
 import { loadConfig } from '../config.js';

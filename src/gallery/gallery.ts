@@ -61,6 +61,9 @@ import {
   type SearchOutcome,
 } from './results.js';
 
+/** An id as an error message quotes it: a client's 100 KB "id" is not echoed back whole. */
+const quotedId = (id: string): string => (id.length > 64 ? `${JSON.stringify(id.slice(0, 40))}… (${id.length} characters)` : JSON.stringify(id));
+
 /** How often a photo whose commit was cut off is checked against the database again. */
 const SETTLE_RETRY_MS = 1000;
 
@@ -254,9 +257,18 @@ export class Gallery implements GalleryView {
     return this.store.faces.count();
   }
 
-  /** A person's stored photos, oldest first. */
-  facesOf(personId: number): Promise<FaceRow[]> {
-    return this.store.faces.listByPerson(personId);
+  /**
+   * A person's stored photos, oldest first: at most `first`, after the photo `afterImageId` (which must be one of
+   * theirs; NOT_FOUND otherwise).
+   */
+  async facesOf(personId: number, first: number, afterImageId?: string): Promise<FaceRow[]> {
+    let afterId = 0;
+    if (afterImageId !== undefined) {
+      const after = await this.store.faces.getByImageId(afterImageId);
+      if (!after || after.personId !== personId) throw new GalleryError('NOT_FOUND', `This person has no stored photo with the id given as after`);
+      afterId = after.id;
+    }
+    return first === 0 ? [] : this.store.faces.listByPerson(personId, { afterId, limit: first });
   }
 
   firstFaceOf(personId: number): Promise<FaceRow | undefined> {
@@ -453,7 +465,7 @@ export class Gallery implements GalleryView {
   async deleteFace(imageId: string): Promise<{ removedFaces: number; face: FaceRow }> {
     this.assertOpen();
     const face = await this.store.faces.getByImageId(imageId);
-    const notFound = () => new GalleryError('NOT_FOUND', `No stored photo has the id ${JSON.stringify(imageId)}`);
+    const notFound = () => new GalleryError('NOT_FOUND', `No stored photo has the id ${quotedId(imageId)}`);
     if (!face) throw notFound();
     await this.deleteFaces([face], async () => {
       if (!(await this.store.faces.delete(face.id))) throw notFound();

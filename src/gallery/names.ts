@@ -10,8 +10,15 @@ export interface PersonName {
   readonly __checked: true;
 }
 
-/** Trims a name part and checks it: non-blank, at most 100 characters, no control characters. */
+/** Bidirectional overrides and isolates: they make a name read differently from what it holds. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * Trims a name part and checks it: well-formed Unicode, non-blank, at most 100 characters, no control characters
+ * or bidirectional overrides, and at least one letter or digit (a name of only invisible characters is blank).
+ */
 export function cleanName(value: string, field: string): string {
+  if (/\p{Cs}/u.test(value)) throw new GalleryError('BAD_USER_INPUT', `Expected ${field} to be well-formed Unicode (it holds a lone surrogate)`);
   const v = value.normalize('NFC').trim();
   if (v.length === 0) throw new GalleryError('BAD_USER_INPUT', `Expected a non-blank ${field}`);
   const length = [...v].length;
@@ -19,6 +26,8 @@ export function cleanName(value: string, field: string): string {
     throw new GalleryError('BAD_USER_INPUT', `Expected ${field} of at most ${MAX_NAME_LENGTH} characters but received ${length}`);
   }
   if (/\p{Cc}/u.test(v)) throw new GalleryError('BAD_USER_INPUT', `Expected ${field} without control characters`);
+  if (BIDI_CONTROLS.test(v)) throw new GalleryError('BAD_USER_INPUT', `Expected ${field} without bidirectional override characters`);
+  if (!/[\p{L}\p{N}]/u.test(v)) throw new GalleryError('BAD_USER_INPUT', `Expected ${field} with at least one letter or digit`);
   return v;
 }
 

@@ -3,21 +3,23 @@
 import path from 'node:path';
 import { ImageFiles } from '../store/images.js';
 import type { PhotoStore } from '../store/photo-store.js';
-import { peekFaceCount, storeLocation, type Store, type StoreLocation } from '../store/store.js';
+import { peekGallery, storeLocation, type Store, type StoreLocation } from '../store/store.js';
 import { DataDirError } from './errors.js';
 import type { ReconcileReport } from './results.js';
 
 /**
- * Refuses a data folder whose database holds no face while its photo store (images/ by default) holds photos
- * (the database was removed, emptied, or restored without its WAL), before anything is written to it. Call before
+ * Refuses a data folder whose database holds no face while its photo store (images/ by default) holds photos it
+ * has no record of erasing (the database was removed, emptied, or restored without its WAL), before anything is
+ * written to it. Call before
  * opening the store.
  */
 export async function checkDataDir(where: StoreLocation, photos: PhotoStore = new ImageFiles(path.join(where.dataDir, 'images'))): Promise<void> {
-  if ((await peekFaceCount(where)) > 0) return;
-  const stored = (await photos.listPhotos()).length;
-  if (stored > 0) {
-    throw DataDirError.emptyDatabase(storeLocation(where), photos.location, stored, where.databaseUrl ? 'postgres' : 'sqlite');
-  }
+  const names = await photos.listPhotos();
+  if (names.length === 0) return;
+  const { faces, erased } = await peekGallery(where, names);
+  // Photos whose deletion the database records are no sign of a lost database: the repair removes them.
+  if (faces > 0 || erased === names.length) return;
+  throw DataDirError.emptyDatabase(storeLocation(where), photos.location, names.length, where.databaseUrl ? 'postgres' : 'sqlite');
 }
 
 /**

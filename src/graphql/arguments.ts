@@ -7,6 +7,8 @@ import { userError } from './errors.js';
 /** Page sizes of people() and videoJobs(). */
 export const PAGE_SIZE: Range = { min: 0, max: 100, integer: true };
 export const DEFAULT_PAGE_SIZE = 20;
+/** Default length of Person.faces: every photo of almost everyone, and the query cost bounded all the same. */
+export const FACES_PAGE_SIZE = 100;
 
 /** "between 1 and 1000", "of at least 0", "in (0, 1]". */
 export function rangeWords(r: Range): string {

@@ -197,6 +197,7 @@ export type Person = {
   __typename?: 'Person';
   createdAt: Scalars['DateTime']['output'];
   faceCount: Scalars['Int']['output'];
+  /** The person's stored photos, oldest first: at most `first` (0–100), after the photo whose imageId is `after`. */
   faces: Array<Face>;
   firstName: Scalars['String']['output'];
   fullName: Scalars['String']['output'];
@@ -204,6 +205,12 @@ export type Person = {
   /** URL of the person's first stored photo. */
   photoUrl?: Maybe<Scalars['String']['output']>;
   surName: Scalars['String']['output'];
+};
+
+
+export type PersonFacesArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type PersonConnection = {
@@ -643,7 +650,7 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 export type PersonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   faceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  faces?: Resolver<Array<ResolversTypes['Face']>, ParentType, ContextType>;
+  faces?: Resolver<Array<ResolversTypes['Face']>, ParentType, ContextType, RequireFields<PersonFacesArgs, 'first'>>;
   firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

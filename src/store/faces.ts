@@ -88,12 +88,18 @@ export function packEncodings(blobs: Buffer[]): Float32Array {
   return encodings;
 }
 
+/** A page of a person's faces: at most `limit` rows with an id above `afterId`. */
+export interface FacePage {
+  afterId: number;
+  limit: number;
+}
+
 export interface FacesStore {
   insert(face: NewFace): Promise<FaceRow>;
   get(id: number): Promise<FaceRow | undefined>;
   getByImageId(imageId: string): Promise<FaceRow | undefined>;
-  /** Oldest first. */
-  listByPerson(personId: number): Promise<FaceRow[]>;
+  /** Oldest first; with a page, at most `limit` rows after the row `afterId`. */
+  listByPerson(personId: number, page?: FacePage): Promise<FaceRow[]>;
   firstOfPerson(personId: number): Promise<FaceRow | undefined>;
   countByPerson(personId: number): Promise<number>;
   count(): Promise<number>;

@@ -47,11 +47,20 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
 }
 
 /**
- * Face rows in the database, read without writing anything (no migration), or 0 when there is no such database
- * or table. For the check before opening: a damaged database must stay as it was found.
+ * Face rows in the database, and how many of `photoNames` it records as erased, read without writing anything (no
+ * migration), or 0 when there is no such database or table. For the check before opening: a damaged database must
+ * stay as it was found.
  */
-export function peekFaceCount(where: StoreLocation): Promise<number> {
-  return where.databaseUrl ? peekPostgresFaceCount(where.databaseUrl) : Promise.resolve(peekSqliteFaceCount(where.dataDir));
+export function peekGallery(where: StoreLocation, photoNames: string[] = []): Promise<GalleryPeek> {
+  return where.databaseUrl ? peekPostgresFaceCount(where.databaseUrl, photoNames) : Promise.resolve(peekSqliteFaceCount(where.dataDir, photoNames));
+}
+
+/** What a look into a database without opening it for writing found. */
+export interface GalleryPeek {
+  /** Face rows. */
+  faces: number;
+  /** How many of the photo names asked about are on record as erased (their deletion committed). */
+  erased: number;
 }
 
 /** The database's name for messages: the SQLite file or the PostgreSQL URL without its password. */

@@ -1,6 +1,6 @@
 // Faces on PostgreSQL: the faces table (encodings as 512-byte bytea) through the store's Sql. Every insert and
 // delete also writes the change feed (the trigger of migration 003).
-import { encodingToBlob, faceFromRow, type RawFace, ENCODING_LENGTH, type EncodingSink, type EncodingSnapshot, type FaceRow, SNAPSHOT_BATCH, type FacesStore, type NewFace } from '../faces.js';
+import { encodingToBlob, faceFromRow, type RawFace, ENCODING_LENGTH, type EncodingSink, type EncodingSnapshot, type FacePage, type FaceRow, SNAPSHOT_BATCH, type FacesStore, type NewFace } from '../faces.js';
 import { inOwnTransaction, type Sql } from './connection.js';
 
 
@@ -33,8 +33,11 @@ export class PostgresFaces implements FacesStore {
     return r && faceFromRow(r);
   }
 
-  async listByPerson(personId: number): Promise<FaceRow[]> {
-    return (await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id`, [personId])).map(faceFromRow);
+  async listByPerson(personId: number, page?: FacePage): Promise<FaceRow[]> {
+    const rows = page
+      ? await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [personId, page.afterId, page.limit])
+      : await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id`, [personId]);
+    return rows.map(faceFromRow);
   }
 
   async firstOfPerson(personId: number): Promise<FaceRow | undefined> {

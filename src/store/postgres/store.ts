@@ -3,7 +3,7 @@
 // transaction first takes the feed's advisory lock, so writers queue in one order and the feed numbers their
 // face changes without gaps (and no two writers can deadlock on it halfway through).
 import pg from 'pg';
-import type { Store } from '../store.js';
+import type { GalleryPeek, Store } from '../store.js';
 import { checkout, connectionConfig, describeUrl, storeError, Sql } from './connection.js';
 import { PostgresFaces } from './faces.js';
 import { PostgresFeed } from './feed.js';
@@ -101,14 +101,17 @@ export class PostgresStore implements Store {
 }
 
 /** Face rows in the database without changing anything (no migration), or 0 when it has no faces table yet. */
-export async function peekPostgresFaceCount(url: string): Promise<number> {
+export async function peekPostgresFaceCount(url: string, photoNames: string[] = []): Promise<GalleryPeek> {
   const client = new pg.Client(connectionConfig(url));
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const table = await client.query<{ t: string | null }>("SELECT to_regclass('faces')::text AS t");
-    if (!table.rows[0]?.t) return 0;
-    return (await client.query<{ n: number }>('SELECT count(*) AS n FROM faces')).rows[0]!.n;
+    const hasTable = async (name: string) => (await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t != null;
+    if (!(await hasTable('faces'))) return { faces: 0, erased: 0 };
+    const faces = Number((await client.query<{ n: number }>('SELECT count(*) AS n FROM faces')).rows[0]!.n);
+    if (photoNames.length === 0 || !(await hasTable('erased_photos'))) return { faces, erased: 0 };
+    const erased = await client.query<{ n: number }>('SELECT count(*) AS n FROM erased_photos WHERE file_name = ANY($1::text[])', [photoNames]);
+    return { faces, erased: Number(erased.rows[0]!.n) };
   } catch (err) {
     throw storeError(err);
   } finally {

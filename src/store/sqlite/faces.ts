@@ -1,6 +1,6 @@
 // Faces on SQLite: prepared statements over the faces table (encodings as 512-byte BLOBs); every call is synchronous.
 import type { Db } from './db.js';
-import { encodingToBlob, faceFromRow, type RawFace, packEncodings, type EncodingSink, type EncodingSnapshot, type FaceRow, SNAPSHOT_BATCH, type NewFace } from '../faces.js';
+import { encodingToBlob, faceFromRow, type RawFace, packEncodings, type EncodingSink, type EncodingSnapshot, type FacePage, type FaceRow, SNAPSHOT_BATCH, type NewFace } from '../faces.js';
 
 
 function prepare(db: Db) {
@@ -12,7 +12,7 @@ function prepare(db: Db) {
     ),
     byId: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE id = ?`),
     byImageId: db.prepare<[string], RawFace>(`SELECT ${cols} FROM faces WHERE image_id = ?`),
-    byPerson: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? ORDER BY id`),
+    byPerson: db.prepare<[number, number, number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? AND id > ? ORDER BY id LIMIT ?`),
     firstOfPerson: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? ORDER BY id LIMIT 1`),
     countOfPerson: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM faces WHERE person_id = ?'),
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM faces'),
@@ -51,8 +51,8 @@ export class SqliteFaces {
     return r && faceFromRow(r);
   }
 
-  listByPerson(personId: number): FaceRow[] {
-    return this.q.byPerson.all(personId).map(faceFromRow);
+  listByPerson(personId: number, page: FacePage = { afterId: 0, limit: -1 }): FaceRow[] {
+    return this.q.byPerson.all(personId, page.afterId, page.limit).map(faceFromRow);
   }
 
   firstOfPerson(personId: number): FaceRow | undefined {
