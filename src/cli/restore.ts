@@ -1,4 +1,5 @@
-// Command line: restore a backup made by `npm run backup` into DATA_DIR. Stop the service first.
+// Command line: restore a backup made by `npm run backup` into DATA_DIR. Stop the service first: while it (or
+// `npm run video`, or a backup) has DATA_DIR's faces.db open, restore refuses, changes nothing and exits 1.
 // The database it replaces is kept beside it (faces.db.before-restore-<time>); nothing is deleted.
 //   npm run restore -- <file>
 import { loadConfig } from '../config.js';

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ImageFiles, IMAGE_FILE_RE, writeFileAtomic } from './images.js';
+import { lockDatabaseExclusively } from './sqlite/exclusive.js';
 import { DB_FILE } from './sqlite/store.js';
 
 const PHOTOS_TABLE = 'backup_photos';
@@ -72,50 +73,54 @@ export interface RestoreReport {
 }
 
 /**
- * Restores a backup into `dataDir` (the service must be stopped): writes the photos it holds into images/,
- * then puts its database in place of faces.db. The files it replaces are renamed, never deleted.
+ * Restores a backup into `dataDir`: writes the photos it holds into images/, then puts its database in place of
+ * faces.db. The files it replaces are renamed, never deleted. Refused (DatabaseInUseError), with nothing changed,
+ * while another process — the service, `npm run video`, a backup — has faces.db open; faces.db stays locked
+ * against them until the restore is done (see exclusive.ts).
  */
 export async function restoreGallery(backup: string, dataDir: string, now = new Date()): Promise<RestoreReport> {
   if (!fs.existsSync(backup)) throw new Error(`${backup} does not exist.`);
-  const src = new Database(backup, { readonly: true, fileMustExist: true });
   const dbFile = path.join(dataDir, DB_FILE);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = lockDatabaseExclusively(dbFile);
   const temp = `${dbFile}.restoring`;
   let photosWritten = 0;
   let people: number;
   let faces: number;
   try {
-    const check = src.pragma('integrity_check', { simple: true });
-    if (check !== 'ok') throw new Error(`${backup} is damaged (SQLite integrity check: ${String(check)}).`);
-    const tables = new Set(src.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name));
-    for (const t of ['people', 'faces', PHOTOS_TABLE]) if (!tables.has(t)) throw new Error(`${backup} is not a gallery backup (no ${t} table).`);
-    people = (src.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n;
-    faces = (src.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n;
+    const src = new Database(backup, { readonly: true, fileMustExist: true });
+    try {
+      const check = src.pragma('integrity_check', { simple: true });
+      if (check !== 'ok') throw new Error(`${backup} is damaged (SQLite integrity check: ${String(check)}).`);
+      const tables = new Set(src.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name));
+      for (const t of ['people', 'faces', PHOTOS_TABLE]) if (!tables.has(t)) throw new Error(`${backup} is not a gallery backup (no ${t} table).`);
+      people = (src.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n;
+      faces = (src.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n;
 
-    const images = new ImageFiles(path.join(dataDir, 'images'));
-    for (const row of src.prepare<[], { file_name: string; bytes: Buffer }>(`SELECT file_name, bytes FROM ${PHOTOS_TABLE}`).iterate()) {
-      if (!IMAGE_FILE_RE.test(row.file_name)) throw new Error(`${backup} holds a photo with an unexpected name: ${JSON.stringify(row.file_name)}`);
-      const file = images.pathOf(row.file_name);
-      if (fs.existsSync(file) && fs.statSync(file).size === row.bytes.length) continue;
-      await writeFileAtomic(file, row.bytes);
-      photosWritten++;
+      const images = new ImageFiles(path.join(dataDir, 'images'));
+      for (const row of src.prepare<[], { file_name: string; bytes: Buffer }>(`SELECT file_name, bytes FROM ${PHOTOS_TABLE}`).iterate()) {
+        if (!IMAGE_FILE_RE.test(row.file_name)) throw new Error(`${backup} holds a photo with an unexpected name: ${JSON.stringify(row.file_name)}`);
+        const file = images.pathOf(row.file_name);
+        if (fs.existsSync(file) && fs.statSync(file).size === row.bytes.length) continue;
+        await writeFileAtomic(file, row.bytes);
+        photosWritten++;
+      }
+      fs.rmSync(temp, { force: true });
+      await src.backup(temp);
+    } finally {
+      src.close();
     }
+    const restored = new Database(temp);
+    restored.exec(`DROP TABLE ${PHOTOS_TABLE}`);
+    restored.exec('VACUUM');
+    restored.close();
+  } catch (err) {
+    lock.release();
     fs.rmSync(temp, { force: true });
-    await src.backup(temp);
-  } finally {
-    src.close();
+    throw err;
   }
-  const restored = new Database(temp);
-  restored.exec(`DROP TABLE ${PHOTOS_TABLE}`);
-  restored.exec('VACUUM');
-  restored.close();
 
-  let previousDatabase: string | null = null;
-  if (fs.existsSync(dbFile)) {
-    previousDatabase = `${dbFile}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
-    for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(dbFile + suffix)) fs.renameSync(dbFile + suffix, previousDatabase + suffix);
-  } else {
-    for (const suffix of ['-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
-  }
-  fs.renameSync(temp, dbFile);
+  const previousDatabase = lock.existed ? `${dbFile}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}` : null;
+  lock.replaceWith(temp, previousDatabase);
   return { people, faces, photosWritten, previousDatabase };
 }

@@ -38,17 +38,30 @@ export function migrate(db: Db, migrations = readMigrations()): number {
   return applied;
 }
 
+/** What an open of `file` answers while another process holds it exclusively (npm run restore: see exclusive.ts). */
+export function databaseLockedError(file: string): Error {
+  return new Error(`${file} is locked by another process (a restore, \`npm run restore\`, is running on this data folder): start again once it has finished.`);
+}
+
+export const isBusyError = (err: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''));
+
 /**
  * Opens (creating if needed) the database file. WAL lets readers run during a write;
  * synchronous=NORMAL in WAL mode survives a killed process (only a power cut can lose the last commits).
+ * The connection keeps a shared lock on the file while it is open, which is what makes `npm run restore` refuse.
  */
 export function openDb(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw isBusyError(err) ? databaseLockedError(file) : err;
+  }
   return db;
 }

@@ -2,20 +2,35 @@
 // synchronous underneath and answered as settled promises. A transaction is BEGIN IMMEDIATE … COMMIT around an
 // async function; while one is open, calls from outside it wait for it to end (they share the one connection
 // and must neither see its uncommitted rows nor join it).
+//
+// A disk short of space: SQLite checkpoints the WAL only every 1000 pages and never gives its file back, so
+// deletions on a nearly full disk would only move free space into the WAL (each appends pages, the photos they
+// remove are a few KB). While less than LOW_SPACE_BYTES are free, every write transaction is followed by a TRUNCATE
+// checkpoint, which returns the WAL's space to the disk. A checkpoint that fails (no room for faces.db to grow)
+// leaves the WAL whole and is tried again after the next write. On close, and at open, the space reserve may be
+// lent to the checkpoint: moving the WAL into faces.db frees at least what faces.db grows, so the reserve fits again.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FacesStore } from '../faces.js';
 import type { PeopleStore } from '../people.js';
-import type { Store } from '../store.js';
+import type { GalleryPeek, Store } from '../store.js';
 import type { VideoJobsStore } from '../video-jobs.js';
-import { openDb, type Db } from './db.js';
+import { freeBytes, SpaceReserve } from '../space-reserve.js';
+import { databaseLockedError, isBusyError, openDb, type Db } from './db.js';
 import { SqliteFaces } from './faces.js';
 import { SqlitePeople } from './people.js';
 import { SqliteVideoJobs } from './video-jobs.js';
 
 export const DB_FILE = 'faces.db';
+
+/** Below this many free bytes on its disk, the WAL is checkpointed and truncated after every write transaction. */
+export const LOW_SPACE_BYTES = 32 * 1024 * 1024;
+
+const BUSY_TIMEOUT_MS = 5000;
+
+const isDiskFull = (err: unknown): boolean => /^SQLITE_(FULL|IOERR)/.test(String((err as { code?: unknown }).code ?? ''));
 
 /** The async form of a synchronous table. */
 type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
@@ -47,11 +62,15 @@ export class SqliteStore implements Store {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
 
+  private readonly reserve: SpaceReserve;
+
   private constructor(
     private readonly db: Db,
     /** The database file. */
     readonly location: string,
+    private readonly logger: Pick<Console, 'warn'>,
   ) {
+    this.reserve = new SpaceReserve(path.dirname(location));
     const blocking = () => (this.inTransaction.getStore() ? undefined : this.open);
     this.people = asyncTable(new SqlitePeople(db), blocking);
     this.faces = asyncTable(new SqliteFaces(db), blocking);
@@ -62,10 +81,45 @@ export class SqliteStore implements Store {
     return path.join(dataDir, DB_FILE);
   }
 
-  /** Opens (creating and migrating if needed) `<dataDir>/faces.db`. */
-  static open(dataDir: string): SqliteStore {
+  /**
+   * Opens (creating and migrating if needed) `<dataDir>/faces.db`. On a full disk (SQLite cannot even size the -shm
+   * it needs) the space reserve is lent to the open.
+   */
+  static open(dataDir: string, logger: Pick<Console, 'warn'> = console): SqliteStore {
     const file = SqliteStore.fileIn(dataDir);
-    return new SqliteStore(openDb(file), file);
+    const db = new SpaceReserve(dataDir).lendIfFull(() => openDb(file), isDiskFull);
+    const store = new SqliteStore(db, file, logger);
+    // A WAL a full disk kept at the last stop (or a crash left) goes into faces.db before anything else needs room.
+    if (store.spaceIsShort()) store.trimWal(true);
+    return store;
+  }
+
+  private spaceIsShort(): boolean {
+    return freeBytes(path.dirname(this.location)) < LOW_SPACE_BYTES;
+  }
+
+  /**
+   * Moves the WAL into faces.db and truncates it to 0 bytes; false when it could not (the WAL stays, whole, and
+   * is replayed at the next open). After a write it does not wait for a reader in another process (a backup): it
+   * tries again after the next one; with `wait` (closing) it waits for such a reader as long as a write would.
+   * With `lendReserve`, a checkpoint the full disk refused is tried once more with the space reserve released,
+   * which is then taken again (see the top of this file for why it fits again).
+   */
+  private trimWal(lendReserve: boolean, wait = false): boolean {
+    const checkpoint = (): boolean => {
+      if (!wait) this.db.pragma('busy_timeout = 0');
+      try {
+        const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        return r?.busy === 0;
+      } finally {
+        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    };
+    try {
+      return lendReserve ? this.reserve.lendIfFull(checkpoint, isDiskFull) : checkpoint();
+    } catch {
+      return false;
+    }
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -81,6 +135,7 @@ export class SqliteStore implements Store {
       try {
         const result = await this.inTransaction.run(true, fn);
         this.db.exec('COMMIT');
+        if (this.spaceIsShort()) this.trimWal(false);
         return result;
       } catch (err) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -101,7 +156,11 @@ export class SqliteStore implements Store {
     this.closed = true;
     while (this.open) await this.open;
     // Everything in the WAL goes into faces.db, so the file alone is the whole gallery once the service has stopped.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    // On a full disk that may be impossible: then the WAL stays beside faces.db, complete, and the next open
+    // replays it; nothing is lost, and stopping is not an error.
+    if (!this.trimWal(true, true)) {
+      this.logger.warn(`face store: the WAL could not be moved into ${this.location} (the disk is full, or a backup is reading it); it stays beside it, whole, and the next start replays it`);
+    }
     this.db.close();
   }
 }
@@ -110,20 +169,32 @@ export class SqliteStore implements Store {
  * Face rows in `<dataDir>/faces.db`, read without writing anything (no migration, no WAL reset), or 0 when there is
  * no such database or table.
  */
-export function peekSqliteFaceCount(dataDir: string): number {
+export function peekSqliteFaceCount(dataDir: string, photoNames: string[] = []): GalleryPeek {
   const file = SqliteStore.fileIn(dataDir);
-  if (!fs.existsSync(file) || fs.statSync(file).size === 0) return 0;
+  if (!fs.existsSync(file) || fs.statSync(file).size === 0) return { faces: 0, erased: 0 };
   // Opening may create an empty -wal and -shm; those that were not there before are removed again.
   const created = ['-wal', '-shm'].map((s) => file + s).filter((f) => !fs.existsSync(f));
-  let db: Db | undefined;
+  const peek = (): GalleryPeek => {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const hasTable = (name: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    try {
+      const faces = hasTable('faces') ? (db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n : 0;
+      const isErased = hasTable('erased_photos') ? db.prepare('SELECT 1 FROM erased_photos WHERE file_name = ?') : undefined;
+      return { faces, erased: isErased ? photoNames.filter((n) => isErased.get(n) !== undefined).length : 0 };
+    } finally {
+      db.close();
+    }
+  };
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'faces'").get();
-    return table ? (db.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n : 0;
-  } catch {
-    return 0;
+    // On a full disk SQLite cannot size the -shm a WAL database is read through: the space reserve is lent for it.
+    return new SpaceReserve(dataDir).lendIfFull(peek, isDiskFull);
+  } catch (err) {
+    // Held by a restore, or unreadable for want of space: "no faces" would be a guess, and would send the operator
+    // to restore a backup over a gallery that is whole.
+    if (isBusyError(err)) throw databaseLockedError(file);
+    if (isDiskFull(err)) throw new Error(`${file} cannot be read: the disk holding it is full (${(err as { code?: string }).code}). Free some space on it and start again; nothing was changed.`);
+    return { faces: 0, erased: 0 };
   } finally {
-    db?.close();
     for (const f of created) if (fs.existsSync(f) && fs.statSync(f).size === 0) fs.rmSync(f);
   }
 }
