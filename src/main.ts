@@ -1,4 +1,5 @@
-// The listener: starts the service with settings from the environment, logs one line, stops cleanly on SIGTERM/SIGINT.
+// The listener: starts the service with settings from the environment, logs one line, stops cleanly on SIGTERM/SIGINT
+// (every request it ran answered: src/graphql/shutdown.ts).
 import { coreOptions, exportNativeSettings, loadConfig } from './config.js';
 import { FaceCore } from './core/index.js';
 import { startServer } from './graphql/server.js';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    console.log(`face service: stopping on ${signal}: requests running are finished and answered, new ones refused (503 SHUTTING_DOWN)`);
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -40,6 +40,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The query is deeper or costlier than MAX_QUERY_DEPTH / MAX_QUERY_COST allow; refused before it runs. */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** HTTP 503: the service is stopping; the request was not run (sent with `Connection: close`). Try again. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** The HTTP request itself is unusable: malformed multipart body, missing preflight header, bad JSON. */
   BAD_REQUEST: 'BAD_REQUEST',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { pipeline } from 'node:stream/promises';
@@ -27,7 +26,8 @@ import { VideoJobs, type VideoJobList } from '../video/jobs.js';
 import { QueuedVideoJobs } from '../video/queue.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin } from './complexity.js';
-import { multipartUploads, removeStaleUploads } from './multipart.js';
+import { multipartUploads, removeStaleUploads, uploadReceived } from './multipart.js';
+import { HttpDrain } from './shutdown.js';
 import { RequestUploads } from './upload.js';
 import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
 import { resolvers } from './resolvers/index.js';
@@ -38,6 +38,9 @@ export const WEB_DIR = path.join(REPO_DIR, 'web');
 export const ASSETS_DIR = path.join(REPO_DIR, 'assets');
 
 export type Logger = Pick<Console, 'warn' | 'error'>;
+
+/** On close(), connections neither idle nor running a request (a body still arriving) are cut off after this long. */
+const STOP_GRACE_MS = 10_000;
 
 export type StartOptions = Partial<Config> & {
   /** Holds faces.db (unless databaseUrl names PostgreSQL), images/ and videos/; created when missing. */
@@ -219,7 +222,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await store.close();
   };
   const app = express();
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer();
+  // close() refuses what arrives after it began (503 SHUTTING_DOWN, before Express) and answers what is running.
+  const drain = new HttpDrain(httpServer, {
+    refusal: errorBody('SHUTTING_DOWN', 'The service is shutting down: this request was not run. Try again in a moment.'),
+    drainLimit: maxBodyBytes,
+    graceMs: STOP_GRACE_MS,
+    received: uploadReceived,
+    logger,
+  });
+  httpServer.on('request', drain.gate(app));
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers,
@@ -233,7 +245,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     parseOptions: { maxTokens: 20_000 },
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
     ],
@@ -306,7 +317,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     '/graphql',
     requireApiKey(false),
     requirePreflightForMultipart,
-    multipartUploads({ photoBytes: Math.floor(config.maxUploadMb * 1024 * 1024), videoBytes: Math.floor(config.maxVideoMb * 1024 * 1024) }),
+    multipartUploads({ photoBytes: Math.floor(config.maxUploadMb * 1024 * 1024), videoBytes: Math.floor(config.maxVideoMb * 1024 * 1024) }, logger),
     multipartError,
     express.json({ limit: '1mb' }),
     (req: Request, _res: Response, next: NextFunction) => {
@@ -400,7 +411,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     store,
     close: () =>
       (closing ??= (async () => {
-        // The drain plugin stops accepting connections and waits for requests in flight.
+        // No request is running, or will run, once the HTTP server has drained.
+        await drain.stop();
         await apollo.stop();
         await closeData();
       })()),

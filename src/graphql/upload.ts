@@ -1,19 +1,33 @@
 // Reads an `Upload` argument, turning every transport failure into a coded error: a photo into memory
 // (bounded by MAX_UPLOAD_MB), a video onto disk (bounded by MAX_VIDEO_MB).
 import fs from 'node:fs';
-import type { GraphQLError } from 'graphql';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import type { Photo } from '../gallery/index.js';
 import type { UploadArg } from './context.js';
 import { userError } from './errors.js';
+import { UploadTempError } from './multipart.js';
 
 interface HttpishError {
   status?: number;
   message?: string;
+  code?: unknown;
+  syscall?: unknown;
 }
 
-function uploadError(err: unknown, maxMb: number): GraphQLError {
+const TEMP_FULL_MESSAGE =
+  'The service has no disk space left in its temp folder (TMPDIR): the upload could not be received and nothing was stored. Try again later.';
+
+/**
+ * The coded error for a failed upload. The temp file graphql-upload writes it to failing (a system error, e.g.
+ * ENOSPC) is the service's fault, not the request's: a full disk answers STORAGE_FULL (HTTP 503), anything else
+ * is returned as it is, an internal error.
+ */
+function uploadError(err: unknown, maxMb: number): Error {
   const e = (err ?? {}) as HttpishError;
+  if (err instanceof UploadTempError || (typeof e.syscall === 'string' && typeof e.code === 'string')) {
+    if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return userError('STORAGE_FULL', TEMP_FULL_MESSAGE, 503);
+    return err as Error;
+  }
   if (e.status === 413 && /max file uploads/.test(e.message ?? '')) return userError('BAD_USER_INPUT', 'Expected one file per request but received more.');
   if (e.status === 413) return userError('FILE_TOO_LARGE', `The file is larger than the ${maxMb} MB limit.`);
   if (e.status === 400) return userError('BAD_USER_INPUT', e.message ?? 'The file is missing from the request.');
@@ -58,15 +72,24 @@ export async function saveUpload(upload: FileUpload, destination: string, maxMb:
   const fh = await fs.promises.open(destination, 'wx');
   let size = 0;
   try {
+    let writing = false;
     try {
       for await (const chunk of upload.createReadStream()) {
         const buf = chunk as Buffer;
         size += buf.length;
         if (size > maxBytes) throw Object.assign(new Error('too large'), { status: 413 });
-        await fh.write(buf);
+        writing = true;
+        // A short write (the disk filling up) is completed, or fails with the reason.
+        for (let done = 0; done < buf.length; ) {
+          const { bytesWritten } = await fh.write(buf, done, buf.length - done);
+          if (bytesWritten === 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+          done += bytesWritten;
+        }
+        writing = false;
       }
     } catch (err) {
-      throw uploadError(err, maxMb);
+      // The destination's own errors (its disk full, say) are the caller's to report, not the upload's.
+      throw writing ? err : uploadError(err, maxMb);
     }
     await fh.sync();
   } finally {
