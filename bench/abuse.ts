@@ -1,7 +1,8 @@
 // Hostile-input benchmark (`npm run bench:abuse`): for each attack class, the worst latency of an ordinary
 // searchFace running beside it, and what the attack was answered. The server runs in a child process with the
-// service's defaults and five enrolled johns; this process sends the attacks (4 at a time, for a few seconds
-// each) and, one after another, an ordinary search of a johns photo.
+// service's defaults, five enrolled johns and one person with 100 photos; this process sends the attacks (4 at a
+// time, for a few seconds each) and, one after another, an ordinary search of a johns photo. Then duplicate
+// deletions: people of 4 photos each deleted by two requests at once, counting the photos left on disk or served.
 // Prints a markdown table on stdout; progress goes to stderr.
 //   npm run bench:abuse -- [--seconds 8]
 import { spawn } from 'node:child_process';
@@ -24,14 +25,41 @@ const ATTACKERS = 4;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const SEARCH = 'query($file: Upload!) { searchFace(file: $file) { status fullName } }';
-const ADD = 'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId } }';
+const ADD = 'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId url person { id } } }';
+const DELETE_PERSON = 'mutation($id: ID!) { deletePerson(id: $id) { deleted removedFaces } }';
+const DELETION_TRIALS = Number(arg('deletion-trials', '50'));
+
+/**
+ * Enrols a person with 4 photos, sends two deletePerson for them at once, and counts what is left of the 4 photos:
+ * files in images/ under any name, and URLs still answering 200.
+ */
+async function duplicateDeletions(url: string, dataDir: string): Promise<{ trials: number; answers: Map<string, number>; left: number; served: number }> {
+  const answers = new Map<string, number>();
+  let left = 0;
+  let served = 0;
+  for (let trial = 0; trial < DELETION_TRIALS; trial++) {
+    const added: { imageId: string; url: string; person: { id: string } }[] = [];
+    for (let i = 0; i < 4; i++) {
+      added.push((await upload(url, ADD, { firstName: 'Deleted', surName: `Twice ${trial}` }, { file: johnPhotos('John_Schneider')[i]! })).data.addPerson);
+    }
+    const both = await Promise.all([0, 1].map(() => gql(url, DELETE_PERSON, { id: added[0]!.person.id })));
+    for (const r of both) {
+      const a = r.data?.deletePerson ? `deleted ${r.data.deletePerson.removedFaces}` : answerOf(r);
+      answers.set(a, (answers.get(a) ?? 0) + 1);
+    }
+    const files = fs.readdirSync(path.join(dataDir, 'images'));
+    left += files.filter((f) => added.some((a) => f.includes(a.imageId))).length;
+    for (const a of added) if ((await fetch(url + a.url)).status === 200) served++;
+  }
+  return { trials: DELETION_TRIALS, answers, left, served };
+}
 
 interface Attack {
   name: string;
   send(url: string): Promise<GraphQLResponse>;
 }
 
-function attacks(): Attack[] {
+function attacks(manyPhotosId: string): Attack[] {
   const john = johnPhotos('John_Salley')[6]!;
   const hugePng = encodePng(canvas(6300, 6300, [128, 128, 128]));
   log(`6300×6300 grey PNG: ${(hugePng.length / 1024).toFixed(0)} KB`);
@@ -40,6 +68,14 @@ function attacks(): Attack[] {
     {
       name: 'query 300 levels deep (Person.faces → Face.person)',
       send: (url) => gql(url, `{ personById(id: "1") { ${'faces { person { '.repeat(300)}id${' } }'.repeat(300)} } }`),
+    },
+    {
+      name: 'query text 3,000 brackets deep',
+      send: (url) => gql(url, `{ ${'health { '.repeat(3000)}people${' }'.repeat(3000)} }`),
+    },
+    {
+      name: 'Person.faces → Face.person → Person.faces, three deep, on a 100-photo person',
+      send: (url) => gql(url, `{ personById(id: "${manyPhotosId}") { faces { person { faces { person { faces { imageId } } } } } } }`),
     },
     {
       name: '1,000 searchFace aliases on one photo',
@@ -86,6 +122,12 @@ async function main(): Promise<void> {
   });
   try {
     for (const name of johnNames()) await upload(url, ADD, johnName(name), { file: johnPhotos(name)[0]! });
+    log('enrolling one person with 100 photos');
+    let manyPhotosId = '';
+    for (let i = 0; i < 100; i++) {
+      const r = await upload(url, ADD, { firstName: 'Many', surName: 'Photos' }, { file: johnPhotos('John_Salley')[i % 11]! });
+      manyPhotosId = r.data.addPerson.person.id;
+    }
     const probePhoto = johnPhotos('John_Simm')[4]!;
     const probe = async () => {
       const t0 = performance.now();
@@ -97,7 +139,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 10; i++) quiet.push(await probe());
     quiet.sort((a, b) => a - b);
     const rows = [`| alone (no attack) | – | ${quiet[4]!.toFixed(0)} | ${quiet.at(-1)!.toFixed(0)} |`];
-    for (const attack of attacks()) {
+    for (const attack of attacks(manyPhotosId)) {
       log(`attack: ${attack.name}`);
       const answers = new Map<string, number>();
       let running = true;
@@ -128,6 +170,8 @@ async function main(): Promise<void> {
     }
     log(`RSS after 10 heavy requests ${rssAt[0]!.toFixed(0)} MB, after 100 ${rssAt[1]!.toFixed(0)} MB`);
     const rss = String(rssMb() * 1024);
+    log(`duplicate deletions: ${DELETION_TRIALS} trials`);
+    const deletions = await duplicateDeletions(url, dataDir);
     console.log(
       [
         `Memory: server RSS after 10 searches of a 12-megapixel PNG ${rssAt[0]!.toFixed(0)} MB, after 100 ${rssAt[1]!.toFixed(0)} MB (${(((rssAt[1]! - rssAt[0]!) / rssAt[0]!) * 100).toFixed(1)}%).`,
@@ -137,6 +181,9 @@ async function main(): Promise<void> {
         '| attack | how it was answered (count × answer) | ordinary search p50 ms | ordinary search worst ms |',
         '|---|---|---|---|',
         ...rows,
+        '',
+        `Duplicate deletions: ${deletions.trials} people of 4 photos, each deleted by two deletePerson at once; answers ${[...deletions.answers].map(([a, n]) => `${n}× ${a}`).join(', ')}; ` +
+          `photos left in images/ afterwards: ${deletions.left}; photo URLs still answering 200: ${deletions.served}.`,
       ].join('\n'),
     );
   } finally {

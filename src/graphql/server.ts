@@ -21,11 +21,12 @@ import { Gallery } from '../gallery/index.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
 import { openPhotoStore, type FileSource } from '../store/photo-store.js';
 import { RangeNotSatisfiableError, type S3Objects } from '../store/s3.js';
+import { StoreUnavailableError } from '../store/errors.js';
 import { openStore, type Store } from '../store/store.js';
 import { VideoJobs, type VideoJobList } from '../video/jobs.js';
 import { QueuedVideoJobs } from '../video/queue.js';
 import type { GraphQLContext } from './context.js';
-import { queryLimitsPlugin } from './complexity.js';
+import { queryLimitsPlugin, refuseDeepText } from './complexity.js';
 import { multipartUploads, removeStaleUploads, uploadReceived } from './multipart.js';
 import { HttpDrain } from './shutdown.js';
 import { RequestUploads } from './upload.js';
@@ -87,7 +88,7 @@ function answerEarly(req: Request, res: Response, status: number, code: ErrorCod
 
 /**
  * Sends a file the service stored, at root/parts...: only when every part is a real folder or file of its own,
- * never through a symbolic link someone placed in the data folder. NOT_FOUND otherwise.
+ * never through a symbolic link or a hard link someone placed in the data folder. NOT_FOUND otherwise.
  */
 async function sendStoredFile(res: Response, root: string, parts: string[], type: string, notFound: string): Promise<void> {
   const missing = () => {
@@ -96,7 +97,8 @@ async function sendStoredFile(res: Response, root: string, parts: string[], type
   try {
     for (let i = 1; i <= parts.length; i++) {
       const st = await fs.promises.lstat(path.join(root, ...parts.slice(0, i)));
-      if (i < parts.length ? !st.isDirectory() : !st.isFile()) return missing();
+      // A file the service wrote has one name; a hard link someone made (to faces.db, to a file elsewhere) has two.
+      if (i < parts.length ? !st.isDirectory() : !st.isFile() || st.nlink !== 1) return missing();
     }
   } catch {
     return missing();
@@ -325,6 +327,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (req.body === undefined) req.body = {};
       next();
     },
+    refuseDeepText,
     expressMiddleware(apollo, { context: async () => ({ gallery: openGallery, videoJobs, config, uploads: new RequestUploads() }) }),
   );
 
@@ -335,7 +338,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
       return;
     }
-    void sendFromSource(req, res, openGallery.photos.sourceOf(name as string), type, 'No such image.', logger);
+    // Only a photo whose face row exists is served: never one whose deletion committed, wherever a copy is left.
+    openGallery.isStoredPhoto(name as string).then(
+      (stored) => {
+        if (!stored) res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
+        else void sendFromSource(req, res, openGallery.photos.sourceOf(name as string), type, 'No such image.', logger);
+      },
+      (err: unknown) => {
+        if (res.headersSent) return;
+        if (err instanceof StoreUnavailableError) {
+          res.status(503).json(errorBody('STORE_UNAVAILABLE', 'The database cannot be reached right now; try again later.'));
+          return;
+        }
+        logger.error('http: internal error:', err);
+        res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
+      },
+    );
   });
   app.use('/images', requireApiKey(true), (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
