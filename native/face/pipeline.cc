@@ -49,11 +49,14 @@ std::vector<analyzed_face> analyze_upright(const rgb_image& image, const analyze
   std::vector<dlib::rectangle> rects;
   for (const auto& f : faces) rects.push_back(f.rect);
   auto shapes = find_landmarks(*models.shape_predictor, image, rects);
-  auto descriptors = models.encoder->encode(extract_chips(image, shapes), options.jitter, 16);
+  auto chips = extract_chips(image, shapes);
+  auto descriptors = models.encoder->encode(chips, options.jitter, 16);
 
   std::vector<analyzed_face> out;
   out.reserve(faces.size());
-  for (size_t i = 0; i < faces.size(); ++i) out.push_back({faces[i], std::move(shapes[i]), std::move(descriptors[i])});
+  for (size_t i = 0; i < faces.size(); ++i) {
+    out.push_back({faces[i], std::move(shapes[i]), std::move(descriptors[i]), chip_sharpness(chips[i])});
+  }
   return out;
 }
 
@@ -88,6 +91,26 @@ int turn_of_face(const rgb_image& image, const detection& f, const detect_option
 }
 
 }  // namespace
+
+double chip_sharpness(const rgb_image& chip) {
+  const long h = chip.nr(), w = chip.nc();
+  if (h < 8 || w < 8) return 0;
+  auto grey = [&](long y, long x) {
+    const dlib::rgb_pixel& p = chip(y, x);
+    return 0.299 * p.red + 0.587 * p.green + 0.114 * p.blue;
+  };
+  double sum = 0, sum2 = 0;
+  long n = 0;
+  for (long y = h / 4; y < h - h / 4; ++y)
+    for (long x = w / 4; x < w - w / 4; ++x) {
+      const double lap = grey(y - 1, x) + grey(y + 1, x) + grey(y, x - 1) + grey(y, x + 1) - 4 * grey(y, x);
+      sum += lap;
+      sum2 += lap * lap;
+      ++n;
+    }
+  const double mean = sum / n;
+  return sum2 / n - mean * mean;
+}
 
 void scale_faces(std::vector<analyzed_face>& faces, double sx, double sy) {
   const auto x = [sx](long v) { return std::lround(v * sx); };

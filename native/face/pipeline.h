@@ -12,7 +12,13 @@ struct analyzed_face {
   detection face;
   dlib::full_object_detection shape;
   encoding descriptor;
+  // How sharp the aligned chip is: the variance of its grey levels' Laplacian over the chip's central half (the
+  // face, not its margin). An in-focus face scores in the hundreds; a blurred region a few units.
+  double sharpness = 0;
 };
+
+// ensures: the sharpness of an aligned face chip, as analyzed_face::sharpness describes it.
+double chip_sharpness(const rgb_image& chip);
 
 struct analyze_options {
   detect_options detect;

@@ -195,6 +195,7 @@ Napi::Value Analyze(const Napi::CallbackInfo& info) {
             std::memcpy(e.Data(), &f.descriptor(0), 128 * sizeof(float));
             face.Set("encoding", e);
             face.Set("size", double(std::max(f.face.rect.width(), f.face.rect.height())));
+            face.Set("sharpness", f.sharpness);
             faces.Set(uint32_t(i), face);
           }
           out.Set("faces", faces);
