@@ -26,8 +26,10 @@ export interface Config {
   dataDir: string;
   /** postgres://…: people, faces and video jobs live in this PostgreSQL database instead of faces.db. */
   databaseUrl: string | undefined;
-  /** Euclidean distance below which two encodings are the same person (dlib: 0.6). */
+  /** Euclidean distance beyond which a face is never a known person (dlib: 0.6); the open-set rule decides within it. */
   tolerance: number;
+  /** Share of strangers a search may name (the open-set rule's FPIR): 0.01 names about 1 stranger in 100. */
+  matchFpir: number;
   /** Largest accepted photo upload, in MiB. */
   maxUploadMb: number;
   /** Largest accepted video upload (recognizeVideo), in MiB. */
@@ -80,6 +82,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   dataDir: './data',
   databaseUrl: undefined,
   tolerance: DEFAULTS.tolerance,
+  matchFpir: DEFAULTS.matchFpir,
   maxUploadMb: 10,
   maxVideoMb: 200,
   videoMaxSeconds: 600,
@@ -138,6 +141,7 @@ const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
     want: 'a PostgreSQL URL (postgres://user:password@host:port/database)',
   },
   tolerance: { env: 'FACE_TOLERANCE', parse: number, valid: (n) => inRange(RANGES.tolerance, n), want: 'a distance in (0, 1]' },
+  matchFpir: { env: 'MATCH_FPIR', parse: number, valid: (n) => inRange(RANGES.matchFpir, n), want: 'a share of strangers in [0.001, 0.5]' },
   maxUploadMb: { env: 'MAX_UPLOAD_MB', parse: number, valid: (n) => n > 0 && n <= 1024, want: 'a size in MiB in (0, 1024]' },
   maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },
   videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },

@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   exportNativeSettings(config);
   const core = new FaceCore(coreOptions(config));
 
-  const gallery = await GalleryReader.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const gallery = await GalleryReader.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, { targetFpir: config.matchFpir, tolerance: config.tolerance });
   console.error(`${gallery.size} enrolled faces from ${config.dataDir}; reading ${source}`);
 
   const run = await recognizeInGallery(core, gallery, isStream ? source : path.resolve(source), options, (event) => {

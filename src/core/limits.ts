@@ -64,6 +64,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export const RANGES = {
   /** Distance within which two faces are the same person. */
   tolerance: { min: 0, max: 1, minExclusive: true },
+  /** The open-set rule's target share of strangers named; its calibration resolves rates from 0.001. */
+  matchFpir: { min: 0.001, max: 0.5 },
   /** Times the image is doubled before detection. */
   upsample: { min: 0, max: 3, integer: true },
   /** Faces smaller than this (pixels, larger box side) are dropped. */
@@ -88,6 +90,7 @@ export const RANGES = {
 
 export const DEFAULTS = {
   tolerance: 0.6,
+  matchFpir: 0.01,
   upsample: 0,
   minFaceSize: 0,
   adjustThreshold: 0,

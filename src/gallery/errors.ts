@@ -7,6 +7,7 @@ export type GalleryErrorCode =
   | 'INVALID_IMAGE'
   | 'IMAGE_TOO_LARGE'
   | 'NO_FACE_FOUND'
+  | 'AMBIGUOUS_FACE'
   | 'NOT_FOUND'
   | 'NAME_TAKEN'
   | 'INVALID_VIDEO'

@@ -1,5 +1,6 @@
 // Uploaded files: which names are accepted, and which stored extension each image format gets.
-import type { AnalyzeResult, ImageFormat } from '../core/index.js';
+import type { ImageFormat } from '../core/index.js';
+import type { AnalysedPhoto } from './results.js';
 import type { StoredExt } from '../store/images.js';
 import { GalleryError } from './errors.js';
 
@@ -9,7 +10,7 @@ export interface Photo {
   filename: string;
   /** Its analysis by each detector, once asked for: however many fields search or enrol it, a photo is analysed
    *  at most once per detector. */
-  analyses?: Map<string, Promise<{ analysis: AnalyzeResult; ext: StoredExt }>>;
+  analyses?: Map<string, Promise<{ analysis: AnalysedPhoto; ext: StoredExt }>>;
 }
 
 /**

@@ -21,6 +21,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
+  DEFAULTS,
   DEFAULT_MIN_FACE_PX,
   DEFAULT_SERVICE_DETECTOR,
   FaceIndex,
@@ -42,6 +43,9 @@ import { openStore, type Store, type StoreEngine } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
 import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
+import { decide, neighboursOf } from './open-set.js';
+import { faceQuality } from './quality.js';
+import { chooseFaceToEnrol } from './main-face.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { fromCoreError, GalleryError, notFoundPerson, STORAGE_FULL_MESSAGE, TIMEOUT_MESSAGE } from './errors.js';
@@ -52,6 +56,8 @@ import {
   NO_FACE_MESSAGE,
   tooSmallMessage,
   UNKNOWN_MESSAGE,
+  UNRECOGNISABLE_MESSAGE,
+  type AnalysedPhoto,
   type DetectedFaceOutcome,
   type EnrolResult,
   type FaceMatchOutcome,
@@ -78,8 +84,10 @@ export interface GalleryOptions {
   core: FaceCore;
   /** The database; when absent the gallery opens its own (databaseUrl, or <dataDir>/faces.db) and closes it with itself. */
   store?: Store;
-  /** Distance within which a face is a known person (checked by the configuration). */
+  /** Distance within which a face may be a known person (checked by the configuration); the open-set rule decides. */
   tolerance: number;
+  /** Share of strangers the open-set rule may name (MATCH_FPIR; default DEFAULT_MATCH_FPIR). */
+  matchFpir?: number;
   /** The default detection settings (the service's config: FACE_DETECTOR, MIN_FACE_PX); each call may pick another detector. */
   detection?: Partial<DetectionSettings>;
   /** Seconds a photo's analysis may take, waiting for a native slot included, before the caller gets TIMEOUT. */
@@ -99,6 +107,14 @@ export interface DetectionOverrides {
   detector?: Detector;
 }
 
+/** Per enrolment: the detector, and which of the photo's faces (largest first) to enrol instead of the main face. */
+export interface EnrolOverrides extends DetectionOverrides {
+  faceIndex?: number;
+}
+
+/** Share of strangers the open-set rule names by default (MATCH_FPIR). */
+export const DEFAULT_MATCH_FPIR = DEFAULTS.matchFpir;
+
 /** The face core's analyze options for these settings. */
 export function analyzeOptionsFor(settings: DetectionSettings): AnalyzeOptions {
   return settings.detector === 'cnn'
@@ -111,6 +127,7 @@ export const isTooSmall = (box: Box): boolean => Math.max(box.width, box.height)
 
 export class Gallery implements GalleryView {
   readonly tolerance: number;
+  readonly matchFpir: number;
   readonly detection: DetectionSettings;
   private readonly analysisTimeoutMs: number;
   private readonly index = new FaceIndex();
@@ -129,6 +146,7 @@ export class Gallery implements GalleryView {
     this.images = opts.photos ?? new ImageFiles(path.join(opts.dataDir, 'images'));
     this.reserve = new SpaceReserve(opts.dataDir);
     this.tolerance = opts.tolerance;
+    this.matchFpir = opts.matchFpir ?? DEFAULT_MATCH_FPIR;
     this.detection = {
       detector: opts.detection?.detector ?? DEFAULT_SERVICE_DETECTOR,
       minFacePx: opts.detection?.minFacePx ?? DEFAULT_MIN_FACE_PX,
@@ -281,13 +299,13 @@ export class Gallery implements GalleryView {
 
   /** The nearest enrolled face: the scan on the calling thread (video decisions take a few per track). */
   nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
-    return nearestFaceIn(this.store, this.index, encoding);
+    return nearestFaceIn(this.store, this.index, encoding, { targetFpir: this.matchFpir, tolerance: this.tolerance });
   }
 
   // ---- enrolling and searching
 
   /** Checks the name and the bytes, then detects and encodes every face (largest first); once per photo and detector. */
-  analyze(photo: Photo, overrides: DetectionOverrides = {}): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
+  analyze(photo: Photo, overrides: DetectionOverrides = {}): Promise<{ analysis: AnalysedPhoto; ext: StoredExt }> {
     const detector = overrides.detector ?? this.detection.detector;
     photo.analyses ??= new Map();
     let analysis = photo.analyses.get(detector);
@@ -298,14 +316,24 @@ export class Gallery implements GalleryView {
     return analysis;
   }
 
-  private async analyzeOnce(photo: Photo, overrides: DetectionOverrides): Promise<{ analysis: AnalyzeResult; ext: StoredExt }> {
+  private async analyzeOnce(photo: Photo, overrides: DetectionOverrides): Promise<{ analysis: AnalysedPhoto; ext: StoredExt }> {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
-    const options = analyzeOptionsFor({ ...this.detection, detector: overrides.detector ?? this.detection.detector });
-    const limited = Number.isFinite(this.analysisTimeoutMs) ? { ...options, timeoutMs: this.analysisTimeoutMs } : options;
-    const analysis = await this.withinBudget(this.core.analyze(photo.bytes, limited)).catch((err: unknown) => {
-      throw fromCoreError(err);
-    });
+    const detector = overrides.detector ?? this.detection.detector;
+    const run = (d: Detector) => {
+      const options = analyzeOptionsFor({ ...this.detection, detector: d });
+      const limited = Number.isFinite(this.analysisTimeoutMs) ? { ...options, timeoutMs: this.analysisTimeoutMs } : options;
+      return this.withinBudget(this.core.analyze(photo.bytes, limited)).catch((err: unknown) => {
+        throw fromCoreError(err);
+      });
+    };
+    let analysis: AnalysedPhoto = { ...(await run(detector)), detector };
+    // A face that fills the frame (a passport photo, a face chip) leaves the CNN no context around it; HOG's window
+    // finds it. Only a photo where the CNN found nothing pays for the second look.
+    if (analysis.faces.length === 0 && detector === 'cnn') {
+      const hog = await run('hog');
+      if (hog.faces.length > 0) analysis = { ...hog, detector: 'hog' };
+    }
     const ext = storedExtension(analysis.format);
     if (!imageIsComplete(photo.bytes, analysis.format)) {
       throw new GalleryError('INVALID_IMAGE', 'The image is cut short: the end of the file is missing. Upload the whole file.');
@@ -332,7 +360,7 @@ export class Gallery implements GalleryView {
   }
 
   /** Enrols the largest face under this name; an existing name (case-insensitive) gets the face added. */
-  async addPerson(photo: Photo, name: PersonName, overrides: DetectionOverrides = {}): Promise<EnrolResult> {
+  async addPerson(photo: Photo, name: PersonName, overrides: EnrolOverrides = {}): Promise<EnrolResult> {
     return this.enrol(photo, overrides, async () => {
       const existing = await this.store.people.findByName(name.firstName, name.surName);
       return existing ? { person: existing, created: false } : { person: await this.store.people.insert(name.firstName, name.surName), created: true };
@@ -340,7 +368,7 @@ export class Gallery implements GalleryView {
   }
 
   /** Enrols the largest face as another photo of a known person. */
-  async addFace(personId: number, photo: Photo, overrides: DetectionOverrides = {}): Promise<EnrolResult> {
+  async addFace(personId: number, photo: Photo, overrides: EnrolOverrides = {}): Promise<EnrolResult> {
     if (!(await this.store.people.get(personId))) throw notFoundPerson(personId);
     return this.enrol(photo, overrides, async () => {
       // Checked again inside the transaction: the person may have been deleted while the photo was analysed.
@@ -350,13 +378,10 @@ export class Gallery implements GalleryView {
     });
   }
 
-  private async enrol(photo: Photo, overrides: DetectionOverrides, personFor: () => Promise<{ person: PersonRow; created: boolean }>): Promise<EnrolResult> {
+  private async enrol(photo: Photo, overrides: EnrolOverrides, personFor: () => Promise<{ person: PersonRow; created: boolean }>): Promise<EnrolResult> {
     const { analysis, ext } = await this.analyze(photo, overrides);
-    // The largest face big enough to recognise; smaller ones are never enrolled.
-    const largest = analysis.faces.find((f) => !isTooSmall(f.box));
-    if (!largest) {
-      throw new GalleryError('NO_FACE_FOUND', analysis.faces.length > 0 ? tooSmallMessage(RECOGNISABLE_FACE_PX) : NO_FACE_MESSAGE);
-    }
+    const faceIndex = chooseFaceToEnrol(analysis, overrides.faceIndex);
+    const largest = analysis.faces[faceIndex]!;
     this.assertOpen();
 
     // The space reserve comes first: no enrolment takes space a deletion on a full disk could not get back.
@@ -391,43 +416,52 @@ export class Gallery implements GalleryView {
       await this.removeQuietly(() => this.images.remove(fileName), fileName);
       throw err;
     }
-    return { person: result.person, face: result.face, facesDetected: analysis.faces.length, createdPerson: result.created };
+    return { person: result.person, face: result.face, facesDetected: analysis.faces.length, faceIndex, createdPerson: result.created };
   }
 
-  /** Who is in this photo? Every face is matched against the gallery within `tolerance`. */
-  async search(photo: Photo, tolerance = this.tolerance, overrides: DetectionOverrides = {}): Promise<SearchOutcome> {
+  /**
+   * Who is in this photo? Every recognisable face (the quality verdict) is identified by the open-set rule
+   * (open-set.ts); with `tolerance` given, by the raw rule instead: its nearest face within that distance.
+   */
+  async search(photo: Photo, tolerance?: number, overrides: DetectionOverrides = {}): Promise<SearchOutcome> {
     const { analysis } = await this.analyze(photo, overrides);
-    // Faces too small to recognise are reported (box, tooSmall) but never matched.
-    const hits = await Promise.all(
-      analysis.faces.map((f) => (isTooSmall(f.box) ? Promise.resolve([]) : this.index.search(f.encoding, { k: 1, maxDistance: tolerance }))),
-    );
+    const verdicts = analysis.faces.map((f) => faceQuality(f, analysis.width, analysis.height, analysis.detector));
     const faces: DetectedFaceOutcome[] = await Promise.all(
       analysis.faces.map(async (f, i) => ({
         box: f.box,
         score: f.score,
+        quality: verdicts[i]!,
         tooSmall: isTooSmall(f.box),
-        match: isTooSmall(f.box) ? null : await this.matchOf(hits[i]?.[0], tolerance),
+        match: verdicts[i]!.recognisable ? await this.identify(f.encoding, tolerance) : null,
       })),
     );
+    const usedTolerance = tolerance ?? this.tolerance;
     const matched = faces.map((f) => f.match).filter((m): m is FaceMatchOutcome => m !== null);
     const persons = new Set(matched.map((m) => m.person.id));
-    if (faces.length === 0) return { status: 'NO_FACE_FOUND', message: NO_FACE_MESSAGE, best: null, tolerance, faces };
-    if (faces.every((f) => f.tooSmall)) return { status: 'NO_FACE_FOUND', message: tooSmallMessage(RECOGNISABLE_FACE_PX), best: null, tolerance, faces };
-    if (persons.size === 0) return { status: 'UNKNOWN', message: UNKNOWN_MESSAGE, best: null, tolerance, faces };
-    if (persons.size > 1) {
-      return { status: 'MULTIPLE_KNOWN_FACES', message: MULTIPLE_KNOWN_FACES_MESSAGE, best: null, tolerance, faces };
+    const base = { tolerance: usedTolerance, faces, best: null };
+    if (faces.length === 0) return { ...base, status: 'NO_FACE_FOUND', message: NO_FACE_MESSAGE };
+    if (verdicts.every((v) => !v.recognisable)) {
+      const message = verdicts.every((v) => v.issues.includes('TOO_SMALL')) ? tooSmallMessage(RECOGNISABLE_FACE_PX) : UNRECOGNISABLE_MESSAGE;
+      return { ...base, status: 'NO_FACE_FOUND', message };
     }
+    if (persons.size === 0) return { ...base, status: 'UNKNOWN', message: UNKNOWN_MESSAGE };
+    if (persons.size > 1) return { ...base, status: 'MULTIPLE_KNOWN_FACES', message: MULTIPLE_KNOWN_FACES_MESSAGE };
     const best = matched.reduce((a, b) => (b.distance < a.distance ? b : a));
-    return { status: 'MATCH', message: fullName(best.person), best, tolerance, faces };
+    return { ...base, status: 'MATCH', message: fullName(best.person), best };
   }
 
-  private async matchOf(hit: { id: number; distance: number } | undefined, tolerance: number): Promise<FaceMatchOutcome | null> {
-    if (!hit || hit.distance > tolerance) return null;
+  /** The person a face is, or null: the open-set rule, or the raw rule within `tolerance` when one is given. */
+  private async identify(encoding: Float32Array, tolerance?: number): Promise<FaceMatchOutcome | null> {
+    const neighbours = await neighboursOf(this.index, this.store, encoding);
+    const id = decide(neighbours, this.index.size, { targetFpir: this.matchFpir, tolerance: this.tolerance });
+    if (!id) return null;
+    const known = tolerance === undefined ? id.known : id.distance <= tolerance;
+    if (!known) return null;
     // The row can be gone if a delete committed while this search was running: then it is no match.
-    const face = await this.store.faces.get(hit.id);
+    const face = await this.store.faces.get(id.faceId);
     const person = face && (await this.store.people.get(face.personId));
     if (!face || !person) return null;
-    return { person, face, distance: hit.distance, confidence: distanceToConfidence(hit.distance, tolerance) };
+    return { person, face, distance: id.distance, confidence: distanceToConfidence(id.distance, tolerance ?? this.tolerance), strangerChance: id.strangerChance };
   }
 
   // ---- changing and deleting

@@ -6,6 +6,7 @@ import type { EncodingSnapshot } from '../store/faces.js';
 import type { PersonRow } from '../store/people.js';
 import { openStore, type Store, type StoreLocation } from '../store/store.js';
 import type { GalleryView, NearestFace } from './results.js';
+import { decide, neighboursOf, type OpenSetRule } from './open-set.js';
 
 /** Puts every stored encoding into the index, a batch at a time; returns the snapshot's size and feed position. */
 export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingSnapshot> {
@@ -15,11 +16,13 @@ export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingS
   });
 }
 
-/** The nearest enrolled face of an encoding: the scan on the calling thread (video decisions take a few per track). */
-export async function nearestFaceIn(store: Store, index: FaceIndex, encoding: Float32Array): Promise<NearestFace | null> {
-  const [hit] = index.searchSync(encoding, { k: 1 });
-  const face = hit && (await store.faces.get(hit.id));
-  return face ? { faceId: face.id, personId: face.personId, distance: hit.distance } : null;
+/**
+ * The nearest enrolled face of an encoding and the open-set decision on it: the scan on the calling thread (video
+ * decisions take a few per track).
+ */
+export async function nearestFaceIn(store: Store, index: FaceIndex, encoding: Float32Array, rule: OpenSetRule): Promise<NearestFace | null> {
+  const id = decide(await neighboursOf(index, store, encoding, true), index.size, rule);
+  return id ? { faceId: id.faceId, personId: id.personId, distance: id.distance, known: id.known, strangerChance: id.strangerChance } : null;
 }
 
 /** The person a stored face belongs to. */
@@ -31,11 +34,15 @@ export async function personOfFaceIn(store: Store, faceId: number): Promise<Pers
 export class GalleryReader implements GalleryView {
   private readonly index = new FaceIndex();
 
-  private constructor(private readonly store: Store) {}
+  private constructor(
+    private readonly store: Store,
+    private readonly rule: OpenSetRule,
+  ) {}
 
-  static async open(where: StoreLocation): Promise<GalleryReader> {
+  /** `rule`: the service's open-set settings (its tolerance and MATCH_FPIR). */
+  static async open(where: StoreLocation, rule: OpenSetRule): Promise<GalleryReader> {
     const store = await openStore(where);
-    const reader = new GalleryReader(store);
+    const reader = new GalleryReader(store, rule);
     try {
       await loadEncodings(store, reader.index);
       return reader;
@@ -51,7 +58,7 @@ export class GalleryReader implements GalleryView {
   }
 
   nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
-    return nearestFaceIn(this.store, this.index, encoding);
+    return nearestFaceIn(this.store, this.index, encoding, this.rule);
   }
 
   personOfFace(faceId: number): Promise<PersonRow | undefined> {

@@ -1,5 +1,9 @@
 // What the gallery answers: enrolment and search outcomes, and the original service's messages.
-import type { Box } from '../core/index.js';
+import type { AnalyzeResult, Box, Detector, ImageFormat } from '../core/index.js';
+import type { FaceQuality } from './quality.js';
+
+/** A photo's analysis and the detector that found its faces (HOG when the CNN found none and HOG did). */
+export type AnalysedPhoto = AnalyzeResult & { format: ImageFormat; detector: Detector };
 import type { FaceRow } from '../store/faces.js';
 import type { PersonRow } from '../store/people.js';
 
@@ -8,11 +12,15 @@ export const UNKNOWN_MESSAGE = 'Image Unknown';
 export const tooSmallMessage = (minPx: number) =>
   `Only faces too small to recognise were found (under ${minPx} pixels). Upload a closer or larger picture of the face.`;
 export const MULTIPLE_KNOWN_FACES_MESSAGE = 'Found More Known Faces';
+export const UNRECOGNISABLE_MESSAGE =
+  'No face in this photo can be recognised: the faces found are cut by the border, blurred, turned away or not clearly faces. Upload a clear picture of a person with the face looking at the camera.';
 
 export interface EnrolResult {
   person: PersonRow;
   face: FaceRow;
   facesDetected: number;
+  /** Which of the photo's faces (largest first, as a search lists them) was enrolled. */
+  faceIndex: number;
   createdPerson: boolean;
 }
 
@@ -21,11 +29,15 @@ export interface FaceMatchOutcome {
   face: FaceRow;
   distance: number;
   confidence: number;
+  /** Estimated share of strangers that would match this well against a gallery of this size (open-set.ts). */
+  strangerChance: number;
 }
 
 export interface DetectedFaceOutcome {
   box: Box;
   score: number;
+  /** Whether the face can be recognised, and why not: only recognisable faces are matched or enrolled. */
+  quality: FaceQuality;
   /** Smaller than a recognisable face (RECOGNISABLE_FACE_PX): found, never matched or enrolled. */
   tooSmall: boolean;
   match: FaceMatchOutcome | null;
@@ -48,6 +60,9 @@ export interface NearestFace {
   faceId: number;
   personId: number;
   distance: number;
+  /** The open-set rule names this person (open-set.ts). */
+  known: boolean;
+  strangerChance: number;
 }
 
 /** What video recognition needs of a gallery: the nearest enrolled face, and whose it is. */

@@ -26,6 +26,10 @@ export function argument(name: string, value: number | null | undefined, range: 
   return value;
 }
 
+/** A faceIndex argument: which face of the photo to enrol (0 to 999). */
+export const faceIndexArgument = (value: number | null | undefined): { faceIndex?: number } =>
+  value == null ? {} : { faceIndex: argument('faceIndex', value, { min: 0, max: 999, integer: true }) };
+
 /** A tolerance argument, or the service's own. */
 export const toleranceArgument = (value: number | null | undefined, fallback: number): number => argument('tolerance', value, RANGES.tolerance, fallback);
 

@@ -20,8 +20,10 @@ export const ErrorCode = {
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   /** The image has more pixels than the decoder accepts. */
   IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',
-  /** addPerson/addFace: the photo holds no detectable face. */
+  /** addPerson/addFace: the photo holds no recognisable face (none, or only ones too small, cut, blurred or turned). */
   NO_FACE_FOUND: 'NO_FACE_FOUND',
+  /** addPerson/addFace: two faces are about equally plausible as the person; send faceIndex to choose. */
+  AMBIGUOUS_FACE: 'AMBIGUOUS_FACE',
   /** No person, stored photo or video job has that id. */
   NOT_FOUND: 'NOT_FOUND',
   /** renamePerson: another person already has that name. */

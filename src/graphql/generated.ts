@@ -25,10 +25,14 @@ export type Scalars = {
 
 export type AddFaceResult = {
   __typename?: 'AddFaceResult';
+  /** How often searches will name this person with the photos they have now, and with more (measured on LFW). */
+  advice: Scalars['String']['output'];
   /** False when the name already existed and the face was added to that person. */
   createdPerson: Scalars['Boolean']['output'];
   face: Face;
-  /** How many faces the photo held; the largest one was enrolled. */
+  /** Which of them was enrolled (largest first, as searchFace lists them): the main face, or the one asked for. */
+  faceIndex: Scalars['Int']['output'];
+  /** How many faces the photo held. */
   facesDetected: Scalars['Int']['output'];
   imageId: Scalars['ID']['output'];
   person: Person;
@@ -71,8 +75,10 @@ export type DeleteResult = {
 export type DetectedFace = {
   __typename?: 'DetectedFace';
   box: Box;
-  /** The best match, or null (always null for a face that is too small). */
+  /** The person this face is, or null (always null for a face that is not recognisable). */
   match?: Maybe<FaceMatch>;
+  /** Whether the face can be recognised, and if not why: only recognisable faces are matched or enrolled. */
+  quality: FaceQuality;
   /** The detector's score: HOG's confidence, or the CNN's face probability (0 to 1). */
   score: Scalars['Float']['output'];
   /** The face is too small to recognise (under 40 pixels): it is reported but never matched or enrolled. */
@@ -102,7 +108,28 @@ export type FaceMatch = {
   distance: Scalars['Float']['output'];
   face: Face;
   person: Person;
+  /** The estimated share of strangers who would match as well against a gallery of this size. */
+  strangerChance: Scalars['Float']['output'];
 };
+
+export type FaceQuality = {
+  __typename?: 'FaceQuality';
+  /** Empty when recognisable. */
+  issues: Array<FaceQualityIssue>;
+  recognisable: Scalars['Boolean']['output'];
+};
+
+export type FaceQualityIssue =
+  /** Too blurred to recognise. */
+  | 'BLURRED'
+  /** The detector is not sure it is a face (CNN score under 0.9). */
+  | 'LOW_SCORE'
+  /** Cut by the photo's border. */
+  | 'PARTIAL'
+  /** Under 40 pixels. */
+  | 'TOO_SMALL'
+  /** Turned too far from the camera. */
+  | 'TURNED';
 
 export type Health = {
   __typename?: 'Health';
@@ -112,6 +139,8 @@ export type Health = {
   /** The photo face detector used when a request names none (FACE_DETECTOR). */
   detector: Detector;
   faces: Scalars['Int']['output'];
+  /** The share of strangers a search may name (MATCH_FPIR): the open-set rule's target. */
+  matchFpir: Scalars['Float']['output'];
   maxUploadMb: Scalars['Float']['output'];
   /** Largest accepted video upload (recognizeVideo), in MiB. */
   maxVideoMb: Scalars['Float']['output'];
@@ -147,6 +176,7 @@ export type Mutation = {
 
 export type MutationAddFaceArgs = {
   detector?: InputMaybe<Detector>;
+  faceIndex?: InputMaybe<Scalars['Int']['input']>;
   file: Scalars['Upload']['input'];
   personId: Scalars['ID']['input'];
 };
@@ -154,6 +184,7 @@ export type MutationAddFaceArgs = {
 
 export type MutationAddPersonArgs = {
   detector?: InputMaybe<Detector>;
+  faceIndex?: InputMaybe<Scalars['Int']['input']>;
   file: Scalars['Upload']['input'];
   firstName: Scalars['String']['input'];
   surName: Scalars['String']['input'];
@@ -290,6 +321,8 @@ export type SearchResult = {
   /** URL of the matched person's photo, or of the several-faces placeholder for MULTIPLE_KNOWN_FACES. */
   photoUrl?: Maybe<Scalars['String']['output']>;
   status: SearchStatus;
+  /** The estimated share of strangers who would match as well against a gallery of this size (0.001 means at most 0.1 %). */
+  strangerChance?: Maybe<Scalars['Float']['output']>;
   /** The tolerance this answer used. */
   tolerance: Scalars['Float']['output'];
 };
@@ -301,7 +334,7 @@ export type SearchStatus =
   | 'MULTIPLE_KNOWN_FACES'
   /** The photo holds no detectable face. */
   | 'NO_FACE_FOUND'
-  /** Faces were found but none is within the tolerance of anyone known. */
+  /** Faces were found but none is confidently anyone known (a stranger, or too close to call between two people). */
   | 'UNKNOWN';
 
 export type StoreEngine =
@@ -505,6 +538,8 @@ export type ResolversTypes = ResolversObject<{
   Detector: Detector;
   Face: ResolverTypeWrapper<FaceRow>;
   FaceMatch: ResolverTypeWrapper<FaceMatchOutcome>;
+  FaceQuality: ResolverTypeWrapper<FaceQuality>;
+  FaceQualityIssue: FaceQualityIssue;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -541,6 +576,7 @@ export type ResolversParentTypes = ResolversObject<{
   DetectedFace: DetectedFaceOutcome;
   Face: FaceRow;
   FaceMatch: FaceMatchOutcome;
+  FaceQuality: FaceQuality;
   Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
@@ -563,8 +599,10 @@ export type ResolversParentTypes = ResolversObject<{
 }>;
 
 export type AddFaceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddFaceResult'] = ResolversParentTypes['AddFaceResult']> = ResolversObject<{
+  advice?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdPerson?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   face?: Resolver<ResolversTypes['Face'], ParentType, ContextType>;
+  faceIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   facesDetected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   imageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
@@ -598,6 +636,7 @@ export type DeleteResultResolvers<ContextType = GraphQLContext, ParentType exten
 export type DetectedFaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DetectedFace'] = ResolversParentTypes['DetectedFace']> = ResolversObject<{
   box?: Resolver<ResolversTypes['Box'], ParentType, ContextType>;
   match?: Resolver<Maybe<ResolversTypes['FaceMatch']>, ParentType, ContextType>;
+  quality?: Resolver<ResolversTypes['FaceQuality'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   tooSmall?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
@@ -615,6 +654,12 @@ export type FaceMatchResolvers<ContextType = GraphQLContext, ParentType extends 
   distance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   face?: Resolver<ResolversTypes['Face'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  strangerChance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type FaceQualityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FaceQuality'] = ResolversParentTypes['FaceQuality']> = ResolversObject<{
+  issues?: Resolver<Array<ResolversTypes['FaceQualityIssue']>, ParentType, ContextType>;
+  recognisable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type HealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
@@ -622,6 +667,7 @@ export type HealthResolvers<ContextType = GraphQLContext, ParentType extends Res
   changeFeed?: Resolver<Maybe<ResolversTypes['ChangeFeed']>, ParentType, ContextType>;
   detector?: Resolver<ResolversTypes['Detector'], ParentType, ContextType>;
   faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  matchFpir?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   maxVideoMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   minFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -684,6 +730,7 @@ export type SearchResultResolvers<ContextType = GraphQLContext, ParentType exten
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   photoUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SearchStatus'], ParentType, ContextType>;
+  strangerChance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
@@ -762,6 +809,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   DetectedFace?: DetectedFaceResolvers<ContextType>;
   Face?: FaceResolvers<ContextType>;
   FaceMatch?: FaceMatchResolvers<ContextType>;
+  FaceQuality?: FaceQualityResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

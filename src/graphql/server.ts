@@ -194,7 +194,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let gallery: Gallery | undefined;
   let videoJobs: VideoJobList;
   try {
-    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
+    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, matchFpir: config.matchFpir, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
     const jobsOptions = {
       store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),

@@ -106,6 +106,8 @@ export interface FacesStore {
   delete(id: number): Promise<boolean>;
   /** Every row's id and file name (for reconciling rows with the files on disk). */
   fileNames(): Promise<{ id: number; fileName: string }[]>;
+  /** The person of each of these face ids that still has a row. */
+  personIds(faceIds: number[]): Promise<Map<number, number>>;
   /** Which of these photo file names belong to a face row whose deletion committed (the erased_photos record). */
   erased(fileNames: string[]): Promise<Set<string>>;
   /** Every encoding, read in one consistent snapshot and handed to `sink` a batch at a time. */

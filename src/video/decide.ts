@@ -1,4 +1,5 @@
 // Deciding who a tracked face is from its N encodings (facelib's two ways, found to perform alike):
+// Each encoding is identified by the gallery's open-set rule (gallery/open-set.ts), and within the job's tolerance.
 //  - VOTE: each encoding's nearest known person (within tolerance) is one vote, "unknown" included;
 //    the most-voted wins and the confidence is its share of the votes.
 //  - FUSION: the N encodings are averaged into one and matched once; the confidence comes from that distance.
@@ -31,7 +32,7 @@ export async function decide(encodings: Float32Array, method: DecisionMethod, to
     const mean = new Float32Array(128);
     for (let i = 0; i < frames; i++) for (let d = 0; d < 128; d++) mean[d] += at(i)[d] / frames;
     const best = await match(mean);
-    const known = best !== null && best.distance <= tolerance;
+    const known = best !== null && best.known && best.distance <= tolerance;
     return {
       personId: known ? best.personId : null,
       faceId: known ? best.faceId : null,
@@ -46,7 +47,7 @@ export async function decide(encodings: Float32Array, method: DecisionMethod, to
   const tally = new Map<string, { votes: number; distance: number; faceId: number | null; personId: number | null }>();
   for (let i = 0; i < frames; i++) {
     const best = await match(at(i));
-    const known = best !== null && best.distance <= tolerance;
+    const known = best !== null && best.known && best.distance <= tolerance;
     const key = known ? String(best.personId) : 'unknown';
     const entry = tally.get(key) ?? { votes: 0, distance: 0, faceId: known ? best.faceId : null, personId: known ? best.personId : null };
     entry.votes++;

@@ -29,7 +29,7 @@ export async function startVideoWorker(config: Config, core: FaceCore, logger: P
   }
   let gallery: Gallery | undefined;
   try {
-    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
+    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, matchFpir: config.matchFpir, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
     const videoJobs = await QueuedVideoJobs.open({
       store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),

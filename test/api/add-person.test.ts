@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serverFor, storedCounts } from '../fixtures/server.js';
 import { upload, gql, errorCode } from '../fixtures/graphql-client.js';
-import { ADD_FACE, ADD_PERSON, PERSON_BY_ID } from '../fixtures/operations.js';
+import { ADD_FACE, ADD_PERSON, ADD_PERSON_WITH_INDEX, PERSON_BY_ID } from '../fixtures/operations.js';
 import { BALD_GUYS, DOGS, johnPhotos } from '../fixtures/photos.js';
 import { assertConsistent } from '../fixtures/consistency.js';
 import { FaceIndex } from '../../src/core/index.js';
@@ -73,16 +73,41 @@ test('a photo without a human face is refused with NO_FACE_FOUND and the origina
   assert.deepEqual(await storedCounts(s), { files: 0, faceRows: 0, people: 0, index: 0 });
 });
 
-test('a group photo enrols its largest face and says how many faces it held', async (t) => {
+test('a group photo of equally plausible faces asks which to enrol; faceIndex chooses, and the answer says which', async (t) => {
   const s = await serverFor(t);
   const r = await upload(s.url, ADD_PERSON, { firstName: 'Bald', surName: 'Guy' }, { file: BALD_GUYS });
-  assert.equal(r.errors, undefined);
-  const added = r.data.addPerson;
+  assert.equal(errorCode(r), 'AMBIGUOUS_FACE');
+  const candidates = [...r.errors![0]!.message.matchAll(/(\d+) \(box /g)].map((m) => Number(m[1]));
+  assert.ok(candidates.length >= 2, r.errors![0]!.message);
+  assert.deepEqual(await storedCounts(s), { files: 0, faceRows: 0, people: 0, index: 0 });
+
+  const chosen = candidates[1]!;
+  const ok = await upload(s.url, ADD_PERSON_WITH_INDEX, { firstName: 'Bald', surName: 'Guy', faceIndex: chosen }, { file: BALD_GUYS });
+  assert.equal(ok.errors, undefined, JSON.stringify(ok.errors));
+  const added = ok.data.addPerson;
+  assert.equal(added.faceIndex, chosen);
   assert.ok(added.facesDetected > 1, `expected several faces, got ${added.facesDetected}`);
   const search = await s.gallery.analyze({ bytes: fs.readFileSync(BALD_GUYS), filename: 'b.jpg' });
-  const areas = search.analysis.faces.map((f) => f.box.width * f.box.height);
-  assert.equal(added.face.box.width * added.face.box.height, Math.max(...areas));
+  assert.deepEqual(added.face.box, search.analysis.faces[chosen]!.box);
+  assert.match(added.advice, /With 1 photo of this person.*with 3 photos, about 87 %/);
   assert.deepEqual(await storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
+
+  const outOfRange = await upload(s.url, ADD_PERSON_WITH_INDEX, { firstName: 'Bald', surName: 'Guy', faceIndex: 400 }, { file: BALD_GUYS });
+  assert.equal(errorCode(outOfRange), 'BAD_USER_INPUT');
+});
+
+test('a photo with one main face enrols it and says so; the advice invites more photos until there are three', async (t) => {
+  const s = await serverFor(t);
+  const photos = johnPhotos('John_Salley');
+  let advice = '';
+  for (let i = 0; i < 3; i++) {
+    const r = await upload(s.url, ADD_PERSON_WITH_INDEX, { firstName: 'John', surName: 'Salley' }, { file: photos[i]! });
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    assert.equal(r.data.addPerson.faceIndex, 0);
+    advice = r.data.addPerson.advice;
+    if (i < 2) assert.match(advice, /Add \d more photo/);
+  }
+  assert.match(advice, /With 3 photos of this person, a search names them in about 87 %/);
 });
 
 test('a failure after the photo is written rolls back: no file, no person, no face row, no index entry', async (t) => {

@@ -151,7 +151,7 @@ test('restore refuses while a reader (npm run video) has the gallery open', asyn
   await enrol(s.url, 'John_Simm', 1);
   await stop(s, 'SIGTERM');
 
-  const reader = await GalleryReader.open({ dataDir });
+  const reader = await GalleryReader.open({ dataDir }, { targetFpir: 0.01, tolerance: 0.6 });
   const before = snapshot(dataDir);
   const refused = cli('restore', backup, dataDir);
   assert.equal(refused.status, 1, refused.stdout + refused.stderr);

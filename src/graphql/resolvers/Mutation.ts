@@ -1,24 +1,26 @@
 // Mutation: enrol photos, rename people, delete people and photos; start and cancel video jobs.
 import type { MutationResolvers } from '../generated.js';
 import { personName } from '../../gallery/index.js';
-import { detectorArgument } from '../arguments.js';
+import { detectorArgument, faceIndexArgument } from '../arguments.js';
 import { userError } from '../errors.js';
 import { openUpload, saveUpload } from '../upload.js';
 import { requireRowId } from './ids.js';
 import { videoJobOptions } from './videoOptions.js';
 
 export const Mutation: MutationResolvers = {
-  addPerson: async (_parent, { file, firstName, surName, detector }, { gallery, config, uploads }) => {
+  addPerson: async (_parent, { file, firstName, surName, detector, faceIndex }, { gallery, config, uploads }) => {
     // The name is checked before the upload is read so a bad name costs no image work.
     const name = personName(firstName, surName);
+    const choice = faceIndexArgument(faceIndex);
     const photo = await uploads.photoToEnrol(file, config.maxUploadMb);
-    return gallery.addPerson(photo, name, detectorArgument(detector));
+    return gallery.addPerson(photo, name, { ...detectorArgument(detector), ...choice });
   },
 
-  addFace: async (_parent, { personId, file, detector }, { gallery, config, uploads }) => {
+  addFace: async (_parent, { personId, file, detector, faceIndex }, { gallery, config, uploads }) => {
     const id = requireRowId(personId);
+    const choice = faceIndexArgument(faceIndex);
     const photo = await uploads.photoToEnrol(file, config.maxUploadMb);
-    return gallery.addFace(id, photo, detectorArgument(detector));
+    return gallery.addFace(id, photo, { ...detectorArgument(detector), ...choice });
   },
 
   renamePerson: (_parent, { id, firstName, surName }, { gallery }) => gallery.renamePerson(requireRowId(id), firstName, surName),

@@ -42,7 +42,8 @@ export const Query: QueryResolvers = {
   },
 
   searchFace: async (_parent, { file, tolerance, detector }, { gallery, config, uploads }) => {
-    const t = toleranceArgument(tolerance, config.tolerance);
+    // A tolerance given asks for the raw rule; without one the open-set rule decides.
+    const t = tolerance == null ? undefined : toleranceArgument(tolerance, config.tolerance);
     const photo = await uploads.photo(file, config.maxUploadMb);
     return gallery.search(photo, t, detectorArgument(detector));
   },
@@ -57,6 +58,7 @@ export const Query: QueryResolvers = {
     people: await gallery.countPeople(),
     faces: await gallery.countFaces(),
     tolerance: config.tolerance,
+    matchFpir: config.matchFpir,
     maxUploadMb: config.maxUploadMb,
     apiKeyRequired: config.apiKeys.length > 0,
     maxVideoMb: config.maxVideoMb,

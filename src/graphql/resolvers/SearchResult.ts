@@ -13,5 +13,6 @@ export const SearchResult: SearchResultResolvers = {
   },
   distance: (r) => r.best?.distance ?? null,
   confidence: (r) => r.best?.confidence ?? null,
+  strangerChance: (r) => r.best?.strangerChance ?? null,
   matchedFace: (r) => r.best?.face ?? null,
 };

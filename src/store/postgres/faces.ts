@@ -62,6 +62,13 @@ export class PostgresFaces implements FacesStore {
     return rows.map((r) => ({ id: r.id, fileName: r.file_name }));
   }
 
+  /** The person of each of these face ids that still has a row (one round trip). */
+  async personIds(faceIds: number[]): Promise<Map<number, number>> {
+    if (faceIds.length === 0) return new Map();
+    const rows = await this.sql.rows<{ id: number; person_id: number }>('SELECT id, person_id FROM faces WHERE id = ANY($1::bigint[])', [faceIds]);
+    return new Map(rows.map((r) => [Number(r.id), Number(r.person_id)]));
+  }
+
   /** Which of these file names were erased (their row's deletion committed). */
   async erased(fileNames: string[]): Promise<Set<string>> {
     if (fileNames.length === 0) return new Set();

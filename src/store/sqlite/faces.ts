@@ -18,6 +18,7 @@ function prepare(db: Db) {
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM faces'),
     deleteById: db.prepare<[number]>('DELETE FROM faces WHERE id = ?'),
     files: db.prepare<[], { id: number; file_name: string }>('SELECT id, file_name FROM faces'),
+    personOf: db.prepare<[number], { person_id: number }>('SELECT person_id FROM faces WHERE id = ?'),
     erased: db.prepare<[string], { n: number }>('SELECT 1 AS n FROM erased_photos WHERE file_name = ?'),
     encodings: db.prepare<[], { id: number; encoding: Buffer }>('SELECT id, encoding FROM faces ORDER BY id'),
   };
@@ -75,6 +76,16 @@ export class SqliteFaces {
   /** Every row's id and file name (for reconciling rows with the files on disk). */
   fileNames(): { id: number; fileName: string }[] {
     return this.q.files.all().map((r) => ({ id: r.id, fileName: r.file_name }));
+  }
+
+  /** The person of each of these face ids that still has a row. */
+  personIds(faceIds: number[]): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const id of faceIds) {
+      const r = this.q.personOf.get(id);
+      if (r) out.set(id, r.person_id);
+    }
+    return out;
   }
 
   /** Which of these file names were erased (their row's deletion committed). */
