@@ -1,0 +1,130 @@
+// LFW benchmark (`npm run bench:lfw -- --lfw <lfw-deepfunneled dir> --pairs <pairs.txt> [--analyses <file.jsonl>]`):
+//  - verification: the 6,000 pairs of pairs.txt in its 10 folds (threshold picked on 9 folds, applied to the
+//    tenth), accuracy ± standard deviation, TAR at FAR 1 % and 0.1 %, and the ROC curve's points;
+//  - open-set identification (NIST's 1:N measures): galleries of 10, 100, 1,000 and every person with two or more
+//    photos (one photo each), and the people with four or more photos (up to three each, probe photo 4); DIR and
+//    wrong-person rate at the FPIR the rule gives, for the service's open-set rule and the fixed tolerance 0.6.
+// Every photo is analysed once with the service's default detector and settings (bench/lfw/analyse.ts; the file
+// given with --analyses is reused, and written when missing), and each photo's face is the one the service enrols
+// (quality verdict, then the main face). Strangers are fold B's one-photo people, whom the calibration
+// (bench/lfw/calibrate.ts, fold A) never saw. Prints markdown on stdout.
+// Get LFW (not shipped with the project): the deep-funneled images from github braun-steven/dfi-tensorflow
+// (data/lfw-deepfunneled) and pairs.txt from github davidsandberg/facenet (data/pairs.txt, sha256 ea42330c…1592).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { byPerson, enrolFaces, foldOf, readAnalyses, shuffled, type LfwFace } from './lfw/data.js';
+import { identify } from './lfw/identification.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PAIRS_SHA256 = 'ea42330c62c92989f9d7c03237ed5d591365e89b3e649747777b70e692dc1592';
+const arg = (name: string, dflt?: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1]!;
+  if (dflt === undefined) throw new Error(`--${name} is required (see the top of bench/lfw.ts)`);
+  return dflt;
+};
+const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
+
+interface Pair {
+  a: string;
+  b: string;
+  same: boolean;
+  fold: number;
+}
+
+/** pairs.txt: a header "10 300", then per fold 300 same-person lines (name i j) and 300 different (n1 i n2 j). */
+function readPairs(file: string): Pair[] {
+  const text = fs.readFileSync(file, 'utf8');
+  if (createHash('sha256').update(text).digest('hex') !== PAIRS_SHA256) throw new Error(`${file} is not the LFW pairs.txt (sha256 differs)`);
+  const name = (n: string, i: string) => `${n}/${n}_${i.padStart(4, '0')}.jpg`;
+  const lines = text.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+  return lines.map((p, k) => ({
+    a: name(p[0]!, p[1]!),
+    b: p.length === 3 ? name(p[0]!, p[2]!) : name(p[2]!, p[3]!),
+    same: p.length === 3,
+    fold: Math.floor(k / 600),
+  }));
+}
+
+const distance = (x: Float32Array, y: Float32Array) => Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]!) ** 2, 0));
+
+/** 10-fold verification: a pair whose photo has no face the service would use counts as "different". */
+function verification(pairs: Pair[], faces: Map<string, LfwFace>) {
+  const d = pairs.map((p) => {
+    const [a, b] = [faces.get(p.a), faces.get(p.b)];
+    return a && b ? distance(a.encoding, b.encoding) : Infinity;
+  });
+  const missing = d.filter((x) => x === Infinity).length;
+  const accuracyAt = (t: number, idx: number[]) => idx.filter((i) => (d[i]! <= t) === pairs[i]!.same).length / idx.length;
+  const thresholds = Array.from({ length: 400 }, (_, i) => 0.3 + i * 0.001);
+  const folds = Array.from({ length: 10 }, (_, f) => {
+    const train = pairs.flatMap((p, i) => (p.fold !== f ? [i] : []));
+    const testIdx = pairs.flatMap((p, i) => (p.fold === f ? [i] : []));
+    const best = thresholds.reduce((a, t) => (accuracyAt(t, train) > accuracyAt(a, train) ? t : a), thresholds[0]!);
+    return { threshold: best, accuracy: accuracyAt(best, testIdx) };
+  });
+  const mean = folds.reduce((s, f) => s + f.accuracy, 0) / 10;
+  const std = Math.sqrt(folds.reduce((s, f) => s + (f.accuracy - mean) ** 2, 0) / 10);
+  const genuine = d.filter((_, i) => pairs[i]!.same).sort((x, y) => x - y);
+  const impostor = d.filter((_, i) => !pairs[i]!.same).sort((x, y) => x - y);
+  const tarAt = (far: number) => {
+    const t = impostor[Math.max(0, Math.floor(far * impostor.length) - 1)]!;
+    return { threshold: t, tar: genuine.filter((x) => x < t).length / genuine.length };
+  };
+  const roc = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3].map((far) => ({ far, ...tarAt(far) }));
+  return { mean, std, missing, thresholds: folds.map((f) => f.threshold), at06: accuracyAt(0.6, pairs.map((_, i) => i)), roc };
+}
+
+function main(): void {
+  const lfw = arg('lfw');
+  const pairsFile = arg('pairs');
+  const analyses = arg('analyses', path.join(os.tmpdir(), 'face-bench-lfw-analyses.jsonl'));
+  const t0 = Date.now();
+  const analyse = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/lfw/analyse.ts'), '--lfw', lfw, '--out', analyses], { stdio: 'inherit' });
+  if (analyse.status !== 0) throw new Error('the analysis of LFW failed');
+  const photos = readAnalyses(analyses);
+  const faces = enrolFaces(photos);
+  const v = verification(readPairs(pairsFile), faces);
+
+  const people = byPerson(faces);
+  const names = [...people.keys()].sort();
+  const multi = names.filter((n) => people.get(n)!.length >= 2);
+  const strangers = names.filter((n) => foldOf(n, names) === 'B' && people.get(n)!.length === 1).map((n) => people.get(n)![0]!);
+  const rows: string[] = [];
+  const protocols: { label: string; chosen: string[]; photos: number }[] = [
+    ...[10, 100, 1000, multi.length].map((size) => ({ label: `${size.toLocaleString('en')} people, 1 photo each`, chosen: shuffled(multi, 7).slice(0, size), photos: 1 })),
+    ...[1, 2, 3].map((photos) => ({ label: `people with ≥ 4 photos, ${photos} photo${photos > 1 ? 's' : ''} each (probe: photo 4)`, chosen: names.filter((n) => people.get(n)!.length >= 4), photos })),
+  ];
+  for (const p of protocols) {
+    const gallery = p.chosen.map((n) => ({ person: n, photos: people.get(n)!.slice(0, p.photos) }));
+    const genuine = p.label.includes('probe') ? p.chosen.map((n) => people.get(n)![3]!) : p.chosen.flatMap((n) => people.get(n)!.slice(1));
+    const cells = [0.01, 0.001].map((fpir) => identify(gallery, genuine, strangers, { targetFpir: fpir, tolerance: 0.6 }));
+    const raw = identify(gallery, genuine, strangers, { tolerance: 0.6 });
+    const fmt = (r: typeof raw) => `${pct(r.dir)} / ${pct(r.wrong, 2)} / ${pct(r.fpir, 2)}`;
+    rows.push(`| ${p.label} (${gallery.length} people, ${cells[0]!.galleryFaces} photos; ${genuine.length} genuine probes) | ${fmt(cells[0]!)} | ${fmt(cells[1]!)} | ${fmt(raw)} |`);
+  }
+  const noFace = photos.filter((p) => !faces.has(p.file)).length;
+  console.log(
+    [
+      `LFW deep-funneled, ${photos.length.toLocaleString('en')} photos analysed with the service's defaults (CNN detector, MIN_FACE_PX 20); ${noFace} without a face the service would enrol. ${os.availableParallelism()} cores; ${((Date.now() - t0) / 1000).toFixed(0)} s in all.`,
+      '',
+      `**Verification** (pairs.txt, 10 folds): **${pct(v.mean, 2)} ± ${pct(v.std, 2)}**; at the fixed distance 0.6: ${pct(v.at06, 2)}; pairs with a photo without a usable face: ${v.missing}. Fold thresholds ${Math.min(...v.thresholds).toFixed(3)}–${Math.max(...v.thresholds).toFixed(3)}.`,
+      '',
+      '| FAR | TAR | distance threshold |',
+      '|---:|---:|---:|',
+      ...v.roc.map((r) => `| ${pct(r.far, 1)} | ${pct(r.tar, 2)} | ${r.threshold.toFixed(3)} |`),
+      '',
+      `**Open-set identification**, strangers: ${strangers.length.toLocaleString('en')} one-photo people of fold B. Each cell: DIR (named correctly) / wrong person / FPIR (strangers named).`,
+      '',
+      '| gallery | open-set rule, MATCH_FPIR 1 % (default) | MATCH_FPIR 0.1 % | fixed tolerance 0.6 (the earlier rule) |',
+      '|---|---|---|---|',
+      ...rows,
+    ].join('\n'),
+  );
+}
+
+main();
