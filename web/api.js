@@ -12,7 +12,7 @@ const FACE_FIELDS = `imageId url ${BOX} createdAt`;
 
 const HEALTH = `query Health { health { people faces tolerance maxUploadMb maxVideoMb videoMaxSeconds apiKeyRequired } }`;
 
-const ADD_RESULT = `imageId url facesDetected createdPerson person { ${PERSON_FIELDS} } face { ${FACE_FIELDS} }`;
+const ADD_RESULT = `imageId url facesDetected advice createdPerson person { ${PERSON_FIELDS} } face { ${FACE_FIELDS} }`;
 
 export const ADD_PERSON = `mutation AddPerson($file: Upload!, $firstName: String!, $surName: String!) {
   addPerson(file: $file, firstName: $firstName, surName: $surName) { ${ADD_RESULT} }

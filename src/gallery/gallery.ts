@@ -359,7 +359,7 @@ export class Gallery implements GalleryView {
     return Promise.race([work, budget]).finally(() => clearTimeout(timer));
   }
 
-  /** Enrols the largest face under this name; an existing name (case-insensitive) gets the face added. */
+  /** Enrols the main face (or `faceIndex`) under this name; an existing name (case-insensitive) gets the face added. */
   async addPerson(photo: Photo, name: PersonName, overrides: EnrolOverrides = {}): Promise<EnrolResult> {
     return this.enrol(photo, overrides, async () => {
       const existing = await this.store.people.findByName(name.firstName, name.surName);
@@ -367,7 +367,7 @@ export class Gallery implements GalleryView {
     });
   }
 
-  /** Enrols the largest face as another photo of a known person. */
+  /** Enrols the main face (or `faceIndex`) as another photo of a known person. */
   async addFace(personId: number, photo: Photo, overrides: EnrolOverrides = {}): Promise<EnrolResult> {
     if (!(await this.store.people.get(personId))) throw notFoundPerson(personId);
     return this.enrol(photo, overrides, async () => {
@@ -381,7 +381,7 @@ export class Gallery implements GalleryView {
   private async enrol(photo: Photo, overrides: EnrolOverrides, personFor: () => Promise<{ person: PersonRow; created: boolean }>): Promise<EnrolResult> {
     const { analysis, ext } = await this.analyze(photo, overrides);
     const faceIndex = chooseFaceToEnrol(analysis, overrides.faceIndex);
-    const largest = analysis.faces[faceIndex]!;
+    const chosen = analysis.faces[faceIndex]!;
     this.assertOpen();
 
     // The space reserve comes first: no enrolment takes space a deletion on a full disk could not get back.
@@ -394,7 +394,7 @@ export class Gallery implements GalleryView {
       this.assertOpen();
       result = await this.store.transaction(async () => {
         const { person, created } = await personFor();
-        const face = await this.store.faces.insert({ imageId, personId: person.id, fileName, box: largest.box, encoding: largest.encoding });
+        const face = await this.store.faces.insert({ imageId, personId: person.id, fileName, box: chosen.box, encoding: chosen.encoding });
         return { person, face, created };
       });
     } catch (err) {
@@ -404,7 +404,7 @@ export class Gallery implements GalleryView {
     }
     try {
       await this.images.promote(fileName);
-      this.index.add(result.face.id, largest.encoding);
+      this.index.add(result.face.id, chosen.encoding);
     } catch (err) {
       // Keep the three in step: without a photo and an index entry the rows must go too.
       await this.store.transaction(async () => {

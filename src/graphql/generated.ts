@@ -309,7 +309,7 @@ export type SearchResult = {
   confidence?: Maybe<Scalars['Float']['output']>;
   /** Euclidean distance between the encodings (0 = identical; below tolerance = same person). */
   distance?: Maybe<Scalars['Float']['output']>;
-  /** Every detected face, largest first, with its best match or null. */
+  /** Every detected face, largest first, with its quality verdict and the person it is, or null. */
   faces: Array<DetectedFace>;
   fullName?: Maybe<Scalars['String']['output']>;
   /** The stored photo the match came from. */

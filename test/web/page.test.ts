@@ -77,6 +77,7 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     await page.getByTestId('enrol-message').waitFor();
     assert.match(await page.getByTestId('enrol-message').innerText(), /Enrolled John Salley\./);
     assert.match(await page.getByTestId('enrol-message').innerText(), /1 photo stored/);
+    assert.match(await page.getByTestId('enrol-advice').innerText(), /With 1 photo of this person.*Add 2 more photos/);
     assert.deepEqual(await busyStates(), ['true:disabled', 'false:enabled']);
 
     const boxes = await placedBoxes('enrol-photo');

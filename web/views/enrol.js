@@ -42,7 +42,8 @@ enrolForm.addEventListener('submit', async (e) => {
           ? `Enrolled ${name}.`
           : `${name} was already enrolled; this photo was added to them.`),
         el('p', { class: 'detail' }, `${plural(r.person.faceCount, 'photo')} stored.`
-          + (r.facesDetected > 1 ? ` The photo held ${r.facesDetected} faces; the largest was enrolled.` : '')),
+          + (r.facesDetected > 1 ? ` The photo held ${r.facesDetected} faces; the main one was enrolled.` : '')),
+        el('p', { class: 'detail', testid: 'enrol-advice' }, r.advice),
         el('p', {}, el('a', { href: `#people/${encodeURIComponent(r.person.id)}`, testid: 'enrol-open-person' }, `See ${name}'s photos`))),
       el('figure', { class: 'photo-card' },
         facePhoto(src, [{ box: r.face.box, label: name, known: true }], { alt: `Photo of ${name}`, testid: 'enrol-photo' }),

@@ -116,7 +116,7 @@ addFaceForm.addEventListener('submit', async (e) => {
     const { addFace: r } = await api(() => upload(ADD_FACE, { personId, file: null }, { file }));
     addFacePicker.clear();
     personNotice(`Photo added: ${plural(r.person.faceCount, 'photo')} of ${r.person.fullName}.`
-      + (r.facesDetected > 1 ? ` The photo held ${r.facesDetected} faces; the largest was enrolled.` : ''));
+      + (r.facesDetected > 1 ? ` The photo held ${r.facesDetected} faces; the main one was enrolled.` : '') + ` ${r.advice}`);
     refreshHealth();
     await openPerson(personId, { focus: false });
   } catch (err) {
