@@ -1,6 +1,10 @@
 // LFW benchmark (`npm run bench:lfw -- --lfw <lfw-deepfunneled dir> --pairs <pairs.txt> [--analyses <file.jsonl>]`):
 //  - verification: the 6,000 pairs of pairs.txt in its 10 folds (threshold picked on 9 folds, applied to the
 //    tenth), accuracy ± standard deviation, TAR at FAR 1 % and 0.1 %, and the ROC curve's points;
+//  - with --peer: face_recognition (bench/peers/face_recognition_lfw.py, .bench-venv) on the pairs and the 1,000-person
+//    protocol's photos, verification and identification by its own rule (tolerance 0.6), cached in --peer-analyses;
+//  - with --api: the 1,000-person protocol again through a running service with its defaults (addPerson, then
+//    searchFace over HTTP; bench/lfw/api.ts), which takes several minutes;
 //  - open-set identification (NIST's 1:N measures): galleries of 10, 100, 1,000 and every person with two or more
 //    photos (one photo each), and the people with four or more photos (up to three each, probe photo 4); DIR and
 //    wrong-person rate at the FPIR the rule gives, for the service's open-set rule and the fixed tolerance 0.6.
@@ -18,6 +22,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { byPerson, enrolFaces, foldOf, readAnalyses, shuffled, type LfwFace } from './lfw/data.js';
 import { identify } from './lfw/identification.js';
+import { identifyThroughApi } from './lfw/api.js';
+import { peerIdentification, runPeer } from './lfw/peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PAIRS_SHA256 = 'ea42330c62c92989f9d7c03237ed5d591365e89b3e649747777b70e692dc1592';
@@ -52,11 +58,11 @@ function readPairs(file: string): Pair[] {
 
 const distance = (x: Float32Array, y: Float32Array) => Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]!) ** 2, 0));
 
-/** 10-fold verification: a pair whose photo has no face the service would use counts as "different". */
-function verification(pairs: Pair[], faces: Map<string, LfwFace>) {
+/** 10-fold verification: a pair with a photo where `encodingOf` has no face counts as "different". */
+function verification(pairs: Pair[], encodingOf: (file: string) => Float32Array | undefined) {
   const d = pairs.map((p) => {
-    const [a, b] = [faces.get(p.a), faces.get(p.b)];
-    return a && b ? distance(a.encoding, b.encoding) : Infinity;
+    const [a, b] = [encodingOf(p.a), encodingOf(p.b)];
+    return a && b ? distance(a, b) : Infinity;
   });
   const missing = d.filter((x) => x === Infinity).length;
   const accuracyAt = (t: number, idx: number[]) => idx.filter((i) => (d[i]! <= t) === pairs[i]!.same).length / idx.length;
@@ -79,7 +85,7 @@ function verification(pairs: Pair[], faces: Map<string, LfwFace>) {
   return { mean, std, missing, thresholds: folds.map((f) => f.threshold), at06: accuracyAt(0.6, pairs.map((_, i) => i)), roc };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const lfw = arg('lfw');
   const pairsFile = arg('pairs');
   const analyses = arg('analyses', path.join(os.tmpdir(), 'face-bench-lfw-analyses.jsonl'));
@@ -88,7 +94,8 @@ function main(): void {
   if (analyse.status !== 0) throw new Error('the analysis of LFW failed');
   const photos = readAnalyses(analyses);
   const faces = enrolFaces(photos);
-  const v = verification(readPairs(pairsFile), faces);
+  const pairs = readPairs(pairsFile);
+  const v = verification(pairs, (f) => faces.get(f)?.encoding);
 
   const people = byPerson(faces);
   const names = [...people.keys()].sort();
@@ -108,6 +115,45 @@ function main(): void {
     rows.push(`| ${p.label} (${gallery.length} people, ${cells[0]!.galleryFaces} photos; ${genuine.length} genuine probes) | ${fmt(cells[0]!)} | ${fmt(cells[1]!)} | ${fmt(raw)} |`);
   }
   const noFace = photos.filter((p) => !faces.has(p.file)).length;
+  const peerLines: string[] = [];
+  if (process.argv.includes('--peer')) {
+    // face_recognition on the pairs' photos and the 1,000-person protocol's photos (first photo enrolled).
+    const chosen = shuffled(multi, 7).slice(0, 1000);
+    const filesOf = (n: string) => photos.filter((p) => p.file.startsWith(`${n}/`)).map((p) => p.file).sort();
+    const gallery = chosen.map((n): [string, string] => [n, filesOf(n)[0]!]);
+    const genuine = chosen.flatMap((n) => filesOf(n).slice(1).map((f): [string, string] => [n, f]));
+    const strangerFiles = strangers.map((s) => s.file);
+    const needed = [...new Set([...pairs.flatMap((p) => [p.a, p.b]), ...gallery.map((g) => g[1]), ...genuine.map((g) => g[1]), ...strangerFiles])];
+    const t1 = Date.now();
+    const peer = runPeer(lfw, needed, arg('peer-analyses', path.join(os.tmpdir(), 'face-bench-lfw-face_recognition.jsonl')));
+    const pv = verification(pairs, (f) => peer.get(f)?.[0]);
+    const pi = peerIdentification(peer, gallery, genuine, strangerFiles);
+    peerLines.push(
+      '',
+      `**face_recognition** 1.2.3 (PyPI, dlib-bin 20.0.1; HOG upsample 1, the first face of each photo, tolerance 0.6) on the same photos (${needed.length.toLocaleString('en')}, ${((Date.now() - t1) / 1000).toFixed(0)} s with 2 processes, or read from its cache): ` +
+        `verification **${pct(pv.mean, 2)} ± ${pct(pv.std, 2)}** (pairs with a photo where it finds no face: ${pv.missing}); at 1,000 people (its enrolment from the first photo file; ${pi.enrolled} enrolled): ` +
+        `named correctly ${pct(pi.dir)}, wrong person or several ${pct(pi.wrong, 2)}, strangers named ${pct(pi.fpir, 2)}.`,
+    );
+  }
+  const apiLines: string[] = [];
+  if (process.argv.includes('--api')) {
+    // The people of the 1,000-person row, enrolled from their first photo file; the same probes and strangers.
+    const chosen = shuffled(multi, 7).slice(0, 1000);
+    const all = byPerson(new Map(photos.map((p) => [p.file, { file: p.file, person: p.file.split('/')[0]!, encoding: new Float32Array(0) }])));
+    const r = await identifyThroughApi(
+      lfw,
+      chosen.map((n) => [n, all.get(n)![0]!.file]),
+      chosen.flatMap((n) => all.get(n)!.slice(1).map((f): [string, string] => [n, f.file])),
+      strangers.map((s) => s.file),
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    apiLines.push(
+      '',
+      `**Through the API with its defaults** (1,000 people enrolled with addPerson from their first photo, ${r.genuine.toLocaleString('en')} searchFace of their other photos, ${r.strangers.toLocaleString('en')} of strangers; ${r.seconds.toFixed(0)} s): ` +
+        `named correctly ${pct(r.named / r.genuine)}, wrong person or MULTIPLE_KNOWN_FACES ${pct(r.wrong / r.genuine, 2)}, strangers answered MATCH or MULTIPLE_KNOWN_FACES ${pct(r.strangersNamed / r.strangers, 2)}. ` +
+        `Enrolments refused (no recognisable face): ${r.refused}; ambiguous, enrolled with the first face offered: ${r.ambiguous}.`,
+    );
+  }
   console.log(
     [
       `LFW deep-funneled, ${photos.length.toLocaleString('en')} photos analysed with the service's defaults (CNN detector, MIN_FACE_PX 20); ${noFace} without a face the service would enrol. ${os.availableParallelism()} cores; ${((Date.now() - t0) / 1000).toFixed(0)} s in all.`,
@@ -123,8 +169,13 @@ function main(): void {
       '| gallery | open-set rule, MATCH_FPIR 1 % (default) | MATCH_FPIR 0.1 % | fixed tolerance 0.6 (the earlier rule) |',
       '|---|---|---|---|',
       ...rows,
+      ...peerLines,
+      ...apiLines,
     ].join('\n'),
   );
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
