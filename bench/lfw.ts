@@ -85,6 +85,29 @@ function verification(pairs: Pair[], encodingOf: (file: string) => Float32Array 
   return { mean, std, missing, thresholds: folds.map((f) => f.threshold), at06: accuracyAt(0.6, pairs.map((_, i) => i)), roc };
 }
 
+/** An SVG plot of DIR against FPIR (log scale, 0.1 % to 100 %) for each named curve. */
+function plot(curves: { name: string; colour: string; points: { fpir: number; dir: number }[] }[], title: string): string {
+  const [w, h, left, bottom, top, right] = [640, 400, 60, 50, 30, 20];
+  const x = (fpir: number) => left + ((Math.log10(Math.max(fpir, 0.001)) + 3) / 3) * (w - left - right);
+  const y = (dir: number) => top + (1 - dir) * (h - top - bottom);
+  const grid = [0.001, 0.01, 0.1, 1].map((f) => `<line x1="${x(f)}" y1="${top}" x2="${x(f)}" y2="${h - bottom}" stroke="#ddd"/><text x="${x(f)}" y="${h - bottom + 18}" text-anchor="middle">${f * 100} %</text>`);
+  const ygrid = [0, 0.25, 0.5, 0.75, 1].map((d) => `<line x1="${left}" y1="${y(d)}" x2="${w - right}" y2="${y(d)}" stroke="#ddd"/><text x="${left - 8}" y="${y(d) + 4}" text-anchor="end">${d * 100} %</text>`);
+  const lines = curves.map((c, i) => {
+    const pts = c.points.filter((p) => p.fpir > 0).sort((a, b) => a.fpir - b.fpir).map((p) => `${x(p.fpir).toFixed(1)},${y(p.dir).toFixed(1)}`).join(' ');
+    return `<polyline fill="none" stroke="${c.colour}" stroke-width="2" points="${pts}"/><text x="${w - right - 8}" y="${h - bottom - 12 - 18 * i}" text-anchor="end" fill="${c.colour}">${c.name}</text>`;
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="12">`,
+    `<text x="${w / 2}" y="18" text-anchor="middle" font-size="14">${title}</text>`,
+    ...grid,
+    ...ygrid,
+    `<text x="${w / 2}" y="${h - 10}" text-anchor="middle">strangers named (FPIR, log scale)</text>`,
+    `<text transform="translate(16 ${h / 2}) rotate(-90)" text-anchor="middle">named correctly (DIR)</text>`,
+    ...lines,
+    '</svg>',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const lfw = arg('lfw');
   const pairsFile = arg('pairs');
@@ -115,6 +138,25 @@ async function main(): Promise<void> {
     rows.push(`| ${p.label} (${gallery.length} people, ${cells[0]!.galleryFaces} photos; ${genuine.length} genuine probes) | ${fmt(cells[0]!)} | ${fmt(cells[1]!)} | ${fmt(raw)} |`);
   }
   const noFace = photos.filter((p) => !faces.has(p.file)).length;
+  const plotFile = process.argv.includes('--plot') ? arg('plot') : undefined;
+  if (plotFile) {
+    // DIR against FPIR at 1,000 people: the open-set rule over its target rates, the fixed tolerance over distances.
+    const chosen = shuffled(multi, 7).slice(0, 1000);
+    const gallery = chosen.map((n) => ({ person: n, photos: people.get(n)!.slice(0, 1) }));
+    const genuine = chosen.flatMap((n) => people.get(n)!.slice(1));
+    const openSet = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5].map((t) => identify(gallery, genuine, strangers, { targetFpir: t, tolerance: 0.6 }));
+    const fixed = Array.from({ length: 13 }, (_, i) => identify(gallery, genuine, strangers, { tolerance: 0.3 + i * 0.025 }));
+    fs.writeFileSync(
+      plotFile,
+      plot(
+        [
+          { name: 'open-set rule (MATCH_FPIR 0.1 %–50 %)', colour: '#1565c0', points: openSet },
+          { name: 'fixed tolerance (0.30–0.60)', colour: '#c62828', points: fixed },
+        ],
+        'LFW, 1,000 people enrolled with one photo each',
+      ),
+    );
+  }
   const peerLines: string[] = [];
   if (process.argv.includes('--peer')) {
     // face_recognition on the pairs' photos and the 1,000-person protocol's photos (first photo enrolled).
