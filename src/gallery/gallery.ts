@@ -43,7 +43,7 @@ import { openStore, type Store, type StoreEngine } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
 import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
-import { decide, neighboursOf } from './open-set.js';
+import { decide, neighboursOf, PeopleCount } from './open-set.js';
 import { faceQuality } from './quality.js';
 import { chooseFaceToEnrol } from './main-face.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
@@ -134,6 +134,7 @@ export class Gallery implements GalleryView {
   private readonly images: PhotoStore;
   private readonly reserve: SpaceReserve;
   private readonly core: FaceCore;
+  private readonly peopleCount: PeopleCount;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
   private closed = false;
   private following = false;
@@ -152,6 +153,7 @@ export class Gallery implements GalleryView {
       minFacePx: opts.detection?.minFacePx ?? DEFAULT_MIN_FACE_PX,
     };
     this.core = opts.core;
+    this.peopleCount = new PeopleCount(store);
     this.analysisTimeoutMs = (opts.analysisTimeoutS ?? Infinity) * 1000;
     this.logger = opts.logger ?? console;
   }
@@ -298,8 +300,8 @@ export class Gallery implements GalleryView {
   }
 
   /** The nearest enrolled face: the scan on the calling thread (video decisions take a few per track). */
-  nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
-    return nearestFaceIn(this.store, this.index, encoding, { targetFpir: this.matchFpir, tolerance: this.tolerance });
+  async nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
+    return nearestFaceIn(this.store, this.index, encoding, { targetFpir: this.matchFpir, tolerance: this.tolerance }, await this.peopleCount.get());
   }
 
   // ---- enrolling and searching
@@ -416,6 +418,7 @@ export class Gallery implements GalleryView {
       await this.removeQuietly(() => this.images.remove(fileName), fileName);
       throw err;
     }
+    if (result.created) this.peopleCount.invalidate();
     return { person: result.person, face: result.face, facesDetected: analysis.faces.length, faceIndex, createdPerson: result.created };
   }
 
@@ -453,7 +456,8 @@ export class Gallery implements GalleryView {
   /** The person a face is, or null: the open-set rule, or the raw rule within `tolerance` when one is given. */
   private async identify(encoding: Float32Array, tolerance?: number): Promise<FaceMatchOutcome | null> {
     const neighbours = await neighboursOf(this.index, this.store, encoding);
-    const id = decide(neighbours, this.index.size, { targetFpir: this.matchFpir, tolerance: this.tolerance });
+    const shape = { people: await this.peopleCount.get(), faces: this.index.size };
+    const id = decide(neighbours, shape, { targetFpir: this.matchFpir, tolerance: this.tolerance });
     if (!id) return null;
     const known = tolerance === undefined ? id.known : id.distance <= tolerance;
     if (!known) return null;
@@ -488,6 +492,7 @@ export class Gallery implements GalleryView {
       late = (await this.store.faces.listByPerson(id)).filter((f) => !marked.some((m) => m.id === f.id));
       if (!(await this.store.people.delete(id))) throw notFoundPerson(id);
     });
+    this.peopleCount.invalidate();
     for (const f of late) {
       this.index.remove(f.id);
       await this.removeQuietly(() => this.images.removeErased(f.fileName), f.fileName);

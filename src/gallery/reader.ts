@@ -6,7 +6,7 @@ import type { EncodingSnapshot } from '../store/faces.js';
 import type { PersonRow } from '../store/people.js';
 import { openStore, type Store, type StoreLocation } from '../store/store.js';
 import type { GalleryView, NearestFace } from './results.js';
-import { decide, neighboursOf, type OpenSetRule } from './open-set.js';
+import { decide, neighboursOf, PeopleCount, type OpenSetRule } from './open-set.js';
 
 /** Puts every stored encoding into the index, a batch at a time; returns the snapshot's size and feed position. */
 export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingSnapshot> {
@@ -20,8 +20,8 @@ export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingS
  * The nearest enrolled face of an encoding and the open-set decision on it: the scan on the calling thread (video
  * decisions take a few per track).
  */
-export async function nearestFaceIn(store: Store, index: FaceIndex, encoding: Float32Array, rule: OpenSetRule): Promise<NearestFace | null> {
-  const id = decide(await neighboursOf(index, store, encoding, true), index.size, rule);
+export async function nearestFaceIn(store: Store, index: FaceIndex, encoding: Float32Array, rule: OpenSetRule, people: number): Promise<NearestFace | null> {
+  const id = decide(await neighboursOf(index, store, encoding, true), { people, faces: index.size }, rule);
   return id ? { faceId: id.faceId, personId: id.personId, distance: id.distance, known: id.known, strangerChance: id.strangerChance } : null;
 }
 
@@ -34,10 +34,14 @@ export async function personOfFaceIn(store: Store, faceId: number): Promise<Pers
 export class GalleryReader implements GalleryView {
   private readonly index = new FaceIndex();
 
+  private readonly people: PeopleCount;
+
   private constructor(
     private readonly store: Store,
     private readonly rule: OpenSetRule,
-  ) {}
+  ) {
+    this.people = new PeopleCount(store);
+  }
 
   /** `rule`: the service's open-set settings (its tolerance and MATCH_FPIR). */
   static async open(where: StoreLocation, rule: OpenSetRule): Promise<GalleryReader> {
@@ -57,8 +61,8 @@ export class GalleryReader implements GalleryView {
     return this.index.size;
   }
 
-  nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
-    return nearestFaceIn(this.store, this.index, encoding, this.rule);
+  async nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
+    return nearestFaceIn(this.store, this.index, encoding, this.rule, await this.people.get());
   }
 
   personOfFace(faceId: number): Promise<PersonRow | undefined> {
