@@ -322,10 +322,13 @@ export class Gallery implements GalleryView {
     checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
     if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
     const detector = overrides.detector ?? this.detection.detector;
+    // One budget for the photo, the second look included.
+    const deadline = performance.now() + this.analysisTimeoutMs;
     const run = (d: Detector) => {
       const options = analyzeOptionsFor({ ...this.detection, detector: d });
-      const limited = Number.isFinite(this.analysisTimeoutMs) ? { ...options, timeoutMs: this.analysisTimeoutMs } : options;
-      return this.withinBudget(this.core.analyze(photo.bytes, limited)).catch((err: unknown) => {
+      const left = Math.max(1, deadline - performance.now());
+      const limited = Number.isFinite(left) ? { ...options, timeoutMs: left } : options;
+      return this.withinBudget(this.core.analyze(photo.bytes, limited), left).catch((err: unknown) => {
         throw fromCoreError(err);
       });
     };
@@ -348,14 +351,11 @@ export class Gallery implements GalleryView {
    * same limit (timeoutMs); a step that cannot be cut (decoding one huge image) finishes in its slot and its result
    * is dropped, but the caller has its answer in time and nothing is stored.
    */
-  private withinBudget<T>(work: Promise<T>): Promise<T> {
-    if (!Number.isFinite(this.analysisTimeoutMs)) return work;
+  private withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T> {
+    if (!Number.isFinite(budgetMs)) return work;
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new GalleryError('TIMEOUT', TIMEOUT_MESSAGE)),
-        this.analysisTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new GalleryError('TIMEOUT', TIMEOUT_MESSAGE)), budgetMs);
     });
     work.catch(() => undefined); // a late failure after the timeout is nobody's to hear
     return Promise.race([work, budget]).finally(() => clearTimeout(timer));
