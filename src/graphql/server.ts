@@ -17,7 +17,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { pipeline } from 'node:stream/promises';
 import { detectionOptions, makeConfig, s3Settings, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
-import { Gallery } from '../gallery/index.js';
+import { Gallery, MAX_NAME_LENGTH } from '../gallery/index.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
 import { openPhotoStore, type FileSource } from '../store/photo-store.js';
 import { RangeNotSatisfiableError, type S3Objects } from '../store/s3.js';
@@ -305,7 +305,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     }
     if (e.status === 413 && /multipart field value exceeds/.test(e.message ?? '')) {
       // The operations or map field, not a file: an argument (a name, say) is far too long.
-      res.status(413).json(errorBody('BAD_USER_INPUT', `${e.message} Names are at most 100 characters.`));
+      res.status(413).json(errorBody('BAD_USER_INPUT', `${e.message} Names are at most ${MAX_NAME_LENGTH} characters.`));
       return;
     }
     if (e.status === 413) {
@@ -392,7 +392,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const status = e.status ?? e.statusCode ?? 500;
     if (e.type === 'entity.too.large') {
       // A JSON body over 1 MB holds no file: only an argument (a name, say) can have made it so large.
-      res.status(413).json(errorBody('BAD_USER_INPUT', 'The request body is larger than 1 MB; names are at most 100 characters.'));
+      res.status(413).json(errorBody('BAD_USER_INPUT', `The request body is larger than 1 MB; names are at most ${MAX_NAME_LENGTH} characters.`));
       return;
     }
     if (status >= 400 && status < 500) {
