@@ -20,7 +20,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { byPerson, enrolFaces, foldOf, readAnalyses, shuffled, type LfwFace } from './lfw/data.js';
+import { byPerson, foldOf, shuffled } from './lfw/data.js';
+import { lfwPeople } from './lfw/enrolled.js';
 import { identify } from './lfw/identification.js';
 import { identifyThroughApi } from './lfw/api.js';
 import { peerIdentification, runPeer } from './lfw/peer.js';
@@ -115,12 +116,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const analyse = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/lfw/analyse.ts'), '--lfw', lfw, '--out', analyses], { stdio: 'inherit' });
   if (analyse.status !== 0) throw new Error('the analysis of LFW failed');
-  const photos = readAnalyses(analyses);
-  const faces = enrolFaces(photos);
+  const { photos, faces, people } = await lfwPeople(lfw, analyses, (line) => process.stderr.write(`${line}\n`));
   const pairs = readPairs(pairsFile);
   const v = verification(pairs, (f) => faces.get(f)?.encoding);
 
-  const people = byPerson(faces);
   const names = [...people.keys()].sort();
   const multi = names.filter((n) => people.get(n)!.length >= 2);
   const strangers = names.filter((n) => foldOf(n, names) === 'B' && people.get(n)!.length === 1).map((n) => people.get(n)![0]!);
@@ -181,7 +180,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--api')) {
     // The people of the 1,000-person row, enrolled from their first photo file; the same probes and strangers.
     const chosen = shuffled(multi, 7).slice(0, 1000);
-    const all = byPerson(new Map(photos.map((p) => [p.file, { file: p.file, person: p.file.split('/')[0]!, encoding: new Float32Array(0) }])));
+    const all = byPerson(new Map(photos.map((p) => [p.file, { file: p.file, person: p.file.split('/')[0]!, faceIndex: 0, encoding: new Float32Array(0) }])));
     const r = await identifyThroughApi(
       lfw,
       chosen.map((n) => [n, all.get(n)![0]!.file]),

@@ -2,11 +2,12 @@
 // open-set scores (open-set.ts) that LFW's strangers reach, by rate. Only fold A's people are used (alternate people in name order): the galleries are fold
 // A's people with two or more photos, the strangers fold A's people with one photo, so `npm run bench:lfw` can
 // measure the rule on fold B's strangers, whom the calibration never saw.
-//   node --import tsx bench/lfw/calibrate.ts --analyses <lfw analyses .jsonl> [--out src/gallery/calibration.ts]
+//   node --import tsx bench/lfw/calibrate.ts --lfw <lfw-deepfunneled dir> --analyses <lfw analyses .jsonl> [--out src/gallery/calibration.ts]
 import fs from 'node:fs';
 import { FaceIndex } from '../../src/core/index.js';
 import { openSetScore, NEIGHBOURS } from '../../src/gallery/open-set.js';
-import { byPerson, enrolFaces, foldOf, readAnalyses, shuffled, type LfwFace } from './data.js';
+import { foldOf, shuffled, type LfwFace } from './data.js';
+import { lfwPeople } from './enrolled.js';
 
 const arg = (name: string, dflt?: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,7 +21,7 @@ export const RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
 /** Scores of `probes` against a gallery of `enrolled` faces (person ids by index into `people`). */
 export function scoresAgainst(enrolled: { face: LfwFace; personId: number }[], probes: LfwFace[]): number[] {
   const index = new FaceIndex();
-  enrolled.forEach((e, i) => index.add(i, e.face.encoding));
+  enrolled.forEach((e, i) => index.add(i, e.face.enrolled ?? e.face.encoding));
   const scores = probes.map((p) => {
     const hits = index.searchSync(p.encoding, { k: NEIGHBOURS });
     return openSetScore(hits.map((h) => ({ faceId: h.id, personId: enrolled[h.id]!.personId, distance: h.distance })))!.score;
@@ -31,8 +32,8 @@ export function scoresAgainst(enrolled: { face: LfwFace; personId: number }[], p
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 
-function main(): void {
-  const people = byPerson(enrolFaces(readAnalyses(arg('analyses'))));
+async function main(): Promise<void> {
+  const { people } = await lfwPeople(arg('lfw'), arg('analyses'), (line) => process.stderr.write(`${line}\n`));
   const names = [...people.keys()].sort();
   const inA = (n: string) => foldOf(n, names) === 'A';
   const galleryPeople = names.filter((n) => inA(n) && people.get(n)!.length >= 2);
@@ -75,4 +76,9 @@ function main(): void {
   process.stderr.write(`wrote ${out}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -10,7 +10,12 @@ import type { AnalysedPhoto } from './analyse.js';
 export interface LfwFace {
   file: string;
   person: string;
+  /** Which of the photo's analysed faces. */
+  faceIndex: number;
+  /** The face's encoding as a search computes it. */
   encoding: Float32Array;
+  /** As an enrolment stores it (with the enrolment jitter), for photos a gallery enrols: bench/lfw/enrolled.ts. */
+  enrolled?: Float32Array;
 }
 
 export function readAnalyses(file: string): AnalysedPhoto[] {
@@ -30,7 +35,7 @@ export function enrolFaces(photos: AnalysedPhoto[]): Map<string, LfwFace> {
     const choice = mainFace(p.faces.map((f) => f.box), ok, p.width, p.height);
     if (!choice) continue;
     const index = 'index' in choice ? choice.index : choice.ambiguous[0]!;
-    out.set(p.file, { file: p.file, person: p.file.split('/')[0]!, encoding: Float32Array.from(p.faces[index]!.encoding) });
+    out.set(p.file, { file: p.file, person: p.file.split('/')[0]!, faceIndex: index, encoding: Float32Array.from(p.faces[index]!.encoding) });
   }
   return out;
 }

@@ -32,7 +32,8 @@ export function identify(
   gallery.forEach((g, pid) => {
     idOf.set(g.person, pid);
     for (const f of g.photos) {
-      index.add(personOf.length, f.encoding);
+      // Stored as an enrolment stores it, searched as a search computes it.
+      index.add(personOf.length, f.enrolled ?? f.encoding);
       personOf.push(pid);
     }
   });
