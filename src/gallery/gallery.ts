@@ -44,7 +44,7 @@ import { openStore, type Store, type StoreEngine } from '../store/store.js';
 import { imageIsComplete } from './completeness.js';
 import { distanceToConfidence } from './confidence.js';
 import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
-import { decide, neighboursOf, PeopleCount } from './open-set.js';
+import { decide, MIN_STRANGER_CHANCE, neighboursOf, PeopleCount } from './open-set.js';
 import { faceQuality } from './quality.js';
 import { chooseFaceToEnrol } from './main-face.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
@@ -451,13 +451,16 @@ export class Gallery implements GalleryView {
   async search(photo: Photo, tolerance?: number, overrides: DetectionOverrides = {}): Promise<SearchOutcome> {
     const { analysis } = await this.analyze(photo, overrides);
     const verdicts = analysis.faces.map((f) => faceQuality(f, analysis.width, analysis.height, analysis.detector));
+    // MATCH_FPIR is the share of strangers' *photos* named: a photo of several faces gives each its share of it.
+    const recognisable = verdicts.filter((v) => v.recognisable).length;
+    const targetFpir = this.matchFpir / Math.max(1, recognisable);
     const faces: DetectedFaceOutcome[] = await Promise.all(
       analysis.faces.map(async (f, i) => ({
         box: f.box,
         score: f.score,
         quality: verdicts[i]!,
         tooSmall: isTooSmall(f.box),
-        match: verdicts[i]!.recognisable ? await this.identify(f.encoding, tolerance) : null,
+        match: verdicts[i]!.recognisable ? await this.identify(f.encoding, targetFpir, tolerance) : null,
       })),
     );
     const usedTolerance = tolerance ?? this.tolerance;
@@ -475,11 +478,14 @@ export class Gallery implements GalleryView {
     return { ...base, status: 'MATCH', message: fullName(best.person), best };
   }
 
-  /** The person a face is, or null: the open-set rule, or the raw rule within `tolerance` when one is given. */
-  private async identify(encoding: Float32Array, tolerance?: number): Promise<FaceMatchOutcome | null> {
+  /**
+   * The person a face is, or null: the open-set rule at `targetFpir`, or the raw rule within `tolerance` when one is
+   * given.
+   */
+  private async identify(encoding: Float32Array, targetFpir: number, tolerance?: number): Promise<FaceMatchOutcome | null> {
     const neighbours = await neighboursOf(this.index, this.store, encoding);
     const shape = { people: await this.peopleCount.get(), faces: this.index.size };
-    const id = decide(neighbours, shape, { targetFpir: this.matchFpir, tolerance: this.tolerance });
+    const id = decide(neighbours, shape, { targetFpir: Math.max(MIN_STRANGER_CHANCE, targetFpir), tolerance: this.tolerance });
     if (!id) return null;
     const known = tolerance === undefined ? id.known : id.distance <= tolerance;
     if (!known) return null;

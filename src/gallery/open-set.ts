@@ -1,15 +1,15 @@
 // Open-set identification: is this face one of the enrolled people, and who? A fixed distance bound ("nearest face
 // within 0.6") bounds the false-match rate of one comparison, but a search makes one comparison per enrolled person,
-// so as the gallery grows almost every stranger comes within 0.6 of somebody (on LFW with 1,000 people enrolled, 89 %
-// of strangers did). The rule here keeps the share of strangers named (FPIR) at a chosen rate whatever the gallery's
+// so as the gallery grows almost every stranger comes within 0.6 of somebody (on LFW with 1,000 people enrolled, about
+// 90 % of strangers did). The rule here keeps the share of strangers named (FPIR) at a chosen rate whatever the gallery's
 // size:
 //   score = d1 / mean(d2, d3)
 // where d1 is the distance to the nearest enrolled person (the mean of their two nearest photos, or their one photo)
 // and d2, d3 to the next two people.
 // A stranger is about as far from the nearest person as from the next ones (score near 1); a person who is enrolled
-// is much nearer to themself (LFW: median 0.55). The score a stranger reaches by chance falls as the gallery grows,
-// so the bound comes from a calibration table: for each gallery size, the scores LFW's strangers reached (see
-// calibration.ts). A face is named only when its score is below the bound for the target rate (MATCH_FPIR, 1 % by
+// is much nearer to themself (LFW: median 0.55). How low strangers' scores go by chance depends on the gallery's
+// number of people and on how many photos each has, so the bound comes from calibration tables: for galleries of one
+// and of three photos per person, of each size, the scores LFW's strangers reached (calibration.ts). A face is named only when its score is below the bound for the target rate (MATCH_FPIR, 1 % by
 // default) and it is within the tolerance (0.6) as well; otherwise it is UNKNOWN — which now also covers "too close
 // to call" between two people. Each answer carries `strangerChance`: the estimated share of strangers that would
 // score this well against a gallery of this size.
@@ -120,8 +120,8 @@ export function openSetScore(neighbours: Neighbour[]): { nearest: Neighbour; sco
 }
 
 /**
- * The open-set decision on a face's neighbours (nearest first, each with its person), in a gallery of `galleryPeople`
- * people and `galleryFaces` photos.
+ * The open-set decision on a face's neighbours (nearest first, each with its person), in a gallery of `gallery.people`
+ * people and `gallery.faces` photos.
  */
 export function decide(neighbours: Neighbour[], gallery: { people: number; faces: number }, rule: OpenSetRule): Identification | null {
   const galleryPeople = Math.max(1, gallery.people);
