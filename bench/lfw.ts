@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     apiLines.push(
       '',
       `**Through the API with its defaults** (1,000 people enrolled with addPerson from their first photo, ${r.genuine.toLocaleString('en')} searchFace of their other photos, ${r.strangers.toLocaleString('en')} of strangers; ${r.seconds.toFixed(0)} s): ` +
-        `named correctly ${pct(r.named / r.genuine)}, wrong person or MULTIPLE_KNOWN_FACES ${pct(r.wrong / r.genuine, 2)}, strangers answered MATCH or MULTIPLE_KNOWN_FACES ${pct(r.strangersNamed / r.strangers, 2)}. ` +
+        `named correctly ${pct(r.named / r.genuine)}, MATCH with the wrong person ${pct(r.wrong / r.genuine, 2)}, MULTIPLE_KNOWN_FACES ${pct(r.multiple / r.genuine, 2)}, strangers answered MATCH or MULTIPLE_KNOWN_FACES ${pct(r.strangersNamed / r.strangers, 2)}. ` +
         `Enrolments refused (no recognisable face): ${r.refused}; ambiguous, enrolled with the first face offered: ${r.ambiguous}.`,
     );
   }

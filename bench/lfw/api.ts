@@ -22,7 +22,10 @@ export interface ApiIdentification {
   ambiguous: number;
   genuine: number;
   named: number;
+  /** MATCH with another person. */
   wrong: number;
+  /** MULTIPLE_KNOWN_FACES: the person and someone else (right when that someone is in the photo too), or two others. */
+  multiple: number;
   strangers: number;
   strangersNamed: number;
   seconds: number;
@@ -68,14 +71,16 @@ export async function identifyThroughApi(
       }
       if (r.errors) refused++;
       else ids.set(person, r.data.addPerson.person.id);
-      if (ids.size % 200 === 0) log(`API: ${ids.size} of ${gallery.length} enrolled`);
+      if (ids.size % 200 === 0 && !r.errors) log(`API: ${ids.size} of ${gallery.length} enrolled`);
     }
     let named = 0;
     let wrong = 0;
+    let multiple = 0;
     for (const [person, photo] of genuine) {
       const r = (await upload(url, SEARCH, {}, { file: file(photo) })).data?.searchFace;
       if (r?.status === 'MATCH' && r.person.id === ids.get(person)) named++;
-      else if (r?.status === 'MATCH' || r?.status === 'MULTIPLE_KNOWN_FACES') wrong++;
+      else if (r?.status === 'MATCH') wrong++;
+      else if (r?.status === 'MULTIPLE_KNOWN_FACES') multiple++;
     }
     log(`API: ${genuine.length} genuine probes searched`);
     let strangersNamed = 0;
@@ -83,7 +88,7 @@ export async function identifyThroughApi(
       const r = (await upload(url, SEARCH, {}, { file: file(photo) })).data?.searchFace;
       if (r?.status === 'MATCH' || r?.status === 'MULTIPLE_KNOWN_FACES') strangersNamed++;
     }
-    return { enrolled: ids.size, refused, ambiguous, genuine: genuine.length, named, wrong, strangers: strangers.length, strangersNamed, seconds: (Date.now() - t0) / 1000 };
+    return { enrolled: ids.size, refused, ambiguous, genuine: genuine.length, named, wrong, multiple, strangers: strangers.length, strangersNamed, seconds: (Date.now() - t0) / 1000 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.on('exit', resolve));
