@@ -14,13 +14,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { pipeline } from 'node:stream/promises';
 import { detectionOptions, makeConfig, s3Settings, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
 import { Gallery, MAX_NAME_LENGTH } from '../gallery/index.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
-import { openPhotoStore, type FileSource } from '../store/photo-store.js';
-import { RangeNotSatisfiableError, type S3Objects } from '../store/s3.js';
+import { openPhotoStore } from '../store/photo-store.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { openStore, type Store } from '../store/store.js';
 import { VideoJobs, type VideoJobList } from '../video/jobs.js';
@@ -30,6 +28,7 @@ import { queryLimitsPlugin, refuseDeepText } from './complexity.js';
 import { multipartUploads, removeStaleUploads, uploadReceived } from './multipart.js';
 import { HttpDrain } from './shutdown.js';
 import { RequestUploads } from './upload.js';
+import { sendFromSource } from './stored-files.js';
 import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -84,80 +83,6 @@ function answerEarly(req: Request, res: Response, status: number, code: ErrorCod
   });
   req.on('end', send);
   req.on('error', () => undefined);
-}
-
-/**
- * Sends a file the service stored, at root/parts...: only when every part is a real folder or file of its own,
- * never through a symbolic link or a hard link someone placed in the data folder. NOT_FOUND otherwise.
- */
-async function sendStoredFile(res: Response, root: string, parts: string[], type: string, notFound: string): Promise<void> {
-  const missing = () => {
-    if (!res.headersSent) res.status(404).json(errorBody('NOT_FOUND', notFound));
-  };
-  try {
-    for (let i = 1; i <= parts.length; i++) {
-      const st = await fs.promises.lstat(path.join(root, ...parts.slice(0, i)));
-      // A file the service wrote has one name; a hard link someone made (to faces.db, to a file elsewhere) has two.
-      if (i < parts.length ? !st.isDirectory() : !st.isFile() || st.nlink !== 1) return missing();
-    }
-  } catch {
-    return missing();
-  }
-  res.sendFile(parts.join('/'), { root, dotfiles: 'deny', headers: { 'Content-Type': type, 'Cache-Control': 'private, no-cache' } }, (err) => {
-    if (err) missing();
-  });
-}
-
-/** Streams an object of the S3 photo store: the same answers as sendStoredFile, one HTTP range (206) included. */
-async function sendObject(req: Request, res: Response, objects: S3Objects, name: string, type: string, notFound: string, logger: Logger): Promise<void> {
-  const asked = req.get('range');
-  // One range of bytes is passed on; anything else (several ranges, other units) gets the whole object, as HTTP allows.
-  const range = asked && /^bytes=(\d+-\d*|-\d+)$/.test(asked) ? asked : undefined;
-  let got;
-  try {
-    got = await objects.get(name, range);
-  } catch (err) {
-    if (res.headersSent) return;
-    if (err instanceof RangeNotSatisfiableError) {
-      if (err.size !== undefined) res.setHeader('Content-Range', `bytes */${err.size}`);
-      res.status(416).end();
-      return;
-    }
-    if ((err as { code?: unknown }).code === 'STORAGE_UNAVAILABLE') {
-      logger.warn(`http: ${(err as Error).message}`);
-      res.status(503).json(errorBody('STORAGE_UNAVAILABLE', 'The photo storage cannot be reached right now; try again later.'));
-      return;
-    }
-    logger.error('http: internal error:', err);
-    res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
-    return;
-  }
-  if (!got) {
-    res.status(404).json(errorBody('NOT_FOUND', notFound));
-    return;
-  }
-  res.status(got.contentRange ? 206 : 200);
-  res.setHeader('Content-Type', type);
-  res.setHeader('Cache-Control', 'private, no-cache');
-  res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Content-Length', String(got.length));
-  if (got.contentRange) res.setHeader('Content-Range', got.contentRange);
-  if (got.etag) res.setHeader('ETag', got.etag);
-  if (got.lastModified) res.setHeader('Last-Modified', got.lastModified.toUTCString());
-  if (req.method === 'HEAD') {
-    got.body.destroy();
-    res.end();
-    return;
-  }
-  // A client that goes away stops the download from the bucket too.
-  await pipeline(got.body, res).catch(() => undefined);
-}
-
-/** Sends a stored file from wherever its store keeps it. */
-function sendFromSource(req: Request, res: Response, source: FileSource, type: string, notFound: string, logger: Logger): Promise<void> {
-  return 'folder' in source
-    ? sendStoredFile(res, source.folder, source.parts, type, notFound)
-    : sendObject(req, res, source.objects, source.name, type, notFound, logger);
 }
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
