@@ -2,14 +2,12 @@
 // enrols `size` LFW people with addPerson (one photo each, the photo file as it is), then searchFace answers for
 // their other photos and for strangers (fold B's one-photo people). A MATCH or MULTIPLE_KNOWN_FACES for a stranger
 // names a stranger; for a person enrolled, MATCH with another person or MULTIPLE_KNOWN_FACES is a wrong answer.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startChildServer } from '../../test/fixtures/child-server.js';
 import { errorCode, upload } from '../../test/fixtures/graphql-client.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADD = `mutation($file: Upload!, $firstName: String!, $surName: String!, $faceIndex: Int) {
   addPerson(file: $file, firstName: $firstName, surName: $surName, faceIndex: $faceIndex) { person { id } }
 }`;
@@ -40,20 +38,8 @@ export async function identifyThroughApi(
   log: (line: string) => void,
 ): Promise<ApiIdentification> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-bench-lfw-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', API_KEYS: '', DATABASE_URL: '', PHOTO_STORE: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error(`the service stopped: ${out}`)));
-  });
+  const service = await startChildServer({ DATA_DIR: dataDir, DATABASE_URL: '', PHOTO_STORE: '' });
+  const url = service.url;
   const t0 = Date.now();
   const file = (f: string) => ({ bytes: fs.readFileSync(path.join(lfw, f)), filename: path.basename(f) });
   try {
@@ -90,8 +76,8 @@ export async function identifyThroughApi(
     }
     return { enrolled: ids.size, refused, ambiguous, genuine: genuine.length, named, wrong, multiple, strangers: strangers.length, strangersNamed, seconds: (Date.now() - t0) / 1000 };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.on('exit', resolve));
+    service.process.kill('SIGTERM');
+    await service.exited;
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

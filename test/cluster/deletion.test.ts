@@ -8,6 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPostgres, type PrivatePostgres } from '../../src/cluster/postgres.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
+import { twoReplicas } from '../fixtures/replicas.js';
 import { errorCode, gql } from '../fixtures/graphql-client.js';
 import { DELETE_FACE, DELETE_PERSON } from '../fixtures/operations.js';
 import { johnPhotos } from '../fixtures/photos.js';
@@ -24,17 +25,6 @@ before(async () => {
 after(async () => {
   await postgres?.remove();
 });
-
-async function twoReplicas(t: { after(fn: () => unknown): void }, name: string): Promise<[TestServer, TestServer]> {
-  const databaseUrl = await postgres.createDatabase(name);
-  const a = await startTestServer({ databaseUrl });
-  const b = await startTestServer({ databaseUrl });
-  t.after(async () => {
-    await a.stop();
-    await b.stop();
-  });
-  return [a, b];
-}
 
 /** Photos analysed once and enrolled many times through the gallery's enrolment path (see test/api/deletion.test.ts). */
 const analysed = (count: number): Photo[] =>
@@ -67,7 +57,7 @@ async function assertNoCopies(replicas: TestServer[], faces: FaceRow[], what: st
 }
 
 test('a photo deleted through another replica is removed from the disk of the replica that stored it, and not served', async (t) => {
-  const [a, b] = await twoReplicas(t, 'erase_across');
+  const [a, b] = await twoReplicas(postgres, t, 'erase_across');
   const { faces } = await enrol(a, 'Across', analysed(3));
   const [gone, ...kept] = faces as [FaceRow, ...FaceRow[]];
   assert.equal((await fetch(`${a.url}/images/${gone.fileName}`)).status, 200);
@@ -93,7 +83,7 @@ test('a replica that was stopped when a photo of its disk was deleted removes it
 });
 
 test(`${TRIALS} deletions of the same person racing through two replicas: one deletes, none leaves a photo`, async (t) => {
-  const [a, b] = await twoReplicas(t, 'erase_race');
+  const [a, b] = await twoReplicas(postgres, t, 'erase_race');
   const photos = analysed(4);
   for (let trial = 0; trial < TRIALS; trial++) {
     const { personId, faces } = await enrol(trial % 2 === 0 ? a : b, String(trial), photos);

@@ -18,6 +18,7 @@ import { ADD_PERSON, DELETE_FACE, DELETE_PERSON, SEARCH_FACE } from '../fixtures
 import { johnName, johnNames, johnPhotos } from '../fixtures/photos.js';
 import { assertConsistent } from '../fixtures/consistency.js';
 import { faceCore } from '../fixtures/core.js';
+import { twoReplicas } from '../fixtures/replicas.js';
 
 const HEALTH_FEED = '{ health { people faces store changeFeed { position head lag appliedAt } } }';
 
@@ -28,18 +29,6 @@ before(async () => {
 after(async () => {
   await postgres?.remove();
 });
-
-/** A fresh database and two in-process replicas on it, each with its own data folder; stopped after the test. */
-async function twoReplicas(t: { after(fn: () => unknown): void }, name: string): Promise<[TestServer, TestServer, string]> {
-  const databaseUrl = await postgres.createDatabase(name);
-  const a = await startTestServer({ databaseUrl });
-  const b = await startTestServer({ databaseUrl });
-  t.after(async () => {
-    await a.stop();
-    await b.stop();
-  });
-  return [a, b, databaseUrl];
-}
 
 /** Waits until `done()` holds, checking as often as the event loop allows; returns the milliseconds it took. */
 async function timeUntil(done: () => boolean, limitMs: number, what: string): Promise<number> {
@@ -94,7 +83,7 @@ async function delayUntil(done: () => boolean, limitMs: number, what: string): P
 const faceIdOf = async (s: TestServer, imageId: string): Promise<number> => (await s.store.faces.getByImageId(imageId))!.id;
 
 test('an enrolment on A is searchable on B within 100 ms, and a deletion on B is gone from A as fast', async (t) => {
-  const [a, b] = await twoReplicas(t, 'face_propagation');
+  const [a, b] = await twoReplicas(postgres, t, 'face_propagation');
   // Each delay runs from the writer's COMMIT to the change being in the other replica's index.
   const added: number[] = [];
   const removed: number[] = [];
@@ -248,7 +237,7 @@ test('a replica frozen while 1,000 changes commit catches up by number; killed w
 });
 
 test('with its listening connection terminated by PostgreSQL, a replica still converges within 5 s and listens again', async (t) => {
-  const [a, b, databaseUrl] = await twoReplicas(t, 'face_listener');
+  const [a, b, databaseUrl] = await twoReplicas(postgres, t, 'face_listener');
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   t.after(() => admin.end());
@@ -278,7 +267,7 @@ test('with its listening connection terminated by PostgreSQL, a replica still co
 });
 
 test('concurrent enrolments on A and B leave both indexes holding exactly the same ids', async (t) => {
-  const [a, b] = await twoReplicas(t, 'face_concurrent');
+  const [a, b] = await twoReplicas(postgres, t, 'face_concurrent');
   const jobs = johnNames().flatMap((n, i) =>
     johnPhotos(n).slice(0, 6).map((p, j) => ({ server: (i + j) % 2 === 0 ? a : b, name: johnName(n), p })),
   );
