@@ -55,9 +55,8 @@ import { fullName, personName, type PersonName } from './names.js';
 import {
   MULTIPLE_KNOWN_FACES_MESSAGE,
   NO_FACE_MESSAGE,
-  tooSmallMessage,
   UNKNOWN_MESSAGE,
-  UNRECOGNISABLE_MESSAGE,
+  unrecognisableMessage,
   type AnalysedPhoto,
   type DetectedFaceOutcome,
   type EnrolResult,
@@ -469,8 +468,7 @@ export class Gallery implements GalleryView {
     const base = { tolerance: usedTolerance, faces, best: null };
     if (faces.length === 0) return { ...base, status: 'NO_FACE_FOUND', message: NO_FACE_MESSAGE };
     if (verdicts.every((v) => !v.recognisable)) {
-      const message = verdicts.every((v) => v.issues.includes('TOO_SMALL')) ? tooSmallMessage(RECOGNISABLE_FACE_PX) : UNRECOGNISABLE_MESSAGE;
-      return { ...base, status: 'NO_FACE_FOUND', message };
+      return { ...base, status: 'NO_FACE_FOUND', message: unrecognisableMessage(verdicts, RECOGNISABLE_FACE_PX) };
     }
     if (persons.size === 0) return { ...base, status: 'UNKNOWN', message: UNKNOWN_MESSAGE };
     if (persons.size > 1) return { ...base, status: 'MULTIPLE_KNOWN_FACES', message: MULTIPLE_KNOWN_FACES_MESSAGE };

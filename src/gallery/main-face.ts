@@ -4,7 +4,7 @@
 import { RECOGNISABLE_FACE_PX, type Box } from '../core/index.js';
 import { GalleryError } from './errors.js';
 import { faceQuality } from './quality.js';
-import { NO_FACE_MESSAGE, tooSmallMessage, UNRECOGNISABLE_MESSAGE, type AnalysedPhoto } from './results.js';
+import { NO_FACE_MESSAGE, unrecognisableMessage, type AnalysedPhoto } from './results.js';
 
 /** A second face this close to the first (as a share of its plausibility) makes the choice the caller's. */
 export const AMBIGUOUS_SHARE = 0.85;
@@ -44,8 +44,7 @@ export function chooseFaceToEnrol(analysis: AnalysedPhoto, faceIndex?: number): 
   const candidates = verdicts.flatMap((v, i) => (v.recognisable ? [i] : []));
   const choice = mainFace(analysis.faces.map((f) => f.box), candidates, analysis.width, analysis.height);
   if (!choice) {
-    const message =
-      analysis.faces.length === 0 ? NO_FACE_MESSAGE : verdicts.every((v) => v.issues.includes('TOO_SMALL')) ? tooSmallMessage(RECOGNISABLE_FACE_PX) : UNRECOGNISABLE_MESSAGE;
+    const message = analysis.faces.length === 0 ? NO_FACE_MESSAGE : unrecognisableMessage(verdicts, RECOGNISABLE_FACE_PX);
     throw new GalleryError('NO_FACE_FOUND', message);
   }
   if ('index' in choice) return choice.index;

@@ -12,6 +12,10 @@ export const UNKNOWN_MESSAGE = 'Image Unknown';
 export const tooSmallMessage = (minPx: number) =>
   `Only faces too small to recognise were found (under ${minPx} pixels). Upload a closer or larger picture of the face.`;
 export const MULTIPLE_KNOWN_FACES_MESSAGE = 'Found More Known Faces';
+/** Why a photo whose faces are all unrecognisable gave no face: too small, or not usable for another reason. */
+export const unrecognisableMessage = (verdicts: FaceQuality[], minPx: number): string =>
+  verdicts.every((v) => v.issues.includes('TOO_SMALL')) ? tooSmallMessage(minPx) : UNRECOGNISABLE_MESSAGE;
+
 export const UNRECOGNISABLE_MESSAGE =
   'No face in this photo can be recognised: the faces found are cut by the border, blurred, turned away or not clearly faces. Upload a clear picture of a person with the face looking at the camera.';
 
