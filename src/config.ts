@@ -16,7 +16,11 @@ import {
   type Detector,
   type EncoderEngine,
 } from './core/limits.js';
+import { KERNEL_CHOICES, useDetectorKernels } from './core/kernels.js';
 import { S3_URL_RE, type S3Settings } from './store/s3.js';
+
+/** FACE_CORE_KERNELS: the choices on any CPU and every instruction set's kernels (the CPU decides which it runs). */
+const KERNEL_NAMES: readonly string[] = [...KERNEL_CHOICES, 'avx512', 'avx2', 'sse4', 'ssse3', 'neon', 'scalar'];
 
 export interface Config {
   /** TCP port to listen on; 0 picks a free one. */
@@ -64,6 +68,11 @@ export interface Config {
   threads: number;
   /** OpenBLAS kernel for dlib's matrix work (undefined: OpenBLAS detects the CPU itself). */
   blasCore: string | undefined;
+  /**
+   * What runs the face detector's nets: 'auto' (the best kernels this CPU runs), 'baseline', 'opencv' (OpenCV's DNN,
+   * the reference), or one instruction set's kernels ('avx512', 'avx2', 'sse4', 'ssse3', 'neon', 'scalar').
+   */
+  kernels: string;
   /** s3://bucket/prefix: photos and video outputs go to S3-compatible storage; unset: folders in dataDir. */
   photoStore?: string;
   /** The S3 server's URL (e.g. http://127.0.0.1:8333); unset: AWS S3. */
@@ -98,6 +107,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   encoder: DEFAULT_ENCODER,
   detector: DEFAULT_SERVICE_DETECTOR,
   minFacePx: DEFAULT_MIN_FACE_PX,
+  kernels: 'auto',
   s3Region: 'us-east-1',
 });
 
@@ -164,6 +174,12 @@ const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
   minFacePx: { env: 'MIN_FACE_PX', parse: number, valid: (n) => Number.isInteger(n) && n >= 12 && n <= 1000, want: 'a whole number of pixels from 12 to 1000' },
   threads: { env: 'FACE_THREADS', parse: number, valid: (n) => inRange(RANGES.threads, n), want: `a whole number of threads from 1 to ${RANGES.threads.max}` },
   blasCore: { env: 'OPENBLAS_CORETYPE', parse: text, valid: () => true, want: 'an OpenBLAS core name' },
+  kernels: {
+    env: 'FACE_CORE_KERNELS',
+    parse: (raw) => raw.toLowerCase(),
+    valid: (k) => KERNEL_NAMES.includes(k),
+    want: KERNEL_NAMES.join(', '),
+  },
   photoStore: { env: 'PHOTO_STORE', parse: text, valid: (s) => s === undefined || S3_URL_RE.test(s), want: 'an s3://bucket/prefix URL' },
   s3Endpoint: { env: 'S3_ENDPOINT', parse: text, valid: (s) => s === undefined || isHttpUrl(s), want: 'an http:// or https:// URL' },
   s3Region: { env: 'S3_REGION', parse: text, valid: (s) => s.length > 0, want: 'a region name' },
@@ -265,4 +281,5 @@ function readCpuInfo(): string {
  */
 export function exportNativeSettings(config: Config): void {
   if (config.blasCore && !process.env.OPENBLAS_CORETYPE) process.env.OPENBLAS_CORETYPE = config.blasCore;
+  useDetectorKernels(config.kernels);
 }

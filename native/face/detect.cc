@@ -35,7 +35,7 @@ std::vector<detection> detect_cnn(const rgb_image& image, const detect_options& 
     throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
   const double pyramid_min = options.min_face_size > 0 ? options.min_face_size : default_cnn_min_face;
   std::vector<detection> faces;
-  for (const FaceCandidate& f : options.cnn->detect(image, float(pyramid_min), options.deadline)) {
+  for (const face_candidate& f : options.cnn->detect(image, float(pyramid_min), options.deadline)) {
     const cv::Rect2f b = hog_like_box(f);
     dlib::rectangle r(std::lround(b.x), std::lround(b.y), std::lround(b.x + b.width) - 1, std::lround(b.y + b.height) - 1);
     if (double(std::max(r.width(), r.height())) < options.min_face_size) continue;

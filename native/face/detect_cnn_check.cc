@@ -1,9 +1,8 @@
-// Runs each MTCNN net twice, through our kernels and through cv::dnn::Net::forward, and compares the outputs.
+// Runs each MTCNN net through cv::dnn::Net::forward on inputs taken from a photo and keeps the outputs.
 #include "detect_cnn_check.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
@@ -14,78 +13,60 @@
 namespace face {
 namespace {
 
-// The ONNX graphs take NHWC images transposed (x before y): the blob for OpenCV.
-cv::Mat transposed_blob(const std::vector<cv::Mat>& images) {
-    const int sz[] = {static_cast<int>(images.size()), images[0].cols, images[0].rows, 3};
-    cv::Mat blob(4, sz, CV_32F);
-    for (size_t i = 0; i < images.size(); ++i) {
-        cv::Mat t;
-        cv::transpose(images[i], t);
-        std::memcpy(blob.ptr<float>() + i * images[i].total() * 3, t.ptr<float>(), t.total() * 3 * sizeof(float));
-    }
-    return blob;
-}
-
 cv::Mat normalised(const cv::Mat& rgb8) {
     cv::Mat f;
     rgb8.convertTo(f, CV_32F, 0.0078125, -127.5 * 0.0078125);
     return f;
 }
 
-float sigmoid(float logit) { return 1.f / (1.f + std::exp(-logit)); }
-
-void tally(net_agreement& a, float ours, float theirs) {
-    ++a.compared;
-    a.faces_ours += ours >= 0.7f;
-    a.faces_opencv += theirs >= 0.7f;
-    a.max_score_diff = std::max(a.max_score_diff, double(std::abs(ours - theirs)));
-}
-
-void compare_refine(net_agreement& a, const std::string& file, bool onet, const std::vector<cv::Mat>& crops) {
+void reference_crops(mtcnn::check_data::crops& c, const std::string& file, bool onet, const std::vector<cv::Mat>& crops) {
     cv::dnn::Net net = cv::dnn::readNetFromONNX(file);
-    const refine_net mine = onet ? refine_net::onet(cv::dnn::readNetFromONNX(file)) : refine_net::rnet(cv::dnn::readNetFromONNX(file));
-    net.setInput(transposed_blob(crops));
+    net.setInput(mtcnn_blob_normalised(crops));
     std::vector<cv::Mat> out;
     net.forward(out, onet ? std::vector<cv::String>{"dense_5", "dense_6", "softmax_2"} : std::vector<cv::String>{"dense_2", "softmax_1"});
-    std::vector<float> ours(mine.outputs());
+    c.count = static_cast<int>(crops.size());
     for (size_t i = 0; i < crops.size(); ++i) {
-        mine.run(crops[i].ptr<float>(), ours.data());
-        tally(a, sigmoid(ours[0]), out.back().ptr<float>()[i * 2 + 1]);
-        for (int c = 0; c < 4; ++c) a.max_output_diff = std::max(a.max_output_diff, double(std::abs(ours[1 + c] - out[0].ptr<float>()[i * 4 + c])));
+        c.pixels.insert(c.pixels.end(), crops[i].ptr<float>(), crops[i].ptr<float>() + crops[i].total() * 3);
+        c.prob.push_back(out.back().ptr<float>()[i * 2 + 1]);
+        for (int k = 0; k < 4; ++k) c.outputs.push_back(out[0].ptr<float>()[i * 4 + k]);
         if (onet)
-            for (int c = 0; c < 10; ++c) a.max_output_diff = std::max(a.max_output_diff, double(std::abs(ours[5 + c] - out[1].ptr<float>()[i * 10 + c])));
+            for (int k = 0; k < 10; ++k) c.outputs.push_back(out[1].ptr<float>()[i * 10 + k]);
     }
 }
 
 }  // namespace
 
-mtcnn_agreement check_mtcnn_kernels(const std::string& dir, const rgb_image& photo, int crops) {
+mtcnn::check_data mtcnn_check_data(const std::string& dir, const rgb_image& photo, int crops) {
     const cv::Mat rgb(int(photo.nr()), int(photo.nc()), CV_8UC3, const_cast<void*>(static_cast<const void*>(dlib::image_data(photo))),
                       dlib::width_step(photo));
     CV_Assert(rgb.rows >= 80 && rgb.cols >= 80);
-    mtcnn_agreement result;
+    mtcnn::check_data data;
+    data.pnet = pnet(cv::dnn::readNetFromONNX(dir + "/pnet.onnx")).weights();
+    data.rnet = refine_net::rnet(cv::dnn::readNetFromONNX(dir + "/rnet.onnx")).weights();
+    data.onet = refine_net::onet(cv::dnn::readNetFromONNX(dir + "/onet.onnx")).weights();
 
     cv::dnn::Net net = cv::dnn::readNetFromONNX(dir + "/pnet.onnx");
-    const pnet mine(cv::dnn::readNetFromONNX(dir + "/pnet.onnx"));
-    pnet_workspace work;
-    pnet_maps maps;
     for (double scale : {0.6, 0.3, 0.15}) {
         cv::Mat level;
         cv::resize(rgb, level, cv::Size(int(std::ceil(rgb.cols * scale)), int(std::ceil(rgb.rows * scale))), 0, 0, cv::INTER_AREA);
-        mine.run(level, maps, work);
-        net.setInput(transposed_blob({normalised(level)}));
+        net.setInput(mtcnn_blob({level}));
         std::vector<cv::Mat> out;
         net.forward(out, std::vector<cv::String>{"conv2d_4", "softmax"});
         const cv::Mat &reg = out[0], &prob = out[1];  // [1][x][y][c]
-        CV_Assert(prob.size[1] == maps.width && prob.size[2] == maps.height);
-        for (int x = 0; x < maps.width; ++x)
-            for (int y = 0; y < maps.height; ++y) {
-                const size_t theirs = size_t(x) * maps.height + y, ours = size_t(y) * maps.width + x;
-                tally(result.pnet, sigmoid(maps.logit[ours]), prob.ptr<float>()[theirs * 2 + 1]);
-                for (int c = 0; c < 4; ++c)
-                    result.pnet.max_output_diff = std::max(result.pnet.max_output_diff,
-                        double(std::abs(maps.reg[size_t(c) * maps.width * maps.height + ours] - reg.ptr<float>()[theirs * 4 + c])));
+        const int w = prob.size[1], h = prob.size[2];
+        mtcnn::check_data::level l;
+        l.rows = level.rows;
+        l.cols = level.cols;
+        l.rgb.assign(level.data, level.data + level.total() * 3);
+        l.prob.resize(size_t(w) * h);
+        l.reg.resize(size_t(4) * w * h);
+        for (int x = 0; x < w; ++x)
+            for (int y = 0; y < h; ++y) {
+                const size_t theirs = size_t(x) * h + y, ours = size_t(y) * w + x;
+                l.prob[ours] = prob.ptr<float>()[theirs * 2 + 1];
+                for (int c = 0; c < 4; ++c) l.reg[size_t(c) * w * h + ours] = reg.ptr<float>()[theirs * 4 + c];
             }
+        data.levels.push_back(std::move(l));
     }
 
     cv::RNG rng(20261205);
@@ -101,10 +82,10 @@ mtcnn_agreement check_mtcnn_kernels(const std::string& dir, const rgb_image& pho
         large.push_back(normalised(l));
     }
     if (crops > 0) {
-        compare_refine(result.rnet, dir + "/rnet.onnx", false, small);
-        compare_refine(result.onet, dir + "/onet.onnx", true, large);
+        reference_crops(data.rnet_crops, dir + "/rnet.onnx", false, small);
+        reference_crops(data.onet_crops, dir + "/onet.onnx", true, large);
     }
-    return result;
+    return data;
 }
 
 }  // namespace face

@@ -3,6 +3,7 @@
 
 #include "errors.h"
 #include "face_index_binding.h"
+#include "kernels_binding.h"
 #include "stages.h"
 #include "video_binding.h"
 
@@ -12,7 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   face::register_stages(env, exports);
   face::register_face_index(env, exports);
   face::register_video(env, exports);
-  exports.Get("testing").As<Napi::Object>().Set("checkMtcnnKernels", Napi::Function::New(env, face::CheckMtcnnKernels, "checkMtcnnKernels"));
+  face::register_kernels(env, exports);
   return exports;
 }
 

@@ -9,7 +9,6 @@
 #include "convert.h"
 #include "face/align.h"
 #include "face/cluster.h"
-#include "face/detect_cnn_check.h"
 #include "face/models.h"
 #include "face/pipeline.h"
 #include "workers.h"
@@ -293,35 +292,6 @@ Napi::Value ReleaseDetectors(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
-
-Napi::Value CheckMtcnnKernels(const Napi::CallbackInfo& info) {
-  return guarded(info, [&]() -> Napi::Value {
-    if (!info[0].IsString()) throw invalid_argument("Expected the MTCNN models directory");
-    const rgb_image image = to_rgb_image(info[1]);
-    const int crops = info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : 0;
-    if (crops < 0 || crops > 10000) throw invalid_argument("Expected 0 to 10000 crops");
-    mtcnn_agreement a;
-    try {
-      a = check_mtcnn_kernels(info[0].As<Napi::String>().Utf8Value(), image, crops);
-    } catch (const cv::Exception& e) {
-      throw FaceError("MODEL_NOT_FOUND", "The MTCNN nets could not be compared: " + e.err);
-    }
-    const auto net = [&](const net_agreement& n) {
-      Napi::Object o = Napi::Object::New(info.Env());
-      o.Set("compared", n.compared);
-      o.Set("facesOurs", n.faces_ours);
-      o.Set("facesOpencv", n.faces_opencv);
-      o.Set("maxScoreDiff", n.max_score_diff);
-      o.Set("maxOutputDiff", n.max_output_diff);
-      return o;
-    };
-    Napi::Object out = Napi::Object::New(info.Env());
-    out.Set("pnet", net(a.pnet));
-    out.Set("rnet", net(a.rnet));
-    out.Set("onet", net(a.onet));
-    return out;
-  });
-}
 
 void register_stages(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info"));

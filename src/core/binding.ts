@@ -60,6 +60,9 @@ export interface NativeBinding {
   setErrorClass(ctor: new (code: FaceCoreErrorCode, message: string) => Error): void;
   /** The thread budget: index search threads, video look-ahead, OpenCV's and OpenBLAS's thread counts. */
   setThreads(threads: number): void;
+  /** What runs the face detector's nets (native/napi/kernels_binding.h). */
+  kernels(): DetectorKernels;
+  setKernels(name: string): string;
   info(bytes: Buffer): ImageInfo;
   decode(bytes: Buffer, options: { maxPixels: number }): Promise<RgbImage & { format: ImageFormat }>;
   /** `models` is required for the CNN detector (its nets are part of the loaded model set). */
@@ -103,11 +106,22 @@ export interface NativeBinding {
   testing: {
     VideoWriter: new (path: string, options: VideoWriterOptions) => NativeVideoWriter;
     encodeJpeg(image: RgbImage, quality: number): Buffer;
-    checkMtcnnKernels(modelsDir: string, image: RgbImage, crops: number): MtcnnKernelCheck;
+    checkMtcnnKernels(modelsDir: string, image: RgbImage, crops: number, kernels: string): MtcnnKernelCheck;
+    writeMtcnnCheckData(modelsDir: string, image: RgbImage, crops: number, file: string): void;
   };
 }
 
-/** One MTCNN net through our kernels and through OpenCV's DNN on the same inputs (native/face/detect_cnn_check.h). */
+/**
+ * What runs the face detector's nets: `path` is the core's kernels for one instruction set ('avx512', 'avx2', 'sse4',
+ * 'ssse3', 'neon', 'scalar') or 'opencv' (OpenCV's DNN module, the reference); `available` lists what this CPU runs,
+ * best kernels first, then 'baseline' and 'opencv'.
+ */
+export interface DetectorKernels {
+  path: string;
+  available: string[];
+}
+
+/** One MTCNN net through our kernels and through OpenCV's DNN on the same inputs (native/face/mtcnn_check.h). */
 export interface NetAgreement {
   /** P-Net windows, or R-Net / O-Net crops. */
   compared: number;
@@ -119,6 +133,8 @@ export interface NetAgreement {
   maxOutputDiff: number;
 }
 export interface MtcnnKernelCheck {
+  /** The kernels compared. */
+  kernels: string;
   pnet: NetAgreement;
   rnet: NetAgreement;
   onet: NetAgreement;

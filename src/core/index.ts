@@ -2,6 +2,7 @@
 // Test-only entry points (VideoWriter) live in testing.ts, not here.
 export { FaceCore, LARGE_JOB_PIXELS, type FaceCoreOptions, type LoadedModels } from './face-core.js';
 export { FaceIndex } from './face-index.js';
+export { detectorKernels, useDetectorKernels, KERNEL_CHOICES, KERNEL_TOLERANCE, type DetectorKernels } from './kernels.js';
 export { FaceCoreError, type FaceCoreErrorCode } from './errors.js';
 export * from './video.js';
 export * from './limits.js';

@@ -28,9 +28,17 @@ export function encodeJpeg(image: RgbImage, quality = 90): Buffer {
 }
 
 /**
- * MTCNN's own kernels against OpenCV's DNN running the same ONNX files (modelsDir/mtcnn): P-Net over the photo at
- * three scales, R-Net and O-Net on `crops` square crops of it.
+ * MTCNN's own kernels for one instruction set ('auto': the best this CPU runs) against OpenCV's DNN running the same
+ * ONNX files (modelsDir/mtcnn): P-Net over the photo at three scales, R-Net and O-Net on `crops` square crops of it.
  */
-export function checkMtcnnKernels(modelsDir: string, image: RgbImage, crops = 200): MtcnnKernelCheck {
-  return binding().testing.checkMtcnnKernels(modelsDir, image, crops);
+export function checkMtcnnKernels(modelsDir: string, image: RgbImage, crops = 200, kernels = 'auto'): MtcnnKernelCheck {
+  return binding().testing.checkMtcnnKernels(modelsDir, image, crops, kernels);
+}
+
+/**
+ * The same comparison's inputs, the nets' weights and OpenCV's outputs as one file, for the check program built for
+ * another CPU (native/check/mtcnn_kernels_check.cc), which runs the kernels alone on them.
+ */
+export function writeMtcnnCheckData(modelsDir: string, image: RgbImage, crops: number, file: string): void {
+  binding().testing.writeMtcnnCheckData(modelsDir, image, crops, file);
 }

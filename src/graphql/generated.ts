@@ -138,6 +138,8 @@ export type Health = {
   changeFeed?: Maybe<ChangeFeed>;
   /** The photo face detector used when a request names none (FACE_DETECTOR). */
   detector: Detector;
+  /** What runs the face detector's nets (FACE_CORE_KERNELS): the core's kernels for one instruction set (avx512, avx2, sse4, ssse3, neon, scalar) or opencv (OpenCV's DNN module). */
+  detectorKernels: Scalars['String']['output'];
   faces: Scalars['Int']['output'];
   /** The share of strangers a search may name (MATCH_FPIR): the open-set rule's target. */
   matchFpir: Scalars['Float']['output'];
@@ -666,6 +668,7 @@ export type HealthResolvers<ContextType = GraphQLContext, ParentType extends Res
   apiKeyRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   changeFeed?: Resolver<Maybe<ResolversTypes['ChangeFeed']>, ParentType, ContextType>;
   detector?: Resolver<ResolversTypes['Detector'], ParentType, ContextType>;
+  detectorKernels?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   matchFpir?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;

@@ -1,6 +1,6 @@
 // The CNN face detector (MTCNN) on real photos: every annotated face of Debian's dlib examples at the service's
 // settings, the same photos turned by 30°, small faces, a sideways photo without EXIF, no face on dogs, and the johns
-// told apart with encodings from the CNN's boxes.
+// told apart with encodings from the CNN's boxes. The kernels the nets run on: test/core/kernels.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,29 +10,9 @@ import { canvas, encodePng, paste } from '../fixtures/bmp.js';
 import { mapBox, matchByCentre, rotate, shrink, turnClockwise } from '../fixtures/transform.js';
 import { FaceCore, FaceCoreError, type DetectOptions, type RgbImage } from '../../src/core/index.js';
 import { tempDataDir } from '../fixtures/tmp.js';
-import { checkMtcnnKernels } from '../../src/core/testing.js';
-import path from 'node:path';
-import { BALD_GUYS } from '../fixtures/photos.js';
 
 /** The service's default detection: FACE_DETECTOR=cnn, MIN_FACE_PX=20. */
 const CNN: DetectOptions = { detector: 'cnn', minFaceSize: 20 };
-
-test("MTCNN's own kernels give what OpenCV's DNN gives on the same ONNX files, on a real photo", async (t) => {
-  const photo = await faceCore.decode(fs.readFileSync(BALD_GUYS));
-  const c = checkMtcnnKernels(path.join(faceCore.modelsDir, 'mtcnn'), photo, 300);
-  t.diagnostic(
-    `P-Net ${c.pnet.compared} windows (${c.pnet.facesOurs} / ${c.pnet.facesOpencv} faces), max score diff ${c.pnet.maxScoreDiff.toExponential(1)}; ` +
-      `R-Net ${c.rnet.compared} crops, ${c.rnet.maxScoreDiff.toExponential(1)}; O-Net ${c.onet.compared} crops, ${c.onet.maxScoreDiff.toExponential(1)}`,
-  );
-  for (const [name, n] of Object.entries(c)) {
-    assert.ok(n.compared >= 300, `${name}: compared ${n.compared}`);
-    assert.ok(n.facesOurs > 0, `${name}: some windows or crops are faces, so the check covers both answers`);
-    assert.equal(n.facesOurs, n.facesOpencv, `${name}: the same windows or crops pass 0.7`);
-    assert.ok(n.maxScoreDiff < 1e-4, `${name}: score differs by ${n.maxScoreDiff}`);
-    assert.ok(n.maxOutputDiff < 1e-4, `${name}: regression or landmarks differ by ${n.maxOutputDiff}`);
-  }
-  assert.throws(() => checkMtcnnKernels(path.join(faceCore.modelsDir, 'no-such-dir'), photo, 1), { code: 'MODEL_NOT_FOUND' });
-});
 
 test('the CNN at min face 20 finds all 43 annotated faces of the dlib example photos (IoU ≥ 0.4) with no false detection', async (t) => {
   const photos = annotatedPhotos();

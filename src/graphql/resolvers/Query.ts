@@ -1,6 +1,6 @@
 // Query: look people up, search a photo, follow video jobs, report the gallery's health.
 import type { QueryResolvers } from '../generated.js';
-import { RECOGNISABLE_FACE_PX } from '../../core/index.js';
+import { detectorKernels, RECOGNISABLE_FACE_PX } from '../../core/index.js';
 import { MAX_NAME_LENGTH } from '../../gallery/index.js';
 import { argument, DEFAULT_PAGE_SIZE, detectorArgument, PAGE_SIZE, toleranceArgument } from '../arguments.js';
 import { userError } from '../errors.js';
@@ -64,6 +64,7 @@ export const Query: QueryResolvers = {
     maxVideoMb: config.maxVideoMb,
     videoMaxSeconds: config.videoMaxSeconds,
     detector: gallery.detection.detector === 'cnn' ? 'CNN' : 'HOG',
+    detectorKernels: detectorKernels().path,
     minFacePx: gallery.detection.minFacePx,
     recognisableFacePx: RECOGNISABLE_FACE_PX,
     store: gallery.storeEngine === 'postgres' ? 'POSTGRES' : 'SQLITE',
