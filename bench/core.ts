@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Box, DetectedFace, Point, RgbImage } from '../src/core/types.js';
+import { detectorKernels } from '../src/core/index.js';
 import { createFaceApiEncoder, faceApiRuntime, timeFaceApiDetectors, type FaceApiPeerResult } from './peers/face-api.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -236,7 +237,8 @@ async function ourEncodePass(core: Core, chips: RgbImage[], batch: number) {
 function machineInfo() {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const field = (key: string) => new RegExp(`^${key}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim() ?? '';
-  const flags = new Set(field('flags').split(/\s+/));
+  // x86 lists its instruction sets as "flags", aarch64 as "Features"; the detector's kernels report what they chose.
+  const flags = new Set((field('flags') || field('Features')).split(/\s+/));
   const mhz = [...cpuinfo.matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1]));
   const ghz = mhz.length ? Math.max(...mhz) / 1000 : NaN;
   const cores = os.availableParallelism?.() ?? os.cpus().length;
@@ -245,7 +247,9 @@ function machineInfo() {
   // cores × 2 FMA units × float lanes × 2 flop per FMA × GHz
   const peak = (lanes: number) => cores * 2 * lanes * 2 * ghz;
   return {
-    model: field('model name'),
+    model: field('model name') || os.cpus()[0]?.model || process.arch,
+    kernels: detectorKernels().path,
+    flags,
     cores,
     ghz,
     avx2fma,
@@ -804,7 +808,7 @@ async function main() {
   L.push('## Machine', '');
   L.push('| | |', '|---|---|');
   L.push(`| CPU | ${machine.model}, ${machine.cores} cores, ${fmt(machine.ghz, 2)} GHz (cpu MHz in /proc/cpuinfo) |`);
-  L.push(`| SIMD | ${[machine.avx2fma ? 'AVX2+FMA' : '', machine.avx512 ? 'AVX-512' : ''].filter(Boolean).join(', ') || 'no AVX2'} |`);
+  L.push(`| SIMD | ${[machine.avx2fma ? 'AVX2+FMA' : '', machine.avx512 ? 'AVX-512' : '', machine.flags.has('asimd') ? 'NEON' : ''].filter(Boolean).join(', ') || 'no AVX2'}; the detector's kernels: ${machine.kernels} |`);
   L.push(`| memory | ${mb(machine.memTotal)} |`);
   L.push(`| node | ${machine.node} |`);
   L.push(`| environment | ${machine.openblasEnv.length ? machine.openblasEnv.join(' ') : 'no OPENBLAS_* / OMP_NUM_THREADS / UV_THREADPOOL_SIZE set'} |`);

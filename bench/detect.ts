@@ -9,9 +9,12 @@
 // (upsample 1) and @vladmandic/face-api's SSD MobileNet v1 (tfjs-wasm) on the same photos in the same run; then the three
 // end to end (decode → detect → landmarks → encode every face) on the annotated photos, the real photos of 0.3–2 MP on
 // the machine and bald_guys.jpg, ours also pinned to one thread. Every figure is a median over --runs passes (default 3).
-// Appends a markdown section to docs/benchmarks.md (unless --no-write) and prints it.
+// Then each path the CNN's nets can run on (the kernels for every instruction set this CPU runs, and OpenCV's DNN) side
+// by side: bench/detect/kernels.ts.
+// Appends a markdown section to docs/benchmarks.md (unless --no-write) and prints it; --kernels-only runs and prints
+// the kernels' table alone.
 //
-//   npm run bench:detect -- [--runs 3] [--no-python] [--no-face-api] [--no-write]
+//   npm run bench:detect -- [--runs 3] [--no-python] [--no-face-api] [--no-write] [--kernels-only]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,9 +26,10 @@ import { analyzeOptionsFor } from '../src/gallery/index.js';
 import { annotatedPhotos, BALD_GUYS, johnChips, scoreDetections, type AnnotatedImage } from '../test/fixtures/dlib-examples.js';
 import { canvas, paste } from '../test/fixtures/bmp.js';
 import { mapBox, matchByCentre, rotate, shrink } from '../test/fixtures/transform.js';
-import { RECOGNISABLE_FACE_PX } from '../src/core/index.js';
+import { KERNEL_TOLERANCE, RECOGNISABLE_FACE_PX } from '../src/core/index.js';
 import type { Box } from '../src/core/types.js';
 import { faceApiRuntime, faceApiTensor, loadFaceApi } from './peers/face-api.js';
+import { kernelReport, timeKernelPaths, type KernelRow } from './detect/kernels.js';
 
 const TOM = path.join(path.dirname(BALD_GUYS), 'Tom_Cruise_avp_2014_4.jpg');
 const DOGS_PHOTO = path.join(path.dirname(BALD_GUYS), 'dogs.jpg');
@@ -82,6 +86,7 @@ const RUNS = Math.max(1, Number(get('runs', '3')));
 const PYTHON = !argv.includes('--no-python');
 const FACE_API = !argv.includes('--no-face-api');
 const WRITE = !argv.includes('--no-write');
+const KERNELS_ONLY = argv.includes('--kernels-only');
 const log = (line: string) => process.stderr.write(line + '\n');
 
 function median(xs: number[]): number {
@@ -116,6 +121,23 @@ async function main() {
   const images: RgbImage[] = [];
   for (const p of photos) images.push(await core.decode(fs.readFileSync(p.file)));
   const turned = images.map((img) => rotate(img, 30));
+  const large = await core.decode(fs.readFileSync(BALD_GUYS));
+  const kernelSection = (rows: KernelRow[]) => [
+    '',
+    "### The detector's kernels",
+    '',
+    "CNN detection (min face 20) with its nets on each path: the core's kernels for every instruction set this CPU runs " +
+      "(FACE_CORE_KERNELS; one build, chosen at run time) and OpenCV's DNN module, the reference the kernels are checked against " +
+      `(within ${KERNEL_TOLERANCE} on every path, test/core/kernels.test.ts). Same photos, same run, the paths taking turns within each pass; ` +
+      `medians over ${RUNS} passes; ms exclude decoding. "vs OpenCV": OpenCV's time over the path's (above 1: faster).`,
+    '',
+    ...kernelReport(rows, defaultThreads(), images.length, `bald_guys.jpg (${large.width}×${large.height})`),
+  ];
+  if (KERNELS_ONLY) {
+    core.release();
+    process.stdout.write(kernelSection(await timeKernelPaths(images, large, RUNS, defaultThreads(), log)).join('\n') + '\n');
+    return;
+  }
 
   // ---- accuracy (does not depend on threads) and detection time, one thread then the default budget
   const rows: Record<string, { found: number; falsePositives: number; cFound: number; cFalse: number; rotFound: number; rotFalse: number; ms1: number; msN: number }> = {};
@@ -151,6 +173,7 @@ async function main() {
   await core.load();
   for (const s of SETTINGS) rows[s.name]!.msN = await timeDetect(core, s);
   for (const s of SETTINGS) log(`${s.name}: ${rows[s.name]!.ms1.toFixed(1)} ms/photo on 1 thread, ${rows[s.name]!.msN.toFixed(1)} on ${threads}`);
+  const kernelRows = await timeKernelPaths(images, large, RUNS, threads, log); // ends with the budget at `threads`
 
   // ---- end to end through the service's defaults (MIN_FACE_PX 20), default thread budget
   const e2eFiles = [...photos.map((p) => p.file), BALD_GUYS];
@@ -533,6 +556,7 @@ async function main() {
     );
   } else L.push(`Peer (Python face_recognition): ${peer.note}.`);
   L.push(...peerReport());
+  L.push(...kernelSection(kernelRows));
   L.push('', '### Small faces', '');
   L.push(
     `The 55 johns chips (150×150, face ~${median(full.map((f) => f.box)).toFixed(0)} px) shrunk (area filter) so that the CNN's box is about N px, on a 150×150 grey canvas, ` +

@@ -1,0 +1,85 @@
+// The paths the face detector's nets can run on, side by side in one run (part of `npm run bench:detect`): the core's
+// kernels for each instruction set this CPU runs, and OpenCV's DNN module, the reference they are checked against
+// (test/core/kernels.test.ts). CNN detection at the service's settings (min face 20) on the same photos, ms per photo
+// on one thread (per core) and on the thread budget; the paths take turns within each pass, so the machine's noise
+// falls on all of them alike. Faces found are counted per path: the same on every path is part of the result.
+import { performance } from 'node:perf_hooks';
+import { detectorKernels, FaceCore, useDetectorKernels, type DetectOptions, type RgbImage } from '../../src/core/index.js';
+
+const CNN: DetectOptions = { detector: 'cnn', minFaceSize: 20 };
+
+export interface KernelRow {
+  path: string;
+  faces: number;
+  /** Median ms per photo over the passes: the annotated photos and the large photo, one thread and the budget. */
+  ms1: number;
+  msN: number;
+  large1: number;
+  largeN: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Every path (the 'baseline' alias aside), `runs` passes each after a warm-up, one thread then `threads`. */
+export async function timeKernelPaths(photos: RgbImage[], large: RgbImage, runs: number, threads: number, log: (s: string) => void): Promise<KernelRow[]> {
+  const before = detectorKernels().path;
+  const paths = detectorKernels().available.filter((p) => p !== 'baseline');
+  const rows = new Map<string, KernelRow>(paths.map((p) => [p, { path: p, faces: 0, ms1: 0, msN: 0, large1: 0, largeN: 0 }]));
+  try {
+    for (const budget of [1, threads]) {
+      const core = new FaceCore({ threads: budget }); // the thread budget is process-wide: the last core made sets it
+      await core.load();
+      const passes = new Map<string, { annotated: number[]; large: number[] }>(paths.map((p) => [p, { annotated: [], large: [] }]));
+      for (const p of paths) {
+        useDetectorKernels(p);
+        await core.detect(photos[0]!, CNN); // warm-up
+      }
+      for (let r = 0; r < runs; r++) {
+        for (const p of paths) {
+          useDetectorKernels(p);
+          let faces = 0;
+          const t0 = performance.now();
+          for (const img of photos) faces += (await core.detect(img, CNN)).length;
+          const t1 = performance.now();
+          faces += (await core.detect(large, CNN)).length;
+          passes.get(p)!.annotated.push((t1 - t0) / photos.length);
+          passes.get(p)!.large.push(performance.now() - t1);
+          rows.get(p)!.faces = faces;
+        }
+      }
+      for (const p of paths) {
+        const row = rows.get(p)!;
+        const pass = passes.get(p)!;
+        if (budget === 1) [row.ms1, row.large1] = [median(pass.annotated), median(pass.large)];
+        else [row.msN, row.largeN] = [median(pass.annotated), median(pass.large)];
+        log(`kernels ${p}, ${budget} thread(s): ${median(pass.annotated).toFixed(1)} ms/photo, large ${median(pass.large).toFixed(0)} ms, ${row.faces} faces`);
+      }
+      core.release();
+    }
+  } finally {
+    useDetectorKernels(before);
+  }
+  return [...rows.values()];
+}
+
+/** The markdown rows: each path beside OpenCV's DNN (ratio > 1: faster than OpenCV). */
+export function kernelReport(rows: KernelRow[], threads: number, photoCount: number, largeName: string): string[] {
+  const opencv = rows.find((r) => r.path === 'opencv')!;
+  const ratio = (ms: number, ref: number) => `${(ref / ms).toFixed(2)}×`;
+  const L = [
+    `| nets run on | faces found | ms/photo, ${photoCount} annotated photos, 1 thread | vs OpenCV | ${threads} threads | vs OpenCV | ${largeName} ms, 1 thread | vs OpenCV | ${threads} threads | vs OpenCV |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const name = r.path === 'opencv' ? "OpenCV's DNN (reference)" : `kernels: ${r.path}${r === rows[0] ? ' (auto: this CPU\'s best)' : ''}`;
+    L.push(
+      `| ${name} | ${r.faces} | ${r.ms1.toFixed(1)} | ${ratio(r.ms1, opencv.ms1)} | ${r.msN.toFixed(1)} | ${ratio(r.msN, opencv.msN)} | ` +
+        `${r.large1.toFixed(0)} | ${ratio(r.large1, opencv.large1)} | ${r.largeN.toFixed(0)} | ${ratio(r.largeN, opencv.largeN)} |`,
+    );
+  }
+  return L;
+}
