@@ -29,7 +29,7 @@ import { mapBox, matchByCentre, rotate, shrink } from '../test/fixtures/transfor
 import { KERNEL_TOLERANCE, RECOGNISABLE_FACE_PX } from '../src/core/index.js';
 import type { Box } from '../src/core/types.js';
 import { faceApiRuntime, faceApiTensor, loadFaceApi } from './peers/face-api.js';
-import { kernelReport, timeKernelPaths, type KernelRow } from './detect/kernels.js';
+import { kernelReport, OPENCV_PAST_SSE42, timeKernelPaths, timeOpencvSse42, type KernelRow } from './detect/kernels.js';
 
 const TOM = path.join(path.dirname(BALD_GUYS), 'Tom_Cruise_avp_2014_4.jpg');
 const DOGS_PHOTO = path.join(path.dirname(BALD_GUYS), 'dogs.jpg');
@@ -87,6 +87,8 @@ const PYTHON = !argv.includes('--no-python');
 const FACE_API = !argv.includes('--no-face-api');
 const WRITE = !argv.includes('--no-write');
 const KERNELS_ONLY = argv.includes('--kernels-only');
+/** Internal: times these paths alone and prints their rows as JSON (timeOpencvSse42's child). */
+const KERNELS_JSON = argv.includes('--kernels-json') ? get('kernels-json', '').split(',') : undefined;
 const log = (line: string) => process.stderr.write(line + '\n');
 
 function median(xs: number[]): number {
@@ -122,6 +124,11 @@ async function main() {
   for (const p of photos) images.push(await core.decode(fs.readFileSync(p.file)));
   const turned = images.map((img) => rotate(img, 30));
   const large = await core.decode(fs.readFileSync(BALD_GUYS));
+  const kernelRowsWithSse42 = async () => {
+    const rows = await timeKernelPaths(images, large, RUNS, defaultThreads(), log);
+    const sse42 = timeOpencvSse42(fileURLToPath(import.meta.url), RUNS, log);
+    return sse42 ? [...rows, sse42] : rows;
+  };
   const kernelSection = (rows: KernelRow[]) => [
     '',
     "### The detector's kernels",
@@ -129,13 +136,20 @@ async function main() {
     "CNN detection (min face 20) with its nets on each path: the core's kernels for every instruction set this CPU runs " +
       "(FACE_CORE_KERNELS; one build, chosen at run time) and OpenCV's DNN module, the reference the kernels are checked against " +
       `(within ${KERNEL_TOLERANCE} on every path, test/core/kernels.test.ts). Same photos, same run, the paths taking turns within each pass; ` +
-      `medians over ${RUNS} passes; ms exclude decoding. "vs OpenCV": OpenCV's time over the path's (above 1: faster).`,
+      `medians over ${RUNS} passes; ms exclude decoding. "vs OpenCV": OpenCV's time over the path's (above 1: faster). ` +
+      `OpenCV picks its own kernels at run time (up to AVX-512 here); the last row limits it to SSE4.2 ` +
+      `(OPENCV_CPU_DISABLE=${OPENCV_PAST_SSE42}, in a child process), what it would run on a CPU without AVX, beside the 128-bit kernels.`,
     '',
     ...kernelReport(rows, defaultThreads(), images.length, `bald_guys.jpg (${large.width}×${large.height})`),
   ];
+  if (KERNELS_JSON) {
+    core.release();
+    process.stdout.write(JSON.stringify(await timeKernelPaths(images, large, RUNS, defaultThreads(), log, KERNELS_JSON)) + '\n');
+    return;
+  }
   if (KERNELS_ONLY) {
     core.release();
-    process.stdout.write(kernelSection(await timeKernelPaths(images, large, RUNS, defaultThreads(), log)).join('\n') + '\n');
+    process.stdout.write(kernelSection(await kernelRowsWithSse42()).join('\n') + '\n');
     return;
   }
 
@@ -173,7 +187,7 @@ async function main() {
   await core.load();
   for (const s of SETTINGS) rows[s.name]!.msN = await timeDetect(core, s);
   for (const s of SETTINGS) log(`${s.name}: ${rows[s.name]!.ms1.toFixed(1)} ms/photo on 1 thread, ${rows[s.name]!.msN.toFixed(1)} on ${threads}`);
-  const kernelRows = await timeKernelPaths(images, large, RUNS, threads, log); // ends with the budget at `threads`
+  const kernelRows = await kernelRowsWithSse42(); // ends with the budget at `threads`
 
   // ---- end to end through the service's defaults (MIN_FACE_PX 20), default thread budget
   const e2eFiles = [...photos.map((p) => p.file), BALD_GUYS];

@@ -45,29 +45,41 @@ HWY_INLINE V prelu(V a, V slope) { return hn::IfThenElse(hn::Gt(a, hn::Zero(D())
 // Row stride of a P-Net plane `cols` wide: every vector a 3x3 kernel reads from it stays inside the row.
 inline int stride_for(int cols) { return padded(cols) + pad_lanes; }
 
-// One block of OB output channels of a 3x3 convolution (stride 1, no padding) followed by PReLU.
+// One block of OB output channels of a 3x3 convolution (stride 1, no padding) followed by PReLU. With 32 registers
+// all OB accumulators stay in registers, one vector of pixels at a time; with 16, PASS channels at a time over U
+// vectors of pixels, so each broadcast weight serves U vectors (passes re-read the input, which sits in L1).
 template <int IC, int OB>
 void conv3x3_prelu(const float* in, int in_plane, int in_stride, float* out, int out_plane, int out_stride, int rows,
                    int cols, const float* w, const float* bias, const float* slope) {
+    constexpr bool split = !many_registers && OB % 4 == 0;
+    constexpr int PASS = split ? 4 : OB, U = split ? 2 : 1;
+    static_assert(U * L <= pad_lanes, "a step stays inside the row's padding");
     const D d;
     for (int y = 0; y < rows; ++y)
-        for (int x = 0; x < cols; x += L) {
-            V acc[OB];
-            for (int o = 0; o < OB; ++o) acc[o] = hn::Set(d, bias[o]);
-            for (int ic = 0; ic < IC; ++ic)
-                for (int ky = 0; ky < 3; ++ky) {
-                    const float* row = in + ic * in_plane + (y + ky) * in_stride + x;
-                    const float* wk = w + (ic * 3 + ky) * 3 * OB;
-                    const V v0 = hn::LoadU(d, row), v1 = hn::LoadU(d, row + 1), v2 = hn::LoadU(d, row + 2);
-                    for (int o = 0; o < OB; ++o) {
-                        acc[o] = hn::MulAdd(v0, hn::Set(d, wk[o]), acc[o]);
-                        acc[o] = hn::MulAdd(v1, hn::Set(d, wk[OB + o]), acc[o]);
-                        acc[o] = hn::MulAdd(v2, hn::Set(d, wk[2 * OB + o]), acc[o]);
+        for (int x = 0; x < cols; x += U * L)
+            for (int p0 = 0; p0 < OB; p0 += PASS) {
+                V acc[PASS][U];
+                for (int o = 0; o < PASS; ++o)
+                    for (int u = 0; u < U; ++u) acc[o][u] = hn::Set(d, bias[p0 + o]);
+                for (int ic = 0; ic < IC; ++ic)
+                    for (int ky = 0; ky < 3; ++ky) {
+                        const float* row = in + ic * in_plane + (y + ky) * in_stride + x;
+                        const float* wk = w + (ic * 3 + ky) * 3 * OB + p0;
+                        V v[3][U];
+                        for (int t = 0; t < 3; ++t)
+                            for (int u = 0; u < U; ++u) v[t][u] = hn::LoadU(d, row + t + u * L);
+                        for (int o = 0; o < PASS; ++o)
+                            for (int t = 0; t < 3; ++t) {
+                                const V wt = hn::Set(d, wk[t * OB + o]);
+                                for (int u = 0; u < U; ++u) acc[o][u] = hn::MulAdd(v[t][u], wt, acc[o][u]);
+                            }
                     }
+                for (int o = 0; o < PASS; ++o) {
+                    const V sl = hn::Set(d, slope[p0 + o]);
+                    for (int u = 0; u < U; ++u)
+                        hn::StoreU(prelu(acc[o][u], sl), d, out + (p0 + o) * out_plane + y * out_stride + x + u * L);
                 }
-            for (int o = 0; o < OB; ++o)
-                hn::StoreU(prelu(acc[o], hn::Set(d, slope[o])), d, out + o * out_plane + y * out_stride + x);
-        }
+            }
 }
 
 // 2x2 max pooling, stride 2, the missing row/column of an odd size left out (ONNX SAME_UPPER).
