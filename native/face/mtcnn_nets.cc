@@ -391,6 +391,9 @@ void run_pnet(const pnet_weights& w, const uint8_t* rgb, int rows, int cols, siz
 }
 
 void run_refine(const refine_weights& w, const float* crop, float* out, target t) {
+    // The kernels keep the dense layer's and the heads' outputs on the stack.
+    if (w.layers.empty() || w.hidden > 512 || w.head_out > 64 || w.hidden % pad_lanes || w.head_out % pad_lanes)
+        throw std::invalid_argument("R-Net / O-Net weights of an unexpected shape");
     HWY_DISPATCH_TABLE(RunRefine)[table_index(t.bits)](w, crop, out);
 }
 
