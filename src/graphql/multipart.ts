@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import processRequest, { type FileUpload } from 'graphql-upload/processRequest.mjs';
 import Upload from 'graphql-upload/Upload.mjs';
+import { isStorageFull } from '../store/errors.js';
 
 /** graphql-upload's limit on a field (the operations JSON): 1 MB. */
 const MAX_FIELD_BYTES = 1_000_000;
@@ -60,7 +61,7 @@ export class UploadTempError extends Error {
   }
 
   get full(): boolean {
-    return this.code === 'ENOSPC' || this.code === 'EDQUOT';
+    return isStorageFull(this);
   }
 }
 

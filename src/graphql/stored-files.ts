@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
+import { storageFailure } from '../store/errors.js';
 import type { FileSource } from '../store/photo-store.js';
 import { RangeNotSatisfiableError, type S3Objects } from '../store/s3.js';
 import { errorBody } from './errors.js';
@@ -45,7 +46,7 @@ async function sendObject(req: Request, res: Response, objects: S3Objects, name:
       res.status(416).end();
       return;
     }
-    if ((err as { code?: unknown }).code === 'STORAGE_UNAVAILABLE') {
+    if (storageFailure(err) === 'STORAGE_UNAVAILABLE') {
       logger.warn(`http: ${(err as Error).message}`);
       res.status(503).json(errorBody('STORAGE_UNAVAILABLE', 'The photo storage cannot be reached right now; try again later.'));
       return;

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import type { Photo } from '../gallery/index.js';
+import { isStorageFull } from '../store/errors.js';
 import type { UploadArg } from './context.js';
 import { userError } from './errors.js';
 import { UploadTempError } from './multipart.js';
@@ -25,7 +26,7 @@ const TEMP_FULL_MESSAGE =
 function uploadError(err: unknown, maxMb: number): Error {
   const e = (err ?? {}) as HttpishError;
   if (err instanceof UploadTempError || (typeof e.syscall === 'string' && typeof e.code === 'string')) {
-    if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return userError('STORAGE_FULL', TEMP_FULL_MESSAGE, 503);
+    if (isStorageFull(err)) return userError('STORAGE_FULL', TEMP_FULL_MESSAGE, 503);
     return err as Error;
   }
   if (e.status === 413 && /max file uploads/.test(e.message ?? '')) return userError('BAD_USER_INPUT', 'Expected one file per request but received more.');

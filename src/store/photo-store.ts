@@ -52,6 +52,7 @@ export interface PhotoStore {
   settle(fileName: string, mark: PhotoMark, keep: boolean): Promise<void>;
   /** Removes what interrupted writes left half-done (temp files); returns how many. */
   removeLeftovers(): Promise<number>;
+  /** Lets go of its connections (S3); closing again does nothing. */
   close(): void;
 }
 

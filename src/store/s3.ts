@@ -11,6 +11,9 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { StorageUnavailableError } from './errors.js';
+
+export { StorageUnavailableError };
 
 /** Where the objects are and how to reach them (PHOTO_STORE, S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE, AWS_*). */
 export interface S3Settings {
@@ -33,12 +36,6 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   if (!m) throw new Error(`Expected s3://bucket/prefix but received ${JSON.stringify(url)}`);
   const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
   return { bucket: m[1] as string, prefix: prefix ? `${prefix}/` : '' };
-}
-
-/** The storage could not be reached or refused the service (down, bad credentials, no bucket). */
-export class StorageUnavailableError extends Error {
-  override name = 'StorageUnavailableError';
-  readonly code = 'STORAGE_UNAVAILABLE';
 }
 
 /** An object being read: its bytes as a stream, and which of them (a range answers 206). */
@@ -76,6 +73,7 @@ export class S3Objects {
   /** "" or ending in "/"; every key this object uses starts with it. */
   readonly prefix: string;
   private readonly client: S3Client;
+  private closed = false;
 
   constructor(
     readonly settings: S3Settings,
@@ -192,7 +190,10 @@ export class S3Objects {
     return objects.length;
   }
 
+  /** Closes the client's connections; closing again does nothing (the photo store and its owner may both close it). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.client.destroy();
   }
 
