@@ -21,7 +21,7 @@ import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
 import { openPhotoStore } from '../store/photo-store.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { openStore, type Store } from '../store/store.js';
-import { VideoJobs, type VideoJobList } from '../video/jobs.js';
+import { VideoJobs, type VideoJobList, type VideoJobOptions } from '../video/jobs.js';
 import { QueuedVideoJobs } from '../video/queue.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin, refuseDeepText } from './complexity.js';
@@ -105,10 +105,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
   const where = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
   const { photos, videoOutputs } = openPhotoStore(config.dataDir, s3Settings(config));
-  let store: Store;
+  let store: Store<VideoJobOptions>;
   try {
     await Gallery.checkDataDir(where, photos);
-    store = await openStore({ ...where, logger });
+    store = await openStore<VideoJobOptions>({ ...where, logger });
   } catch (err) {
     photos.close();
     videoOutputs?.close();
@@ -121,7 +121,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, matchFpir: config.matchFpir, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
     const jobsOptions = {
-      store: store.videoJobs,
       dir: path.join(config.dataDir, 'videos'),
       outputs: videoOutputs,
       core,
@@ -131,9 +130,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       logger,
     };
     // On PostgreSQL the jobs go to the shared queue, which any replica or worker process takes them from.
-    videoJobs = config.databaseUrl
-      ? await QueuedVideoJobs.open({ ...jobsOptions, databaseUrl: config.databaseUrl, work: config.videoWorker, leaseS: config.videoJobLeaseS })
-      : await VideoJobs.open(jobsOptions);
+    videoJobs = store.sharedVideoJobs
+      ? await QueuedVideoJobs.open({ ...jobsOptions, store: store.sharedVideoJobs, work: config.videoWorker, leaseS: config.videoJobLeaseS })
+      : await VideoJobs.open({ ...jobsOptions, store: store.videoJobs });
   } catch (err) {
     // The gallery closes the photo store with itself (or, when it could not open, already has).
     await gallery?.close();

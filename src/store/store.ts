@@ -6,18 +6,25 @@ import type { FacesStore } from './faces.js';
 import type { FaceFeed } from './feed.js';
 import type { PeopleStore } from './people.js';
 import type { VideoJobsStore } from './video-jobs.js';
+import type { SharedVideoJobsStore } from './video-job-queue.js';
 import { peekSqliteFaceCount, SqliteStore } from './sqlite/store.js';
 import { peekPostgresFaceCount, PostgresStore } from './postgres/store.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
-export interface Store {
+/** `JobOptions`: the shape of the options the video jobs' rows keep as JSON, which the caller owns. */
+export interface Store<JobOptions = unknown> {
   readonly engine: StoreEngine;
   /** Where the rows are, for messages: the SQLite file, or the PostgreSQL database's URL without its password. */
   readonly location: string;
   readonly people: PeopleStore;
   readonly faces: FacesStore;
-  readonly videoJobs: VideoJobsStore;
+  readonly videoJobs: VideoJobsStore<JobOptions>;
+  /**
+   * The same video_jobs table with the queue several processes take jobs from (PostgreSQL: pg-boss, a lock per
+   * worker); null when one process owns the database (SQLite).
+   */
+  readonly sharedVideoJobs: SharedVideoJobsStore<JobOptions> | null;
   /** The numbered feed of face additions and removals; null when one process owns the database (SQLite). */
   readonly feed: FaceFeed | null;
   /**
@@ -41,9 +48,9 @@ export interface OpenStoreOptions extends StoreLocation {
 }
 
 /** Opens (creating and migrating if needed) the database the settings name. */
-export async function openStore(opts: OpenStoreOptions): Promise<Store> {
-  if (opts.databaseUrl) return PostgresStore.open(opts.databaseUrl, opts.logger ?? console);
-  return SqliteStore.open(opts.dataDir, opts.logger);
+export async function openStore<JobOptions = unknown>(opts: OpenStoreOptions): Promise<Store<JobOptions>> {
+  if (opts.databaseUrl) return PostgresStore.open<JobOptions>(opts.databaseUrl, opts.logger ?? console);
+  return SqliteStore.open<JobOptions>(opts.dataDir, opts.logger);
 }
 
 /**

@@ -40,7 +40,7 @@ export type VideoJobRow = Row<VideoJobOptions>;
 
 export interface VideoJobsOptions {
   /** The table; it keeps options and results as JSON, whose shape this module owns. */
-  store: VideoJobsStore;
+  store: VideoJobsStore<VideoJobOptions>;
   /** Holds the jobs' folders (<DATA_DIR>/videos). */
   dir: string;
   /** With S3-compatible storage: the bucket's videos/ folder, where finished jobs' outputs go (job-files.ts). */
@@ -90,7 +90,7 @@ export class VideoJobs implements VideoJobList {
 
   private constructor(opts: VideoJobsOptions) {
     this.files = new JobFiles(opts.dir, opts.outputs, opts.logger);
-    this.store = opts.store as VideoJobsStore<VideoJobOptions>;
+    this.store = opts.store;
     this.core = opts.core;
     this.gallery = opts.gallery;
     this.keepFinished = opts.keepFinished ?? 100;

@@ -1,6 +1,7 @@
 // Video jobs on PostgreSQL (DATABASE_URL): the rows stay in video_jobs, and each job has an entry of the same id
 // in a pg-boss queue, so any replica — or a `npm run worker` process — takes the next one (SKIP LOCKED) and runs it.
-// Progress, cancel and the result go through the row, so every replica sees them.
+// Progress, cancel and the result go through the row, so every replica sees them. The store holds the SQL of both
+// (Store.sharedVideoJobs; src/store/postgres/video-job-queue.ts); this file holds what a job's life needs of them.
 //
 // A job's entry and row are inserted in one transaction; a worker writes the row's ending before it completes the
 // entry. So an unfinished row is dead only when its entry is no longer waiting or active (pg-boss expired it: the
@@ -13,12 +14,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import PgBoss from 'pg-boss';
 import { checkExtension, extensionOf, GalleryError, VIDEO_EXTENSIONS } from '../gallery/index.js';
-import { connectionConfig } from '../store/postgres/connection.js';
-import type { PostgresVideoJobs } from '../store/postgres/video-jobs.js';
-import { StorageUnavailableError, type S3Objects } from '../store/s3.js';
+import { StorageUnavailableError } from '../store/errors.js';
+import type { S3Objects } from '../store/s3.js';
+import type { SharedVideoJobsStore, VideoJobQueue } from '../store/video-job-queue.js';
 import type { JobEnding } from '../store/video-jobs.js';
 import {
   INTERRUPTED_MESSAGE,
@@ -34,10 +33,6 @@ import {
 } from './jobs.js';
 import { JOB_ID_RE, JobFiles } from './job-files.js';
 
-/** pg-boss's tables live in this schema of the service's database. */
-export const QUEUE_SCHEMA = 'pgboss';
-/** First key of the advisory lock a worker process holds while it lives (the bytes of "vide"); the second is its own. */
-export const WORKER_LOCK_CLASS = 1986618469;
 /** An idle worker asks the queue for a job this often (and at once when its own process queued one). */
 const POLL_MS = 1000;
 /** Every process looks for dead jobs this often. */
@@ -46,7 +41,8 @@ const REAP_MS = 5000;
 const CANCEL_CHECK_MS = 500;
 
 export interface QueuedVideoJobsOptions extends VideoJobsOptions {
-  databaseUrl: string;
+  /** The table, with the queue's part of it (Store.sharedVideoJobs). */
+  store: SharedVideoJobsStore<VideoJobOptions>;
   /** Take jobs from the queue and run them here (a replica may only queue them). */
   work: boolean;
   /** Seconds a running job's queue entry lives without being renewed; the worker renews it every third of that. */
@@ -73,13 +69,11 @@ interface QueuedRun extends JobRun {
 export class QueuedVideoJobs implements VideoJobList {
   readonly files: JobFiles;
   readonly queue: string;
-  private readonly store: PostgresVideoJobs<VideoJobOptions>;
+  private readonly store: SharedVideoJobsStore<VideoJobOptions>;
   private readonly work: JobWork;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
   private readonly remote?: S3Objects;
-  private readonly boss: PgBoss;
   private readonly workerKey = crypto.randomInt(1, 2 ** 31 - 1);
-  private lock: pg.Client | null = null;
   private lockLost = false;
   private running: QueuedRun | null = null;
   private closing = false;
@@ -88,37 +82,29 @@ export class QueuedVideoJobs implements VideoJobList {
   private reaper: NodeJS.Timeout | undefined;
   private beating = false;
 
-  private constructor(private readonly opts: QueuedVideoJobsOptions) {
+  private constructor(
+    private readonly opts: QueuedVideoJobsOptions,
+    /** The queue's entries, in the database. */
+    private readonly entries: VideoJobQueue<VideoJobOptions>,
+  ) {
+    this.queue = entries.name;
     this.files = new JobFiles(opts.dir, opts.outputs, opts.logger);
-    this.store = opts.store as PostgresVideoJobs<VideoJobOptions>;
+    this.store = opts.store;
     this.logger = opts.logger ?? console;
     this.remote = opts.outputs;
     this.work = { core: opts.core, gallery: opts.gallery, files: this.files, logger: this.logger };
-    this.queue = queueNameFor(opts.dir, opts.outputs !== undefined);
-    this.boss = new PgBoss({
-      connectionString: opts.databaseUrl,
-      schema: QUEUE_SCHEMA,
-      max: 3,
-      application_name: 'face-service queue',
-      // pg-boss's maintenance expires entries whose lease ran out; one process runs it per interval.
-      supervise: true,
-      maintenanceIntervalSeconds: Math.max(1, Math.round(opts.leaseS / 2)),
-      schedule: false,
-      migrate: true,
-    });
-    this.boss.on('error', (err: Error) => this.logger.warn(`video queue: ${err.message}`));
   }
 
   /**
-   * Joins the queue: installs pg-boss's tables if needed, marks the jobs whose worker is gone FAILED/INTERRUPTED
-   * (and only those: other replicas' running and queued jobs are left alone), tidies videos/, and (with `work`)
-   * starts taking jobs.
+   * Joins the queue: creates it (and the queue's tables) if needed, marks the jobs whose worker is gone
+   * FAILED/INTERRUPTED (and only those: other replicas' running and queued jobs are left alone), tidies videos/, and
+   * (with `work`) starts taking jobs.
    */
   static async open(opts: QueuedVideoJobsOptions): Promise<QueuedVideoJobs> {
-    const jobs = new QueuedVideoJobs(opts);
+    const entries = await opts.store.openQueue(queueNameFor(opts.dir, opts.outputs !== undefined), { leaseS: opts.leaseS, logger: opts.logger ?? console });
+    let jobs: QueuedVideoJobs;
     try {
-      await jobs.boss.start();
-      await jobs.boss.createQueue(jobs.queue, { name: jobs.queue, retryLimit: 0, expireInSeconds: opts.leaseS });
+      jobs = new QueuedVideoJobs(opts, entries);
       if (opts.work) await jobs.holdLock();
       const interrupted = await jobs.reap();
       const rows = await jobs.store.list(1_000_000);
@@ -131,8 +117,7 @@ export class QueuedVideoJobs implements VideoJobList {
         );
       }
     } catch (err) {
-      await jobs.boss.stop({ graceful: false, wait: true }).catch(() => undefined);
-      await jobs.lock?.end().catch(() => undefined);
+      await entries.close();
       throw err;
     }
     jobs.reaper = setInterval(() => {
@@ -169,9 +154,7 @@ export class QueuedVideoJobs implements VideoJobList {
       // The worker may be another machine: the upload goes where every process can read it.
       if (this.remote) await this.remote.putFile(sourceName(id, ext), this.files.sourcePath(id, ext), 'application/octet-stream');
       if (this.closing) throw new Error('The video job list is closed');
-      row = await this.store.insertQueued(id, fileName, options, async (db) => {
-        await this.boss.send(this.queue, {}, { id, db });
-      });
+      row = await this.entries.insert(id, fileName, options);
     } catch (err) {
       await this.files.removeJob(id);
       throw err;
@@ -228,8 +211,7 @@ export class QueuedVideoJobs implements VideoJobList {
       running.cancel?.();
     }
     await this.loopDone;
-    await this.boss.stop({ graceful: false, wait: true, timeout: 5000 }).catch((err: unknown) => this.logger.warn(`video queue: ${(err as Error).message}`));
-    await this.lock?.end().catch(() => undefined);
+    await this.entries.close();
     await this.files.close();
   }
 
@@ -239,7 +221,7 @@ export class QueuedVideoJobs implements VideoJobList {
       let id: string | undefined;
       if (!this.lockLost) {
         try {
-          id = (await this.boss.fetch(this.queue, { batchSize: 1 }))[0]?.id;
+          id = await this.entries.take();
         } catch (err) {
           this.logger.warn(`video queue: could not ask for a job: ${(err as Error).message}`);
         }
@@ -265,7 +247,7 @@ export class QueuedVideoJobs implements VideoJobList {
     if (!row || !(await this.store.startBy(id, this.workerKey))) {
       // Cancelled (or ended) while it waited: nothing to run.
       if (row) await this.removeSource(id, row.fileName);
-      await this.boss.complete(this.queue, id).catch(() => undefined);
+      await this.entries.complete(id).catch(() => undefined);
       return;
     }
     const job: QueuedRun = { id, progress: 0, lastWrite: 0, lastRenewal: Date.now(), cancelRequested: false, cancel: null, lost: false };
@@ -284,7 +266,7 @@ export class QueuedVideoJobs implements VideoJobList {
       this.running = null;
     }
     // The row has its ending; only now may the entry go (the other order could leave a row nothing finishes).
-    await (ending.status === 'FAILED' ? this.boss.fail(this.queue, id, { code: ending.errorCode }) : this.boss.complete(this.queue, id)).catch(
+    await (ending.status === 'FAILED' ? this.entries.fail(id, ending.errorCode ?? undefined) : this.entries.complete(id)).catch(
       (err: unknown) => this.logger.warn(`video queue: could not complete the entry of job ${id}: ${(err as Error).message}`),
     );
     await this.prune().catch((err: unknown) => this.logger.warn('video jobs: could not delete old jobs:', err));
@@ -330,13 +312,9 @@ export class QueuedVideoJobs implements VideoJobList {
         job.cancel?.();
       }
       if (Date.now() - job.lastRenewal >= (this.opts.leaseS * 1000) / 3) {
-        const { rows } = await this.boss.getDb().executeSql(
-          `UPDATE ${QUEUE_SCHEMA}.job SET expire_in = (now() - started_on) + $3 * interval '1 second'
-           WHERE name = $1 AND id = $2 AND state = 'active' RETURNING id`,
-          [this.queue, job.id, this.opts.leaseS],
-        );
+        const held = await this.entries.renew(job.id);
         job.lastRenewal = Date.now();
-        if (rows.length === 0 && !job.lost) {
+        if (!held && !job.lost) {
           // The queue expired or cancelled the entry: the job is no longer this worker's.
           this.logger.warn(`video jobs: the queue gave up on job ${job.id} (its lease ran out); stopping it`);
           job.lost = true;
@@ -353,26 +331,21 @@ export class QueuedVideoJobs implements VideoJobList {
 
   /** The advisory lock that tells the other processes this worker is alive. */
   private async holdLock(): Promise<void> {
-    const client = new pg.Client(connectionConfig(this.opts.databaseUrl, 'face-service video worker'));
-    client.on('error', (err) => {
+    await this.entries.holdWorkerLock(this.workerKey, (err) => {
       this.logger.warn(`video queue: the worker's connection was closed (${err.message})`);
       this.lockLost = true;
     });
-    await client.connect();
-    await client.query('SELECT pg_advisory_lock($1, $2)', [WORKER_LOCK_CLASS, this.workerKey]);
-    await this.lock?.end().catch(() => undefined);
-    this.lock = client;
     this.lockLost = false;
   }
 
   /** Marks dead jobs (see the top of this file) FAILED/INTERRUPTED and removes their uploads; returns how many. */
   private async reap(): Promise<number> {
     let n = 0;
-    for (const d of await this.store.dead(QUEUE_SCHEMA, WORKER_LOCK_CLASS)) {
+    for (const d of await this.entries.dead()) {
       if (this.running?.id === d.id) continue;
       if (!(await this.store.failDead(d.id, d.workerKey, 'INTERRUPTED', INTERRUPTED_MESSAGE))) continue;
       n++;
-      if (d.queue) await this.boss.fail(d.queue, d.id, { code: 'INTERRUPTED' }).catch(() => undefined);
+      if (d.queue) await this.entries.fail(d.id, 'INTERRUPTED', d.queue).catch(() => undefined);
       await this.removeSource(d.id, d.fileName).catch((err: unknown) => this.logger.warn(`video jobs: could not remove the upload of job ${d.id}: ${(err as Error).message}`));
     }
     return n;

@@ -6,6 +6,7 @@ import type { FaceCore } from '../core/index.js';
 import { Gallery } from '../gallery/index.js';
 import { openPhotoStore } from '../store/photo-store.js';
 import { openStore, type Store } from '../store/store.js';
+import type { VideoJobOptions } from './jobs.js';
 import { QueuedVideoJobs } from './queue.js';
 
 export interface VideoWorker {
@@ -19,9 +20,9 @@ export async function startVideoWorker(config: Config, core: FaceCore, logger: P
   if (!config.databaseUrl) throw new Error('A video worker takes its jobs from the PostgreSQL queue: set DATABASE_URL.');
   const where = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
   const { photos, videoOutputs } = openPhotoStore(config.dataDir, s3Settings(config));
-  let store: Store;
+  let store: Store<VideoJobOptions>;
   try {
-    store = await openStore({ ...where, logger });
+    store = await openStore<VideoJobOptions>({ ...where, logger });
   } catch (err) {
     photos.close();
     videoOutputs?.close();
@@ -30,15 +31,15 @@ export async function startVideoWorker(config: Config, core: FaceCore, logger: P
   let gallery: Gallery | undefined;
   try {
     gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, matchFpir: config.matchFpir, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
+    if (!store.sharedVideoJobs) throw new Error('A video worker takes its jobs from the PostgreSQL queue: set DATABASE_URL.');
     const videoJobs = await QueuedVideoJobs.open({
-      store: store.videoJobs,
+      store: store.sharedVideoJobs,
       dir: path.join(config.dataDir, 'videos'),
       outputs: videoOutputs,
       core,
       gallery,
       maxQueued: config.maxQueuedVideos,
       logger,
-      databaseUrl: config.databaseUrl,
       work: true,
       leaseS: config.videoJobLeaseS,
     });

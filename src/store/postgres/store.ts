@@ -15,11 +15,12 @@ import { PostgresVideoJobs } from './video-jobs.js';
 export const FEED_LOCK = 1717658469;
 const POOL_SIZE = 10;
 
-export class PostgresStore implements Store {
+export class PostgresStore<JobOptions = unknown> implements Store<JobOptions> {
   readonly engine = 'postgres' as const;
   readonly people: PostgresPeople;
   readonly faces: PostgresFaces;
-  readonly videoJobs: PostgresVideoJobs;
+  readonly videoJobs: PostgresVideoJobs<JobOptions>;
+  readonly sharedVideoJobs: PostgresVideoJobs<JobOptions>;
   readonly feed: PostgresFeed;
   readonly location: string;
   private readonly sql: Sql;
@@ -33,7 +34,8 @@ export class PostgresStore implements Store {
     this.sql = new Sql(pool);
     this.people = new PostgresPeople(this.sql);
     this.faces = new PostgresFaces(this.sql);
-    this.videoJobs = new PostgresVideoJobs(this.sql);
+    this.videoJobs = new PostgresVideoJobs<JobOptions>(this.sql, url);
+    this.sharedVideoJobs = this.videoJobs;
     this.feed = new PostgresFeed(url, this.sql, logger);
     this.location = describeUrl(url);
   }
@@ -43,7 +45,7 @@ export class PostgresStore implements Store {
   }
 
   /** Connects and brings the schema up to date. */
-  static async open(url: string, logger: Pick<Console, 'warn' | 'error'>): Promise<PostgresStore> {
+  static async open<JobOptions = unknown>(url: string, logger: Pick<Console, 'warn' | 'error'>): Promise<PostgresStore<JobOptions>> {
     const pool = new pg.Pool({ ...connectionConfig(url), max: POOL_SIZE, idleTimeoutMillis: 30_000 });
     // An idle connection the server closed (a restart) is dropped from the pool; the next call opens another.
     pool.on('error', (err) => logger.warn(`database: an idle connection was closed (${err.message})`));
@@ -58,7 +60,7 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw storeError(err);
     }
-    return new PostgresStore(pool, url, logger);
+    return new PostgresStore<JobOptions>(pool, url, logger);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,16 +1,21 @@
-// Video jobs on PostgreSQL: the video_jobs table through the store's Sql (options and result as jsonb).
-import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow, type VideoJobsStore, type VideoJobStatus } from '../video-jobs.js';
-import type pg from 'pg';
-import { inOwnTransaction, type Sql } from './connection.js';
-
+// Video jobs on PostgreSQL: the video_jobs table through the store's Sql (options and result as jsonb), with the
+// shared queue's part of it (the queue itself: video-job-queue.ts).
+import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow } from '../video-jobs.js';
+import type { SharedVideoJobsStore, VideoJobQueue, VideoJobQueueSettings } from '../video-job-queue.js';
+import type { Sql } from './connection.js';
+import { PostgresVideoJobQueue } from './video-job-queue.js';
 
 const COLS =
   'id, status, progress, file_name, options::text AS options, error_code, error_message, result::text AS result, annotated, created_at, started_at, finished_at';
 const FINISHED = "status IN ('DONE', 'FAILED', 'CANCELLED')";
 const now = () => new Date().toISOString();
 
-export class PostgresVideoJobs<Options = unknown> implements VideoJobsStore<Options> {
-  constructor(private readonly sql: Sql) {}
+export class PostgresVideoJobs<Options = unknown> implements SharedVideoJobsStore<Options> {
+  constructor(
+    private readonly sql: Sql,
+    /** The database's URL: the queue's own connections (pg-boss, the worker lock) are opened with it. */
+    private readonly url: string,
+  ) {}
 
   async insert(id: string, fileName: string, options: Options): Promise<VideoJobRow<Options>> {
     const r = await this.sql.first<RawJob>(
@@ -68,21 +73,11 @@ export class PostgresVideoJobs<Options = unknown> implements VideoJobsStore<Opti
     await this.sql.result('DELETE FROM video_jobs WHERE id = $1', [id]);
   }
 
-  // The shared queue's part (src/video/queue.ts): PostgreSQL only.
+  // The shared queue's part (SharedVideoJobsStore): PostgreSQL only.
 
-  /**
-   * Inserts a QUEUED job and, in the same transaction, `enqueue(db)` puts its entry in the queue (pg-boss runs its
-   * SQL on `db`): a job row never exists without its queue entry, so a row whose entry is gone is truly dead.
-   */
-  async insertQueued(id: string, fileName: string, options: Options, enqueue: (db: { executeSql(text: string, values?: unknown[]): Promise<pg.QueryResult> }) => Promise<void>): Promise<VideoJobRow<Options>> {
-    return inOwnTransaction(this.sql.pool, 'BEGIN', async (client) => {
-      const r = await client.query<RawJob>(
-        `INSERT INTO video_jobs (id, status, progress, file_name, options, created_at) VALUES ($1, 'QUEUED', 0, $2, $3, $4) RETURNING ${COLS}`,
-        [id, fileName, JSON.stringify(options), now()],
-      );
-      await enqueue({ executeSql: (text, values) => client.query(text, values) });
-      return jobFromRow<Options>(r.rows[0]!);
-    });
+  /** Joins the pg-boss queue `name` (video-job-queue.ts); its jobs' rows are inserted through this table. */
+  openQueue(name: string, settings: VideoJobQueueSettings): Promise<VideoJobQueue<Options>> {
+    return PostgresVideoJobQueue.open(this.url, this.sql, (id, fileName, options: Options) => this.insert(id, fileName, options), name, settings);
   }
 
   /** Jobs waiting to run, every replica's. */
@@ -117,23 +112,6 @@ export class PostgresVideoJobs<Options = unknown> implements VideoJobsStore<Opti
   /** Whether a cancel was asked for the job (undefined: no such job). */
   async cancelRequested(id: string): Promise<boolean | undefined> {
     return (await this.sql.first<{ c: boolean }>('SELECT cancel_requested AS c FROM video_jobs WHERE id = $1', [id]))?.c;
-  }
-
-  /**
-   * Unfinished jobs that nothing will finish: their queue entry (pg-boss's job of the same id, in `queueSchema`)
-   * is no longer waiting or active, or they are RUNNING by a worker whose process no longer holds its lock
-   * (class `lockClass`, key worker_key: PostgreSQL drops it the moment the process's connection goes).
-   */
-  async dead(queueSchema: string, lockClass: number): Promise<{ id: string; fileName: string; queue: string | null; workerKey: number | null }[]> {
-    return this.sql.rows(
-      `SELECT v.id, v.file_name AS "fileName", j.name AS queue, v.worker_key AS "workerKey"
-       FROM video_jobs v
-       LEFT JOIN ${queueSchema}.job j ON j.id = v.id::uuid AND j.state IN ('created', 'retry', 'active')
-       WHERE v.status IN ('QUEUED', 'RUNNING') AND (
-         j.id IS NULL OR (v.status = 'RUNNING' AND v.worker_key IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = $1::int::oid AND l.objid = v.worker_key::oid AND l.objsubid = 2 AND l.granted)))`,
-      [lockClass],
-    );
   }
 
   /** Ends a job found dead FAILED with this code, unless it has moved on since (another worker, a finish). */

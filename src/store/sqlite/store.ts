@@ -49,12 +49,13 @@ function asyncTable<T extends object>(table: T, blocking: () => Promise<void> | 
   return out as Async<T>;
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore<JobOptions = unknown> implements Store<JobOptions> {
   readonly engine = 'sqlite' as const;
   readonly feed = null;
+  readonly sharedVideoJobs = null;
   readonly people: PeopleStore;
   readonly faces: FacesStore;
-  readonly videoJobs: VideoJobsStore;
+  readonly videoJobs: VideoJobsStore<JobOptions>;
   private readonly inTransaction = new AsyncLocalStorage<true>();
   /** Resolves when the open transaction ends; undefined while none is open. */
   private open: Promise<void> | undefined;
@@ -74,7 +75,7 @@ export class SqliteStore implements Store {
     const blocking = () => (this.inTransaction.getStore() ? undefined : this.open);
     this.people = asyncTable(new SqlitePeople(db), blocking);
     this.faces = asyncTable(new SqliteFaces(db), blocking);
-    this.videoJobs = asyncTable(new SqliteVideoJobs(db), blocking);
+    this.videoJobs = asyncTable(new SqliteVideoJobs<JobOptions>(db), blocking);
   }
 
   static fileIn(dataDir: string): string {
@@ -85,10 +86,10 @@ export class SqliteStore implements Store {
    * Opens (creating and migrating if needed) `<dataDir>/faces.db`. On a full disk (SQLite cannot even size the -shm
    * it needs) the space reserve is lent to the open.
    */
-  static open(dataDir: string, logger: Pick<Console, 'warn'> = console): SqliteStore {
+  static open<JobOptions = unknown>(dataDir: string, logger: Pick<Console, 'warn'> = console): SqliteStore<JobOptions> {
     const file = SqliteStore.fileIn(dataDir);
     const db = new SpaceReserve(dataDir).lendIfFull(() => openDb(file), isDiskFull);
-    const store = new SqliteStore(db, file, logger);
+    const store = new SqliteStore<JobOptions>(db, file, logger);
     // A WAL a full disk kept at the last stop (or a crash left) goes into faces.db before anything else needs room.
     if (store.spaceIsShort()) store.trimWal(true);
     return store;
