@@ -14,15 +14,14 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { detectionOptions, makeConfig, s3Settings, type Config } from '../config.js';
+import { makeConfig, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
-import { Gallery, MAX_NAME_LENGTH } from '../gallery/index.js';
+import { MAX_NAME_LENGTH, type Gallery } from '../gallery/index.js';
+import { openService, type Logger } from '../service.js';
 import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
-import { openPhotoStore } from '../store/photo-store.js';
 import { StoreUnavailableError } from '../store/errors.js';
-import { openStore, type Store } from '../store/store.js';
-import { VideoJobs, type VideoJobList, type VideoJobOptions } from '../video/jobs.js';
-import { QueuedVideoJobs } from '../video/queue.js';
+import type { Store } from '../store/store.js';
+import type { VideoJobList } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin, refuseDeepText } from './complexity.js';
 import { multipartUploads, removeStaleUploads, uploadReceived } from './multipart.js';
@@ -36,8 +35,6 @@ const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const SCHEMA_FILE = path.join(REPO_DIR, 'schema.graphql');
 export const WEB_DIR = path.join(REPO_DIR, 'web');
 export const ASSETS_DIR = path.join(REPO_DIR, 'assets');
-
-export type Logger = Pick<Console, 'warn' | 'error'>;
 
 /** On close(), connections neither idle nor running a request (a body still arriving) are cut off after this long. */
 const STOP_GRACE_MS = 10_000;
@@ -103,50 +100,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const maxBodyBytes = Math.floor(Math.max(config.maxUploadMb, config.maxVideoMb) * 1024 * 1024) + 1024 * 1024;
   const keyHashes = config.apiKeys.map(sha256);
 
-  const where = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
-  const { photos, videoOutputs } = openPhotoStore(config.dataDir, s3Settings(config));
-  let store: Store<VideoJobOptions>;
-  try {
-    await Gallery.checkDataDir(where, photos);
-    store = await openStore<VideoJobOptions>({ ...where, logger });
-  } catch (err) {
-    photos.close();
-    videoOutputs?.close();
-    throw err;
-  }
+  const service = await openService(config, { core, keepFinishedVideoJobs, logger });
+  const { gallery, videoJobs, store } = service;
   const staleUploads = removeStaleUploads(os.tmpdir());
   if (staleUploads > 0) logger.warn(`uploads: removed ${staleUploads} temp file(s) of requests cut off by a crash from ${os.tmpdir()}`);
-  let gallery: Gallery | undefined;
-  let videoJobs: VideoJobList;
-  try {
-    gallery = await Gallery.open({ dataDir: config.dataDir, core, store, photos, tolerance: config.tolerance, matchFpir: config.matchFpir, detection: detectionOptions(config), analysisTimeoutS: config.analysisTimeoutS, logger });
-    const jobsOptions = {
-      dir: path.join(config.dataDir, 'videos'),
-      outputs: videoOutputs,
-      core,
-      gallery,
-      keepFinished: keepFinishedVideoJobs,
-      maxQueued: config.maxQueuedVideos,
-      logger,
-    };
-    // On PostgreSQL the jobs go to the shared queue, which any replica or worker process takes them from.
-    videoJobs = store.sharedVideoJobs
-      ? await QueuedVideoJobs.open({ ...jobsOptions, store: store.sharedVideoJobs, work: config.videoWorker, leaseS: config.videoJobLeaseS })
-      : await VideoJobs.open({ ...jobsOptions, store: store.videoJobs });
-  } catch (err) {
-    // The gallery closes the photo store with itself (or, when it could not open, already has).
-    await gallery?.close();
-    await store.close();
-    videoOutputs?.close();
-    throw err;
-  }
-  const openGallery = gallery;
-  const closeData = async () => {
-    // A running video job is stopped and marked INTERRUPTED before the database closes under it.
-    await videoJobs.close();
-    await openGallery.close();
-    await store.close();
-  };
   const app = express();
   const httpServer = http.createServer();
   // close() refuses what arrives after it began (503 SHUTTING_DOWN, before Express) and answers what is running.
@@ -178,7 +135,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     await apollo.start();
   } catch (err) {
-    await closeData();
+    await service.close();
     throw err;
   }
 
@@ -252,7 +209,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       next();
     },
     refuseDeepText,
-    expressMiddleware(apollo, { context: async () => ({ gallery: openGallery, videoJobs, config, uploads: new RequestUploads() }) }),
+    expressMiddleware(apollo, { context: async () => ({ gallery, videoJobs, config, uploads: new RequestUploads() }) }),
   );
 
   app.get('/images/:name', requireApiKey(true), (req, res) => {
@@ -263,10 +220,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       return;
     }
     // Only a photo whose face row exists is served: never one whose deletion committed, wherever a copy is left.
-    openGallery.isStoredPhoto(name as string).then(
+    gallery.isStoredPhoto(name as string).then(
       (stored) => {
         if (!stored) res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
-        else void sendFromSource(req, res, openGallery.photos.sourceOf(name as string), type, 'No such image.', logger);
+        else void sendFromSource(req, res, gallery.photos.sourceOf(name as string), type, 'No such image.', logger);
       },
       (err: unknown) => {
         if (res.headersSent) return;
@@ -339,7 +296,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
   } catch (err) {
     await apollo.stop();
-    await closeData();
+    await service.close();
     throw err;
   }
   const { port } = httpServer.address() as AddressInfo;
@@ -348,7 +305,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
-    gallery: openGallery,
+    gallery,
     videoJobs,
     store,
     close: () =>
@@ -356,7 +313,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         // No request is running, or will run, once the HTTP server has drained.
         await drain.stop();
         await apollo.stop();
-        await closeData();
+        await service.close();
       })()),
   };
 }
