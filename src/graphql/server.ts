@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -16,19 +15,20 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeConfig, type Config } from '../config.js';
 import type { FaceCore } from '../core/index.js';
-import { MAX_NAME_LENGTH, type Gallery } from '../gallery/index.js';
+import type { Gallery } from '../gallery/index.js';
+import { apiKeyCheck } from '../http/api-key.js';
+import { multipartErrors, requirePreflightForMultipart } from '../http/multipart-checks.js';
+import { notFound, requestErrors } from '../http/request-errors.js';
+import { HttpDrain } from '../http/shutdown.js';
+import { serveStoredFiles } from '../http/stored-files.js';
 import { openService, type Logger } from '../service.js';
-import { contentTypeOf, IMAGE_FILE_RE } from '../store/images.js';
-import { StoreUnavailableError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import type { VideoJobList } from '../video/jobs.js';
 import type { GraphQLContext } from './context.js';
 import { queryLimitsPlugin, refuseDeepText } from './complexity.js';
 import { multipartUploads, removeStaleUploads, uploadReceived } from './multipart.js';
-import { HttpDrain } from './shutdown.js';
 import { RequestUploads } from './upload.js';
-import { sendFromSource } from './stored-files.js';
-import { errorBody, makeFormatError, type ErrorCodeName } from './errors.js';
+import { errorBody, makeFormatError } from './errors.js';
 import { resolvers } from './resolvers/index.js';
 
 const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,45 +60,12 @@ export interface RunningServer {
   store: Store;
 }
 
-/**
- * Answers a request before its body was read. The body is drained first (up to `limit` bytes) so the
- * client, still sending, reliably gets the answer instead of a reset connection.
- */
-function answerEarly(req: Request, res: Response, status: number, code: ErrorCodeName, message: string, limit: number): void {
-  const send = () => {
-    if (!res.headersSent) res.status(status).json(errorBody(code, message));
-  };
-  if (req.readableEnded || req.complete) return send();
-  let seen = 0;
-  req.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > limit) {
-      res.setHeader('Connection', 'close');
-      res.once('finish', () => req.destroy());
-      send();
-    }
-  });
-  req.on('end', send);
-  req.on('error', () => undefined);
-}
-
-const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** Constant-time check of a presented key against the configured ones. */
-function keyMatches(presented: string, keys: Buffer[]): boolean {
-  const h = sha256(presented);
-  let ok = false;
-  for (const k of keys) ok = timingSafeEqual(h, k) || ok;
-  return ok;
-}
-
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { core, keepFinishedVideoJobs, logger = console, ...settings } = opts;
   const config = makeConfig(settings);
   // The largest request body any operation may send (a video); a request answered before its body was read is
   // drained up to this much (answerEarly). Each operation's own file limit is applied while it streams (multipart.ts).
   const maxBodyBytes = Math.floor(Math.max(config.maxUploadMb, config.maxVideoMb) * 1024 * 1024) + 1024 * 1024;
-  const keyHashes = config.apiKeys.map(sha256);
 
   const service = await openService(config, { core, keepFinishedVideoJobs, logger });
   const { gallery, videoJobs, store } = service;
@@ -148,60 +115,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   });
 
   /** With API_KEYS set: `x-api-key` header (or `?key=` where <img> tags need it) must hold one of them. */
-  const requireApiKey = (allowQueryKey: boolean) => (req: Request, res: Response, next: NextFunction) => {
-    if (keyHashes.length === 0) return next();
-    const header = req.get('x-api-key');
-    const query = allowQueryKey && typeof req.query.key === 'string' ? req.query.key : undefined;
-    const presented = header ?? query;
-    if (presented !== undefined && keyMatches(presented, keyHashes)) return next();
-    res.setHeader('WWW-Authenticate', 'ApiKey header="x-api-key"');
-    answerEarly(req, res, 401, 'UNAUTHENTICATED', presented === undefined ? 'An API key is required: send it in the x-api-key header.' : 'The API key is not valid.', maxBodyBytes);
-  };
-
-  /**
-   * A multipart POST is a "simple" request a browser sends cross-site without asking; Apollo's CSRF
-   * prevention needs a preflight-forcing header. Checked here, before graphql-upload reads any file.
-   */
-  const requirePreflightForMultipart = (req: Request, res: Response, next: NextFunction) => {
-    if (!req.is('multipart/form-data')) return next();
-    if (req.get('apollo-require-preflight') || req.get('x-apollo-operation-name')) return next();
-    answerEarly(
-      req, res, 400, 'BAD_REQUEST',
-      'Multipart requests must send the header Apollo-Require-Preflight: true (CSRF prevention).',
-      maxBodyBytes,
-    );
-  };
-
-  /** graphql-upload's errors (bad multipart body, too many files) as JSON with a code. */
-  const multipartError = (err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    const e = err as { status?: number; message?: string };
-    if (e.status === 499) return; // the client hung up; nobody is listening
-    // graphql-upload holds the answer until the request body has ended; when busboy refused the
-    // request outright (no boundary) nothing reads the body, so drain it here.
-    req.resume();
-    if (e.status === 413 && /max file uploads/.test(e.message ?? '')) {
-      res.status(400).json(errorBody('BAD_USER_INPUT', 'Expected one file per request but received more.'));
-      return;
-    }
-    if (e.status === 413 && /multipart field value exceeds/.test(e.message ?? '')) {
-      // The operations or map field, not a file: an argument (a name, say) is far too long.
-      res.status(413).json(errorBody('BAD_USER_INPUT', `${e.message} Names are at most ${MAX_NAME_LENGTH} characters.`));
-      return;
-    }
-    if (e.status === 413) {
-      res.status(413).json(errorBody('FILE_TOO_LARGE', e.message ?? 'The request is too large.'));
-      return;
-    }
-    res.status(400).json(errorBody('BAD_REQUEST', `The multipart request body is malformed: ${e.message ?? 'unreadable'}`));
-  };
+  const requireApiKey = apiKeyCheck(config.apiKeys, maxBodyBytes);
 
   app.use(
     '/graphql',
     requireApiKey(false),
-    requirePreflightForMultipart,
+    requirePreflightForMultipart(maxBodyBytes),
     multipartUploads({ photoBytes: Math.floor(config.maxUploadMb * 1024 * 1024), videoBytes: Math.floor(config.maxVideoMb * 1024 * 1024) }, logger),
-    multipartError,
+    multipartErrors,
     express.json({ limit: '1mb' }),
     (req: Request, _res: Response, next: NextFunction) => {
       // Express 5 leaves req.body unset on GET; Apollo's integration wants it present.
@@ -212,48 +133,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     expressMiddleware(apollo, { context: async () => ({ gallery, videoJobs, config, uploads: new RequestUploads() }) }),
   );
 
-  app.get('/images/:name', requireApiKey(true), (req, res) => {
-    const name = req.params.name;
-    const type = typeof name === 'string' ? contentTypeOf(name) : undefined;
-    if (!type || !IMAGE_FILE_RE.test(name as string)) {
-      res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
-      return;
-    }
-    // Only a photo whose face row exists is served: never one whose deletion committed, wherever a copy is left.
-    gallery.isStoredPhoto(name as string).then(
-      (stored) => {
-        if (!stored) res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
-        else void sendFromSource(req, res, gallery.photos.sourceOf(name as string), type, 'No such image.', logger);
-      },
-      (err: unknown) => {
-        if (res.headersSent) return;
-        if (err instanceof StoreUnavailableError) {
-          res.status(503).json(errorBody('STORE_UNAVAILABLE', 'The database cannot be reached right now; try again later.'));
-          return;
-        }
-        logger.error('http: internal error:', err);
-        res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
-      },
-    );
-  });
-  app.use('/images', requireApiKey(true), (_req, res) => {
-    res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
-  });
-
-  /** A job's thumbnails and annotated copy; its folder holds nothing else once the job has ended. */
-  app.get('/videos/:jobId/:name', requireApiKey(true), (req, res) => {
-    const { jobId, name } = req.params;
-    const source = typeof jobId === 'string' && typeof name === 'string' ? videoJobs.files.sourceOf(jobId, name) : undefined;
-    if (!source) {
-      res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
-      return;
-    }
-    const type = (name as string).endsWith('.mp4') ? 'video/mp4' : 'image/jpeg';
-    void sendFromSource(req, res, source, type, 'No such video file.', logger);
-  });
-  app.use('/videos', requireApiKey(true), (_req, res) => {
-    res.status(404).json(errorBody('NOT_FOUND', 'No such video file.'));
-  });
+  serveStoredFiles(app, { gallery, videoJobs, requireKey: requireApiKey(true), logger });
 
   app.use(
     '/assets',
@@ -264,27 +144,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   );
   app.use(express.static(WEB_DIR, { index: 'index.html' }));
 
-  app.use((_req: Request, res: Response) => {
-    res.status(404).json(errorBody('NOT_FOUND', 'Not found.'));
-  });
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
-    const status = e.status ?? e.statusCode ?? 500;
-    if (e.type === 'entity.too.large') {
-      // A JSON body over 1 MB holds no file: only an argument (a name, say) can have made it so large.
-      res.status(413).json(errorBody('BAD_USER_INPUT', `The request body is larger than 1 MB; names are at most ${MAX_NAME_LENGTH} characters.`));
-      return;
-    }
-    if (status >= 400 && status < 500) {
-      const code: ErrorCodeName = status === 413 ? 'FILE_TOO_LARGE' : 'BAD_REQUEST';
-      const detail = e.expose && e.message ? e.message : 'Bad request.';
-      res.status(status).json(errorBody(code, e.type === 'entity.parse.failed' ? `The request body is not valid JSON: ${detail}` : detail));
-      return;
-    }
-    logger.error('http: internal error:', err);
-    res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
-  });
+  app.use(notFound);
+  app.use(requestErrors(logger));
 
   try {
     await new Promise<void>((resolve, reject) => {
