@@ -283,3 +283,8 @@ export function exportNativeSettings(config: Config): void {
   if (config.blasCore && !process.env.OPENBLAS_CORETYPE) process.env.OPENBLAS_CORETYPE = config.blasCore;
   useDetectorKernels(config.kernels);
 }
+
+/** The environment a child process of this one starts with (the cluster's replicas): this one's, `settings` over it. */
+export function childEnvironment(settings: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...settings };
+}

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config.js';
+import { childEnvironment, loadConfig } from '../config.js';
 import { startFront, type Front } from './front.js';
 import { startPostgres, type PrivatePostgres } from './postgres.js';
 import { startSeaweedFs, type SeaweedFs } from './seaweedfs.js';
@@ -63,7 +63,7 @@ export interface Cluster {
 /** Starts src/main.ts (kind replica) or src/worker.ts, and resolves once it says it is ready. */
 export async function startServiceProcess(kind: 'replica' | 'worker', env: Record<string, string>): Promise<ClusterProcess> {
   const entry = path.join(REPO, 'src', kind === 'replica' ? 'main.ts' : 'worker.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO, env: childEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   let output = '';
   const ready = kind === 'replica' ? /listening on (http:\/\/[^/\s]+)\// : /video worker: .*taking video jobs/;
