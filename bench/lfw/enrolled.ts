@@ -1,10 +1,10 @@
 // The encodings the service stores for LFW photos a gallery enrols: the chosen face's chip encoded with the
-// service's enrolment jitter (gallery.ts, ENROLMENT_JITTER), for the first three usable photos of every person with
+// service's enrolment jitter (analysis.ts, ENROLMENT_JITTER), for the first three usable photos of every person with
 // two or more. Cached beside the analyses (<analyses>.enrolled.jsonl) and resumable.
 import fs from 'node:fs';
 import path from 'node:path';
 import { FaceCore, defaultThreads } from '../../src/core/index.js';
-import { ENROLMENT_JITTER } from '../../src/gallery/gallery.js';
+import { ENROLMENT_JITTER } from '../../src/gallery/analysis.js';
 import { byPerson, enrolFaces, readAnalyses, type LfwFace } from './data.js';
 import type { AnalysedPhoto } from './analyse.js';
 

@@ -90,3 +90,8 @@ export class DataDirError extends Error {
 }
 
 export const notFoundPerson = (id: number): GalleryError => new GalleryError('NOT_FOUND', `No person has the id ${id}`);
+
+/** An id as an error message quotes it: a client's 100 KB "id" is not echoed back whole. */
+const quotedId = (id: string): string => (id.length > 64 ? `${JSON.stringify(id.slice(0, 40))}… (${id.length} characters)` : JSON.stringify(id));
+
+export const notFoundPhoto = (imageId: string): GalleryError => new GalleryError('NOT_FOUND', `No stored photo has the id ${quotedId(imageId)}`);

@@ -1,5 +1,6 @@
 // The gallery: enrol, search and delete faces. The one place that keeps the image files,
-// the database rows and the in-memory FaceIndex in step.
+// the database rows and the in-memory FaceIndex in step. Its lookups are GalleryLookups' (reader.ts); a photo's
+// analysis is PhotoAnalyser's (analysis.ts), and the answer to a search is searchOutcome's (search.ts).
 //
 // Order of writes, so that a process killed at any instant leaves nothing a restart can't repair:
 //   enrol:  photo → temp file, fsync, rename to its pending name  →  rows in one transaction
@@ -20,55 +21,24 @@
 // above; the feed then brings the same change again, and applying it twice changes nothing.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import {
-  DEFAULTS,
-  DEFAULT_MIN_FACE_PX,
-  DEFAULT_SERVICE_DETECTOR,
-  FaceIndex,
-  hogUpsampleFor,
-  RECOGNISABLE_FACE_PX,
-  type AnalyzeOptions,
-  type AnalyzeResult,
-  type Box,
-  type Detector,
-  type FaceCore,
-  type Point,
-} from '../core/index.js';
+import { DEFAULTS, DEFAULT_MIN_FACE_PX, DEFAULT_SERVICE_DETECTOR, type FaceCore } from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { PhotoMark, PhotoStore } from '../store/photo-store.js';
-import type { ListPeopleOptions, PersonRow } from '../store/people.js';
-import type { FaceChange, FeedState } from '../store/feed.js';
+import type { PersonRow } from '../store/people.js';
+import type { FaceChange } from '../store/feed.js';
 import { SpaceReserve } from '../store/space-reserve.js';
-import { openStore, type Store, type StoreEngine } from '../store/store.js';
-import { imageIsComplete } from './completeness.js';
-import { distanceToConfidence } from './confidence.js';
-import { loadEncodings, nearestFaceIn, personOfFaceIn } from './reader.js';
-import { decide, MIN_STRANGER_CHANCE, neighboursOf, PeopleCount } from './open-set.js';
-import { faceQuality } from './quality.js';
+import { openStore, type Store } from '../store/store.js';
+import { PhotoAnalyser, type DetectionOverrides, type DetectionSettings } from './analysis.js';
+import { GalleryLookups, loadEncodings } from './reader.js';
 import { chooseFaceToEnrol } from './main-face.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
 import { StoreUnavailableError } from '../store/errors.js';
-import { fromCoreError, GalleryError, notFoundPerson, STORAGE_FULL_MESSAGE, TIMEOUT_MESSAGE } from './errors.js';
-import { checkExtension, PHOTO_EXTENSIONS, storedExtension, type Photo } from './files.js';
+import { fromCoreError, GalleryError, notFoundPerson, notFoundPhoto, STORAGE_FULL_MESSAGE } from './errors.js';
+import type { Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
-import {
-  MULTIPLE_KNOWN_FACES_MESSAGE,
-  NO_FACE_MESSAGE,
-  UNKNOWN_MESSAGE,
-  unrecognisableMessage,
-  type AnalysedPhoto,
-  type DetectedFaceOutcome,
-  type EnrolResult,
-  type FaceMatchOutcome,
-  type GalleryView,
-  type NearestFace,
-  type ReconcileReport,
-  type SearchOutcome,
-} from './results.js';
-
-/** An id as an error message quotes it: a client's 100 KB "id" is not echoed back whole. */
-const quotedId = (id: string): string => (id.length > 64 ? `${JSON.stringify(id.slice(0, 40))}… (${id.length} characters)` : JSON.stringify(id));
+import type { AnalysedPhoto, EnrolResult, ReconcileReport, SearchOutcome } from './results.js';
+import { searchOutcome } from './search.js';
 
 /** How often a photo whose commit was cut off is checked against the database again. */
 const SETTLE_RETRY_MS = 1000;
@@ -95,70 +65,47 @@ export interface GalleryOptions {
   logger?: Pick<Console, 'warn' | 'error'>;
 }
 
-/** How photos are searched for faces. */
-export interface DetectionSettings {
-  detector: Detector;
-  /** The smallest face looked for (pixels): the CNN's pyramid bottom; HOG is upsampled to reach it (hogUpsampleFor). */
-  minFacePx: number;
-}
-
-/** Per call: another detector than the gallery's default. */
-export interface DetectionOverrides {
-  detector?: Detector;
-}
-
 /** Per enrolment: the detector, and which of the photo's faces (largest first) to enrol instead of the main face. */
 export interface EnrolOverrides extends DetectionOverrides {
   faceIndex?: number;
 }
 
-/** Extra jittered encodings averaged into a stored face's encoding (see enrolmentEncoding). */
-export const ENROLMENT_JITTER = 10;
-
 /** Share of strangers the open-set rule names by default (MATCH_FPIR). */
 export const DEFAULT_MATCH_FPIR = DEFAULTS.matchFpir;
 
-/** The face core's analyze options for these settings. */
-export function analyzeOptionsFor(settings: DetectionSettings): AnalyzeOptions {
-  return settings.detector === 'cnn'
-    ? { detector: 'cnn', minFaceSize: settings.minFacePx }
-    : { detector: 'hog', minFaceSize: settings.minFacePx, upsample: hogUpsampleFor(settings.minFacePx) };
-}
-
-/** Whether a face is too small to recognise (RECOGNISABLE_FACE_PX on its box's larger side). */
-export const isTooSmall = (box: Box): boolean => Math.max(box.width, box.height) < RECOGNISABLE_FACE_PX;
-
-export class Gallery implements GalleryView {
+/** A gallery that enrols, searches and deletes; its lookups (people, photos, the nearest face) are GalleryLookups'. */
+export class Gallery extends GalleryLookups {
   readonly tolerance: number;
   readonly matchFpir: number;
-  readonly detection: DetectionSettings;
-  private readonly analysisTimeoutMs: number;
-  private readonly index = new FaceIndex();
+  private readonly analyser: PhotoAnalyser;
   private readonly images: PhotoStore;
   private readonly reserve: SpaceReserve;
-  private readonly core: FaceCore;
-  private readonly peopleCount: PeopleCount;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
   private closed = false;
   private following = false;
 
   private constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly ownsStore: boolean,
     opts: GalleryOptions,
   ) {
+    const matchFpir = opts.matchFpir ?? DEFAULT_MATCH_FPIR;
+    super(store, { targetFpir: matchFpir, tolerance: opts.tolerance });
     this.images = opts.photos ?? new ImageFiles(path.join(opts.dataDir, 'images'));
     this.reserve = new SpaceReserve(opts.dataDir);
     this.tolerance = opts.tolerance;
-    this.matchFpir = opts.matchFpir ?? DEFAULT_MATCH_FPIR;
-    this.detection = {
+    this.matchFpir = matchFpir;
+    const detection: DetectionSettings = {
       detector: opts.detection?.detector ?? DEFAULT_SERVICE_DETECTOR,
       minFacePx: opts.detection?.minFacePx ?? DEFAULT_MIN_FACE_PX,
     };
-    this.core = opts.core;
-    this.peopleCount = new PeopleCount(store);
-    this.analysisTimeoutMs = (opts.analysisTimeoutS ?? Infinity) * 1000;
+    this.analyser = new PhotoAnalyser(opts.core, detection, (opts.analysisTimeoutS ?? Infinity) * 1000);
     this.logger = opts.logger ?? console;
+  }
+
+  /** The default detection settings (FACE_DETECTOR, MIN_FACE_PX); each call may pick another detector. */
+  get detection(): DetectionSettings {
+    return this.analyser.detection;
   }
 
   /** See checkDataDir in repair.ts: call before opening the store. */
@@ -222,29 +169,9 @@ export class Gallery implements GalleryView {
     }
   }
 
-  /** The engine under the gallery. */
-  get storeEngine(): StoreEngine {
-    return this.store.engine;
-  }
-
-  /** Where this replica is in the change feed; null on a store without one (SQLite). */
-  async feedState(): Promise<FeedState | null> {
-    return this.store.feed ? this.store.feed.state() : null;
-  }
-
   /** Applies every change committed so far to the index (tests; the feed does this by itself within moments). */
   async catchUp(): Promise<void> {
     await this.store.feed?.catchUp();
-  }
-
-  /** Encodings in the in-memory index. */
-  get size(): number {
-    return this.index.size;
-  }
-
-  /** Whether a face row's encoding is in the index (searchable). */
-  isIndexed(faceId: number): boolean {
-    return this.index.has(faceId);
   }
 
   /** Where stored photos are kept: the local folder or an S3 bucket. */
@@ -252,134 +179,11 @@ export class Gallery implements GalleryView {
     return this.images;
   }
 
-  // ---- reading
-
-  person(id: number): Promise<PersonRow | undefined> {
-    return this.store.people.get(id);
-  }
-
-  async personByImageId(imageId: string): Promise<PersonRow | undefined> {
-    const face = await this.store.faces.getByImageId(imageId);
-    return face && this.store.people.get(face.personId);
-  }
-
-  personOfFace(faceId: number): Promise<PersonRow | undefined> {
-    return personOfFaceIn(this.store, faceId);
-  }
-
-  /** People whose name contains `nameContains` (case-insensitive), by id, after `afterId`. */
-  findPeople(options: ListPeopleOptions): Promise<PersonRow[]> {
-    return this.store.people.list(options);
-  }
-
-  countPeople(nameContains?: string): Promise<number> {
-    return this.store.people.count(nameContains);
-  }
-
-  countFaces(): Promise<number> {
-    return this.store.faces.count();
-  }
-
-  /**
-   * A person's stored photos, oldest first: at most `first`, after the photo `afterImageId` (which must be one of
-   * theirs; NOT_FOUND otherwise).
-   */
-  async facesOf(personId: number, first: number, afterImageId?: string): Promise<FaceRow[]> {
-    let afterId = 0;
-    if (afterImageId !== undefined) {
-      const after = await this.store.faces.getByImageId(afterImageId);
-      if (!after || after.personId !== personId) throw new GalleryError('NOT_FOUND', `This person has no stored photo with the id given as after`);
-      afterId = after.id;
-    }
-    return first === 0 ? [] : this.store.faces.listByPerson(personId, { afterId, limit: first });
-  }
-
-  firstFaceOf(personId: number): Promise<FaceRow | undefined> {
-    return this.store.faces.firstOfPerson(personId);
-  }
-
-  faceCountOf(personId: number): Promise<number> {
-    return this.store.faces.countByPerson(personId);
-  }
-
-  /** The nearest enrolled face: the scan on the calling thread (video decisions take a few per track). */
-  async nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
-    return nearestFaceIn(this.store, this.index, encoding, { targetFpir: this.matchFpir, tolerance: this.tolerance }, await this.peopleCount.get());
-  }
-
   // ---- enrolling and searching
 
   /** Checks the name and the bytes, then detects and encodes every face (largest first); once per photo and detector. */
   analyze(photo: Photo, overrides: DetectionOverrides = {}): Promise<{ analysis: AnalysedPhoto; ext: StoredExt }> {
-    const detector = overrides.detector ?? this.detection.detector;
-    photo.analyses ??= new Map();
-    let analysis = photo.analyses.get(detector);
-    if (!analysis) {
-      analysis = this.analyzeOnce(photo, { detector });
-      photo.analyses.set(detector, analysis);
-    }
-    return analysis;
-  }
-
-  private async analyzeOnce(photo: Photo, overrides: DetectionOverrides): Promise<{ analysis: AnalysedPhoto; ext: StoredExt }> {
-    checkExtension(photo.filename, PHOTO_EXTENSIONS, 'a file');
-    if (photo.bytes.length === 0) throw new GalleryError('INVALID_IMAGE', 'The file is empty.');
-    const detector = overrides.detector ?? this.detection.detector;
-    // One budget for the photo, the second look included.
-    const deadline = performance.now() + this.analysisTimeoutMs;
-    const run = (d: Detector) => {
-      const options = analyzeOptionsFor({ ...this.detection, detector: d });
-      const left = Math.max(1, deadline - performance.now());
-      const limited = Number.isFinite(left) ? { ...options, timeoutMs: left } : options;
-      return this.withinBudget(this.core.analyze(photo.bytes, limited), left).catch((err: unknown) => {
-        throw fromCoreError(err);
-      });
-    };
-    let analysis: AnalysedPhoto = { ...(await run(detector)), detector };
-    // A face that fills the frame (a passport photo, a face chip) leaves the CNN no context around it; HOG's window
-    // finds it. Only a photo where the CNN found nothing pays for the second look.
-    if (analysis.faces.length === 0 && detector === 'cnn') {
-      const hog = await run('hog');
-      if (hog.faces.length > 0) analysis = { ...hog, detector: 'hog' };
-    }
-    const ext = storedExtension(analysis.format);
-    if (!imageIsComplete(photo.bytes, analysis.format)) {
-      throw new GalleryError('INVALID_IMAGE', 'The image is cut short: the end of the file is missing. Upload the whole file.');
-    }
-    return { analysis, ext };
-  }
-
-  /**
-   * The encoding a face is stored with: its chip encoded ENROLMENT_JITTER times more, slightly shifted and mirrored,
-   * and averaged (dlib's jitter). A stored face is compared with every later search, so it is worth the extra work
-   * once: on LFW with 1,000 people enrolled, 76.3 % instead of 73.4 % of them are named at the same share of
-   * strangers (docs/benchmarks.md).
-   */
-  private async enrolmentEncoding(photo: Photo, landmarks: Point[]): Promise<Float32Array> {
-    const work = (async () => {
-      const image = await this.core.decode(photo.bytes);
-      const [chip] = await this.core.align(image, [landmarks]);
-      const [encoding] = await this.core.encode([chip!], { jitter: ENROLMENT_JITTER });
-      return encoding!;
-    })();
-    return this.withinBudget(work, this.analysisTimeoutMs).catch((err: unknown) => {
-      throw fromCoreError(err);
-    });
-  }
-
-  /**
-   * The analysis, or TIMEOUT once the budget has passed. The core stops its native work at its next step past the
-   * same limit (timeoutMs); a step that cannot be cut (decoding one huge image) finishes in its slot and its result
-   * is dropped, but the caller has its answer in time and nothing is stored.
-   */
-  private withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T> {
-    if (!Number.isFinite(budgetMs)) return work;
-    let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new GalleryError('TIMEOUT', TIMEOUT_MESSAGE)), budgetMs);
-    });
-    work.catch(() => undefined); // a late failure after the timeout is nobody's to hear
-    return Promise.race([work, budget]).finally(() => clearTimeout(timer));
+    return this.analyser.analyze(photo, overrides);
   }
 
   /** Enrols the main face (or `faceIndex`) under this name; an existing name (case-insensitive) gets the face added. */
@@ -404,7 +208,7 @@ export class Gallery implements GalleryView {
   private async enrol(photo: Photo, overrides: EnrolOverrides, personFor: () => Promise<{ person: PersonRow; created: boolean }>): Promise<EnrolResult> {
     const { analysis, ext } = await this.analyze(photo, overrides);
     const faceIndex = chooseFaceToEnrol(analysis, overrides.faceIndex);
-    const chosen = { box: analysis.faces[faceIndex]!.box, encoding: await this.enrolmentEncoding(photo, analysis.faces[faceIndex]!.landmarks) };
+    const chosen = { box: analysis.faces[faceIndex]!.box, encoding: await this.analyser.enrolmentEncoding(photo, analysis.faces[faceIndex]!.landmarks) };
     this.assertOpen();
 
     // The space reserve comes first: no enrolment takes space a deletion on a full disk could not get back.
@@ -449,49 +253,7 @@ export class Gallery implements GalleryView {
    */
   async search(photo: Photo, tolerance?: number, overrides: DetectionOverrides = {}): Promise<SearchOutcome> {
     const { analysis } = await this.analyze(photo, overrides);
-    const verdicts = analysis.faces.map((f) => faceQuality(f, analysis.width, analysis.height, analysis.detector));
-    // MATCH_FPIR is the share of strangers' *photos* named: a photo of several faces gives each its share of it.
-    const recognisable = verdicts.filter((v) => v.recognisable).length;
-    const targetFpir = this.matchFpir / Math.max(1, recognisable);
-    const faces: DetectedFaceOutcome[] = await Promise.all(
-      analysis.faces.map(async (f, i) => ({
-        box: f.box,
-        score: f.score,
-        quality: verdicts[i]!,
-        tooSmall: isTooSmall(f.box),
-        match: verdicts[i]!.recognisable ? await this.identify(f.encoding, targetFpir, tolerance) : null,
-      })),
-    );
-    const usedTolerance = tolerance ?? this.tolerance;
-    const matched = faces.map((f) => f.match).filter((m): m is FaceMatchOutcome => m !== null);
-    const persons = new Set(matched.map((m) => m.person.id));
-    const base = { tolerance: usedTolerance, faces, best: null };
-    if (faces.length === 0) return { ...base, status: 'NO_FACE_FOUND', message: NO_FACE_MESSAGE };
-    if (verdicts.every((v) => !v.recognisable)) {
-      return { ...base, status: 'NO_FACE_FOUND', message: unrecognisableMessage(verdicts, RECOGNISABLE_FACE_PX) };
-    }
-    if (persons.size === 0) return { ...base, status: 'UNKNOWN', message: UNKNOWN_MESSAGE };
-    if (persons.size > 1) return { ...base, status: 'MULTIPLE_KNOWN_FACES', message: MULTIPLE_KNOWN_FACES_MESSAGE };
-    const best = matched.reduce((a, b) => (b.distance < a.distance ? b : a));
-    return { ...base, status: 'MATCH', message: fullName(best.person), best };
-  }
-
-  /**
-   * The person a face is, or null: the open-set rule at `targetFpir`, or the raw rule within `tolerance` when one is
-   * given.
-   */
-  private async identify(encoding: Float32Array, targetFpir: number, tolerance?: number): Promise<FaceMatchOutcome | null> {
-    const neighbours = await neighboursOf(this.index, this.store, encoding);
-    const shape = { people: await this.peopleCount.get(), faces: this.index.size };
-    const id = decide(neighbours, shape, { targetFpir: Math.max(MIN_STRANGER_CHANCE, targetFpir), tolerance: this.tolerance });
-    if (!id) return null;
-    const known = tolerance === undefined ? id.known : id.distance <= tolerance;
-    if (!known) return null;
-    // The row can be gone if a delete committed while this search was running: then it is no match.
-    const face = await this.store.faces.get(id.faceId);
-    const person = face && (await this.store.people.get(face.personId));
-    if (!face || !person) return null;
-    return { person, face, distance: id.distance, confidence: distanceToConfidence(id.distance, tolerance ?? this.tolerance), strangerChance: id.strangerChance };
+    return searchOutcome(analysis, this.matchFpir, tolerance ?? this.tolerance, (encoding, targetFpir) => this.identify(encoding, targetFpir, tolerance));
   }
 
   // ---- changing and deleting
@@ -530,10 +292,9 @@ export class Gallery implements GalleryView {
   async deleteFace(imageId: string): Promise<{ removedFaces: number; face: FaceRow }> {
     this.assertOpen();
     const face = await this.store.faces.getByImageId(imageId);
-    const notFound = () => new GalleryError('NOT_FOUND', `No stored photo has the id ${quotedId(imageId)}`);
-    if (!face) throw notFound();
+    if (!face) throw notFoundPhoto(imageId);
     await this.deleteFaces([face], async () => {
-      if (!(await this.store.faces.delete(face.id))) throw notFound();
+      if (!(await this.store.faces.delete(face.id))) throw notFoundPhoto(imageId);
     });
     return { removedFaces: 1, face };
   }
@@ -585,16 +346,6 @@ export class Gallery implements GalleryView {
       this.index.remove(face.id);
       await this.images.removeErased(face.fileName);
     }
-  }
-
-  /**
-   * Whether a photo may be served: only while its face row exists. A photo whose deletion committed is never
-   * served, whatever copy of it is still on a disk; nor is a file without a row (kept for repair, not shown).
-   */
-  async isStoredPhoto(fileName: string): Promise<boolean> {
-    const imageId = fileName.slice(0, fileName.indexOf('.'));
-    const face = await this.store.faces.getByImageId(imageId);
-    return face?.fileName === fileName;
   }
 
   /**

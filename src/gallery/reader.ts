@@ -1,12 +1,16 @@
-// A read-only view of a gallery for the command line: it loads the encodings and answers who a face is,
-// without repairing anything (a running server may be writing to the same folder or database). The lookups
-// here serve the Gallery too.
+// The read side of a gallery: the lookups every gallery answers from its store and its index (GalleryLookups, which
+// the Gallery extends with enrolment, search and deletion), and the read-only GalleryReader the command line uses. A
+// GalleryReader loads the encodings and answers who a face is without repairing anything (a running server may be
+// writing to the same folder or database).
 import { FaceIndex } from '../core/index.js';
-import type { EncodingSnapshot } from '../store/faces.js';
-import type { PersonRow } from '../store/people.js';
-import { openStore, type Store, type StoreLocation } from '../store/store.js';
-import type { GalleryView, NearestFace } from './results.js';
-import { decide, neighboursOf, PeopleCount, type OpenSetRule } from './open-set.js';
+import type { EncodingSnapshot, FaceRow } from '../store/faces.js';
+import type { ListPeopleOptions, PersonRow } from '../store/people.js';
+import type { FeedState } from '../store/feed.js';
+import { openStore, type Store, type StoreEngine, type StoreLocation } from '../store/store.js';
+import { distanceToConfidence } from './confidence.js';
+import { GalleryError } from './errors.js';
+import type { FaceMatchOutcome, GalleryView, NearestFace } from './results.js';
+import { decide, MIN_STRANGER_CHANCE, neighboursOf, PeopleCount, type OpenSetRule } from './open-set.js';
 
 /** Puts every stored encoding into the index, a batch at a time; returns the snapshot's size and feed position. */
 export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingSnapshot> {
@@ -16,33 +20,132 @@ export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingS
   });
 }
 
-/**
- * The nearest enrolled face of an encoding and the open-set decision on it: the scan on the calling thread (video
- * decisions take a few per track).
- */
-export async function nearestFaceIn(store: Store, index: FaceIndex, encoding: Float32Array, rule: OpenSetRule, people: number): Promise<NearestFace | null> {
-  const id = decide(await neighboursOf(index, store, encoding, true), { people, faces: index.size }, rule);
-  return id ? { faceId: id.faceId, personId: id.personId, distance: id.distance, known: id.known, strangerChance: id.strangerChance } : null;
-}
+/** People, their stored photos and the nearest enrolled face, read from a store and the index of its encodings. */
+export class GalleryLookups implements GalleryView {
+  protected readonly index = new FaceIndex();
+  /** The number of people, for the open-set rule (re-read every few seconds, and after this process changes it). */
+  protected readonly peopleCount: PeopleCount;
 
-/** The person a stored face belongs to. */
-export async function personOfFaceIn(store: Store, faceId: number): Promise<PersonRow | undefined> {
-  const face = await store.faces.get(faceId);
-  return face && store.people.get(face.personId);
-}
-
-export class GalleryReader implements GalleryView {
-  private readonly index = new FaceIndex();
-
-  private readonly people: PeopleCount;
-
-  private constructor(
-    private readonly store: Store,
-    private readonly rule: OpenSetRule,
+  protected constructor(
+    protected readonly store: Store,
+    /** The open-set settings (the service's tolerance and MATCH_FPIR) nearestFace decides with. */
+    protected readonly rule: OpenSetRule,
   ) {
-    this.people = new PeopleCount(store);
+    this.peopleCount = new PeopleCount(store);
   }
 
+  /** The engine under the gallery. */
+  get storeEngine(): StoreEngine {
+    return this.store.engine;
+  }
+
+  /** Where this process is in the change feed; null on a store without one (SQLite). */
+  async feedState(): Promise<FeedState | null> {
+    return this.store.feed ? this.store.feed.state() : null;
+  }
+
+  /** Encodings in the in-memory index. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Whether a face row's encoding is in the index (searchable). */
+  isIndexed(faceId: number): boolean {
+    return this.index.has(faceId);
+  }
+
+  person(id: number): Promise<PersonRow | undefined> {
+    return this.store.people.get(id);
+  }
+
+  async personByImageId(imageId: string): Promise<PersonRow | undefined> {
+    const face = await this.store.faces.getByImageId(imageId);
+    return face && this.store.people.get(face.personId);
+  }
+
+  /** The person a stored face belongs to. */
+  async personOfFace(faceId: number): Promise<PersonRow | undefined> {
+    const face = await this.store.faces.get(faceId);
+    return face && this.store.people.get(face.personId);
+  }
+
+  /** People whose name contains `nameContains` (case-insensitive), by id, after `afterId`. */
+  findPeople(options: ListPeopleOptions): Promise<PersonRow[]> {
+    return this.store.people.list(options);
+  }
+
+  countPeople(nameContains?: string): Promise<number> {
+    return this.store.people.count(nameContains);
+  }
+
+  countFaces(): Promise<number> {
+    return this.store.faces.count();
+  }
+
+  /**
+   * A person's stored photos, oldest first: at most `first`, after the photo `afterImageId` (which must be one of
+   * theirs; NOT_FOUND otherwise).
+   */
+  async facesOf(personId: number, first: number, afterImageId?: string): Promise<FaceRow[]> {
+    let afterId = 0;
+    if (afterImageId !== undefined) {
+      const after = await this.store.faces.getByImageId(afterImageId);
+      if (!after || after.personId !== personId) throw new GalleryError('NOT_FOUND', `This person has no stored photo with the id given as after`);
+      afterId = after.id;
+    }
+    return first === 0 ? [] : this.store.faces.listByPerson(personId, { afterId, limit: first });
+  }
+
+  firstFaceOf(personId: number): Promise<FaceRow | undefined> {
+    return this.store.faces.firstOfPerson(personId);
+  }
+
+  faceCountOf(personId: number): Promise<number> {
+    return this.store.faces.countByPerson(personId);
+  }
+
+  /**
+   * The nearest enrolled face of an encoding and the open-set decision on it: the scan on the calling thread (video
+   * decisions take a few per track).
+   */
+  async nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
+    const people = await this.peopleCount.get();
+    const id = decide(await neighboursOf(this.index, this.store, encoding, true), { people, faces: this.index.size }, this.rule);
+    return id ? { faceId: id.faceId, personId: id.personId, distance: id.distance, known: id.known, strangerChance: id.strangerChance } : null;
+  }
+
+  /**
+   * The person a face is, with the stored face it matched, or null: the open-set rule at `targetFpir`, or the raw rule
+   * within `tolerance` when one is given (a search's own).
+   */
+  async identify(encoding: Float32Array, targetFpir: number, tolerance?: number): Promise<FaceMatchOutcome | null> {
+    const neighbours = await neighboursOf(this.index, this.store, encoding);
+    const shape = { people: await this.peopleCount.get(), faces: this.index.size };
+    const id = decide(neighbours, shape, { targetFpir: Math.max(MIN_STRANGER_CHANCE, targetFpir), tolerance: this.rule.tolerance });
+    if (!id) return null;
+    const known = tolerance === undefined ? id.known : id.distance <= tolerance;
+    if (!known) return null;
+    // The row can be gone if a delete committed while this search was running: then it is no match.
+    const face = await this.store.faces.get(id.faceId);
+    const person = face && (await this.store.people.get(face.personId));
+    if (!face || !person) return null;
+    const confidence = distanceToConfidence(id.distance, tolerance ?? this.rule.tolerance);
+    return { person, face, distance: id.distance, confidence, strangerChance: id.strangerChance };
+  }
+
+  /**
+   * Whether a photo may be served: only while its face row exists. A photo whose deletion committed is never
+   * served, whatever copy of it is still on a disk; nor is a file without a row (kept for repair, not shown).
+   */
+  async isStoredPhoto(fileName: string): Promise<boolean> {
+    const imageId = fileName.slice(0, fileName.indexOf('.'));
+    const face = await this.store.faces.getByImageId(imageId);
+    return face?.fileName === fileName;
+  }
+}
+
+/** A gallery opened only to read it: its encodings loaded once, nothing repaired or written. */
+export class GalleryReader extends GalleryLookups {
   /** `rule`: the service's open-set settings (its tolerance and MATCH_FPIR). */
   static async open(where: StoreLocation, rule: OpenSetRule): Promise<GalleryReader> {
     const store = await openStore(where);
@@ -54,19 +157,6 @@ export class GalleryReader implements GalleryView {
       await store.close();
       throw err;
     }
-  }
-
-  /** Encodings loaded. */
-  get size(): number {
-    return this.index.size;
-  }
-
-  async nearestFace(encoding: Float32Array): Promise<NearestFace | null> {
-    return nearestFaceIn(this.store, this.index, encoding, this.rule, await this.people.get());
-  }
-
-  personOfFace(faceId: number): Promise<PersonRow | undefined> {
-    return personOfFaceIn(this.store, faceId);
   }
 
   async close(): Promise<void> {
