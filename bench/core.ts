@@ -274,6 +274,7 @@ async function loadCore(): Promise<Core> {
     throw new Error(`${addon} is missing: build the native core first (npm run build:native).`);
   }
   const core = await import('../src/core/index.js');
+  core.setThreadBudget(core.defaultThreads());
   // The encode variants below pick the engine for their child process through FACE_ENCODER, a switch of this script.
   return { ...core, faceCore: new core.FaceCore({ encoder: process.env.FACE_ENCODER === 'dlib' ? 'dlib' : 'opencv' }) };
 }

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { FaceCore, defaultThreads, type DetectOptions, type RgbImage } from '../src/core/index.js';
+import { FaceCore, defaultThreads, setThreadBudget, type DetectOptions, type RgbImage } from '../src/core/index.js';
 import { analyzeOptionsFor } from '../src/gallery/index.js';
 import { annotatedPhotos, BALD_GUYS, johnChips, scoreDetections, type AnnotatedImage } from '../test/fixtures/dlib-examples.js';
 import { canvas, paste } from '../test/fixtures/bmp.js';
@@ -118,6 +118,7 @@ const truthCount = photos.reduce((n, p) => n + p.boxes.filter((b) => !b.ignore).
 async function main() {
   const started = new Date();
   const loadAtStart = os.loadavg();
+  setThreadBudget(1); // the process's budget: one thread for each native job
   let core = new FaceCore({ threads: 1 });
   await core.load();
   const images: RgbImage[] = [];
@@ -183,7 +184,8 @@ async function main() {
   for (const s of SETTINGS) rows[s.name]!.ms1 = await timeDetect(core, s);
   core.release();
   const threads = defaultThreads();
-  core = new FaceCore({ threads }); // the budget is process-wide: the last core made sets it
+  setThreadBudget(threads);
+  core = new FaceCore({ threads });
   await core.load();
   for (const s of SETTINGS) rows[s.name]!.msN = await timeDetect(core, s);
   for (const s of SETTINGS) log(`${s.name}: ${rows[s.name]!.ms1.toFixed(1)} ms/photo on 1 thread, ${rows[s.name]!.msN.toFixed(1)} on ${threads}`);
@@ -293,7 +295,8 @@ async function main() {
   };
   const ours = (c: FaceCore) => async (b: Buffer) => (await c.analyze(b, serviceOptions)).faces.map((f) => ({ box: f.box, score: f.score }));
   e2ePeers.push(await timeE2E('ours: FaceCore.analyze, CNN min face 20 (service default)', `${threads} (thread budget = cores)`, ours(core)));
-  const core1 = new FaceCore({ threads: 1 }); // sets the process-wide budget to one thread
+  setThreadBudget(1); // from here on, every native job of the process on one thread
+  const core1 = new FaceCore({ threads: 1 });
   await core1.load();
   e2ePeers.push(await timeE2E('ours, pinned to one thread', '1', ours(core1)));
   if (faceApiRt) {
@@ -428,7 +431,7 @@ async function main() {
           'SSD MobileNet v1 (minConfidence 0.5), the 68-point landmark net, the ResNet descriptor',
       );
     } else builds.push(`face-api: ${faceApiNote}`);
-    builds.push(`ours: FaceCore.analyze with analyzeOptionsFor({ detector: 'cnn', minFacePx: 20 }) (MTCNN on the core's own vector convolutions, 68-point landmarks, dlib ResNet), the thread budget = ${threads} cores, and pinned with new FaceCore({ threads: 1 })`);
+    builds.push(`ours: FaceCore.analyze with analyzeOptionsFor({ detector: 'cnn', minFacePx: 20 }) (MTCNN on the core's own vector convolutions, 68-point landmarks, dlib ResNet), the thread budget = ${threads} cores, and pinned with setThreadBudget(1) and new FaceCore({ threads: 1 })`);
     R.push(...builds.map((b) => `- ${b}.`));
     return R;
   };

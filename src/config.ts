@@ -2,6 +2,7 @@
 // from the Config built here (the face core its models folder, pixel limit, encoder and thread budget).
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { bindingLoaded } from './core/binding.js';
 import {
   DEFAULT_ENCODER,
   DEFAULT_MIN_FACE_PX,
@@ -17,6 +18,7 @@ import {
   type EncoderEngine,
 } from './core/limits.js';
 import { KERNEL_CHOICES, useDetectorKernels } from './core/kernels.js';
+import { setThreadBudget } from './core/threads.js';
 import { S3_URL_RE, type S3Settings } from './store/s3.js';
 
 /** FACE_CORE_KERNELS: the choices on any CPU and every instruction set's kernels (the CPU decides which it runs). */
@@ -171,8 +173,23 @@ const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
   maxPixels: { env: 'FACE_MAX_PIXELS', parse: number, valid: (n) => inRange(RANGES.maxPixels, n), want: 'a positive whole number of pixels' },
   encoder: { env: 'FACE_ENCODER', parse: (raw) => raw.toLowerCase() as EncoderEngine, valid: (e) => ENCODERS.includes(e), want: ENCODERS.join(' or ') },
   detector: { env: 'FACE_DETECTOR', parse: (raw) => raw.toLowerCase() as Detector, valid: (d) => DETECTORS.includes(d), want: DETECTORS.join(' or ') },
-  minFacePx: { env: 'MIN_FACE_PX', parse: number, valid: (n) => Number.isInteger(n) && n >= 12 && n <= 1000, want: 'a whole number of pixels from 12 to 1000' },
-  threads: { env: 'FACE_THREADS', parse: number, valid: (n) => inRange(RANGES.threads, n), want: `a whole number of threads from 1 to ${RANGES.threads.max}` },
+  // These two ranges end where the addon's limits do: their texts are read only when a value is refused.
+  minFacePx: {
+    env: 'MIN_FACE_PX',
+    parse: number,
+    valid: (n) => inRange(RANGES.minFacePx, n),
+    get want() {
+      return `a whole number of pixels from ${RANGES.minFacePx.min} to ${RANGES.minFacePx.max}`;
+    },
+  },
+  threads: {
+    env: 'FACE_THREADS',
+    parse: number,
+    valid: (n) => inRange(RANGES.threads, n),
+    get want() {
+      return `a whole number of threads from ${RANGES.threads.min} to ${RANGES.threads.max}`;
+    },
+  },
   blasCore: { env: 'OPENBLAS_CORETYPE', parse: text, valid: () => true, want: 'an OpenBLAS core name' },
   kernels: {
     env: 'FACE_CORE_KERNELS',
@@ -193,10 +210,14 @@ const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
  * ConfigError names the first invalid one. Folders become absolute.
  */
 export function makeConfig(settings: Partial<Config> = {}): Config {
+  const blasCore = settings.blasCore ?? machineBlasCore();
+  // The thread and face-size ranges end at the addon's limits: reading them loads the addon, and OpenBLAS with it,
+  // which reads its kernel only then. So the kernel is named first (the first configuration of a process decides it).
+  nameBlasCore(blasCore);
   const config: Config = {
     ...DEFAULT_CONFIG,
     threads: defaultThreads(),
-    blasCore: settings.blasCore ?? machineBlasCore(),
+    blasCore,
     ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
   };
   for (const key of Object.keys(SETTINGS) as (keyof Config)[]) {
@@ -276,11 +297,21 @@ function readCpuInfo(): string {
 }
 
 /**
- * Hands the settings that native libraries read from the environment to them. OpenBLAS reads its kernel
- * once, when the addon loads it, so this runs before the first FaceCore is made.
+ * OpenBLAS reads its kernel from the environment once, when the addon loads it: named here while the addon is not
+ * loaded yet and the environment names none (then it is the user's to keep).
+ */
+function nameBlasCore(blasCore: string | undefined): void {
+  if (blasCore && !bindingLoaded() && !process.env.OPENBLAS_CORETYPE) process.env.OPENBLAS_CORETYPE = blasCore;
+}
+
+/**
+ * The process-wide native settings, set once by each process (the service, the worker, the command line, the tests'
+ * fixture) before it makes its FaceCore: OpenBLAS's kernel (if nothing has loaded the addon yet), the thread budget
+ * (FACE_THREADS) every native job of the process shares, and what runs the detector's nets (FACE_CORE_KERNELS).
  */
 export function exportNativeSettings(config: Config): void {
-  if (config.blasCore && !process.env.OPENBLAS_CORETYPE) process.env.OPENBLAS_CORETYPE = config.blasCore;
+  nameBlasCore(config.blasCore);
+  setThreadBudget(config.threads);
   useDetectorKernels(config.kernels);
 }
 

@@ -4,7 +4,7 @@
 //   node --import tsx bench/lfw/analyse.ts --lfw <lfw-deepfunneled dir> --out <file.jsonl> [--detector cnn|hog]
 import fs from 'node:fs';
 import path from 'node:path';
-import { FaceCore, defaultThreads } from '../../src/core/index.js';
+import { FaceCore, defaultThreads, setThreadBudget } from '../../src/core/index.js';
 import { analyzeOptionsFor } from '../../src/gallery/index.js';
 import { DEFAULT_MIN_FACE_PX, DEFAULT_SERVICE_DETECTOR, type Detector } from '../../src/core/index.js';
 
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const done = new Set<string>();
   if (fs.existsSync(out)) for (const line of fs.readFileSync(out, 'utf8').split('\n')) if (line) done.add((JSON.parse(line) as AnalysedPhoto).file);
   const todo = lfwPhotos(dir).filter((f) => !done.has(f));
+  setThreadBudget(defaultThreads());
   const core = new FaceCore({ threads: defaultThreads() });
   const options = analyzeOptionsFor({ detector, minFacePx: DEFAULT_MIN_FACE_PX });
   const sink = fs.createWriteStream(out, { flags: 'a' });

@@ -3,7 +3,7 @@
 // two or more. Cached beside the analyses (<analyses>.enrolled.jsonl) and resumable.
 import fs from 'node:fs';
 import path from 'node:path';
-import { FaceCore, defaultThreads } from '../../src/core/index.js';
+import { FaceCore, defaultThreads, setThreadBudget } from '../../src/core/index.js';
 import { ENROLMENT_JITTER } from '../../src/gallery/analysis.js';
 import { byPerson, enrolFaces, readAnalyses, type LfwFace } from './data.js';
 import type { AnalysedPhoto } from './analyse.js';
@@ -25,6 +25,7 @@ export async function addEnrolledEncodings(lfw: string, analyses: string, photos
   const todo = wanted.filter((f) => !cached.has(f.file));
   if (todo.length > 0) {
     log(`computing the stored (jittered) encodings of ${todo.length} gallery photos`);
+    setThreadBudget(defaultThreads());
     const core = new FaceCore({ threads: defaultThreads() });
     const byFile = new Map(photos.map((p) => [p.file, p]));
     const sink = fs.createWriteStream(file, { flags: 'a' });

@@ -18,6 +18,9 @@ namespace face {
 
 using rgb_image = dlib::matrix<dlib::rgb_pixel>;
 
+// The widest and tallest raw RGB image the addon takes from JavaScript (exported in the addon's `limits`).
+constexpr long max_image_side = 65535;
+
 enum class image_format { jpeg, png, webp, bmp, gif, tiff };
 
 struct image_info {

@@ -4,10 +4,13 @@
 
 namespace face {
 
+// The largest budget set_thread_budget() takes (setThreads refuses more; exported in the addon's `limits`).
+constexpr int max_thread_budget = 1024;
+
 // ensures: the budget last set, or the machine's hardware threads before any set_thread_budget().
 int thread_budget();
 
-// requires: n >= 1.
+// requires: 1 <= n <= max_thread_budget.
 // ensures: later searches and video jobs use at most n threads each; OpenCV's parallel_for_ (its DNN layers)
 // uses n threads; OpenBLAS, when it is the BLAS that got loaded, uses n threads for dlib's matrix products.
 // OpenCV's and OpenBLAS's counts are process-wide, so this affects every job from now on.

@@ -4,11 +4,13 @@
 #include "errors.h"
 #include "face_index_binding.h"
 #include "kernels_binding.h"
+#include "settings.h"
 #include "stages.h"
 #include "video_binding.h"
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new face::addon_data());
+  face::register_errors(env, exports);
   face::register_settings(env, exports);
   face::register_stages(env, exports);
   face::register_face_index(env, exports);

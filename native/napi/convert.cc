@@ -2,6 +2,7 @@
 #include "convert.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "face/errors.h"
@@ -65,6 +66,16 @@ long required_integer(const Napi::Object& options, const char* key, double min, 
   return long(d);
 }
 
+double required_number(const Napi::Object& options, const char* key, double min, double max) {
+  double d = required_number(options, key);
+  if (!(d >= min && d <= max)) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%g to %g", min, max);
+    throw invalid_argument(std::string("Expected a number from ") + range + " for " + key);
+  }
+  return d;
+}
+
 rgb_image to_rgb_image(const Napi::Value& value) {
   if (!value.IsObject()) throw invalid_argument("Expected an image: a Buffer of encoded bytes or {width, height, pixels}");
   Napi::Object o = value.As<Napi::Object>();
@@ -72,8 +83,9 @@ rgb_image to_rgb_image(const Napi::Value& value) {
   if (!w.IsNumber() || !h.IsNumber() || !p.IsBuffer())
     throw invalid_argument("Expected raw pixels as {width, height, pixels: Buffer}");
   double width = w.As<Napi::Number>().DoubleValue(), height = h.As<Napi::Number>().DoubleValue();
-  if (!(width >= 1 && height >= 1 && width <= 65535 && height <= 65535) || width != std::floor(width) || height != std::floor(height))
-    throw invalid_argument("Expected integer width and height between 1 and 65535");
+  if (!(width >= 1 && height >= 1 && width <= max_image_side && height <= max_image_side) || width != std::floor(width) ||
+      height != std::floor(height))
+    throw invalid_argument("Expected integer width and height between 1 and " + std::to_string(max_image_side));
   auto buffer = p.As<Napi::Buffer<uint8_t>>();
   if (buffer.Length() != size_t(width) * size_t(height) * 3)
     throw invalid_argument("Expected pixels of width*height*3 bytes (RGB) but received " + std::to_string(buffer.Length()) + " bytes");
@@ -139,8 +151,7 @@ dlib::full_object_detection to_shape(const Napi::Value& value) {
 
 detect_options to_detect_options(const Napi::Object& o) {
   detect_options options;
-  // Each upsampling step quadruples the pixels the detector holds: more than 3 is refused to protect memory.
-  options.upsample = int(required_integer(o, "upsample", 0, 3));
+  options.upsample = int(required_integer(o, "upsample", 0, max_upsample));
   options.min_face_size = required_number(o, "minFaceSize");
   options.adjust_threshold = required_number(o, "adjustThreshold");
   options.detector = to_detector(o.Get("detector"));

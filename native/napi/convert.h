@@ -33,6 +33,8 @@ double number_or(const Napi::Object& options, const char* key, double fallback);
 double required_number(const Napi::Object& options, const char* key);
 // A required integer from min to max: bounds that keep casts defined and memory in check, not option ranges.
 long required_integer(const Napi::Object& options, const char* key, double min, double max);
+// A required number from min to max, for the same purpose.
+double required_number(const Napi::Object& options, const char* key, double min, double max);
 
 // The JS handle of a loaded model set: an External owning a slot that release_models_handle() empties.
 struct model_slot {

@@ -1,9 +1,5 @@
-// setErrorClass / setThreads and the construction of every error the addon throws or rejects with.
+// setErrorClass and the construction of every error the addon throws or rejects with.
 #include "errors.h"
-
-#include <cmath>
-
-#include "face/threads.h"
 
 namespace face {
 
@@ -33,21 +29,10 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   });
 }
 
-// setThreads(n): the thread budget of face/threads.h.
-Napi::Value SetThreads(const Napi::CallbackInfo& info) {
-  return guarded(info, [&]() -> Napi::Value {
-    double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : NAN;
-    if (!(n >= 1 && n <= 4096) || n != std::floor(n)) throw invalid_argument("Expected a thread count from 1 to 4096");
-    set_thread_budget(int(n));
-    return info.Env().Undefined();
-  });
-}
-
 }  // namespace
 
-void register_settings(Napi::Env env, Napi::Object exports) {
+void register_errors(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
 }
 
 }  // namespace face

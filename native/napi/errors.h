@@ -31,7 +31,7 @@ Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
   }
 }
 
-// Exports setErrorClass(ctor) and setThreads(n).
-void register_settings(Napi::Env env, Napi::Object exports);
+// Exports setErrorClass(ctor).
+void register_errors(Napi::Env env, Napi::Object exports);
 
 }  // namespace face

@@ -1,6 +1,6 @@
 // One exported function per stage: arguments are copied on the main thread, the work runs in a promise_worker.
 // Option ranges are checked in TypeScript (src/core/limits.ts), which passes every option resolved; the checks
-// here only keep memory and casts safe.
+// here keep memory and casts safe, against the limits the addon exports to it (settings.cc).
 #include "stages.h"
 
 #include <climits>
@@ -103,9 +103,8 @@ Napi::Value Align(const Napi::CallbackInfo& info) {
     Napi::Array faces = info[1].As<Napi::Array>();
     std::vector<dlib::full_object_detection> shapes;
     for (uint32_t i = 0; i < faces.Length(); ++i) shapes.push_back(to_shape(faces.Get(i)));
-    double size = number_or(options, "size", double(chip_size)), padding = number_or(options, "padding", chip_padding);
-    if (!(size >= 16 && size <= 1024) || size != std::floor(size)) throw invalid_argument("Expected an integer chip size from 16 to 1024");
-    if (!(padding >= 0 && padding <= 2)) throw invalid_argument("Expected a chip padding from 0 to 2");
+    const long size = required_integer(options, "size", double(min_chip_size), double(max_chip_size));
+    const double padding = required_number(options, "padding", 0, max_chip_padding);
     return promise_worker<std::vector<rgb_image>>::start(
         info.Env(),
         [input, shapes, size, padding] { return extract_chips(input->materialize(), shapes, (unsigned long)size, padding); },

@@ -145,7 +145,7 @@ video_options to_video_options(const Napi::Object& o) {
   video_options v;
   v.sample_every = int(required_integer(o, "sampleEvery", 1, INT_MAX));  // a modulus: 0 would divide by zero
   v.frames_to_decide = int(required_integer(o, "framesToDecide", 1, INT_MAX));
-  v.upsample = int(required_integer(o, "upsample", 0, 3));  // each step quadruples the pixels held
+  v.upsample = int(required_integer(o, "upsample", 0, max_upsample));
   v.detector = to_detector(o.Get("detector"));
   v.max_frames = required_integer(o, "maxFrames", 0, 9007199254740991.0);
   v.tracker.min_hits = int(required_integer(o, "minHits", 0, INT_MAX));

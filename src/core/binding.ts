@@ -55,14 +55,43 @@ export interface VideoWriterOptions {
   codec?: string;
 }
 
+/**
+ * The limits the addon enforces itself, read from the constants its checks use (native/napi/settings.cc); frozen.
+ * limits.ts builds its ranges on them, so TypeScript refuses what the addon would, with its own message.
+ */
+export interface NativeLimits {
+  /** The largest thread budget setThreads() takes (native/face/threads.h). */
+  readonly maxThreads: number;
+  /** The most times an image may be doubled before HOG detection (each step quadruples its pixels). */
+  readonly maxUpsample: number;
+  /** The smallest face the CNN's pyramid looks for (P-Net's 12x12 window): a smaller minimum is raised to it. */
+  readonly minCnnFace: number;
+  /** The CNN's pyramid bottom when detection is given no minFaceSize (0). */
+  readonly defaultCnnMinFace: number;
+  /** Detection looks at no more pixels than this: a larger image is searched on a reduced copy. */
+  readonly maxDetectPixels: number;
+  /** The widest and tallest raw RGB image ({width, height, pixels}) the addon takes. */
+  readonly maxImageSide: number;
+  /** The aligned chip's side by default (the encoder's input), and the sides align() takes. */
+  readonly chipSize: number;
+  readonly minChipSize: number;
+  readonly maxChipSize: number;
+  /** The margin around the face in an aligned chip, by default and at most (a share of the face's size). */
+  readonly chipPadding: number;
+  readonly maxChipPadding: number;
+}
+
 export interface NativeBinding {
   /** Every later error of the addon is `new ctor(code, message)`. */
   setErrorClass(ctor: new (code: FaceCoreErrorCode, message: string) => Error): void;
-  /** The thread budget: index search threads, video look-ahead, OpenCV's and OpenBLAS's thread counts. */
+  /** The thread budget, process-wide: index search threads, video look-ahead, OpenCV's and OpenBLAS's thread counts. */
   setThreads(threads: number): void;
   /** What runs the face detector's nets (native/napi/kernels_binding.h). */
   kernels(): DetectorKernels;
   setKernels(name: string): string;
+  /** The budget last set, or the machine's hardware threads before any setThreads(). */
+  threadBudget(): number;
+  readonly limits: NativeLimits;
   info(bytes: Buffer): ImageInfo;
   decode(bytes: Buffer, options: { maxPixels: number }): Promise<RgbImage & { format: ImageFormat }>;
   /** `models` is required for the CNN detector (its nets are part of the loaded model set). */
@@ -141,6 +170,11 @@ export interface MtcnnKernelCheck {
 }
 
 let loaded: NativeBinding | undefined;
+
+/** Whether the addon is loaded: settings native libraries read when they load (OpenBLAS's kernel) apply only before. */
+export function bindingLoaded(): boolean {
+  return loaded !== undefined;
+}
 
 export function binding(): NativeBinding {
   if (loaded) return loaded;

@@ -1,17 +1,19 @@
 // FaceCore: the typed, promise-based API over the native face core. Each stage (decode, detect, landmarks, align,
 // encode) is a documented public method that can be used alone, or all at once through analyze(); the models stay
-// loaded between calls and release() frees them until the next call. Arguments are checked here first, against
-// limits.ts, so every mistake gets one message shape and the code INVALID_ARGUMENT; errors from the addon are
-// already FaceCoreErrors (binding.ts registers the class) and pass through untouched.
+// loaded between calls and release() frees them until the next call; native work waits for one of its slots
+// (slots.ts). Arguments are checked here first, against limits.ts, so every mistake gets one message shape and the
+// code INVALID_ARGUMENT; errors from the addon are already FaceCoreErrors (binding.ts registers the class) and pass
+// through untouched.
 import { binding, type ModelsHandle, type NativeBinding } from './binding.js';
 import { invalidArgument, timedOut } from './errors.js';
 import {
   checkRange,
   DEFAULT_ENCODER,
   DEFAULT_MODELS_DIR,
-  defaultThreads,
   DEFAULTS,
   ENCODERS,
+  inRange,
+  nativeLimits,
   optional,
   RANGES,
   RECOGNISABLE_FACE_PX,
@@ -20,6 +22,7 @@ import {
   type EncoderEngine,
 } from './limits.js';
 import { cnnModelsMissing, readTfjsWeights, resolveModelPaths } from './models.js';
+import { Slots } from './slots.js';
 import type {
   AnalyzeOptions,
   AnalyzeResult,
@@ -39,10 +42,9 @@ export interface FaceCoreOptions {
   /** Images and video frames with more pixels are refused before decoding; default DEFAULT_MAX_PIXELS (40 megapixels). */
   maxPixels?: number;
   /**
-   * The thread budget, default os.availableParallelism(): at most this many native jobs of this FaceCore run at once
-   * (the rest wait in a queue here, not in libuv's pool), and the addon is told it through setThreads() — the
-   * threads one index search or one video job's detection look-ahead may use, and OpenCV's and OpenBLAS's thread
-   * counts. The addon's budget is process-wide: the last FaceCore constructed sets it.
+   * At most this many native jobs of this FaceCore run at once (the rest wait in its queue, slots.ts, not in libuv's
+   * pool); default the process's thread budget (threadBudget()). The threads each job may use are that budget's,
+   * set once for the process by setThreadBudget() (src/config.ts exportNativeSettings), never by making a FaceCore.
    */
   threads?: number;
   /** Which code runs the face encoder's network: 'opencv' (default, faster) or 'dlib'; both give the same encodings. */
@@ -70,23 +72,6 @@ interface ModelsEntry {
   loaded: boolean;
 }
 
-/** A native job waiting for a slot: how many pixels it will work on, and since when it waits. */
-interface WaitingJob {
-  resolve: () => void;
-  pixels: number;
-  since: number;
-}
-
-/** A job that has waited this long is started next, however large (among those that may start). */
-const QUEUE_AGE_MS = 5000;
-
-/**
- * A job on more pixels than this is large: the size detection itself works at (native detect.h, max_detect_pixels),
- * past which the decoding and shrinking alone take seconds. With two or more threads, large jobs hold at most all
- * slots but one, so an ordinary photo always has a slot within the time of another ordinary photo.
- */
-export const LARGE_JOB_PIXELS = 4_000_000;
-
 export class FaceCore {
   readonly modelsDir: string;
   readonly maxPixels: number;
@@ -94,9 +79,7 @@ export class FaceCore {
   readonly encoder: EncoderEngine;
   private native: NativeBinding;
   private models: ModelsEntry | null = null;
-  private running = 0;
-  private runningLarge = 0;
-  private waiting: WaitingJob[] = [];
+  private slots: Slots;
 
   constructor(options: FaceCoreOptions = {}) {
     checkOptions(options);
@@ -106,10 +89,16 @@ export class FaceCore {
     if (options.encoder !== undefined && !ENCODERS.includes(options.encoder)) throw invalidArgument('encoder', "'opencv' or 'dlib'", options.encoder);
     this.modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
     this.maxPixels = optional('maxPixels', options.maxPixels, RANGES.maxPixels, DEFAULTS.maxPixels);
-    this.threads = options.threads === undefined ? defaultThreads() : checkRange('threads', options.threads, RANGES.threads);
-    this.encoder = options.encoder ?? DEFAULT_ENCODER;
     this.native = binding();
-    this.native.setThreads(this.threads);
+    this.threads = options.threads === undefined ? this.native.threadBudget() : checkRange('threads', options.threads, RANGES.threads);
+    this.encoder = options.encoder ?? DEFAULT_ENCODER;
+    // A job on more pixels than detection looks at is large: past it, the decoding and shrinking alone take seconds.
+    this.slots = new Slots({ slots: this.threads, largeJobPixels: nativeLimits().maxDetectPixels });
+  }
+
+  /** Native jobs of this FaceCore running now, and waiting for one of its `threads` slots. */
+  get jobs(): { running: number; queued: number } {
+    return { running: this.slots.running, queued: this.slots.queued };
   }
 
   /** Format and stored size from the header alone (synchronous, no pixels decoded). */
@@ -147,13 +136,15 @@ export class FaceCore {
     });
   }
 
-  /** Stage 4: one aligned chip (150x150 by default, padding 0.25) per face's landmarks. */
+  /** Stage 4: one aligned chip (150x150 by default, padding 0.25: DEFAULTS.chipSize, chipPadding) per face's landmarks. */
   align(image: ImageInput, landmarks: Point[][], options: { size?: number; padding?: number } = {}): Promise<RgbImage[]> {
     return checked(() => {
       checkImage(image);
       if (!Array.isArray(landmarks)) throw invalidArgument('landmarks', 'an array with one array of points per face', landmarks);
       checkOptions(options);
-      return this.job(() => this.native.align(image, landmarks, { size: options.size, padding: options.padding, maxPixels: this.maxPixels }));
+      const size = optional('size', options.size, RANGES.chipSize, DEFAULTS.chipSize);
+      const padding = optional('padding', options.padding, RANGES.chipPadding, DEFAULTS.chipPadding);
+      return this.job(() => this.native.align(image, landmarks, { size, padding, maxPixels: this.maxPixels }));
     });
   }
 
@@ -286,50 +277,12 @@ export class FaceCore {
     );
   }
 
-  // Runs native work when one of this FaceCore's `threads` slots is free. Queued jobs wait here rather than in
+  // Runs native work when one of this FaceCore's `threads` slots is free (slots.ts: the fewest pixels first, the
+  // longest waiting first past its age, large jobs kept from the last slot). Queued jobs wait here rather than in
   // libuv's thread pool (UV_THREADPOOL_SIZE, default 4), so when `threads` is below the pool size, the pool keeps
   // threads free for file I/O and other addons; at or above it, they share the pool with everything else.
-  // A free slot goes to the waiting job with the fewest pixels, so an ordinary photo does not wait behind a queue of
-  // huge ones; a job that has waited QUEUE_AGE_MS goes first whatever its size, so none waits for ever. Large jobs
-  // (LARGE_JOB_PIXELS) never hold the last slot while there are two or more.
-  private async job<T>(run: () => Promise<T>, pixels = 0): Promise<T> {
-    if (this.mayStart(pixels)) this.take(pixels);
-    else await new Promise<void>((resolve) => this.waiting.push({ resolve, pixels, since: performance.now() })); // startNext takes the slot for it
-    try {
-      return await run();
-    } finally {
-      this.running--;
-      if (pixels > LARGE_JOB_PIXELS) this.runningLarge--;
-      this.startNext();
-    }
-  }
-
-  private mayStart(pixels: number): boolean {
-    if (this.running >= this.threads) return false;
-    return pixels <= LARGE_JOB_PIXELS || this.threads === 1 || this.runningLarge < this.threads - 1;
-  }
-
-  private take(pixels: number): void {
-    this.running++;
-    if (pixels > LARGE_JOB_PIXELS) this.runningLarge++;
-  }
-
-  private startNext(): void {
-    const now = performance.now();
-    let pick = -1;
-    for (let i = 0; i < this.waiting.length; i++) {
-      const job = this.waiting[i]!;
-      if (!this.mayStart(job.pixels)) continue;
-      if (now - job.since >= QUEUE_AGE_MS) {
-        pick = i; // the oldest that may start (the queue is in arrival order)
-        break;
-      }
-      if (pick < 0 || job.pixels < this.waiting[pick]!.pixels) pick = i;
-    }
-    if (pick < 0) return;
-    const [job] = this.waiting.splice(pick, 1);
-    this.take(job!.pixels);
-    job!.resolve();
+  private job<T>(run: () => Promise<T>, pixels = 0): Promise<T> {
+    return this.slots.run(run, pixels);
   }
 
   /** The pixels of an image, from its header alone (0 when the header cannot be read: the job will say why). */
@@ -367,8 +320,8 @@ function checkRgbImage(image: RgbImage): void {
     throw invalidArgument('image', 'a Buffer of encoded bytes or {width, height, pixels}', image);
   }
   const { width, height, pixels } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 65535 || height > 65535) {
-    throw invalidArgument('image size', 'integer width and height from 1 to 65535', `${width}x${height}`);
+  if (!inRange(RANGES.imageSide, width) || !inRange(RANGES.imageSide, height)) {
+    throw invalidArgument('image size', `integer width and height from ${RANGES.imageSide.min} to ${RANGES.imageSide.max}`, `${width}x${height}`);
   }
   if (pixels.length !== width * height * 3) throw invalidArgument('pixels', `${width * height * 3} bytes (RGB)`, `${pixels.length} bytes`);
 }

@@ -1,11 +1,24 @@
 // The single home of the face core's option ranges and defaults. FaceCore, FaceIndex callers and video recognition
-// check their options here, and another layer (the GraphQL API) can reuse the same ranges with its own error through
-// `violation()`/`describeRange()`. The native addon checks none of these ranges: TypeScript passes every option
-// resolved from the defaults below, and C++ only guards memory.
+// check their options here, and another layer (the GraphQL API, the configuration) can reuse the same ranges with its
+// own error through `violation()`/`describeRange()`. TypeScript passes every option resolved from the defaults
+// below. Where the addon itself refuses past a number to guard memory or its own invariants (the thread budget,
+// upsampling, chip size and padding, the raw image side, the CNN's smallest face), the range's end is read from the
+// addon's `limits` (native/napi/settings.cc) rather than copied here.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { binding, type NativeLimits } from './binding.js';
 import { invalidArgument } from './errors.js';
+
+export type { NativeLimits } from './binding.js';
+
+/**
+ * The limits the addon enforces. Read when first needed, never when this module loads: loading the addon loads
+ * OpenBLAS, which reads its kernel then (src/config.ts names it first).
+ */
+export function nativeLimits(): NativeLimits {
+  return binding().limits;
+}
 
 /** A closed range unless an end is marked exclusive; every value must be a finite number (an integer if `integer`). */
 export interface Range {
@@ -53,23 +66,43 @@ export function hogUpsampleFor(minFace: number): number {
 /** Where dlib's own model files may be put: <project>/models. */
 export const DEFAULT_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
 
-/** The thread budget (FaceCore's `threads`): the number of CPUs Node may use. */
+/** The thread budget (the process's, and FaceCore's `threads`): the number of CPUs Node may use. */
 export function defaultThreads(): number {
   return Math.min(RANGES.threads.max, Math.max(1, os.availableParallelism()));
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-/** Ranges of the FaceCore options, the stage options and the gallery's tolerance. */
+/** Ranges of the FaceCore options, the stage options, the gallery's tolerance and detection settings. */
 export const RANGES = {
   /** Distance within which two faces are the same person. */
   tolerance: { min: 0, max: 1, minExclusive: true },
   /** The open-set rule's target share of strangers named; its calibration resolves rates from 0.001. */
   matchFpir: { min: 0.001, max: 0.5 },
-  /** Times the image is doubled before detection. */
-  upsample: { min: 0, max: 3, integer: true },
-  /** Faces smaller than this (pixels, larger box side) are dropped. */
+  /** Times the image is doubled before detection; the addon holds no more than its maxUpsample doublings. */
+  upsample: {
+    min: 0,
+    get max() {
+      return nativeLimits().maxUpsample;
+    },
+    integer: true,
+  },
+  /**
+   * Faces smaller than this (pixels, larger box side) are dropped; 0 drops none. The CNN's pyramid also stops at it,
+   * but never looks below the addon's minCnnFace (a smaller value only filters).
+   */
   minFaceSize: { min: 0, max: Infinity },
+  /**
+   * The smallest face photos are searched for (the gallery's minFacePx, MIN_FACE_PX): from the CNN's own smallest
+   * (the addon's minCnnFace), so the setting means what it says for both detectors.
+   */
+  minFacePx: {
+    get min() {
+      return nativeLimits().minCnnFace;
+    },
+    max: 1000,
+    integer: true,
+  },
   /** Detector threshold adjustment; lower finds more faces. */
   adjustThreshold: { min: -Infinity, max: Infinity },
   /** Jittered copies averaged per face. */
@@ -84,8 +117,39 @@ export const RANGES = {
   clusterThreshold: { min: 0, max: 10, minExclusive: true, maxExclusive: true },
   /** FaceCore: pixel limit for images and video frames. */
   maxPixels: { min: 1, max: MAX_SAFE, integer: true },
-  /** FaceCore: the thread budget. */
-  threads: { min: 1, max: 1024, integer: true },
+  /** The thread budget (setThreadBudget), and a FaceCore's native jobs at once: up to the addon's maxThreads. */
+  threads: {
+    min: 1,
+    get max() {
+      return nativeLimits().maxThreads;
+    },
+    integer: true,
+  },
+  /** align(): the chip's side in pixels. */
+  chipSize: {
+    get min() {
+      return nativeLimits().minChipSize;
+    },
+    get max() {
+      return nativeLimits().maxChipSize;
+    },
+    integer: true,
+  },
+  /** align(): the margin around the face, as a share of its size. */
+  chipPadding: {
+    min: 0,
+    get max() {
+      return nativeLimits().maxChipPadding;
+    },
+  },
+  /** Raw RGB images ({width, height, pixels}): their width and height. */
+  imageSide: {
+    min: 1,
+    get max() {
+      return nativeLimits().maxImageSide;
+    },
+    integer: true,
+  },
 } as const satisfies Record<string, Range>;
 
 export const DEFAULTS = {
@@ -100,6 +164,14 @@ export const DEFAULTS = {
   batchSize: 16,
   clusterThreshold: 0.5,
   maxPixels: DEFAULT_MAX_PIXELS,
+  /** The encoder's input side (the addon's chipSize). */
+  get chipSize() {
+    return nativeLimits().chipSize;
+  },
+  /** dlib's face-chip margin (the addon's chipPadding). */
+  get chipPadding() {
+    return nativeLimits().chipPadding;
+  },
 } as const satisfies Partial<Record<keyof typeof RANGES, number>>;
 
 /** Ranges of the video options (recognizeVideo). */

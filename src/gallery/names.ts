@@ -14,8 +14,9 @@ export interface PersonName {
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
 
 /**
- * Trims a name part and checks it: well-formed Unicode, non-blank, at most 100 characters, no control characters
- * or bidirectional overrides, and at least one letter or digit (a name of only invisible characters is blank).
+ * Trims a name part and checks it: well-formed Unicode, non-blank, at most MAX_NAME_LENGTH characters, no control
+ * characters or bidirectional overrides, and at least one letter or digit (a name of only invisible characters is
+ * blank).
  */
 export function cleanName(value: string, field: string): string {
   if (/\p{Cs}/u.test(value)) throw new GalleryError('BAD_USER_INPUT', `Expected ${field} to be well-formed Unicode (it holds a lone surrogate)`);

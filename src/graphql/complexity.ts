@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, Response } from 'express';
+import { DEFAULT_PAGE_SIZE, FACES_PAGE_SIZE } from './arguments.js';
 import { errorBody } from './errors.js';
 
 /** The largest answer sent; no query under the cost limit comes near it. */
@@ -41,9 +42,9 @@ const NATIVE_FIELD_COST: Record<string, number> = { searchFace: 1000, addPerson:
  * whole with its job's stored result, so they count once.
  */
 const LIST_LENGTH: Record<string, number | ((first: number | undefined) => number)> = {
-  people: (first) => first ?? 20,
-  videoJobs: (first) => first ?? 20,
-  faces: (first) => first ?? 100,
+  people: (first) => first ?? DEFAULT_PAGE_SIZE,
+  videoJobs: (first) => first ?? DEFAULT_PAGE_SIZE,
+  faces: (first) => first ?? FACES_PAGE_SIZE,
   tracks: 20,
 };
 

@@ -289,8 +289,10 @@ test('bad options are INVALID_ARGUMENT naming the option and the value received'
     ['detect options "fast"', () => faceCore.detect(CHIP, 'fast' as unknown as object), /for options but received "fast" of type string/],
     ['encode jitter 1.5', () => faceCore.encode([], { jitter: 1.5 }), /for jitter but received 1.5/],
     ['encode batchSize 0', () => faceCore.encode([], { batchSize: 0 }), /for batchSize but received 0/],
-    ['align size 10', () => faceCore.align(CHIP, [], { size: 10 }), /chip size from 16 to 1024/],
-    ['align padding -1', () => faceCore.align(CHIP, [], { padding: -1 }), /chip padding from 0 to 2/],
+    ['align size 10', () => faceCore.align(CHIP, [], { size: 10 }), /^Expected an integer from 16 to 1024 for size but received 10 of type number$/],
+    ['align size 150.5', () => faceCore.align(CHIP, [], { size: 150.5 }), /for size but received 150.5/],
+    ['align padding -1', () => faceCore.align(CHIP, [], { padding: -1 }), /^Expected a number from 0 to 2 for padding but received -1 of type number$/],
+    ['align padding 2.5', () => faceCore.align(CHIP, [], { padding: 2.5 }), /for padding but received 2.5/],
     ['cluster threshold 0', () => faceCore.cluster([], 0), /for threshold but received 0/],
     ['cluster threshold NaN', () => faceCore.cluster([], Number.NaN), /for threshold but received NaN/],
   ];

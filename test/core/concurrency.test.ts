@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FaceCore, FaceIndex, LARGE_JOB_PIXELS, type AnalyzeResult } from '../../src/core/index.js';
+import { FaceCore, FaceIndex, nativeLimits, type AnalyzeResult } from '../../src/core/index.js';
 import { faceCore, distance as faceDistance } from '../fixtures/core.js';
 import { binding } from '../../src/core/binding.js';
 import { FACES_DIR, johnChips } from '../fixtures/dlib-examples.js';
@@ -98,7 +98,6 @@ test('20 analyze calls made at once give the same results as the same calls one 
   const wide = new FaceCore({ threads: 8 });
   const crowded = await Promise.all(photos.map((p) => wide.analyze(p.bytes)));
   photos.forEach((p, i) => assertSameAnalysis(crowded[i]!, sequential[i]!, `${p.name} (8 at once)`));
-  new FaceCore(); // the addon's thread budget (process-wide) back to the default
   assert.ok(sequential.reduce((n, r) => n + r.faces.length, 0) >= 35);
 });
 
@@ -129,7 +128,6 @@ test('jobs beyond the thread budget wait in a queue and all finish', async () =>
     assert.equal(inflight, 0);
   } finally {
     native.detect = detect;
-    new FaceCore(); // the addon's thread budget back to the default
   }
 });
 
@@ -238,7 +236,6 @@ test('a free slot goes to the waiting photo with the fewest pixels: a small phot
     assert.deepEqual(finished, ['huge 1', 'small', 'huge 2']);
   } finally {
     core.release();
-    new FaceCore(); // the addon's thread budget back to the default
   }
 });
 
@@ -246,8 +243,8 @@ test('with two threads, large photos never hold both slots: a small photo arrivi
   const core = new FaceCore({ threads: 2 });
   try {
     const { canvas, encodePng } = await import('../fixtures/bmp.js');
-    const huge = encodePng(canvas(5000, 5000, [128, 128, 128])); // 25 MP: above LARGE_JOB_PIXELS
-    assert.ok(5000 * 5000 > LARGE_JOB_PIXELS);
+    const huge = encodePng(canvas(5000, 5000, [128, 128, 128])); // 25 MP: a large job, over what detection looks at
+    assert.ok(5000 * 5000 > nativeLimits().maxDetectPixels);
     const small = fs.readFileSync(johnPhotos('John_Salley')[0]!);
     await core.load();
     const finished: string[] = [];
@@ -260,6 +257,5 @@ test('with two threads, large photos never hold both slots: a small photo arrivi
     assert.deepEqual(finished, ['small', 'huge 1', 'huge 2']);
   } finally {
     core.release();
-    new FaceCore(); // the addon's thread budget back to the default
   }
 });

@@ -111,7 +111,6 @@ test('CNN detections running at once (one pooled net per job) give what they giv
     assert.deepEqual(parallel, [...serial, ...serial]);
   } finally {
     core.release();
-    new FaceCore({ threads: faceCore.threads }); // the thread budget is process-wide: give the tests' own back
   }
 });
 

@@ -1,5 +1,6 @@
-// limits.ts, the one home of option ranges and defaults: each range's edges, the one message shape, and the
-// generic violation() another layer uses to throw its own error with the same numbers.
+// limits.ts, the one home of option ranges and defaults: each range's edges, the one message shape, the ends read
+// from the addon's own limits, and the generic violation() another layer uses to throw its own error with the same
+// numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -10,6 +11,7 @@ import {
   FaceCoreError,
   hogUpsampleFor,
   inRange,
+  nativeLimits,
   RANGES,
   resolveDetectOptions,
   resolveVideoOptions,
@@ -31,6 +33,10 @@ const EDGES: Record<string, [Range, unknown[], unknown[]]> = {
   clusterThreshold: [RANGES.clusterThreshold, [1e-9, 0.5, 9.999], [0, 10, -1, Number.NaN]],
   maxPixels: [RANGES.maxPixels, [1, DEFAULT_MAX_PIXELS, Number.MAX_SAFE_INTEGER], [0, -5, 1.5, Infinity]],
   threads: [RANGES.threads, [1, 2, 1024], [0, 1025, 2.5]],
+  minFacePx: [RANGES.minFacePx, [12, 20, 1000], [11, 1001, 20.5, 0]],
+  chipSize: [RANGES.chipSize, [16, 150, 1024], [15, 1025, 150.5]],
+  chipPadding: [RANGES.chipPadding, [0, 0.25, 2], [-0.01, 2.01, Number.NaN]],
+  imageSide: [RANGES.imageSide, [1, 65535], [0, 65536, 1.5]],
   'video sampleEvery': [VIDEO_RANGES.sampleEvery, [1, 1000], [0, 1001, 1.5]],
   'video framesToDecide': [VIDEO_RANGES.framesToDecide, [1, 1000], [0, 1001, 1.5]],
   'video upsample': [VIDEO_RANGES.upsample, [0, 2], [-1, 3, 0.5]],
@@ -61,6 +67,34 @@ test('every range accepts its edges and refuses just past them, with the one mes
       );
     }
   }
+});
+
+test('where the addon refuses past a number itself, the range ends at the number it exports, never a copy', () => {
+  const native = nativeLimits();
+  assert.ok(Object.isFrozen(native));
+  assert.equal(RANGES.threads.max, native.maxThreads);
+  assert.equal(RANGES.upsample.max, native.maxUpsample);
+  assert.equal(RANGES.minFacePx.min, native.minCnnFace);
+  assert.deepEqual([RANGES.chipSize.min, RANGES.chipSize.max, DEFAULTS.chipSize], [native.minChipSize, native.maxChipSize, native.chipSize]);
+  assert.deepEqual([RANGES.chipPadding.max, DEFAULTS.chipPadding], [native.maxChipPadding, native.chipPadding]);
+  assert.equal(RANGES.imageSide.max, native.maxImageSide);
+  // The numbers themselves, as the README and the API's messages give them.
+  assert.deepEqual(
+    { ...native },
+    {
+      maxThreads: 1024,
+      maxUpsample: 3,
+      minCnnFace: 12,
+      defaultCnnMinFace: 20,
+      maxDetectPixels: 4_000_000,
+      maxImageSide: 65535,
+      chipSize: 150,
+      minChipSize: 16,
+      maxChipSize: 1024,
+      chipPadding: 0.25,
+      maxChipPadding: 2,
+    },
+  );
 });
 
 test('ranges read as the messages the API has always given', () => {

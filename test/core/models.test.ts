@@ -53,7 +53,6 @@ test('a .dat file that is not dlib\'s network is MODEL_NOT_FOUND naming it, for 
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-    new FaceCore(); // the addon's thread budget back to the default
   }
 });
 
@@ -75,7 +74,6 @@ async function sameEncodings(modelsDirPath: string | undefined, t: { diagnostic(
   } finally {
     opencv.release();
     dlib.release();
-    new FaceCore(); // the addon's thread budget back to the default
   }
 }
 

@@ -1,11 +1,12 @@
-// The one thread budget (FaceCore's `threads`, the addon's setThreads): the index search splits its scan over at
-// most that many threads, and its answers do not depend on the count; analyze gives the same result either way.
+// The one thread budget (setThreadBudget, the addon's setThreads), set once for the process and never by making a
+// FaceCore: the index search splits its scan over at most that many threads, and its answers do not depend on the
+// count; analyze gives the same result either way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { binding } from '../../src/core/binding.js';
-import { FaceCore, FaceIndex, type IndexMatch } from '../../src/core/index.js';
-import { faceCore, distance } from '../fixtures/core.js';
+import { FaceCore, FaceCoreError, FaceIndex, nativeLimits, RANGES, setThreadBudget, threadBudget, type IndexMatch } from '../../src/core/index.js';
+import { faceCore, distance, THREAD_BUDGET, withThreadBudget } from '../fixtures/core.js';
 import { annotatedPhotos } from '../fixtures/dlib-examples.js';
 
 function randomEncodings(count: number, seed: number): Float32Array {
@@ -30,9 +31,8 @@ test('FaceIndex search is right with threads = 1 and with threads = 2 on 100,000
   const index = new FaceIndex();
   index.addMany(ids, vectors);
   const queries = randomEncodings(8, 99);
-  try {
-    for (const threads of [1, 2]) {
-      new FaceCore({ threads }); // sets the addon's budget
+  for (const threads of [1, 2]) {
+    await withThreadBudget(threads, async () => {
       for (let q = 0; q < 8; q++) {
         const query = queries.subarray(q * 128, q * 128 + 128);
         const want = bruteForce(vectors, ids, query, 5);
@@ -45,21 +45,42 @@ test('FaceIndex search is right with threads = 1 and with threads = 2 on 100,000
           got.forEach((m, i) => assert.ok(Math.abs(m.distance - want[i]!.distance) < 1e-5));
         }
       }
-    }
-  } finally {
-    new FaceCore(); // the default budget again
+    });
   }
 });
 
-test('setThreads takes a positive integer; analyze gives the same faces with threads = 1 and the default', async () => {
+test('the budget is the configuration\'s, and making a FaceCore, of any size, leaves it as it is', () => {
+  assert.equal(threadBudget(), THREAD_BUDGET);
+  const one = new FaceCore({ threads: 1 });
+  const wide = new FaceCore({ threads: 8 });
+  assert.deepEqual([one.threads, wide.threads], [1, 8]);
+  assert.equal(threadBudget(), THREAD_BUDGET);
+  // Left out, a FaceCore runs as many native jobs at once as the budget.
+  assert.equal(new FaceCore().threads, THREAD_BUDGET);
+});
+
+test('setThreadBudget takes an integer from 1 to the addon\'s maxThreads, as the addon itself does', async () => {
   const native = binding();
-  for (const bad of [0, -1, 1.5, Number.NaN, '2']) assert.throws(() => native.setThreads(bad as number), { code: 'INVALID_ARGUMENT' });
+  assert.equal(RANGES.threads.max, nativeLimits().maxThreads);
+  for (const bad of [0, -1, 1.5, Number.NaN, '2', nativeLimits().maxThreads + 1]) {
+    assert.throws(() => native.setThreads(bad as number), { code: 'INVALID_ARGUMENT' }, `addon: ${String(bad)}`);
+    assert.throws(
+      () => setThreadBudget(bad as number),
+      (e: unknown) => e instanceof FaceCoreError && e.code === 'INVALID_ARGUMENT' && e.message.startsWith(`Expected an integer from 1 to ${nativeLimits().maxThreads} for threads`),
+      String(bad),
+    );
+  }
+  assert.equal(threadBudget(), THREAD_BUDGET, 'a refused budget changes nothing');
+  await withThreadBudget(nativeLimits().maxThreads, async () => assert.equal(threadBudget(), nativeLimits().maxThreads));
+  assert.equal(threadBudget(), THREAD_BUDGET);
+});
+
+test('analyze gives the same faces with a budget of one thread and the default', async () => {
   const bytes = fs.readFileSync(annotatedPhotos()[2]!.file);
   const one = new FaceCore({ threads: 1 });
   try {
     assert.equal(one.threads, 1);
-    const a = await one.analyze(bytes);
-    new FaceCore();
+    const a = await withThreadBudget(1, () => one.analyze(bytes));
     const b = await faceCore.analyze(bytes);
     assert.equal(a.faces.length, b.faces.length);
     a.faces.forEach((f, i) => {
@@ -68,6 +89,5 @@ test('setThreads takes a positive integer; analyze gives the same faces with thr
     });
   } finally {
     one.release();
-    new FaceCore();
   }
 });

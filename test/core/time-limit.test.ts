@@ -4,11 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { FaceCore, FaceCoreError } from '../../src/core/index.js';
+import { withThreadBudget } from '../fixtures/core.js';
 import { BALD_GUYS, johnPhotos } from '../fixtures/photos.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof FaceCoreError && e.code === code;
 
-test('an analysis past its timeoutMs rejects with TIMEOUT and its native work stops early, freeing the slot', async () => {
+// One slot, and one thread for each job: the photos' times are those of one core.
+test('an analysis past its timeoutMs rejects with TIMEOUT and its native work stops early, freeing the slot', () => withThreadBudget(1, async () => {
   const core = new FaceCore({ threads: 1 });
   try {
     await core.load();
@@ -29,11 +31,10 @@ test('an analysis past its timeoutMs rejects with TIMEOUT and its native work st
     assert.ok(nextMs < 0.6 * wholeMs, `the next photo finished after ${nextMs.toFixed(0)} ms; the whole analysis takes ${wholeMs.toFixed(0)} ms`);
   } finally {
     core.release();
-    new FaceCore(); // the addon's thread budget back to the default
   }
-});
+}));
 
-test('a limit that passes while the photo waits for a slot ends it without native work; a generous one changes nothing', async () => {
+test('a limit that passes while the photo waits for a slot ends it without native work; a generous one changes nothing', () => withThreadBudget(1, async () => {
   const core = new FaceCore({ threads: 1 });
   try {
     await core.load();
@@ -48,14 +49,12 @@ test('a limit that passes while the photo waits for a slot ends it without nativ
     assert.deepEqual(Array.from(limited.faces[0]!.encoding), Array.from(plain.faces[0]!.encoding));
   } finally {
     core.release();
-    new FaceCore();
   }
-});
+}));
 
 test('timeoutMs must be a positive number', async () => {
   const small = fs.readFileSync(johnPhotos('John_Salley')[0]!);
   for (const bad of [0, -5, Number.NaN, '100', null]) {
     await assert.rejects(new FaceCore({ threads: 1 }).analyze(small, { timeoutMs: bad as number }), isCode('INVALID_ARGUMENT'), String(bad));
   }
-  new FaceCore();
 });
