@@ -5,7 +5,7 @@
 // falls on all of them alike. Faces found are counted per path: the same on every path is part of the result.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { detectorKernels, FaceCore, useDetectorKernels, type DetectOptions, type RgbImage } from '../../src/core/index.js';
+import { detectorKernels, FaceCore, setThreadBudget, useDetectorKernels, type DetectOptions, type RgbImage } from '../../src/core/index.js';
 
 const CNN: DetectOptions = { detector: 'cnn', minFaceSize: 20 };
 
@@ -39,7 +39,8 @@ export async function timeKernelPaths(
   const rows = new Map<string, KernelRow>(paths.map((p) => [p, { path: p, faces: 0, ms1: 0, msN: 0, large1: 0, largeN: 0 }]));
   try {
     for (const budget of [1, threads]) {
-      const core = new FaceCore({ threads: budget }); // the thread budget is process-wide: the last core made sets it
+      setThreadBudget(budget); // process-wide: the loop ends with it at `threads`
+      const core = new FaceCore({ threads: budget });
       await core.load();
       const passes = new Map<string, { annotated: number[]; large: number[] }>(paths.map((p) => [p, { annotated: [], large: [] }]));
       for (const p of paths) {
