@@ -23,9 +23,9 @@ class deadline {
 
   bool passed() const { return at_ != clock::time_point::max() && clock::now() >= at_; }
 
-  // throws FaceError TIMEOUT once the limit has passed.
+  // throws face_error TIMEOUT once the limit has passed.
   void check() const {
-    if (passed()) throw FaceError("TIMEOUT", "The work took longer than its time limit and was stopped.");
+    if (passed()) throw face_error("TIMEOUT", "The work took longer than its time limit and was stopped.");
   }
 
  private:

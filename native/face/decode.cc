@@ -23,8 +23,8 @@ uint32_t be32(const uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
 uint32_t le32(const uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
 uint32_t le24(const uint8_t* p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16); }
 
-FaceError truncated(const char* what) {
-  return FaceError("INVALID_IMAGE", std::string("The ") + what + " header is cut short or corrupt; the file is not a readable image.");
+face_error truncated(const char* what) {
+  return face_error("INVALID_IMAGE", std::string("The ") + what + " header is cut short or corrupt; the file is not a readable image.");
 }
 
 // The EXIF orientation (tag 0x0112) in an APP1 segment's payload p[0..n), or 0 when there is none.
@@ -87,7 +87,7 @@ image_info webp_info(const uint8_t* d, size_t n) {
     if (d[23] != 0x9D || d[24] != 0x01 || d[25] != 0x2A) throw truncated("WebP");
     return {image_format::webp, le16(d + 26) & 0x3FFFu, le16(d + 28) & 0x3FFFu};
   }
-  throw FaceError("UNSUPPORTED_FORMAT", "This WebP variant is not supported.");
+  throw face_error("UNSUPPORTED_FORMAT", "This WebP variant is not supported.");
 }
 
 image_info tiff_info(const uint8_t* d, size_t n) {
@@ -112,8 +112,8 @@ image_info tiff_info(const uint8_t* d, size_t n) {
   return {image_format::tiff, width, height};
 }
 
-FaceError too_large(uint64_t width, uint64_t height, uint64_t max_pixels) {
-  return FaceError("IMAGE_TOO_LARGE", "The image is " + std::to_string(width) + "x" + std::to_string(height) + " (" +
+face_error too_large(uint64_t width, uint64_t height, uint64_t max_pixels) {
+  return face_error("IMAGE_TOO_LARGE", "The image is " + std::to_string(width) + "x" + std::to_string(height) + " (" +
                                           std::to_string(width * height) + " pixels); the limit is " +
                                           std::to_string(max_pixels) + " pixels. Send a smaller image.");
 }
@@ -138,7 +138,7 @@ rgb_image decode_gif(const uint8_t* data, size_t size, uint64_t max_pixels) {
   gif_source src{data, size, 0};
   int error = 0;
   GifFileType* gif = DGifOpen(&src, gif_read, &error);
-  if (!gif) throw FaceError("INVALID_IMAGE", std::string("The GIF cannot be read: ") + GifErrorString(error));
+  if (!gif) throw face_error("INVALID_IMAGE", std::string("The GIF cannot be read: ") + GifErrorString(error));
   struct closer {
     GifFileType* g;
     ~closer() { int e; DGifCloseFile(g, &e); }
@@ -195,7 +195,7 @@ rgb_image decode_gif(const uint8_t* data, size_t size, uint64_t max_pixels) {
       return out;
     }
   } while (record != TERMINATE_RECORD_TYPE);
-  throw FaceError("INVALID_IMAGE", "The GIF holds no image frame.");
+  throw face_error("INVALID_IMAGE", "The GIF holds no image frame.");
 }
 
 }  // namespace
@@ -222,7 +222,7 @@ const char* format_name(image_format format) {
 }
 
 image_info read_image_info(const uint8_t* d, size_t n) {
-  if (n == 0) throw FaceError("INVALID_IMAGE", "The image is empty (0 bytes).");
+  if (n == 0) throw face_error("INVALID_IMAGE", "The image is empty (0 bytes).");
   if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return jpeg_info(d, n);
   if (n >= 8 && !std::memcmp(d, "\x89PNG\r\n\x1a\n", 8)) {
     if (n < 24 || std::memcmp(d + 12, "IHDR", 4)) throw truncated("PNG");
@@ -244,7 +244,7 @@ image_info read_image_info(const uint8_t* d, size_t n) {
   }
   if (n >= 12 && !std::memcmp(d, "RIFF", 4) && !std::memcmp(d + 8, "WEBP", 4)) return webp_info(d, n);
   if (n >= 4 && (!std::memcmp(d, "II*\0", 4) || !std::memcmp(d, "MM\0*", 4))) return tiff_info(d, n);
-  throw FaceError("UNSUPPORTED_FORMAT",
+  throw face_error("UNSUPPORTED_FORMAT",
                   "The bytes are not a JPEG, PNG, WebP, BMP, GIF or TIFF image (the format is read from the content, "
                   "not the file name).");
 }
@@ -275,10 +275,10 @@ rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, im
     // (so do the REDUCED flags).
     bgr = cv::imdecode(cv::Mat(1, int(size), CV_8UC1, const_cast<uint8_t*>(data)), flags);
   } catch (const cv::Exception& e) {
-    throw FaceError("INVALID_IMAGE", std::string("The ") + format_name(info.format) + " image cannot be decoded: " + e.what());
+    throw face_error("INVALID_IMAGE", std::string("The ") + format_name(info.format) + " image cannot be decoded: " + e.what());
   }
   if (bgr.empty() || bgr.type() != CV_8UC3)
-    throw FaceError("INVALID_IMAGE",
+    throw face_error("INVALID_IMAGE",
                     std::string("The ") + format_name(info.format) + " image is corrupt or cut short and cannot be decoded.");
   // Second guard: a header the sniffer read differently from the decoder must not let a large image through.
   if (uint64_t(bgr.cols) * uint64_t(bgr.rows) > max_pixels) throw too_large(uint64_t(bgr.cols), uint64_t(bgr.rows), max_pixels);

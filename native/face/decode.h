@@ -34,7 +34,7 @@ struct image_info {
 const char* format_name(image_format format);
 
 // ensures: the format and stored size of the image in data[0..size).
-// throws FaceError UNSUPPORTED_FORMAT (not an image we read) or INVALID_IMAGE (header cut short or absurd).
+// throws face_error UNSUPPORTED_FORMAT (not an image we read) or INVALID_IMAGE (header cut short or absurd).
 image_info read_image_info(const uint8_t* data, size_t size);
 
 // requires: max_pixels > 0.
@@ -42,7 +42,7 @@ image_info read_image_info(const uint8_t* data, size_t size);
 //          With keep_pixels > 0, a JPEG is decoded reduced (libjpeg's DCT scaling: 1/2, 1/4 or 1/8, which costs
 //          a fraction of a full decode) by the largest of those factors that leaves it at least keep_pixels;
 //          info->reduced_by says by how much.
-// throws FaceError IMAGE_TOO_LARGE before decoding when width*height > max_pixels,
+// throws face_error IMAGE_TOO_LARGE before decoding when width*height > max_pixels,
 //        INVALID_IMAGE when the pixels cannot be decoded, UNSUPPORTED_FORMAT for unknown bytes.
 rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr,
                        uint64_t keep_pixels = 0);

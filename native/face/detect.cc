@@ -32,7 +32,7 @@ namespace {
 
 std::vector<detection> detect_cnn(const rgb_image& image, const detect_options& options) {
   if (!options.cnn)
-    throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+    throw face_error("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
   const double pyramid_min = options.min_face_size > 0 ? options.min_face_size : default_cnn_min_face;
   std::vector<detection> faces;
   for (const face_candidate& f : options.cnn->detect(image, float(pyramid_min), options.deadline)) {

@@ -22,7 +22,7 @@ struct detect_options {
                                  // smallest face (20 px when 0, never below 12)
   double adjust_threshold = 0;   // HOG: added to the detector's threshold; negative finds more faces
   std::shared_ptr<const cnn_detector> cnn;  // required when detector is cnn (from the loaded model set)
-  face::deadline deadline;                   // checked between steps; throws FaceError TIMEOUT once passed
+  face::deadline deadline;                   // checked between steps; throws face_error TIMEOUT once passed
 };
 
 struct detection {
@@ -44,7 +44,7 @@ constexpr int max_upsample = 3;
 constexpr double max_detect_pixels = 4'000'000;
 
 // ensures: faces sorted largest first. Safe to call from several threads at once.
-// throws FaceError MODEL_NOT_FOUND when the CNN is asked for and options.cnn is empty.
+// throws face_error MODEL_NOT_FOUND when the CNN is asked for and options.cnn is empty.
 std::vector<detection> detect_faces(const rgb_image& image, const detect_options& options);
 
 // Frees the pooled detectors; they are rebuilt on the next call.

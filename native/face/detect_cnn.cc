@@ -18,6 +18,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "detect.h"
 #include "errors.h"
 #include "threads.h"
 
@@ -35,7 +36,7 @@ constexpr double pnet_scale_nms = 0.5, pnet_all_nms = 0.7, rnet_nms = 0.7, onet_
 
 // A candidate box in x1,y1,x2,y2 form as used by the reference code (x2/y2 are "inclusive"
 // in its 1-based Matlab heritage, hence the +1 in widths below).
-struct Box {
+struct candidate {
     double x1, y1, x2, y2;
     float score;
     float reg[4];     // dx1, dy1, dx2, dy2 regression, relative to box size
@@ -44,7 +45,7 @@ struct Box {
 
 // Non-maximum suppression; returns kept indices, highest score first.
 // use_min: overlap = intersection / smaller area (reference "Min"), else IoU ("Union").
-std::vector<int> nms(const std::vector<Box>& b, double thr, bool use_min) {
+std::vector<int> nms(const std::vector<candidate>& b, double thr, bool use_min) {
     std::vector<int> order(b.size());
     std::iota(order.begin(), order.end(), 0);
     // Ascending by score; we pop from the back like the reference's argsort loop.
@@ -54,12 +55,12 @@ std::vector<int> nms(const std::vector<Box>& b, double thr, bool use_min) {
         const int i = order.back();
         order.pop_back();
         keep.push_back(i);
-        const Box& p = b[i];
+        const candidate& p = b[i];
         const double ap = (p.x2 - p.x1 + 1) * (p.y2 - p.y1 + 1);
         std::vector<int> rest;
         rest.reserve(order.size());
         for (int j : order) {
-            const Box& q = b[j];
+            const candidate& q = b[j];
             const double w = std::max(0.0, std::min(p.x2, q.x2) - std::max(p.x1, q.x1) + 1);
             const double h = std::max(0.0, std::min(p.y2, q.y2) - std::max(p.y1, q.y1) + 1);
             const double inter = w * h;
@@ -73,7 +74,7 @@ std::vector<int> nms(const std::vector<Box>& b, double thr, bool use_min) {
 }
 
 // Makes boxes square around their centre (reference "rerec"); the nets expect square crops.
-void rerec(Box& b) {
+void rerec(candidate& b) {
     const double w = b.x2 - b.x1, h = b.y2 - b.y1, l = std::max(w, h);
     b.x1 = b.x1 + w * 0.5 - l * 0.5;
     b.y1 = b.y1 + h * 0.5 - l * 0.5;
@@ -82,7 +83,7 @@ void rerec(Box& b) {
 }
 
 // Applies R-Net/O-Net box regression (reference "bbreg").
-void bbreg(Box& b) {
+void bbreg(candidate& b) {
     const double w = b.x2 - b.x1 + 1, h = b.y2 - b.y1 + 1;
     b.x1 += b.reg[0] * w;
     b.y1 += b.reg[1] * h;
@@ -93,7 +94,7 @@ void bbreg(Box& b) {
 // Crops box (integer x1..x2, y1..y2, reference 1-based convention: pixels x1-1 .. x2-1) from the 8-bit RGB photo,
 // zero-padding outside the image like the reference "pad", resizes to size x size (INTER_AREA, in float like the
 // reference) and normalises to [-1, 1].
-cv::Mat crop_patch(const cv::Mat& rgb, const Box& b, int size) {
+cv::Mat crop_patch(const cv::Mat& rgb, const candidate& b, int size) {
     const int x1 = static_cast<int>(b.x1), y1 = static_cast<int>(b.y1);
     const int x2 = static_cast<int>(b.x2), y2 = static_cast<int>(b.y2);
     const int tw = x2 - x1 + 1, th = y2 - y1 + 1;
@@ -110,7 +111,7 @@ cv::Mat crop_patch(const cv::Mat& rgb, const Box& b, int size) {
 // Runs R-Net or O-Net on square crops of the boxes; out[k * net.outputs() ...] holds box k's outputs, valid[k]
 // whether it had any pixels. The kernels take the crops one by one over the thread budget; OpenCV's DNN takes them in
 // one batch (it spreads a layer over its own threads).
-void run_crops(const refine_net& net, const net_path& path, const cv::Mat& rgb, const std::vector<Box>& boxes,
+void run_crops(const refine_net& net, const net_path& path, const cv::Mat& rgb, const std::vector<candidate>& boxes,
                std::vector<float>& out, std::vector<char>& valid) {
     const int n = static_cast<int>(boxes.size()), size = net.input_size();
     out.assign(static_cast<size_t>(n) * net.outputs(), 0.f);
@@ -143,15 +144,15 @@ void run_crops(const refine_net& net, const net_path& path, const cv::Mat& rgb, 
 inline float face_probability(float logit) { return 1.f / (1.f + std::exp(-logit)); }
 
 // P-Net's windows over one pyramid level that score at least `threshold`, as boxes in the photo's coordinates.
-std::vector<Box> windows_over(const mtcnn::pnet_maps& maps, double scale, float threshold) {
+std::vector<candidate> windows_over(const mtcnn::pnet_maps& maps, double scale, float threshold) {
     const int ow = maps.width, oh = maps.height;
-    std::vector<Box> cand;
+    std::vector<candidate> cand;
     for (int xi = 0; xi < ow; ++xi)
         for (int yi = 0; yi < oh; ++yi) {
             const size_t idx = static_cast<size_t>(yi) * ow + xi;
             const float s = face_probability(maps.logit[idx]);
             if (s < threshold) continue;
-            Box b;
+            candidate b;
             // stride 2, cell 12: window position in the original image.
             b.x1 = std::trunc((2.0 * xi + 1) / scale);
             b.y1 = std::trunc((2.0 * yi + 1) / scale);
@@ -182,7 +183,7 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
     // Scale 12/min_face maps the smallest wanted face onto P-Net's 12x12 window.
     std::vector<double> scales;
     {
-        const double m = 12.0 / std::max(12.f, min_face_size);
+        const double m = 12.0 / std::max(min_cnn_face, double(min_face_size));
         double min_layer = std::min(H, W) * m;
         for (int k = 0; min_layer >= 12; ++k) {
             scales.push_back(m * std::pow(scale_factor, k));
@@ -196,7 +197,7 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
     // the levels one at a time (it spreads a layer over its own threads).
     const int n_levels = static_cast<int>(scales.size());
     std::vector<cv::Mat> levels(n_levels);
-    std::vector<std::vector<Box>> found(n_levels);
+    std::vector<std::vector<candidate>> found(n_levels);
     std::unique_ptr<std::atomic<bool>[]> resized(new std::atomic<bool>[n_levels]);
     for (int k = 0; k < n_levels; ++k) resized[k] = false;
     std::atomic<int> next{0};
@@ -223,7 +224,7 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
                         pnet_.run_opencv(levels[k], maps);
                     else
                         pnet_.run(levels[k], maps, work_[t], path.kernels);
-                    const std::vector<Box> cand = windows_over(maps, scale, pnet_threshold);
+                    const std::vector<candidate> cand = windows_over(maps, scale, pnet_threshold);
                     for (int i : nms(cand, pnet_scale_nms, false)) found[k].push_back(cand[i]);
                 } catch (...) {
                     std::lock_guard<std::mutex> g(failure_mu);
@@ -237,12 +238,12 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
     for (mtcnn::pnet_workspace& w : work_)
         if (w.bytes() > kept_workspace_bytes) w.release();
     if (failure) std::rethrow_exception(failure);
-    std::vector<Box> all;
-    for (const std::vector<Box>& f : found) all.insert(all.end(), f.begin(), f.end());
+    std::vector<candidate> all;
+    for (const std::vector<candidate>& f : found) all.insert(all.end(), f.begin(), f.end());
     if (all.empty()) return result;
-    std::vector<Box> boxes;
+    std::vector<candidate> boxes;
     for (int i : nms(all, pnet_all_nms, false)) {
-        Box b = all[i];
+        candidate b = all[i];
         const double rw = b.x2 - b.x1, rh = b.y2 - b.y1;  // no +1 here, as in the reference
         b.x1 += b.reg[0] * rw;
         b.y1 += b.reg[1] * rh;
@@ -262,19 +263,19 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
         std::vector<float> out;
         run_crops(rnet_, path, rgb, boxes, out, valid);
         const int n = rnet_.outputs();
-        std::vector<Box> pass;
+        std::vector<candidate> pass;
         for (size_t k = 0; k < boxes.size(); ++k) {
             const float* r = out.data() + k * n;
             const float score = face_probability(r[0]);
             if (!valid[k] || score <= rnet_threshold) continue;
-            Box b = boxes[k];
+            candidate b = boxes[k];
             b.score = score;
             for (int c = 0; c < 4; ++c) b.reg[c] = r[1 + c];
             pass.push_back(b);
         }
         boxes.clear();
         for (int i : nms(pass, rnet_nms, false)) {
-            Box b = pass[i];
+            candidate b = pass[i];
             bbreg(b);
             rerec(b);
             boxes.push_back(b);
@@ -284,23 +285,23 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
 
     // ---- Stage 3: O-Net on 48x48 crops; adds landmarks.
     limit.check();
-    for (Box& b : boxes) {
+    for (candidate& b : boxes) {
         b.x1 = std::trunc(b.x1); b.y1 = std::trunc(b.y1);
         b.x2 = std::trunc(b.x2); b.y2 = std::trunc(b.y2);
     }
-    std::vector<Box> fin;
+    std::vector<candidate> fin;
     {
         std::vector<char> valid;
         std::vector<float> out;
         run_crops(onet_, path, rgb, boxes, out, valid);
         const int n = onet_.outputs();
-        std::vector<Box> pass;
+        std::vector<candidate> pass;
         for (size_t k = 0; k < boxes.size(); ++k) {
             const float* r = out.data() + k * n;
             const float* L = r + 5;  // landmarks: 5 x, then 5 y
             const float score = face_probability(r[0]);
             if (!valid[k] || score <= onet_threshold) continue;
-            Box b = boxes[k];
+            candidate b = boxes[k];
             b.score = score;
             for (int c = 0; c < 4; ++c) b.reg[c] = r[1 + c];
             const double w = b.x2 - b.x1 + 1, h = b.y2 - b.y1 + 1;
@@ -315,7 +316,7 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
         for (int i : nms(pass, onet_nms, true)) fin.push_back(pass[i]);
     }
 
-    for (const Box& b : fin) {
+    for (const candidate& b : fin) {
         face_candidate f;
         f.box = cv::Rect2f(static_cast<float>(b.x1), static_cast<float>(b.y1),
                            static_cast<float>(b.x2 - b.x1), static_cast<float>(b.y2 - b.y1));
@@ -346,7 +347,7 @@ namespace {
 
 std::vector<uchar> read_model_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw FaceError("MODEL_NOT_FOUND", "The face detector model " + path + " is missing or unreadable. Run `npm run setup` to fetch it.");
+    if (!in) throw face_error("MODEL_NOT_FOUND", "The face detector model " + path + " is missing or unreadable. Run `npm run setup` to fetch it.");
     return std::vector<uchar>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
@@ -362,7 +363,7 @@ cnn_detector::cnn_detector(const std::string& pnet, const std::string& rnet, con
     try {
         auto first = pool_.take();
     } catch (const cv::Exception& e) {
-        throw FaceError("MODEL_NOT_FOUND", "The face detector models in " + dir_ + " cannot be read (" + e.err +
+        throw face_error("MODEL_NOT_FOUND", "The face detector models in " + dir_ + " cannot be read (" + e.err +
                                                "). Run `npm run setup` to fetch them again.");
     }
 }

@@ -40,7 +40,7 @@ struct net_path {
     std::string name() const { return opencv ? "opencv" : kernels.name(); }
 };
 // "auto" (the best kernels this CPU runs), "opencv", "baseline" or a kernel target's name.
-// throws FaceError INVALID_ARGUMENT naming the choices when this CPU cannot run it.
+// throws face_error INVALID_ARGUMENT naming the choices when this CPU cannot run it.
 net_path find_net_path(const std::string& name);
 net_path current_net_path();
 void use_net_path(const net_path& path);
@@ -53,10 +53,11 @@ public:
     // Loads the three ONNX nets from the files' bytes. Throws cv::Exception if one is not the net expected.
     mtcnn_cascade(const std::vector<uchar>& pnet_onnx, const std::vector<uchar>& rnet_onnx, const std::vector<uchar>& onet_onnx);
 
-    // Faces in an 8-bit RGB image (the nets were trained on RGB), at least `min_face_size` px (>= 12), sorted by box
+    // Faces in an 8-bit RGB image (the nets were trained on RGB), at least `min_face_size` px (never below min_cnn_face,
+    // detect.h: P-Net's 12x12 window), sorted by box
     // area, largest first; empty if none or if the image is empty. Spreads its work over the thread budget
     // (threads.h). One call at a time (it keeps P-Net's buffers).
-    // throws FaceError TIMEOUT when `limit` passes (checked before each pyramid level and each later stage).
+    // throws face_error TIMEOUT when `limit` passes (checked before each pyramid level and each later stage).
     std::vector<face_candidate> detect(const cv::Mat& rgb, float min_face_size, const deadline& limit = deadline());
 
 private:
@@ -77,11 +78,11 @@ cv::Rect2f hog_like_box(const face_candidate& f);
 // keeps working buffers, and a global lock would serialise requests). Safe to call from several threads.
 class cnn_detector {
 public:
-    // throws FaceError MODEL_NOT_FOUND naming the file that is missing or not a readable ONNX net.
+    // throws face_error MODEL_NOT_FOUND naming the file that is missing or not a readable ONNX net.
     cnn_detector(const std::string& pnet_onnx, const std::string& rnet_onnx, const std::string& onet_onnx);
 
-    // Faces in an RGB image, largest first; min_face_size is the pyramid's smallest face (clamped to >= 12 px).
-    // throws FaceError TIMEOUT when `limit` passes (checked before each pyramid level and each later stage).
+    // Faces in an RGB image, largest first; min_face_size is the pyramid's smallest face (at least min_cnn_face).
+    // throws face_error TIMEOUT when `limit` passes (checked before each pyramid level and each later stage).
     std::vector<face_candidate> detect(const rgb_image& image, float min_face_size, const deadline& limit = deadline()) const;
 
     const std::string& directory() const { return dir_; }

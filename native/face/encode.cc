@@ -31,14 +31,14 @@ std::vector<encoding> face_encoder::run(const std::vector<rgb_image>& chips, uns
 std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& path, encoder_engine engine) {
   std::ifstream file(path, std::ios::binary);
   if (!file)
-    throw FaceError("MODEL_NOT_FOUND", "The face recognition model " + path +
+    throw face_error("MODEL_NOT_FOUND", "The face recognition model " + path +
                                            " cannot be read. Run `npm run models:dlib` to fetch dlib's original "
                                            "files, or remove it to use the bundled @vladmandic/face-api weights.");
   auto net = std::make_unique<resnet::anet_type>();
   try {
     dlib::deserialize(*net, file);
   } catch (const std::exception& e) {
-    throw FaceError("MODEL_NOT_FOUND", "The face recognition model " + path + " is not dlib's ResNet face model (" + e.what() +
+    throw face_error("MODEL_NOT_FOUND", "The face recognition model " + path + " is not dlib's ResNet face model (" + e.what() +
                                            "). Run `npm run models:dlib` to fetch a good copy, or remove the file to use the "
                                            "bundled @vladmandic/face-api weights.");
   }

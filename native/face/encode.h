@@ -23,9 +23,9 @@ enum class encoder_engine { opencv, dlib };
 
 class face_encoder {
  public:
-  // throws FaceError MODEL_NOT_FOUND naming the file when it is missing or not dlib's network.
+  // throws face_error MODEL_NOT_FOUND naming the file when it is missing or not dlib's network.
   static std::shared_ptr<face_encoder> from_dlib_file(const std::string& path, encoder_engine engine);
-  // throws FaceError MODEL_NOT_FOUND when the tensors do not fit the network.
+  // throws face_error MODEL_NOT_FOUND when the tensors do not fit the network.
   static std::shared_ptr<face_encoder> from_tfjs(const std::vector<weight_tensor>& tensors, encoder_engine engine);
 
   // requires: chips are non-empty RGB images (150x150 chips; other sizes are resized).

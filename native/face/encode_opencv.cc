@@ -14,8 +14,8 @@ namespace {
 constexpr int chip_size = 150;
 constexpr int descriptor_size = 128;
 
-FaceError not_resnet(const std::string& why) {
-  return FaceError("MODEL_NOT_FOUND", "The face recognition network cannot be rebuilt for OpenCV: " + why + ".");
+face_error not_resnet(const std::string& why) {
+  return face_error("MODEL_NOT_FOUND", "The face recognition network cannot be rebuilt for OpenCV: " + why + ".");
 }
 
 // Adds layers one by one; every layer has one output, layer 0 is the network input.

@@ -15,7 +15,7 @@ namespace face {
 class opencv_resnet {
  public:
   // ensures: holds the folded weights of net (net itself is not kept).
-  // throws FaceError MODEL_NOT_FOUND when net does not have dlib's 29 conv + 29 affine layers and a 128-wide fc.
+  // throws face_error MODEL_NOT_FOUND when net does not have dlib's 29 conv + 29 affine layers and a 128-wide fc.
   explicit opencv_resnet(resnet::anet_type& net);
 
   // ensures: a new OpenCV network computing the encodings; all networks made share the weights read-only.

@@ -6,14 +6,14 @@
 
 namespace face {
 
-struct FaceError : std::runtime_error {
+struct face_error : std::runtime_error {
   std::string code;
-  FaceError(std::string code_, const std::string& message)
+  face_error(std::string code_, const std::string& message)
       : std::runtime_error(message), code(std::move(code_)) {}
 };
 
-inline FaceError invalid_argument(const std::string& message) {
-  return FaceError("INVALID_ARGUMENT", message);
+inline face_error invalid_argument(const std::string& message) {
+  return face_error("INVALID_ARGUMENT", message);
 }
 
 }  // namespace face

@@ -11,7 +11,7 @@
 
 namespace face {
 
-// throws FaceError MODEL_NOT_FOUND naming the file when it is missing or not a shape predictor.
+// throws face_error MODEL_NOT_FOUND naming the file when it is missing or not a shape predictor.
 std::shared_ptr<const dlib::shape_predictor> load_shape_predictor(const std::string& path);
 
 // A shape_predictor is read-only while predicting, so one may serve every thread.

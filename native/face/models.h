@@ -26,7 +26,7 @@ struct cnn_paths {
 
 // Loads the landmark model and the encoder: dlib's .dat file when recognition_path is set, else the tensors;
 // the encoder runs on `engine`.
-// throws FaceError MODEL_NOT_FOUND naming the file that is missing or unreadable.
+// throws face_error MODEL_NOT_FOUND naming the file that is missing or unreadable.
 std::shared_ptr<const model_set> load_model_set(const std::string& landmarks_path, const std::string& recognition_path,
                                                 const std::vector<weight_tensor>& tensors, encoder_engine engine,
                                                 const cnn_paths& cnn = {});

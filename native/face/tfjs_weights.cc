@@ -15,8 +15,8 @@ struct con_layer {
   long out, rows, cols;
 };
 
-FaceError mismatch(const weight_tensor& t, const std::string& why) {
-  return FaceError("MODEL_NOT_FOUND", "The face recognition weights do not fit dlib's network at tensor '" + t.name + "': " + why +
+face_error mismatch(const weight_tensor& t, const std::string& why) {
+  return face_error("MODEL_NOT_FOUND", "The face recognition weights do not fit dlib's network at tensor '" + t.name + "': " + why +
                                           ". Reinstall @vladmandic/face-api or use dlib_face_recognition_resnet_model_v1.dat.");
 }
 
@@ -52,7 +52,7 @@ void load_tfjs_weights(resnet::anet_type& net, const std::vector<weight_tensor>&
 
   const size_t layers = con_layers.size();
   if (layers != 29 || affine_layers.size() != 29 || !fc_params || tensors.size() != layers * 4 + 1)
-    throw FaceError("MODEL_NOT_FOUND", "The face recognition weights hold " + std::to_string(tensors.size()) +
+    throw face_error("MODEL_NOT_FOUND", "The face recognition weights hold " + std::to_string(tensors.size()) +
                                            " tensors; dlib's network needs 117.");
 
   for (size_t l = 0; l < layers; ++l) {

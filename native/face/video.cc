@@ -38,7 +38,7 @@ cv::VideoCapture open_capture(const std::string& source) {
   } catch (const cv::Exception&) {
   }
   if (!capture.isOpened())
-    throw FaceError("INVALID_VIDEO", "The video " + source + " cannot be opened: it is not a video FFmpeg can read (MP4, WebM, AVI, ...), "
+    throw face_error("INVALID_VIDEO", "The video " + source + " cannot be opened: it is not a video FFmpeg can read (MP4, WebM, AVI, ...), "
                                      "or the stream or device is not reachable.");
   return capture;
 }
@@ -70,12 +70,12 @@ video_result process_video(const std::string& source, const video_options& optio
   double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
   stats.total_frames = count > 0 && count < 1e9 ? long(count) : 0;
   if (uint64_t(std::max(stats.width, 0L)) * uint64_t(std::max(stats.height, 0L)) > options.max_pixels)
-    throw FaceError("IMAGE_TOO_LARGE", "The video's frames are " + std::to_string(stats.width) + "x" + std::to_string(stats.height) +
+    throw face_error("IMAGE_TOO_LARGE", "The video's frames are " + std::to_string(stats.width) + "x" + std::to_string(stats.height) +
                                            ", more pixels than the limit of " + std::to_string(options.max_pixels) + ".");
   if (stats.total_frames > 0) {
     double duration = stats.total_frames / stats.fps;
     if ((options.max_duration > 0 && duration > options.max_duration) || (options.max_frames > 0 && stats.total_frames > options.max_frames))
-      throw FaceError("VIDEO_TOO_LONG", "The video lasts " + std::to_string(long(duration)) + " s (" + std::to_string(stats.total_frames) +
+      throw face_error("VIDEO_TOO_LONG", "The video lasts " + std::to_string(long(duration)) + " s (" + std::to_string(stats.total_frames) +
                                             " frames); the limit is " +
                                             (options.max_duration > 0 ? std::to_string(long(options.max_duration)) + " s" : "") +
                                             (options.max_duration > 0 && options.max_frames > 0 ? " and " : "") +
@@ -93,7 +93,7 @@ video_result process_video(const std::string& source, const video_options& optio
   detect.detector = options.detector;
   detect.cnn = models.cnn;
   if (detect.detector == detector_kind::cnn && !detect.cnn)
-    throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+    throw face_error("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
 
   // Frames are read ahead and the detector runs on up to `lookahead` of them at once, one std::async thread
   // each (detection is independent per frame and the largest cost); tracking and encoding then take them in
@@ -139,7 +139,7 @@ video_result process_video(const std::string& source, const video_options& optio
       frame = converted;
     }
     if (uint64_t(frame.cols) * uint64_t(frame.rows) > options.max_pixels)
-      throw FaceError("IMAGE_TOO_LARGE", "A video frame is larger than the pixel limit.");
+      throw face_error("IMAGE_TOO_LARGE", "A video frame is larger than the pixel limit.");
     auto image = std::make_shared<const rgb_image>(rgb_from_bgr(frame));
     stats.frames_decoded++;
     stats.seconds_decode += seconds_since(t0);
@@ -258,7 +258,7 @@ video_result process_video(const std::string& source, const video_options& optio
     }
   }
   if (stats.frames_decoded == 0 && !stats.cancelled)
-    throw FaceError("INVALID_VIDEO", "The video " + source + " holds no frame that can be decoded.");
+    throw face_error("INVALID_VIDEO", "The video " + source + " holds no frame that can be decoded.");
 
   // Only tracks the tracker confirmed (matched min_hits times) count as faces; the rest were passing false detections.
   for (auto& [id, t] : tracks)
@@ -276,7 +276,7 @@ long annotate_video(const std::string& source, const std::string& destination, c
   if (codec.size() != 4) throw invalid_argument("Expected a four-character codec such as mp4v or avc1");
   cv::VideoWriter writer(destination, cv::CAP_FFMPEG, cv::VideoWriter::fourcc(codec[0], codec[1], codec[2], codec[3]), fps,
                          cv::Size(width, height));
-  if (!writer.isOpened()) throw FaceError("INVALID_VIDEO", "Cannot write the annotated video " + destination + " with codec " + codec + ".");
+  if (!writer.isOpened()) throw face_error("INVALID_VIDEO", "Cannot write the annotated video " + destination + " with codec " + codec + ".");
 
   // Per track, the box to draw at a frame is the last one recorded at or before it, while the track lives.
   std::vector<size_t> cursor(tracks.size(), 0);
@@ -295,7 +295,7 @@ long annotate_video(const std::string& source, const std::string& destination, c
     }
     writer.write(frame);
   }
-  if (index == 0) throw FaceError("INVALID_VIDEO", "The video " + source + " holds no frame that can be decoded.");
+  if (index == 0) throw face_error("INVALID_VIDEO", "The video " + source + " holds no frame that can be decoded.");
   return index;
 }
 

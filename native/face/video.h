@@ -66,7 +66,7 @@ struct video_event {
   video_track track;  // for 'decided': a track that just got its N encodings
 };
 
-// throws FaceError INVALID_VIDEO (cannot open or decode), VIDEO_TOO_LONG, IMAGE_TOO_LARGE (frame size).
+// throws face_error INVALID_VIDEO (cannot open or decode), VIDEO_TOO_LONG, IMAGE_TOO_LARGE (frame size).
 video_result process_video(const std::string& source, const video_options& options, const model_set& models,
                            const std::function<void(video_event&&)>& emit, const std::atomic<bool>& cancelled);
 
@@ -75,7 +75,7 @@ struct annotation {
   std::vector<video_box> boxes;
 };
 
-// Writes a copy of the video with each track's boxes and label drawn. throws FaceError INVALID_VIDEO.
+// Writes a copy of the video with each track's boxes and label drawn. throws face_error INVALID_VIDEO.
 long annotate_video(const std::string& source, const std::string& destination, const std::vector<annotation>& tracks,
                     const std::string& codec);
 

@@ -37,7 +37,7 @@ void release_models_handle(const Napi::Value& handle) {
 std::shared_ptr<const model_set> to_models(const Napi::Value& handle) {
   model_slot* slot = slot_of(handle);
   std::lock_guard<std::mutex> lock(slot->mutex);
-  if (!slot->models) throw FaceError("MODEL_NOT_FOUND", "These face models were released; load them again.");
+  if (!slot->models) throw face_error("MODEL_NOT_FOUND", "These face models were released; load them again.");
   return slot->models;
 }
 
@@ -158,7 +158,7 @@ detect_options to_detect_options(const Napi::Object& o) {
   if (options.detector == detector_kind::cnn && !o.Get("models").IsUndefined()) {
     options.cnn = to_models(o.Get("models"))->cnn;
     if (!options.cnn)
-      throw FaceError("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+      throw face_error("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
   }
   return options;
 }

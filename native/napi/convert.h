@@ -43,7 +43,7 @@ struct model_slot {
 };
 Napi::Value new_models_handle(Napi::Env env, std::shared_ptr<const model_set> models);
 void release_models_handle(const Napi::Value& handle);
-// throws FaceError INVALID_ARGUMENT for a value that is not a handle, MODEL_NOT_FOUND for a released one.
+// throws face_error INVALID_ARGUMENT for a value that is not a handle, MODEL_NOT_FOUND for a released one.
 std::shared_ptr<const model_set> to_models(const Napi::Value& handle);
 
 Napi::Object from_rgb_image(Napi::Env env, const rgb_image& image);

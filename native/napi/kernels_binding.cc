@@ -38,7 +38,7 @@ mtcnn::check_data check_data_from(const Napi::CallbackInfo& info) {
   try {
     return mtcnn_check_data(info[0].As<Napi::String>().Utf8Value(), image, crops);
   } catch (const cv::Exception& e) {
-    throw FaceError("MODEL_NOT_FOUND", "The MTCNN nets could not be compared: " + e.err);
+    throw face_error("MODEL_NOT_FOUND", "The MTCNN nets could not be compared: " + e.err);
   }
 }
 
@@ -73,7 +73,7 @@ Napi::Value WriteMtcnnCheckData(const Napi::CallbackInfo& info) {
     try {
       mtcnn::write_check_data(info[3].As<Napi::String>().Utf8Value(), data);
     } catch (const std::runtime_error& e) {
-      throw FaceError("IO_ERROR", e.what());
+      throw face_error("IO_ERROR", e.what());
     }
     return info.Env().Undefined();
   });

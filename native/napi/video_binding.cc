@@ -85,7 +85,7 @@ class video_worker : public Napi::AsyncProgressQueueWorker<video_event> {
   void Execute(const ExecutionProgress& progress) override {
     try {
       result_ = process_video(source_, options_, *models_, [&](video_event&& e) { progress.Send(&e, 1); }, *cancelled_);
-    } catch (const FaceError& e) {
+    } catch (const face_error& e) {
       code_ = e.code;
       SetError(e.what());
     } catch (const std::exception& e) {
@@ -228,7 +228,7 @@ class VideoWriter : public Napi::ObjectWrap<VideoWriter> {
       height_ = int(h);
       writer_.open(info[0].As<Napi::String>(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc(codec[0], codec[1], codec[2], codec[3]), fps,
                    cv::Size(width_, height_));
-      if (!writer_.isOpened()) throw FaceError("INVALID_VIDEO", "Cannot open a video writer for codec " + codec + ".");
+      if (!writer_.isOpened()) throw face_error("INVALID_VIDEO", "Cannot open a video writer for codec " + codec + ".");
       return info.Env().Undefined();
     });
   }

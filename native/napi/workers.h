@@ -31,7 +31,7 @@ class promise_worker : public Napi::AsyncWorker {
   void Execute() override {
     try {
       result_ = work_();
-    } catch (const FaceError& e) {
+    } catch (const face_error& e) {
       fail(e.code, e.what());
     } catch (const std::bad_alloc&) {
       fail("INTERNAL", "Out of memory while processing the image.");

@@ -1,5 +1,6 @@
 // The domain's one error class, and the one table that turns the face core's codes into it.
 import { FaceCoreError } from '../core/index.js';
+import { storageFailure } from '../store/errors.js';
 
 export type GalleryErrorCode =
   | 'BAD_USER_INPUT'
@@ -42,13 +43,7 @@ const FROM_CORE: Partial<Record<FaceCoreError['code'], (e: FaceCoreError) => Gal
 
 export const TIMEOUT_MESSAGE = 'The photo could not be analysed within the time limit (ANALYSIS_TIMEOUT_S); try again, or a smaller photo.';
 
-/** Errors of the disk or the database that mean "no space left": the service is fine, its storage is full. */
-const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
-
 export const STORE_UNAVAILABLE_MESSAGE = 'The database cannot be reached right now: nothing was changed. Try again in a moment.';
-
-/** The photo store (S3-compatible storage) could not be reached or refused the service: see src/store/s3.ts. */
-const STORAGE_UNAVAILABLE_CODE = 'STORAGE_UNAVAILABLE';
 
 export const STORAGE_UNAVAILABLE_MESSAGE =
   'The photo storage cannot be reached right now: nothing was stored or deleted. Try again later.';
@@ -61,11 +56,16 @@ export const STORAGE_FULL_MESSAGE = 'The service has no disk space left: nothing
  */
 export function fromCoreError(err: unknown): unknown {
   if (err instanceof FaceCoreError) return FROM_CORE[err.code]?.(err) ?? err;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return new GalleryError('STORAGE_FULL', STORAGE_FULL_MESSAGE);
-  if (code === STORAGE_UNAVAILABLE_CODE) return new GalleryError('STORAGE_UNAVAILABLE', STORAGE_UNAVAILABLE_MESSAGE);
-  if (code === 'STORE_UNAVAILABLE') return new GalleryError('STORE_UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE);
-  return err;
+  switch (storageFailure(err)) {
+    case 'STORAGE_FULL':
+      return new GalleryError('STORAGE_FULL', STORAGE_FULL_MESSAGE);
+    case 'STORAGE_UNAVAILABLE':
+      return new GalleryError('STORAGE_UNAVAILABLE', STORAGE_UNAVAILABLE_MESSAGE);
+    case 'STORE_UNAVAILABLE':
+      return new GalleryError('STORE_UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE);
+    default:
+      return err;
+  }
 }
 
 /** The data folder is not in a state the service may start on; the message says how to recover. */

@@ -33,7 +33,7 @@ import { PhotoAnalyser, type DetectionOverrides, type DetectionSettings } from '
 import { GalleryLookups, loadEncodings } from './reader.js';
 import { chooseFaceToEnrol } from './main-face.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
-import { StoreUnavailableError } from '../store/errors.js';
+import { storageFailure, StoreUnavailableError } from '../store/errors.js';
 import { fromCoreError, GalleryError, notFoundPerson, notFoundPhoto, STORAGE_FULL_MESSAGE } from './errors.js';
 import type { Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
@@ -360,8 +360,8 @@ export class Gallery extends GalleryLookups {
         const row = await this.store.faces.getByImageId(imageId);
         await this.images.settle(fileName, mark, row !== undefined);
       } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        if (code !== 'STORE_UNAVAILABLE' && code !== 'STORAGE_UNAVAILABLE') {
+        const failure = storageFailure(err);
+        if (failure !== 'STORE_UNAVAILABLE' && failure !== 'STORAGE_UNAVAILABLE') {
           this.logger.warn(`gallery: could not settle ${fileName} after an interrupted commit (a later start settles it): ${(err as Error).message}`);
           return;
         }
