@@ -28,7 +28,6 @@ import {
   hogUpsampleFor,
   RECOGNISABLE_FACE_PX,
   type AnalyzeOptions,
-  type AnalyzeResult,
   type Box,
   type Detector,
   type FaceCore,

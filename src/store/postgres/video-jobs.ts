@@ -1,5 +1,5 @@
 // Video jobs on PostgreSQL: the video_jobs table through the store's Sql (options and result as jsonb).
-import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow, type VideoJobsStore, type VideoJobStatus } from '../video-jobs.js';
+import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow, type VideoJobsStore } from '../video-jobs.js';
 import type pg from 'pg';
 import { inOwnTransaction, type Sql } from './connection.js';
 
