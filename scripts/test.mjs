@@ -1,7 +1,7 @@
 // Runs the test files (test/**/*.test.ts, or the files and folders given) with Node's test runner, after
-// type-checking the project; then runs the API tests among them again on PostgreSQL (TEST_STORE=postgres: each test
-// file starts a private server, see test/fixtures/database.ts). Both runs print their own summary; a failure in
-// either fails the whole.
+// type-checking the project and checking its lint and layout (scripts/lint.mjs); then runs the API tests among them
+// again on PostgreSQL (TEST_STORE=postgres: each test file starts a private server, see test/fixtures/database.ts).
+// Both runs print their own summary; a failure in either fails the whole.
 // One file at a time: the machine's cores go to the native work each test measures.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -30,6 +30,12 @@ const typecheck = spawnSync(process.execPath, [path.join(root, 'node_modules', '
 if (typecheck.status !== 0) {
   console.error('Type check failed.');
   process.exit(typecheck.status || 1);
+}
+
+const lint = spawnSync(process.execPath, [path.join(root, 'scripts', 'lint.mjs')], { stdio: 'inherit', cwd: root });
+if (lint.status !== 0) {
+  console.error('Lint check failed.');
+  process.exit(lint.status || 1);
 }
 
 const runs = [
