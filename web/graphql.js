@@ -102,7 +102,7 @@ export async function upload(query, variables, files, { onUploadProgress } = {})
   const map = {};
   const form = new FormData();
   const entries = Object.entries(files);
-  entries.forEach(([path, _file], i) => {
+  entries.forEach(([path], i) => {
     setPath(vars, path, null);
     map[String(i)] = [`variables.${path}`];
   });

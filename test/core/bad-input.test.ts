@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { FaceCore, FaceCoreError, FaceIndex, type RgbImage } from '../../src/core/index.js';
 import { faceCore } from '../fixtures/core.js';
 import { annotatedPhotos, johnPhotos, VOC_ANNOTATIONS } from '../fixtures/dlib-examples.js';
-import { gifClaiming, jpegClaiming, jpegWithDecoyFrame, pngClaiming, tiffWithRepeatedSize } from './crafted-images.js';
-import { rejectsWith, throwsWith } from './expect-error.js';
+import { gifClaiming, jpegClaiming, jpegWithDecoyFrame, pngClaiming, tiffWithRepeatedSize } from '../fixtures/crafted-images.js';
+import { rejectsWith, throwsWith } from '../fixtures/expect-error.js';
 
 const IMAGES = fileURLToPath(new URL('../fixtures/images/', import.meta.url));
 const fixture = (name: string): Buffer => fs.readFileSync(path.join(IMAGES, name));
@@ -434,7 +434,7 @@ test('after all of the above the default core still analyzes photos', async () =
 
 test('300 bad calls and 100 good analyze calls, twice, leave the resident memory where it was (no leak)', (t) => {
   // A child process, so global.gc() is available and nothing else in this file's process muddies the figure.
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('leak-child.ts', import.meta.url)), '2'], {
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('../fixtures/leak-child.ts', import.meta.url)), '2'], {
     encoding: 'utf8',
     timeout: 300_000,
   });

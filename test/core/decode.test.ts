@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { FaceCore, type RgbImage } from '../../src/core/index.js';
 import { faceCore } from '../fixtures/core.js';
 import { johnPhotos } from '../fixtures/dlib-examples.js';
-import { gifClaiming, jpegClaiming, pngClaiming } from './crafted-images.js';
-import { rejectsWith } from './expect-error.js';
+import { gifClaiming, jpegClaiming, pngClaiming } from '../fixtures/crafted-images.js';
+import { rejectsWith } from '../fixtures/expect-error.js';
 
 const IMAGES = fileURLToPath(new URL('../fixtures/images/', import.meta.url));
 const fixture = (name: string): Buffer => fs.readFileSync(path.join(IMAGES, name));

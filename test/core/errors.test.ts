@@ -7,7 +7,7 @@ import { binding, type ModelsHandle } from '../../src/core/binding.js';
 import { FaceCoreError, FaceIndex, VIDEO_DEFAULTS, type FaceCoreErrorCode } from '../../src/core/index.js';
 import { VideoWriter } from '../../src/core/testing.js';
 import { faceCore } from '../fixtures/core.js';
-import { pngClaiming } from './crafted-images.js';
+import { pngClaiming } from '../fixtures/crafted-images.js';
 import { johnChips } from '../fixtures/dlib-examples.js';
 
 function isCoreError(code: FaceCoreErrorCode, message?: RegExp) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaceIndex, type IndexMatch } from '../../src/core/index.js';
-import { throwsWith, rejectsWith } from './expect-error.js';
+import { throwsWith, rejectsWith } from '../fixtures/expect-error.js';
 
 /** Deterministic random encodings in [-0.25, 0.25), about as spread as dlib's descriptors. */
 function randomEncodings(count: number, seed: number): Float32Array {

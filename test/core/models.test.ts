@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FaceCore, resolveModelPaths } from '../../src/core/index.js';
 import { DEBIAN_LANDMARKS, DLIB_RECOGNITION_FILE } from '../../src/core/models.js';
-import { rejectsWith } from './expect-error.js';
+import { rejectsWith } from '../fixtures/expect-error.js';
 import { distance } from '../fixtures/core.js';
 import { johnPhotos } from '../fixtures/photos.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Gallery, personName } from '../../src/gallery/index.js';
 import { recognizeInGallery, labelOf, type RecognizedVideo, type VideoRecognitionOptions } from '../../src/video/recognize.js';
 import { faceCore } from '../fixtures/core.js';
-import { makeClip, glide, threeJohnsClip } from '../fixtures/clips.js';
+import { makeClip, threeJohnsClip } from '../fixtures/clips.js';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 
 const FRAMES = 60;

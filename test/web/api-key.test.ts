@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { johnPhotos } from '../fixtures/photos.js';
-import { usePage } from './helpers.js';
+import { usePage } from '../fixtures/browser.js';
 
 const KEY = 'web-test-key-7f3a';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BALD_GUYS, johnPhotos } from '../fixtures/photos.js';
-import { usePage } from './helpers.js';
+import { usePage } from '../fixtures/browser.js';
 
 describe('the web page with a small upload limit', { timeout: 120_000 }, () => {
   const { page, server, problems, shot } = usePage('limits', {

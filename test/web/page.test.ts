@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { DOGS, johnPhotos } from '../fixtures/photos.js';
 import { upload as apiUpload } from '../fixtures/graphql-client.js';
-import { dropFile, NO_FACE_MESSAGE, usePage } from './helpers.js';
+import { dropFile, NO_FACE_MESSAGE, usePage } from '../fixtures/browser.js';
 
 const SALLEY = johnPhotos('John_Salley');
 const SAVAGE = johnPhotos('John_Savage');

@@ -10,7 +10,7 @@ import type { Locator } from 'playwright-core';
 import { glide, makeClip } from '../fixtures/clips.js';
 import { upload as apiUpload } from '../fixtures/graphql-client.js';
 import { DOGS, johnName, johnPhotos } from '../fixtures/photos.js';
-import { dropFile, usePage } from './helpers.js';
+import { dropFile, usePage } from '../fixtures/browser.js';
 
 const ENROLLED = ['John_Salley', 'John_Simm'];
 const STRANGER = 'John_Savage';

@@ -2,7 +2,7 @@
 // for a real one, so the capture reaches the server and comes back with the no-face message.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NO_FACE_MESSAGE, usePage } from './helpers.js';
+import { NO_FACE_MESSAGE, usePage } from '../fixtures/browser.js';
 
 describe('the web page with a webcam', { timeout: 120_000 }, () => {
   const { page, problems, shot } = usePage('webcam', {
