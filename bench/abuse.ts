@@ -25,7 +25,8 @@ const ATTACKERS = 4;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const SEARCH = 'query($file: Upload!) { searchFace(file: $file) { status fullName } }';
-const ADD = 'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId url person { id } } }';
+const ADD =
+  'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId url person { id } } }';
 const DELETE_PERSON = 'mutation($id: ID!) { deletePerson(id: $id) { deleted removedFaces } }';
 const DELETION_TRIALS = Number(arg('deletion-trials', '50'));
 
@@ -33,14 +34,19 @@ const DELETION_TRIALS = Number(arg('deletion-trials', '50'));
  * Enrols a person with 4 photos, sends two deletePerson for them at once, and counts what is left of the 4 photos:
  * files in images/ under any name, and URLs still answering 200.
  */
-async function duplicateDeletions(url: string, dataDir: string): Promise<{ trials: number; answers: Map<string, number>; left: number; served: number }> {
+async function duplicateDeletions(
+  url: string,
+  dataDir: string,
+): Promise<{ trials: number; answers: Map<string, number>; left: number; served: number }> {
   const answers = new Map<string, number>();
   let left = 0;
   let served = 0;
   for (let trial = 0; trial < DELETION_TRIALS; trial++) {
     const added: { imageId: string; url: string; person: { id: string } }[] = [];
     for (let i = 0; i < 4; i++) {
-      added.push((await upload(url, ADD, { firstName: 'Deleted', surName: `Twice ${trial}` }, { file: johnPhotos('John_Schneider')[i]! })).data.addPerson);
+      added.push(
+        (await upload(url, ADD, { firstName: 'Deleted', surName: `Twice ${trial}` }, { file: johnPhotos('John_Schneider')[i]! })).data.addPerson,
+      );
     }
     const both = await Promise.all([0, 1].map(() => gql(url, DELETE_PERSON, { id: added[0]!.person.id })));
     for (const r of both) {
@@ -79,16 +85,33 @@ function attacks(manyPhotosId: string): Attack[] {
     },
     {
       name: '1,000 searchFace aliases on one photo',
-      send: (url) => upload(url, `query($file: Upload!) { ${Array.from({ length: 1000 }, (_, i) => `a${i}: searchFace(file: $file) { status }`).join(' ')} }`, {}, { file: john }),
+      send: (url) =>
+        upload(
+          url,
+          `query($file: Upload!) { ${Array.from({ length: 1000 }, (_, i) => `a${i}: searchFace(file: $file) { status }`).join(' ')} }`,
+          {},
+          { file: john },
+        ),
     },
     {
       name: '50 addPerson aliases on one photo',
       send: (url) =>
-        upload(url, `mutation($file: Upload!) { ${Array.from({ length: 50 }, (_, i) => `a${i}: addPerson(file: $file, firstName: "Alias", surName: "P${i}") { imageId }`).join(' ')} }`, {}, { file: john }),
+        upload(
+          url,
+          `mutation($file: Upload!) { ${Array.from({ length: 50 }, (_, i) => `a${i}: addPerson(file: $file, firstName: "Alias", surName: "P${i}") { imageId }`).join(' ')} }`,
+          {},
+          { file: john },
+        ),
     },
     {
       name: '3 searchFace aliases on one photo (within the cost limit)',
-      send: (url) => upload(url, `query($file: Upload!) { a: searchFace(file: $file) { status } b: searchFace(file: $file) { status } c: searchFace(file: $file) { status } }`, {}, { file: john }),
+      send: (url) =>
+        upload(
+          url,
+          `query($file: Upload!) { a: searchFace(file: $file) { status } b: searchFace(file: $file) { status } c: searchFace(file: $file) { status } }`,
+          {},
+          { file: john },
+        ),
     },
     {
       name: `6300×6300 PNG of ${(hugePng.length / 1024).toFixed(0)} KB (just under the pixel limit)`,

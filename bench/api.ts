@@ -55,7 +55,13 @@ async function serve(dataDir: string, synthetic: number): Promise<void> {
       // Ten faces per synthetic person. No photo files: this server is never restarted on this folder.
       if (i % 10 === 0) people.push((await store.people.insert(`Synthetic${i / 10}`, 'Person')).id);
       const imageId = randomUUID();
-      await store.faces.insert({ imageId, personId: people.at(-1)!, fileName: `${imageId}.jpg`, box: { x: 0, y: 0, width: 100, height: 100 }, encoding: randomUnit() });
+      await store.faces.insert({
+        imageId,
+        personId: people.at(-1)!,
+        fileName: `${imageId}.jpg`,
+        box: { x: 0, y: 0, width: 100, height: 100 },
+        encoding: randomUnit(),
+      });
     }
   });
   await g.loadIndex();
@@ -75,14 +81,24 @@ function multipart(query: string, variables: Record<string, unknown>, bytes: Buf
     part('operations', JSON.stringify({ query, variables: { ...variables, file: null } })) +
     part('map', JSON.stringify({ 0: ['variables.file'] })) +
     `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`;
-  return { body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` };
+  return {
+    body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    type: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 function post(url: string, req: { body: Buffer; type: string }): Promise<any> {
   const u = new URL(`${url}/graphql`);
   return new Promise((resolve, reject) => {
     const r = http.request(
-      { hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': req.type, 'content-length': req.body.length, 'apollo-require-preflight': 'true' } },
+      {
+        hostname: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': req.type, 'content-length': req.body.length, 'apollo-require-preflight': 'true' },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -150,7 +166,8 @@ async function load(clients: number, total: number, next: (i: number) => Promise
   return { wallMs: performance.now() - t0, latencies };
 }
 
-const ADD_PERSON = 'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId person { id } } }';
+const ADD_PERSON =
+  'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId person { id } } }';
 const SEARCH = 'query($file: Upload!) { searchFace(file: $file) { status fullName distance faces { match { distance } } } }';
 
 async function main(): Promise<void> {
@@ -158,7 +175,10 @@ async function main(): Promise<void> {
   const size = Math.max(100, Number(arg('size', '10000')));
   const johns = fs.readdirSync(JOHNS_DIR).sort();
   const photos = johns.map((name) => {
-    const files = fs.readdirSync(path.join(JOHNS_DIR, name)).filter((f) => f.endsWith('.jpg')).sort();
+    const files = fs
+      .readdirSync(path.join(JOHNS_DIR, name))
+      .filter((f) => f.endsWith('.jpg'))
+      .sort();
     const [firstName = '', surName = ''] = name.split('_');
     return { name: `${firstName} ${surName}`, firstName, surName, files: files.map((f) => fs.readFileSync(path.join(JOHNS_DIR, name, f))) };
   });
@@ -184,17 +204,23 @@ async function main(): Promise<void> {
     });
 
     // addPerson: first sequentially (this also warms the models), then 4 clients at a time.
-    const adds = photos.flatMap((p) => p.files.slice(0, ENROL_PHOTOS).map((bytes) => multipart(ADD_PERSON, { firstName: p.firstName, surName: p.surName }, bytes, 'john.jpg')));
+    const adds = photos.flatMap((p) =>
+      p.files.slice(0, ENROL_PHOTOS).map((bytes) => multipart(ADD_PERSON, { firstName: p.firstName, surName: p.surName }, bytes, 'john.jpg')),
+    );
     const check = (r: any) => {
       if (r.errors) throw new Error(JSON.stringify(r.errors));
     };
     await post(url, adds[0]!).then(check); // warm-up (model load), not timed
     const seqAdd = await load(1, adds.length - 1, async (i) => check(await post(url, adds[i + 1]!)));
     const parAdd = await load(4, adds.length, async (i) => check(await post(url, adds[i]!)));
-    log(`addPerson: ${((adds.length - 1) / seqAdd.wallMs * 1000).toFixed(1)}/s sequential, ${(adds.length / parAdd.wallMs * 1000).toFixed(1)}/s with 4 clients`);
+    log(
+      `addPerson: ${(((adds.length - 1) / seqAdd.wallMs) * 1000).toFixed(1)}/s sequential, ${((adds.length / parAdd.wallMs) * 1000).toFixed(1)}/s with 4 clients`,
+    );
 
     // searchFace: the johns' other photos, each must come back as the right person.
-    const searches = photos.flatMap((p) => p.files.slice(ENROL_PHOTOS).map((bytes) => ({ want: p.name, bytes, req: multipart(SEARCH, {}, bytes, 'query.jpg') })));
+    const searches = photos.flatMap((p) =>
+      p.files.slice(ENROL_PHOTOS).map((bytes) => ({ want: p.name, bytes, req: multipart(SEARCH, {}, bytes, 'query.jpg') })),
+    );
     let wrong = 0;
     let asked = 0;
     const ask = async (i: number) => {
@@ -236,7 +262,10 @@ async function main(): Promise<void> {
     }
     const index = new FaceIndex();
     const pack = new Float32Array(size * 128).map(() => Math.random() - 0.5);
-    index.addMany(Array.from({ length: size }, (_, i) => i), pack);
+    index.addMany(
+      Array.from({ length: size }, (_, i) => i),
+      pack,
+    );
     const probe = (await faceCore.analyze(searches[0]!.bytes)).faces[0]!.encoding;
     const searchMs: number[] = [];
     for (let r = 0; r < 200; r++) {
@@ -271,7 +300,7 @@ async function main(): Promise<void> {
       `| 1 client (sequential, ${adds.length - 1} photos) | ${f1(((adds.length - 1) / seqAdd.wallMs) * 1000)} |`,
       `| 4 concurrent clients (${adds.length} photos) | ${f1((adds.length / parAdd.wallMs) * 1000)} |`,
       '',
-      '| Where a searchFace request\'s time goes (1 client, p50) | ms | share |',
+      "| Where a searchFace request's time goes (1 client, p50) | ms | share |",
       '| --- | ---: | ---: |',
       `| Whole request: HTTP, multipart, GraphQL, gallery, core, JSON | ${f1(one.p50)} | 100% |`,
       `| faceCore.analyze alone (decode, detect, landmarks, encode) | ${f1(analyzeP50)} | ${f1((analyzeP50 / one.p50) * 100)}% |`,

@@ -41,7 +41,10 @@ const RUNS = Number(arg('runs', '3'));
 const SIZE = Number(arg('size', '10000'));
 const WRITERS = Number(arg('writers', '16'));
 const CHANGES = Number(arg('changes', '1000'));
-const CATCHUP = arg('catchup', '1000').split(',').map(Number).filter((n) => n > 0);
+const CATCHUP = arg('catchup', '1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const STARTUP = Number(arg('startup', '0'));
 const SKIP = new Set(arg('skip', '').split(','));
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -50,18 +53,30 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 function multipart(query: string, variables: Record<string, unknown>, bytes: Buffer): { body: Buffer; type: string } {
   const b = `----bench${randomUUID()}`;
   const part = (n: string, v: string) => `--${b}\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${v}\r\n`;
-  const head = part('operations', JSON.stringify({ query, variables: { ...variables, file: null } })) + part('map', '{"0":["variables.file"]}') +
+  const head =
+    part('operations', JSON.stringify({ query, variables: { ...variables, file: null } })) +
+    part('map', '{"0":["variables.file"]}') +
     `--${b}\r\nContent-Disposition: form-data; name="0"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
   return { body: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${b}--\r\n`)]), type: `multipart/form-data; boundary=${b}` };
 }
 function post(url: string, body: Buffer, type: string): Promise<any> {
   const u = new URL(`${url}/graphql`);
   return new Promise((resolve, reject) => {
-    const r = http.request({ hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': type, 'content-length': body.length, 'apollo-require-preflight': 'true' } }, (res) => {
-      const c: Buffer[] = [];
-      res.on('data', (d: Buffer) => c.push(d));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(c).toString())));
-    });
+    const r = http.request(
+      {
+        hostname: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': type, 'content-length': body.length, 'apollo-require-preflight': 'true' },
+      },
+      (res) => {
+        const c: Buffer[] = [];
+        res.on('data', (d: Buffer) => c.push(d));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(c).toString())));
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
@@ -71,10 +86,19 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const median = (xs: number[]) => pct(xs, 50);
 
 const SEARCH = 'query($file: Upload!) { searchFace(file: $file) { status } }';
-const ADD = 'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId } }';
+const ADD =
+  'mutation($file: Upload!, $firstName: String!, $surName: String!) { addPerson(file: $file, firstName: $firstName, surName: $surName) { imageId } }';
 const johns = fs.readdirSync(JOHNS_DIR).sort();
-const photos = (j: string) => fs.readdirSync(path.join(JOHNS_DIR, j)).sort().map((f) => fs.readFileSync(path.join(JOHNS_DIR, j, f)));
-const searches = johns.flatMap((j) => photos(j).slice(5).map((b) => multipart(SEARCH, {}, b)));
+const photos = (j: string) =>
+  fs
+    .readdirSync(path.join(JOHNS_DIR, j))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(JOHNS_DIR, j, f)));
+const searches = johns.flatMap((j) =>
+  photos(j)
+    .slice(5)
+    .map((b) => multipart(SEARCH, {}, b)),
+);
 
 function randomUnit(): Float32Array {
   const v = Float32Array.from({ length: 128 }, () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()));
@@ -88,18 +112,25 @@ async function insertSynthetic(where: { dataDir: string; databaseUrl?: string },
     for (let i = 0; i < n; i++) {
       if (i % 10 === 0) person = (await store.people.insert(`Synthetic${tag}${i / 10}`, 'Person')).id;
       const imageId = randomUUID();
-      await store.faces.insert({ imageId, personId: person, fileName: `${imageId}.jpg`, box: { x: 0, y: 0, width: 100, height: 100 }, encoding: randomUnit() });
+      await store.faces.insert({
+        imageId,
+        personId: person,
+        fileName: `${imageId}.jpg`,
+        box: { x: 0, y: 0, width: 100, height: 100 },
+        encoding: randomUnit(),
+      });
     }
   });
   await store.close();
 }
 async function enrolJohns(url: string): Promise<number> {
   let n = 0;
-  for (const j of johns) for (const b of photos(j).slice(0, 5)) {
-    const [firstName, surName] = j.split('_');
-    const r = await post(url, ...Object.values(multipart(ADD, { firstName, surName }, b)) as [Buffer, string]);
-    if (!r.errors) n++;
-  }
+  for (const j of johns)
+    for (const b of photos(j).slice(0, 5)) {
+      const [firstName, surName] = j.split('_');
+      const r = await post(url, ...(Object.values(multipart(ADD, { firstName, surName }, b)) as [Buffer, string]));
+      if (!r.errors) n++;
+    }
   return n;
 }
 
@@ -107,15 +138,17 @@ async function load(url: string, clients: number, total: number) {
   const lat: number[] = [];
   let issued = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (issued < total) {
-      const s = searches[issued++ % searches.length]!;
-      const t = performance.now();
-      const r = await post(url, s.body, s.type);
-      if (r.data?.searchFace?.status !== 'MATCH') throw new Error(`not a MATCH: ${JSON.stringify(r)}`);
-      lat.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (issued < total) {
+        const s = searches[issued++ % searches.length]!;
+        const t = performance.now();
+        const r = await post(url, s.body, s.type);
+        if (r.data?.searchFace?.status !== 'MATCH') throw new Error(`not a MATCH: ${JSON.stringify(r)}`);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
   return { rps: (total / (performance.now() - t0)) * 1000, p50: pct(lat, 50), p95: pct(lat, 95) };
 }
 async function throughput(url: string): Promise<Record<number, { rps: number; p50: number; p95: number }>> {
@@ -211,7 +244,16 @@ async function propagationUnderWriters(databaseUrl: string, bUrl: string, writer
   const db = new pg.Pool({ connectionString: databaseUrl, max: writers });
   const person: number[] = [];
   for (let w = 0; w < writers; w++) {
-    person.push(Number((await db.query(`INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES ($1, 'Writer', lower($1) || E'\twriter', lower($1) || ' writer', now()) RETURNING id`, [`W${tag}_${w}`])).rows[0].id));
+    person.push(
+      Number(
+        (
+          await db.query(
+            `INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES ($1, 'Writer', lower($1) || E'\twriter', lower($1) || ' writer', now()) RETURNING id`,
+            [`W${tag}_${w}`],
+          )
+        ).rows[0].id,
+      ),
+    );
   }
   const pending: { position: number; committed: number }[] = [];
   const delays: number[] = [];
@@ -234,28 +276,30 @@ async function propagationUnderWriters(databaseUrl: string, bUrl: string, writer
     }
   })();
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: writers }, async (_, w) => {
-    const c = await db.connect();
-    try {
-      while (issued < total) {
-        issued++;
-        const imageId = randomUUID();
-        await c.query('BEGIN');
-        await c.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]);
-        await c.query(
-          `INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      const c = await db.connect();
+      try {
+        while (issued < total) {
+          issued++;
+          const imageId = randomUUID();
+          await c.query('BEGIN');
+          await c.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK]);
+          await c.query(
+            `INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
            VALUES ($1, $2, $3, 0, 0, 100, 100, $4, now())`,
-          [imageId, person[w], `${imageId}.jpg`, randomBlobs(1)],
-        );
-        // Under the feed's lock, the last number is this transaction's change.
-        const position = Number((await c.query('SELECT max(position) AS p FROM face_changes')).rows[0].p);
-        await c.query('COMMIT');
-        pending.push({ position, committed: wall() });
+            [imageId, person[w], `${imageId}.jpg`, randomBlobs(1)],
+          );
+          // Under the feed's lock, the last number is this transaction's change.
+          const position = Number((await c.query('SELECT max(position) AS p FROM face_changes')).rows[0].p);
+          await c.query('COMMIT');
+          pending.push({ position, committed: wall() });
+        }
+      } finally {
+        c.release();
       }
-    } finally {
-      c.release();
-    }
-  }));
+    }),
+  );
   const writeMs = performance.now() - t0;
   writing = false;
   await poller;
@@ -318,14 +362,26 @@ const s2 = (ms: number) => (ms / 1000).toFixed(2);
 const list = (xs: number[], fmt: (x: number) => string) => `median ${fmt(median(xs))} (${xs.map(fmt).join(', ')})`;
 
 async function main(): Promise<void> {
-  log(`bench:cluster on ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, gallery ${SIZE} synthetic + johns, ${RUNS} runs`);
+  log(
+    `bench:cluster on ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, gallery ${SIZE} synthetic + johns, ${RUNS} runs`,
+  );
   const out: string[] = [];
   let one: Record<number, { rps: number; p50: number; p95: number }> | undefined;
   if (!SKIP.has('throughput')) {
     // One replica alone on SQLite.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-single-'));
     await insertSynthetic({ dataDir: dir }, SIZE, 'S');
-    const single = await startServiceProcess('replica', { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', API_KEYS: '', DATABASE_URL: '', PHOTO_STORE: '' });
+    const single = await startServiceProcess('replica', {
+      DATA_DIR: dir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_KEYS: '',
+      DATABASE_URL: '',
+      PHOTO_STORE: '',
+    });
     await enrolJohns(single.url);
     log(`single replica (SQLite), ${await faces(single.url)} faces:`);
     one = await throughput(single.url);
@@ -347,8 +403,18 @@ async function main(): Promise<void> {
       const two = await throughput(cluster.url);
       log('replica B alone, in the cluster:');
       const bAlone = await throughput(B().url);
-      const rows = [1, 4, 16].map((c) => `| ${c} | ${f1(one![c]!.rps)} | ${f1(one![c]!.p50)} / ${f1(one![c]!.p95)} | ${f1(two[c]!.rps)} | ${f1(two[c]!.p50)} / ${f1(two[c]!.p95)} | ${f1(bAlone[c]!.rps)} | ${f1(bAlone[c]!.p50)} / ${f1(bAlone[c]!.p95)} |`);
-      out.push(['| clients | one replica, SQLite: req/s | p50 / p95 ms | 2 replicas + front: req/s | p50 / p95 ms | one replica of the cluster: req/s | p50 / p95 ms |', '|---|---|---|---|---|---|---|', ...rows].join('\n'), '');
+      const rows = [1, 4, 16].map(
+        (c) =>
+          `| ${c} | ${f1(one![c]!.rps)} | ${f1(one![c]!.p50)} / ${f1(one![c]!.p95)} | ${f1(two[c]!.rps)} | ${f1(two[c]!.p50)} / ${f1(two[c]!.p95)} | ${f1(bAlone[c]!.rps)} | ${f1(bAlone[c]!.p50)} / ${f1(bAlone[c]!.p95)} |`,
+      );
+      out.push(
+        [
+          '| clients | one replica, SQLite: req/s | p50 / p95 ms | 2 replicas + front: req/s | p50 / p95 ms | one replica of the cluster: req/s | p50 / p95 ms |',
+          '|---|---|---|---|---|---|---|',
+          ...rows,
+        ].join('\n'),
+        '',
+      );
     }
 
     // Propagation of single enrolments through the API: A answers → B has applied the change (its feed position).
@@ -361,18 +427,37 @@ async function main(): Promise<void> {
       prop.push(await untilApplied(B().url, await headOf(db), tAnswered));
     }
     log(`propagation, API enrolment answered by A → applied by B: p50 ${f1(median(prop))} ms, max ${f1(Math.max(...prop))} ms`);
-    out.push(`propagation, 10 API enrolments one at a time (A's answer → applied to B's index): p50 ${f1(median(prop))} ms, max ${f1(Math.max(...prop))} ms`);
+    out.push(
+      `propagation, 10 API enrolments one at a time (A's answer → applied to B's index): p50 ${f1(median(prop))} ms, max ${f1(Math.max(...prop))} ms`,
+    );
 
     if (WRITERS > 0 && CHANGES > 0) {
       const runs = [];
       for (let r = 0; r < RUNS; r++) {
         const x = await propagationUnderWriters(cluster.databaseUrl, B().url, WRITERS, CHANGES, `${r}`);
-        log(`propagation under ${WRITERS} writers (${x.n} changes, ${f1(x.commitsPerS)} commits/s, B polled every ${f1(x.pollMs)} ms): p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms, max ${f1(x.max)} ms`);
+        log(
+          `propagation under ${WRITERS} writers (${x.n} changes, ${f1(x.commitsPerS)} commits/s, B polled every ${f1(x.pollMs)} ms): p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms, max ${f1(x.max)} ms`,
+        );
         runs.push(x);
       }
       out.push(
-        `propagation under ${WRITERS} writers, ${CHANGES} changes a run (COMMIT → applied to B's index): p50 ${list(runs.map((x) => x.p50), f1)} ms, ` +
-          `p99 ${list(runs.map((x) => x.p99), f1)} ms, max ${list(runs.map((x) => x.max), f1)} ms; ${list(runs.map((x) => x.commitsPerS), (v) => v.toFixed(0))} commits/s; B polled every ${list(runs.map((x) => x.pollMs), f1)} ms`,
+        `propagation under ${WRITERS} writers, ${CHANGES} changes a run (COMMIT → applied to B's index): p50 ${list(
+          runs.map((x) => x.p50),
+          f1,
+        )} ms, ` +
+          `p99 ${list(
+            runs.map((x) => x.p99),
+            f1,
+          )} ms, max ${list(
+            runs.map((x) => x.max),
+            f1,
+          )} ms; ${list(
+            runs.map((x) => x.commitsPerS),
+            (v) => v.toFixed(0),
+          )} commits/s; B polled every ${list(
+            runs.map((x) => x.pollMs),
+            f1,
+          )} ms`,
       );
     }
 
@@ -383,11 +468,19 @@ async function main(): Promise<void> {
         resume.push(await catchUpByResume(cluster, db, n, `F${n}_${r}`));
         const gallery = await faces(a.url);
         restart.push(await catchUpByRestart(cluster, db, n, `K${n}_${r}`));
-        log(`${n} changes behind: resume (SIGCONT) → all applied ${s2(resume.at(-1)!)} s; restart (gallery ${gallery + n}) → serving ${s2(restart.at(-1)!.serving)} s, all applied ${s2(restart.at(-1)!.all)} s`);
+        log(
+          `${n} changes behind: resume (SIGCONT) → all applied ${s2(resume.at(-1)!)} s; restart (gallery ${gallery + n}) → serving ${s2(restart.at(-1)!.serving)} s, all applied ${s2(restart.at(-1)!.all)} s`,
+        );
       }
       out.push(
         `${n} changes behind, frozen (SIGSTOP) then resumed → all applied from the feed: ${list(resume, s2)} s; ` +
-          `killed then restarted → serving ${list(restart.map((x) => x.serving), s2)} s, all applied ${list(restart.map((x) => x.all), s2)} s (gallery ${await faces(a.url)} after the last)`,
+          `killed then restarted → serving ${list(
+            restart.map((x) => x.serving),
+            s2,
+          )} s, all applied ${list(
+            restart.map((x) => x.all),
+            s2,
+          )} s (gallery ${await faces(a.url)} after the last)`,
       );
     }
 
@@ -404,7 +497,9 @@ async function main(): Promise<void> {
       };
       const gallery0 = await faces(a.url);
       const settled0 = await settledRss();
-      log(`B restarted with an inspector, ${gallery0} encodings: RSS ${settled0.before.toFixed(0)} MiB, ${settled0.after.toFixed(0)} MiB after a full garbage collection`);
+      log(
+        `B restarted with an inspector, ${gallery0} encodings: RSS ${settled0.before.toFixed(0)} MiB, ${settled0.after.toFixed(0)} MiB after a full garbage collection`,
+      );
       const have = await faces(a.url);
       if (have < STARTUP) {
         const t = performance.now();
@@ -424,26 +519,43 @@ async function main(): Promise<void> {
         starts.push(performance.now() - t0);
         await untilApplied(nb.url, await headOf(db), t0);
         mem.push(rss(nb.process.pid!));
-        log(`start-up with ${gallery} encodings: ${s2(starts.at(-1)!)} s to serving; RSS ${mem.at(-1)!.rss.toFixed(0)} MiB (peak ${mem.at(-1)!.hwm.toFixed(0)} MiB)`);
+        log(
+          `start-up with ${gallery} encodings: ${s2(starts.at(-1)!)} s to serving; RSS ${mem.at(-1)!.rss.toFixed(0)} MiB (peak ${mem.at(-1)!.hwm.toFixed(0)} MiB)`,
+        );
       }
       const settled1 = await settledRss();
-      log(`B restarted with an inspector, ${gallery} encodings: RSS ${settled1.before.toFixed(0)} MiB, ${settled1.after.toFixed(0)} MiB after a full garbage collection`);
+      log(
+        `B restarted with an inspector, ${gallery} encodings: RSS ${settled1.before.toFixed(0)} MiB, ${settled1.after.toFixed(0)} MiB after a full garbage collection`,
+      );
       const perMillion = ((settled1.after - settled0.after) / (gallery - gallery0)) * 1e6;
       // A took the same rows through the feed in batches (no whole snapshot in JavaScript at once).
       const memA = rss(a.process.pid!);
       log(`replica A, which followed the bulk load through the feed: RSS ${memA.rss.toFixed(0)} MiB (peak ${memA.hwm.toFixed(0)} MiB)`);
       const p = await profileSnapshot(cluster.databaseUrl);
-      log(`snapshot read in this process: readEncodings() into an index ${s2(p.encodingsMs)} s for ${p.rows} rows, fileNames() ${s2(p.fileNamesMs)} s`);
+      log(
+        `snapshot read in this process: readEncodings() into an index ${s2(p.encodingsMs)} s for ${p.rows} rows, fileNames() ${s2(p.fileNamesMs)} s`,
+      );
       out.push(
         `start-up of a replica with ${gallery} encodings in PostgreSQL (process start → serving, snapshot included): ${list(starts, s2)} s; ` +
-          `RSS serving ${list(mem.map((m) => m.rss), (v) => v.toFixed(0))} MiB, peak ${list(mem.map((m) => m.hwm), (v) => v.toFixed(0))} MiB` +
+          `RSS serving ${list(
+            mem.map((m) => m.rss),
+            (v) => v.toFixed(0),
+          )} MiB, peak ${list(
+            mem.map((m) => m.hwm),
+            (v) => v.toFixed(0),
+          )} MiB` +
           `; after a full garbage collection (another start, with an inspector) ${settled1.after.toFixed(0)} MiB (${settled1.before.toFixed(0)} before it), ` +
           `against ${settled0.after.toFixed(0)} MiB with ${gallery0} encodings: ${perMillion.toFixed(0)} MiB per million encodings; ` +
           `(A, which followed the load through the feed: ${memA.rss.toFixed(0)} MiB, peak ${memA.hwm.toFixed(0)} MiB); ` +
           `in-process: readEncodings() into an index ${s2(p.encodingsMs)} s, fileNames() ${s2(p.fileNamesMs)} s`,
       );
     }
-    out.push(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    out.push(
+      `load average at the end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     console.log(out.join('\n'));
   } finally {
     await db.end();

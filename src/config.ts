@@ -158,21 +158,50 @@ const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
   maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },
   videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },
   analysisTimeoutS: { env: 'ANALYSIS_TIMEOUT_S', parse: number, valid: (n) => n > 0 && n <= 3600, want: 'a number of seconds in (0, 3600]' },
-  maxQueuedVideos: { env: 'MAX_QUEUED_VIDEOS', parse: number, valid: (n) => Number.isInteger(n) && n >= 1 && n <= 10000, want: 'a whole number from 1 to 10000' },
+  maxQueuedVideos: {
+    env: 'MAX_QUEUED_VIDEOS',
+    parse: number,
+    valid: (n) => Number.isInteger(n) && n >= 1 && n <= 10000,
+    want: 'a whole number from 1 to 10000',
+  },
   videoWorker: { env: 'VIDEO_WORKER', parse: flag, valid: () => true, want: 'true or false' },
-  videoJobLeaseS: { env: 'VIDEO_JOB_LEASE_S', parse: number, valid: (n) => Number.isInteger(n) && n >= 3 && n <= 3600, want: 'a whole number of seconds from 3 to 3600' },
+  videoJobLeaseS: {
+    env: 'VIDEO_JOB_LEASE_S',
+    parse: number,
+    valid: (n) => Number.isInteger(n) && n >= 3 && n <= 3600,
+    want: 'a whole number of seconds from 3 to 3600',
+  },
   apiKeys: {
     env: 'API_KEYS',
-    parse: (raw) => raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0),
+    parse: (raw) =>
+      raw
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k.length > 0),
     valid: (keys) => keys.every((k) => k.length > 0),
     want: 'comma-separated keys',
   },
-  maxQueryDepth: { env: 'MAX_QUERY_DEPTH', parse: number, valid: (n) => Number.isInteger(n) && n >= 2 && n <= 100, want: 'a whole number from 2 to 100' },
+  maxQueryDepth: {
+    env: 'MAX_QUERY_DEPTH',
+    parse: number,
+    valid: (n) => Number.isInteger(n) && n >= 2 && n <= 100,
+    want: 'a whole number from 2 to 100',
+  },
   maxQueryCost: { env: 'MAX_QUERY_COST', parse: number, valid: (n) => Number.isInteger(n) && n >= 1000, want: 'a whole number of at least 1000' },
   modelsDir: { env: 'FACE_MODELS_DIR', parse: text, valid: (s) => s.length > 0, want: 'a folder' },
   maxPixels: { env: 'FACE_MAX_PIXELS', parse: number, valid: (n) => inRange(RANGES.maxPixels, n), want: 'a positive whole number of pixels' },
-  encoder: { env: 'FACE_ENCODER', parse: (raw) => raw.toLowerCase() as EncoderEngine, valid: (e) => ENCODERS.includes(e), want: ENCODERS.join(' or ') },
-  detector: { env: 'FACE_DETECTOR', parse: (raw) => raw.toLowerCase() as Detector, valid: (d) => DETECTORS.includes(d), want: DETECTORS.join(' or ') },
+  encoder: {
+    env: 'FACE_ENCODER',
+    parse: (raw) => raw.toLowerCase() as EncoderEngine,
+    valid: (e) => ENCODERS.includes(e),
+    want: ENCODERS.join(' or '),
+  },
+  detector: {
+    env: 'FACE_DETECTOR',
+    parse: (raw) => raw.toLowerCase() as Detector,
+    valid: (d) => DETECTORS.includes(d),
+    want: DETECTORS.join(' or '),
+  },
   // These two ranges end where the addon's limits do: their texts are read only when a value is refused.
   minFacePx: {
     env: 'MIN_FACE_PX',

@@ -107,7 +107,9 @@ export async function openService(config: Config, opts: ServiceOptions): Promise
     let closing: Promise<void> | undefined;
     return { store, gallery, videoJobs, close: () => (closing ??= opened.closeAll()) };
   } catch (err) {
-    await opened.closeAll((name, closeErr) => logger.warn(`service: could not close the ${name} after a failed start: ${(closeErr as Error).message}`));
+    await opened.closeAll((name, closeErr) =>
+      logger.warn(`service: could not close the ${name} after a failed start: ${(closeErr as Error).message}`),
+    );
     throw err;
   }
 }

@@ -40,9 +40,12 @@ export function errorBox(err, overrides) {
 
 /** The alert box for a problem the page finds itself, before anything is sent (no photo chosen, a name missing). */
 export function alertBox(text, { code, detail } = {}) {
-  return el('div', { class: 'message error', role: 'alert', testid: 'error', 'data-code': code },
+  return el(
+    'div',
+    { class: 'message error', role: 'alert', testid: 'error', 'data-code': code },
     el('p', { testid: 'error-message' }, text),
-    detail ? el('p', { class: 'detail' }, detail) : null);
+    detail ? el('p', { class: 'detail' }, detail) : null,
+  );
 }
 
 /**

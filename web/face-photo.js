@@ -53,14 +53,18 @@ export function facePhoto(src, faces, { alt = '', testid = 'face-photo', removeI
   };
   if (img.complete && img.naturalWidth) place();
   else img.addEventListener('load', place, { once: true });
-  img.addEventListener('error', () => {
-    if (removeIfBroken) {
-      removeIfBroken.remove(); // e.g. a file that is not an image: nothing worth showing
-      return;
-    }
-    frame.classList.add('broken');
-    frame.append(el('p', { class: 'hint' }, 'The photo could not be shown.'));
-  }, { once: true });
+  img.addEventListener(
+    'error',
+    () => {
+      if (removeIfBroken) {
+        removeIfBroken.remove(); // e.g. a file that is not an image: nothing worth showing
+        return;
+      }
+      frame.classList.add('broken');
+      frame.append(el('p', { class: 'hint' }, 'The photo could not be shown.'));
+    },
+    { once: true },
+  );
   return frame;
 }
 

@@ -150,7 +150,8 @@ function sendWithProgress(init, onUploadProgress) {
       }
       resolve(new Response(xhr.response, { status: xhr.status, statusText: xhr.statusText }));
     });
-    const failed = () => reject(new GraphQLRequestError('The service could not be reached. Check that it is running and try again.', 'NETWORK_ERROR'));
+    const failed = () =>
+      reject(new GraphQLRequestError('The service could not be reached. Check that it is running and try again.', 'NETWORK_ERROR'));
     xhr.addEventListener('error', failed);
     xhr.addEventListener('abort', failed);
     xhr.addEventListener('timeout', failed);

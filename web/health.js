@@ -12,8 +12,7 @@ export async function refreshHealth() {
       `${plural(health.people, 'person', 'people')} · ${plural(health.faces, 'photo')} · tolerance ${health.tolerance}`;
     $('#search-tolerance').placeholder = String(health.tolerance);
     $('#video-tolerance').placeholder = String(health.tolerance);
-    $('[data-testid=video-limits]').textContent =
-      `Videos can be up to ${health.maxVideoMb} MB and ${durationWords(health.videoMaxSeconds)} long.`;
+    $('[data-testid=video-limits]').textContent = `Videos can be up to ${health.maxVideoMb} MB and ${durationWords(health.videoMaxSeconds)} long.`;
   } catch (err) {
     $('[data-testid=health]').textContent = plainError(err).main;
   }

@@ -17,11 +17,15 @@ export function askForKey(rejected) {
   input.value = '';
   dialog.returnValue = '';
   keyPrompt = new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      const key = dialog.returnValue === 'ok' ? input.value.trim() : '';
-      if (key) setApiKey(key);
-      resolve(key || null);
-    }, { once: true });
+    dialog.addEventListener(
+      'close',
+      () => {
+        const key = dialog.returnValue === 'ok' ? input.value.trim() : '';
+        if (key) setApiKey(key);
+        resolve(key || null);
+      },
+      { once: true },
+    );
     dialog.showModal();
     input.focus();
   }).finally(() => {

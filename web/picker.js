@@ -41,8 +41,12 @@ export function createPicker(root, onFile) {
   };
 
   // Clearing the value lets the same file be chosen twice in a row.
-  input.addEventListener('click', () => { input.value = ''; });
-  input.addEventListener('change', () => { if (input.files?.[0]) set(input.files[0]); });
+  input.addEventListener('click', () => {
+    input.value = '';
+  });
+  input.addEventListener('change', () => {
+    if (input.files?.[0]) set(input.files[0]);
+  });
 
   for (const type of ['dragenter', 'dragover']) {
     zone.addEventListener(type, (e) => {
@@ -80,9 +84,10 @@ export function createPicker(root, onFile) {
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user' }, audio: false });
       } catch (err) {
-        error.textContent = err?.name === 'NotAllowedError'
-          ? 'The webcam could not be opened: permission was refused.'
-          : 'The webcam could not be opened. Choose a photo instead.';
+        error.textContent =
+          err?.name === 'NotAllowedError'
+            ? 'The webcam could not be opened: permission was refused.'
+            : 'The webcam could not be opened. Choose a photo instead.';
         error.hidden = false;
         return;
       }
@@ -108,7 +113,9 @@ export function createPicker(root, onFile) {
   }
 
   const picker = {
-    get file() { return file; },
+    get file() {
+      return file;
+    },
     input,
     clear() {
       file = null;

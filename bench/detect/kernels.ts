@@ -65,7 +65,9 @@ export async function timeKernelPaths(
         const pass = passes.get(p)!;
         if (budget === 1) [row.ms1, row.large1] = [median(pass.annotated), median(pass.large)];
         else [row.msN, row.largeN] = [median(pass.annotated), median(pass.large)];
-        log(`kernels ${p}, ${budget} thread(s): ${median(pass.annotated).toFixed(1)} ms/photo, large ${median(pass.large).toFixed(0)} ms, ${row.faces} faces`);
+        log(
+          `kernels ${p}, ${budget} thread(s): ${median(pass.annotated).toFixed(1)} ms/photo, large ${median(pass.large).toFixed(0)} ms, ${row.faces} faces`,
+        );
       }
       core.release();
     }

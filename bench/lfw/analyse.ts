@@ -21,7 +21,13 @@ export interface AnalysedPhoto {
   file: string;
   width: number;
   height: number;
-  faces: { box: { x: number; y: number; width: number; height: number }; score: number; sharpness: number; landmarks: number[]; encoding: number[] }[];
+  faces: {
+    box: { x: number; y: number; width: number; height: number };
+    score: number;
+    sharpness: number;
+    landmarks: number[];
+    encoding: number[];
+  }[];
 }
 
 export function lfwPhotos(dir: string): string[] {
@@ -29,7 +35,13 @@ export function lfwPhotos(dir: string): string[] {
     .readdirSync(dir)
     .filter((d) => fs.statSync(path.join(dir, d)).isDirectory())
     .sort()
-    .flatMap((d) => fs.readdirSync(path.join(dir, d)).filter((f) => f.endsWith('.jpg')).sort().map((f) => `${d}/${f}`));
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(dir, d))
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+        .map((f) => `${d}/${f}`),
+    );
 }
 
 async function main(): Promise<void> {

@@ -74,7 +74,18 @@ export async function identifyThroughApi(
       const r = (await upload(url, SEARCH, {}, { file: file(photo) })).data?.searchFace;
       if (r?.status === 'MATCH' || r?.status === 'MULTIPLE_KNOWN_FACES') strangersNamed++;
     }
-    return { enrolled: ids.size, refused, ambiguous, genuine: genuine.length, named, wrong, multiple, strangers: strangers.length, strangersNamed, seconds: (Date.now() - t0) / 1000 };
+    return {
+      enrolled: ids.size,
+      refused,
+      ambiguous,
+      genuine: genuine.length,
+      named,
+      wrong,
+      multiple,
+      strangers: strangers.length,
+      strangersNamed,
+      seconds: (Date.now() - t0) / 1000,
+    };
   } finally {
     service.process.kill('SIGTERM');
     await service.exited;

@@ -51,12 +51,19 @@ async function main(): Promise<void> {
       for (let d = 0; d < draws; d++) {
         const enrolled = shuffled(pool, 1000 * size + d)
           .slice(0, size)
-          .flatMap((n, id) => people.get(n)!.slice(0, photos).map((face) => ({ face, personId: id })));
+          .flatMap((n, id) =>
+            people
+              .get(n)!
+              .slice(0, photos)
+              .map((face) => ({ face, personId: id })),
+          );
         scores.push(...scoresAgainst(enrolled, strangers));
       }
       scores.sort((a, b) => a - b);
       rows.push(RATES.map((r) => Number(quantile(scores, r).toFixed(4))));
-      process.stderr.write(`${size} people × ${photos} photo(s): ${draws} draw(s) × ${strangers.length} strangers; score at 1 %: ${quantile(scores, 0.01).toFixed(3)}\n`);
+      process.stderr.write(
+        `${size} people × ${photos} photo(s): ${draws} draw(s) × ${strangers.length} strangers; score at 1 %: ${quantile(scores, 0.01).toFixed(3)}\n`,
+      );
     }
     tables.push({ photos, sizes, rows });
   }
@@ -69,7 +76,10 @@ async function main(): Promise<void> {
       '// fpir[j] of strangers fall, against a gallery of galleryPeople[i] people.\n' +
       `export const CALIBRATION = {\n  fpir: ${JSON.stringify(RATES)},\n  tables: [\n` +
       tables
-        .map((t) => `    {\n      photos: ${t.photos},\n      galleryPeople: ${JSON.stringify(t.sizes)},\n      score: [\n${t.rows.map((r) => `        ${JSON.stringify(r)},`).join('\n')}\n      ],\n    },`)
+        .map(
+          (t) =>
+            `    {\n      photos: ${t.photos},\n      galleryPeople: ${JSON.stringify(t.sizes)},\n      score: [\n${t.rows.map((r) => `        ${JSON.stringify(r)},`).join('\n')}\n      ],\n    },`,
+        )
         .join('\n') +
       '\n  ],\n} as const;\n',
   );

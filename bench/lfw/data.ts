@@ -19,7 +19,11 @@ export interface LfwFace {
 }
 
 export function readAnalyses(file: string): AnalysedPhoto[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AnalysedPhoto);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AnalysedPhoto);
 }
 
 const points = (flat: number[]): Point[] => Array.from({ length: flat.length / 2 }, (_, i) => ({ x: flat[2 * i]!, y: flat[2 * i + 1]! }));
@@ -32,7 +36,12 @@ export function enrolFaces(photos: AnalysedPhoto[]): Map<string, LfwFace> {
   const out = new Map<string, LfwFace>();
   for (const p of photos) {
     const ok = p.faces.flatMap((f, i) => (faceQuality({ ...f, landmarks: points(f.landmarks) }, p.width, p.height, 'cnn').recognisable ? [i] : []));
-    const choice = mainFace(p.faces.map((f) => f.box), ok, p.width, p.height);
+    const choice = mainFace(
+      p.faces.map((f) => f.box),
+      ok,
+      p.width,
+      p.height,
+    );
     if (!choice) continue;
     const index = 'index' in choice ? choice.index : choice.ambiguous[0]!;
     out.set(p.file, { file: p.file, person: p.file.split('/')[0]!, faceIndex: index, encoding: Float32Array.from(p.faces[index]!.encoding) });

@@ -11,7 +11,13 @@ import type { AnalysedPhoto } from './analyse.js';
 export const enrolledFile = (analyses: string): string => `${analyses.replace(/\.jsonl$/, '')}.enrolled.jsonl`;
 
 /** Adds `enrolled` (the stored encoding) to the gallery photos of `people`, computing what the cache lacks. */
-export async function addEnrolledEncodings(lfw: string, analyses: string, photos: AnalysedPhoto[], people: Map<string, LfwFace[]>, log: (line: string) => void): Promise<void> {
+export async function addEnrolledEncodings(
+  lfw: string,
+  analyses: string,
+  photos: AnalysedPhoto[],
+  people: Map<string, LfwFace[]>,
+  log: (line: string) => void,
+): Promise<void> {
   const file = enrolledFile(analyses);
   const cached = new Map<string, Float32Array>();
   if (fs.existsSync(file)) {
@@ -35,7 +41,10 @@ export async function addEnrolledEncodings(lfw: string, analyses: string, photos
         const face = todo[next++]!;
         const analysed = byFile.get(face.file)!.faces[face.faceIndex]!;
         const image = await core.decode(fs.readFileSync(path.join(lfw, face.file)));
-        const landmarks = Array.from({ length: analysed.landmarks.length / 2 }, (_, k) => ({ x: analysed.landmarks[2 * k]!, y: analysed.landmarks[2 * k + 1]! }));
+        const landmarks = Array.from({ length: analysed.landmarks.length / 2 }, (_, k) => ({
+          x: analysed.landmarks[2 * k]!,
+          y: analysed.landmarks[2 * k + 1]!,
+        }));
         const [chip] = await core.align(image, [landmarks]);
         const [encoding] = await core.encode([chip!], { jitter: ENROLMENT_JITTER });
         cached.set(face.file, encoding!);

@@ -40,7 +40,11 @@ export function identify(
   const named = (probe: LfwFace): number | null => {
     if ('targetFpir' in rule) {
       const hits = index.searchSync(probe.encoding, { k: NEIGHBOURS });
-      const d = decide(hits.map((h) => ({ faceId: h.id, personId: personOf[h.id]!, distance: h.distance })), { people: gallery.length, faces: personOf.length }, rule);
+      const d = decide(
+        hits.map((h) => ({ faceId: h.id, personId: personOf[h.id]!, distance: h.distance })),
+        { people: gallery.length, faces: personOf.length },
+        rule,
+      );
       return d?.known ? d.personId : null;
     }
     const [hit] = index.searchSync(probe.encoding, { k: 1, maxDistance: rule.tolerance });

@@ -21,13 +21,21 @@ export function runPeer(lfw: string, files: string[], out: string): Map<string, 
   for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
     if (!line) continue;
     const row = JSON.parse(line) as { file: string; faces: { encoding: number[] }[] };
-    faces.set(row.file, row.faces.map((f) => Float32Array.from(f.encoding)));
+    faces.set(
+      row.file,
+      row.faces.map((f) => Float32Array.from(f.encoding)),
+    );
   }
   return faces;
 }
 
 /** The 1:N protocol with face_recognition's rule (tolerance 0.6). */
-export function peerIdentification(faces: Map<string, Float32Array[]>, gallery: [string, string][], genuine: [string, string][], strangers: string[]) {
+export function peerIdentification(
+  faces: Map<string, Float32Array[]>,
+  gallery: [string, string][],
+  genuine: [string, string][],
+  strangers: string[],
+) {
   const index = new FaceIndex();
   const people: string[] = [];
   for (const [person, photo] of gallery) {

@@ -184,7 +184,10 @@ export async function faceApiRuntime() {
   } catch {
     /* not exposed */
   }
-  const versions = { faceApi: require(path.join(faceApiDir, 'package.json')).version as string, tfjs: (tf.version_core ?? tf.version?.['tfjs-core']) as string };
+  const versions = {
+    faceApi: require(path.join(faceApiDir, 'package.json')).version as string,
+    tfjs: (tf.version_core ?? tf.version?.['tfjs-core']) as string,
+  };
   return { backend, simd, threads, wasmHeapBytes, loadMs, versions };
 }
 

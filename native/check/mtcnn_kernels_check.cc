@@ -12,30 +12,30 @@
 namespace {
 
 void print(const char* name, const face::mtcnn::net_agreement& a, bool last) {
-    std::printf("\"%s\":{\"compared\":%d,\"facesOurs\":%d,\"facesOpencv\":%d,\"maxScoreDiff\":%.9g,\"maxOutputDiff\":%.9g}%s",
-                name, a.compared, a.faces_ours, a.faces_opencv, a.max_score_diff, a.max_output_diff, last ? "" : ",");
+  std::printf("\"%s\":{\"compared\":%d,\"facesOurs\":%d,\"facesOpencv\":%d,\"maxScoreDiff\":%.9g,\"maxOutputDiff\":%.9g}%s", name,
+              a.compared, a.faces_ours, a.faces_opencv, a.max_score_diff, a.max_output_diff, last ? "" : ",");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: %s <check data file>\n", argv[0]);
-        return 1;
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s <check data file>\n", argv[0]);
+    return 1;
+  }
+  try {
+    const face::mtcnn::check_data data = face::mtcnn::read_check_data(argv[1]);
+    for (const face::mtcnn::target& t : face::mtcnn::supported_targets()) {
+      const face::mtcnn::agreement a = face::mtcnn::compare(data, t);
+      std::printf("{\"kernels\":\"%s\",", t.name());
+      print("pnet", a.pnet, false);
+      print("rnet", a.rnet, false);
+      print("onet", a.onet, true);
+      std::printf("}\n");
     }
-    try {
-        const face::mtcnn::check_data data = face::mtcnn::read_check_data(argv[1]);
-        for (const face::mtcnn::target& t : face::mtcnn::supported_targets()) {
-            const face::mtcnn::agreement a = face::mtcnn::compare(data, t);
-            std::printf("{\"kernels\":\"%s\",", t.name());
-            print("pnet", a.pnet, false);
-            print("rnet", a.rnet, false);
-            print("onet", a.onet, true);
-            std::printf("}\n");
-        }
-        return 0;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s\n", e.what());
-        return 1;
-    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
 }

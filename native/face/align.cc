@@ -5,8 +5,8 @@
 
 namespace face {
 
-std::vector<rgb_image> extract_chips(const rgb_image& image, const std::vector<dlib::full_object_detection>& shapes,
-                                     unsigned long size, double padding) {
+std::vector<rgb_image> extract_chips(const rgb_image& image, const std::vector<dlib::full_object_detection>& shapes, unsigned long size,
+                                     double padding) {
   std::vector<dlib::chip_details> details;
   details.reserve(shapes.size());
   for (const auto& shape : shapes) details.push_back(dlib::get_face_chip_details(shape, size, padding));

@@ -53,10 +53,19 @@ image_info jpeg_info(const uint8_t* d, size_t n) {
   size_t i = 2;
   int orientation = 0;
   while (i + 1 < n) {
-    if (d[i] != 0xFF) { ++i; continue; }  // tolerate stray bytes between segments
+    if (d[i] != 0xFF) {
+      ++i;
+      continue;
+    }  // tolerate stray bytes between segments
     uint8_t marker = d[i + 1];
-    if (marker == 0xFF) { ++i; continue; }  // fill byte
-    if (marker == 0x00) { i += 2; continue; }  // stuffed zero: data, not a marker (libjpeg skips it too)
+    if (marker == 0xFF) {
+      ++i;
+      continue;
+    }  // fill byte
+    if (marker == 0x00) {
+      i += 2;
+      continue;
+    }  // stuffed zero: data, not a marker (libjpeg skips it too)
     i += 2;
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) continue;  // no length field
     if (marker == 0xD9 || i + 2 > n) break;
@@ -114,8 +123,8 @@ image_info tiff_info(const uint8_t* d, size_t n) {
 
 face_error too_large(uint64_t width, uint64_t height, uint64_t max_pixels) {
   return face_error("IMAGE_TOO_LARGE", "The image is " + std::to_string(width) + "x" + std::to_string(height) + " (" +
-                                          std::to_string(width * height) + " pixels); the limit is " +
-                                          std::to_string(max_pixels) + " pixels. Send a smaller image.");
+                                           std::to_string(width * height) + " pixels); the limit is " + std::to_string(max_pixels) +
+                                           " pixels. Send a smaller image.");
 }
 
 // giflib reads from this cursor over the caller's bytes.
@@ -141,7 +150,10 @@ rgb_image decode_gif(const uint8_t* data, size_t size, uint64_t max_pixels) {
   if (!gif) throw face_error("INVALID_IMAGE", std::string("The GIF cannot be read: ") + GifErrorString(error));
   struct closer {
     GifFileType* g;
-    ~closer() { int e; DGifCloseFile(g, &e); }
+    ~closer() {
+      int e;
+      DGifCloseFile(g, &e);
+    }
   } close_on_exit{gif};
 
   const uint64_t screen_w = gif->SWidth, screen_h = gif->SHeight;
@@ -245,8 +257,8 @@ image_info read_image_info(const uint8_t* d, size_t n) {
   if (n >= 12 && !std::memcmp(d, "RIFF", 4) && !std::memcmp(d + 8, "WEBP", 4)) return webp_info(d, n);
   if (n >= 4 && (!std::memcmp(d, "II*\0", 4) || !std::memcmp(d, "MM\0*", 4))) return tiff_info(d, n);
   throw face_error("UNSUPPORTED_FORMAT",
-                  "The bytes are not a JPEG, PNG, WebP, BMP, GIF or TIFF image (the format is read from the content, "
-                  "not the file name).");
+                   "The bytes are not a JPEG, PNG, WebP, BMP, GIF or TIFF image (the format is read from the content, "
+                   "not the file name).");
 }
 
 rgb_image image_input::materialize(image_info* info, uint64_t keep_pixels) const {
@@ -264,7 +276,7 @@ rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, im
   int reduce = 1;
   if (info.format == image_format::jpeg && keep_pixels > 0)
     while (reduce < 8 && info.width * info.height >= keep_pixels * 4 * uint64_t(reduce * reduce)) reduce *= 2;
-  const int flags = reduce == 8 ? cv::IMREAD_REDUCED_COLOR_8
+  const int flags = reduce == 8   ? cv::IMREAD_REDUCED_COLOR_8
                     : reduce == 4 ? cv::IMREAD_REDUCED_COLOR_4
                     : reduce == 2 ? cv::IMREAD_REDUCED_COLOR_2
                                   : cv::IMREAD_COLOR;
@@ -279,7 +291,7 @@ rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, im
   }
   if (bgr.empty() || bgr.type() != CV_8UC3)
     throw face_error("INVALID_IMAGE",
-                    std::string("The ") + format_name(info.format) + " image is corrupt or cut short and cannot be decoded.");
+                     std::string("The ") + format_name(info.format) + " image is corrupt or cut short and cannot be decoded.");
   // Second guard: a header the sniffer read differently from the decoder must not let a large image through.
   if (uint64_t(bgr.cols) * uint64_t(bgr.rows) > max_pixels) throw too_large(uint64_t(bgr.cols), uint64_t(bgr.rows), max_pixels);
   return rgb_from_bgr(bgr);

@@ -2,11 +2,11 @@
 // The format is sniffed from the bytes; the pixel count is checked from the header
 // before any pixel is decoded, so a small file claiming a huge size costs nothing.
 #pragma once
-#include <cstddef>
-#include <cstdint>
 #include <dlib/image_processing/generic_image.h>
 #include <dlib/matrix.h>
 #include <dlib/pixel.h>
+#include <cstddef>
+#include <cstdint>
 
 #include <vector>
 
@@ -44,8 +44,7 @@ image_info read_image_info(const uint8_t* data, size_t size);
 //          info->reduced_by says by how much.
 // throws face_error IMAGE_TOO_LARGE before decoding when width*height > max_pixels,
 //        INVALID_IMAGE when the pixels cannot be decoded, UNSUPPORTED_FORMAT for unknown bytes.
-rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr,
-                       uint64_t keep_pixels = 0);
+rgb_image decode_image(const uint8_t* data, size_t size, uint64_t max_pixels, image_info* info = nullptr, uint64_t keep_pixels = 0);
 
 // An image as the caller gave it: encoded bytes (decoded in the worker) or raw RGB pixels.
 struct image_input {

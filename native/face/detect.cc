@@ -32,7 +32,8 @@ namespace {
 
 std::vector<detection> detect_cnn(const rgb_image& image, const detect_options& options) {
   if (!options.cnn)
-    throw face_error("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+    throw face_error("MODEL_NOT_FOUND",
+                     "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
   const double pyramid_min = options.min_face_size > 0 ? options.min_face_size : default_cnn_min_face;
   std::vector<detection> faces;
   for (const face_candidate& f : options.cnn->detect(image, float(pyramid_min), options.deadline)) {
@@ -115,8 +116,8 @@ std::vector<detection> detect_at_size(const rgb_image& image, const detect_optio
 
   std::vector<detection> faces;
   for (const auto& d : found) {
-    dlib::rectangle r(std::lround(d.rect.left() / scale), std::lround(d.rect.top() / scale),
-                      std::lround(d.rect.right() / scale), std::lround(d.rect.bottom() / scale));
+    dlib::rectangle r(std::lround(d.rect.left() / scale), std::lround(d.rect.top() / scale), std::lround(d.rect.right() / scale),
+                      std::lround(d.rect.bottom() / scale));
     if (double(std::max(r.width(), r.height())) < options.min_face_size) continue;
     faces.push_back({r, d.detection_confidence});
   }

@@ -16,13 +16,13 @@ enum class detector_kind { hog, cnn };
 
 struct detect_options {
   detector_kind detector = detector_kind::hog;
-  int upsample = 0;              // HOG: times the image is doubled first (pyramid_up), finds faces down to ~80/2^n px;
-                                 // at most max_upsample
-  double min_face_size = 0;      // drop faces whose larger side is below this many pixels; CNN: also the pyramid's
-                                 // smallest face (20 px when 0, never below 12)
-  double adjust_threshold = 0;   // HOG: added to the detector's threshold; negative finds more faces
+  int upsample = 0;                         // HOG: times the image is doubled first (pyramid_up), finds faces down to ~80/2^n px;
+                                            // at most max_upsample
+  double min_face_size = 0;                 // drop faces whose larger side is below this many pixels; CNN: also the pyramid's
+                                            // smallest face (20 px when 0, never below 12)
+  double adjust_threshold = 0;              // HOG: added to the detector's threshold; negative finds more faces
   std::shared_ptr<const cnn_detector> cnn;  // required when detector is cnn (from the loaded model set)
-  face::deadline deadline;                   // checked between steps; throws face_error TIMEOUT once passed
+  face::deadline deadline;                  // checked between steps; throws face_error TIMEOUT once passed
 };
 
 struct detection {

@@ -32,15 +32,15 @@ std::shared_ptr<face_encoder> face_encoder::from_dlib_file(const std::string& pa
   std::ifstream file(path, std::ios::binary);
   if (!file)
     throw face_error("MODEL_NOT_FOUND", "The face recognition model " + path +
-                                           " cannot be read. Run `npm run models:dlib` to fetch dlib's original "
-                                           "files, or remove it to use the bundled @vladmandic/face-api weights.");
+                                            " cannot be read. Run `npm run models:dlib` to fetch dlib's original "
+                                            "files, or remove it to use the bundled @vladmandic/face-api weights.");
   auto net = std::make_unique<resnet::anet_type>();
   try {
     dlib::deserialize(*net, file);
   } catch (const std::exception& e) {
     throw face_error("MODEL_NOT_FOUND", "The face recognition model " + path + " is not dlib's ResNet face model (" + e.what() +
-                                           "). Run `npm run models:dlib` to fetch a good copy, or remove the file to use the "
-                                           "bundled @vladmandic/face-api weights.");
+                                            "). Run `npm run models:dlib` to fetch a good copy, or remove the file to use the "
+                                            "bundled @vladmandic/face-api weights.");
   }
   return std::shared_ptr<face_encoder>(new face_encoder(std::move(net), engine));
 }

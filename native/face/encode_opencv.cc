@@ -10,7 +10,6 @@
 namespace face {
 namespace {
 
-
 constexpr int chip_size = 150;
 constexpr int descriptor_size = 128;
 
@@ -60,9 +59,8 @@ opencv_resnet::opencv_resnet(resnet::anet_type& net) {
   dlib::visit_computational_layers(net, [&](auto& layer) {
     using L = std::decay_t<decltype(layer)>;
     if constexpr (resnet::is_con<L>::value) {
-      cons.push_back({&layer.get_layer_params(), long(layer.num_filters()), long(layer.nr()), long(layer.nc()),
-                      int(layer.stride_y()), int(layer.stride_x()), int(layer.padding_y()), int(layer.padding_x()),
-                      !layer.bias_is_disabled()});
+      cons.push_back({&layer.get_layer_params(), long(layer.num_filters()), long(layer.nr()), long(layer.nc()), int(layer.stride_y()),
+                      int(layer.stride_x()), int(layer.padding_y()), int(layer.padding_x()), !layer.bias_is_disabled()});
     } else if constexpr (std::is_same_v<L, dlib::affine_>) {
       auto gamma = layer.get_gamma();
       auto beta = layer.get_beta();

@@ -24,8 +24,7 @@ class opencv_resnet {
 
   // requires: every chip is 150x150; net comes from make_net().
   // ensures: one 128-d encoding per chip, the chips run through net batch_size at a time.
-  std::vector<dlib::matrix<float, 0, 1>> encode(cv::dnn::Net& net, const std::vector<rgb_image>& chips,
-                                                unsigned long batch_size) const;
+  std::vector<dlib::matrix<float, 0, 1>> encode(cv::dnn::Net& net, const std::vector<rgb_image>& chips, unsigned long batch_size) const;
 
  private:
   struct conv {

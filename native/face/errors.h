@@ -8,12 +8,9 @@ namespace face {
 
 struct face_error : std::runtime_error {
   std::string code;
-  face_error(std::string code_, const std::string& message)
-      : std::runtime_error(message), code(std::move(code_)) {}
+  face_error(std::string code_, const std::string& message) : std::runtime_error(message), code(std::move(code_)) {}
 };
 
-inline face_error invalid_argument(const std::string& message) {
-  return face_error("INVALID_ARGUMENT", message);
-}
+inline face_error invalid_argument(const std::string& message) { return face_error("INVALID_ARGUMENT", message); }
 
 }  // namespace face

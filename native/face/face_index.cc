@@ -39,8 +39,7 @@ double exact_distance(const float* a, const float* b) {
 
 using candidate = std::pair<float, size_t>;  // squared distance, slot
 
-void scan(const float* vectors, size_t begin, size_t end, const float* query, size_t k, float limit,
-          std::vector<candidate>& out) {
+void scan(const float* vectors, size_t begin, size_t end, const float* query, size_t k, float limit, std::vector<candidate>& out) {
   std::priority_queue<candidate> heap;  // worst on top
   for (size_t slot = begin; slot < end; ++slot) {
     const float* v = vectors + slot * face_index::dims;
@@ -148,8 +147,8 @@ std::vector<face_index::match> face_index::search(const float* query, size_t k, 
   const size_t n = ids_.size();
   if (n == 0 || k == 0) return {};
   // Compare squared float distances with a little slack; the exact double distance decides below.
-  const float limit = std::isfinite(max_distance) ? float(max_distance * max_distance) * 1.0001f + 1e-6f
-                                                  : std::numeric_limits<float>::infinity();
+  const float limit =
+      std::isfinite(max_distance) ? float(max_distance * max_distance) * 1.0001f + 1e-6f : std::numeric_limits<float>::infinity();
 
   // One thread per 32768 vectors, at most the thread budget (setThreads).
   const size_t threads = std::min<size_t>(size_t(thread_budget()), 1 + n / 32768);
@@ -172,9 +171,8 @@ std::vector<face_index::match> face_index::search(const float* query, size_t k, 
       double distance = exact_distance(vectors_.data() + slot * dims, query);
       if (distance <= max_distance) out.push_back({ids_[slot], distance});
     }
-  std::sort(out.begin(), out.end(), [](const match& a, const match& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.id < b.id);
-  });
+  std::sort(out.begin(), out.end(),
+            [](const match& a, const match& b) { return a.distance < b.distance || (a.distance == b.distance && a.id < b.id); });
   if (out.size() > k) out.resize(k);
   return out;
 }

@@ -13,20 +13,20 @@ std::shared_ptr<const dlib::shape_predictor> load_shape_predictor(const std::str
   std::ifstream file(path, std::ios::binary);
   if (!file)
     throw face_error("MODEL_NOT_FOUND", "The landmark model " + path +
-                                           " cannot be read. Install Debian's libdlib-data (it ships "
-                                           "/usr/share/dlib/shape_predictor_68_face_landmarks.dat) or put dlib's "
-                                           "shape_predictor_68_face_landmarks.dat in FACE_MODELS_DIR.");
+                                            " cannot be read. Install Debian's libdlib-data (it ships "
+                                            "/usr/share/dlib/shape_predictor_68_face_landmarks.dat) or put dlib's "
+                                            "shape_predictor_68_face_landmarks.dat in FACE_MODELS_DIR.");
   auto predictor = std::make_shared<dlib::shape_predictor>();
   try {
     dlib::deserialize(*predictor, file);
   } catch (const std::exception& e) {
     throw face_error("MODEL_NOT_FOUND", "The landmark model " + path + " is not a dlib shape predictor (" + e.what() +
-                                           "). Run `npm run models:dlib` to fetch a good copy, or remove it from FACE_MODELS_DIR to "
-                                           "use Debian's /usr/share/dlib/shape_predictor_68_face_landmarks.dat (package libdlib-data).");
+                                            "). Run `npm run models:dlib` to fetch a good copy, or remove it from FACE_MODELS_DIR to "
+                                            "use Debian's /usr/share/dlib/shape_predictor_68_face_landmarks.dat (package libdlib-data).");
   }
   if (predictor->num_parts() != 68 && predictor->num_parts() != 5)
     throw face_error("MODEL_NOT_FOUND", "The landmark model " + path + " has " + std::to_string(predictor->num_parts()) +
-                                           " points; a 68- or 5-point dlib model is needed.");
+                                            " points; a 68- or 5-point dlib model is needed.");
   return predictor;
 }
 

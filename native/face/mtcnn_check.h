@@ -13,34 +13,34 @@
 namespace face::mtcnn {
 
 struct check_data {
-    pnet_weights pnet;
-    refine_weights rnet, onet;
-    // P-Net inputs (8-bit RGB pyramid levels) and OpenCV's face probability [y][x] and box regression [4][y][x].
-    struct level {
-        int rows = 0, cols = 0;
-        std::vector<uint8_t> rgb;
-        std::vector<float> prob, reg;
-    };
-    std::vector<level> levels;
-    // R-Net / O-Net inputs (normalised crops) and OpenCV's face probability and other outputs per crop.
-    struct crops {
-        int count = 0;
-        std::vector<float> pixels;   // [count][side][side][3]
-        std::vector<float> prob;     // [count]
-        std::vector<float> outputs;  // [count][net outputs - 1]: box regression, then (O-Net) landmarks
-    };
-    crops rnet_crops, onet_crops;
+  pnet_weights pnet;
+  refine_weights rnet, onet;
+  // P-Net inputs (8-bit RGB pyramid levels) and OpenCV's face probability [y][x] and box regression [4][y][x].
+  struct level {
+    int rows = 0, cols = 0;
+    std::vector<uint8_t> rgb;
+    std::vector<float> prob, reg;
+  };
+  std::vector<level> levels;
+  // R-Net / O-Net inputs (normalised crops) and OpenCV's face probability and other outputs per crop.
+  struct crops {
+    int count = 0;
+    std::vector<float> pixels;   // [count][side][side][3]
+    std::vector<float> prob;     // [count]
+    std::vector<float> outputs;  // [count][net outputs - 1]: box regression, then (O-Net) landmarks
+  };
+  crops rnet_crops, onet_crops;
 };
 
 struct net_agreement {
-    int compared = 0;                      // P-Net windows, or R-Net / O-Net crops
-    int faces_ours = 0, faces_opencv = 0;  // of them scored >= 0.7
-    double max_score_diff = 0;             // face probability
-    double max_output_diff = 0;            // box regression and (O-Net) landmarks
+  int compared = 0;                      // P-Net windows, or R-Net / O-Net crops
+  int faces_ours = 0, faces_opencv = 0;  // of them scored >= 0.7
+  double max_score_diff = 0;             // face probability
+  double max_output_diff = 0;            // box regression and (O-Net) landmarks
 };
 
 struct agreement {
-    net_agreement pnet, rnet, onet;
+  net_agreement pnet, rnet, onet;
 };
 
 // Runs the kernels of `t` on the data's inputs and compares them with OpenCV's outputs.

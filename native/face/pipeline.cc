@@ -60,7 +60,6 @@ std::vector<analyzed_face> analyze_upright(const rgb_image& image, const analyze
   return out;
 }
 
-
 // The CNN on upright johns chips scores 0.998 and more; turned a quarter or upside down it finds 12-23 of the 55, at
 // median scores of 0.79-0.87 (at most 0.993). Below this score the largest face may be a sideways one.
 constexpr double cnn_sure_score = 0.995;
@@ -78,7 +77,7 @@ int turn_of_face(const rgb_image& image, const detection& f, const detect_option
   double best = std::max(f.score, cnn_sure_score);
   for (int degrees : {90, 270, 180}) {
     // Where the face's centre lands in the turned crop: only a face there counts.
-    const dlib::point c = degrees == 90 ? dlib::point(crop.nr() - 1 - face_centre.y(), face_centre.x())
+    const dlib::point c = degrees == 90    ? dlib::point(crop.nr() - 1 - face_centre.y(), face_centre.x())
                           : degrees == 270 ? dlib::point(face_centre.y(), crop.nc() - 1 - face_centre.x())
                                            : dlib::point(crop.nc() - 1 - face_centre.x(), crop.nr() - 1 - face_centre.y());
     for (const detection& g : detect_faces(turned(crop, degrees), detect)) {
@@ -161,10 +160,9 @@ analysis_result analyze_image(const rgb_image& image, const analyze_options& opt
     detect.deadline.check();
     rgb_image copy = turned(image, degrees);
     std::vector<detection> found = detect_faces(copy, turned_detect);
-    found.erase(std::remove_if(found.begin(), found.end(),
-                               [&](const detection& f) {
-                                 return double(std::max(f.rect.width(), f.rect.height())) < options.turned_min_face_size;
-                               }),
+    found.erase(std::remove_if(
+                    found.begin(), found.end(),
+                    [&](const detection& f) { return double(std::max(f.rect.width(), f.rect.height())) < options.turned_min_face_size; }),
                 found.end());
     if (found.size() < must_find) continue;
     result.faces = analyze_upright(copy, options, models, std::move(found));

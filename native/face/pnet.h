@@ -12,21 +12,21 @@
 namespace face {
 
 class pnet {
-public:
-    // Copies the weights of a P-Net loaded from pnet.onnx. Throws cv::Exception if the net has not P-Net's layers.
-    explicit pnet(cv::dnn::Net net);
+ public:
+  // Copies the weights of a P-Net loaded from pnet.onnx. Throws cv::Exception if the net has not P-Net's layers.
+  explicit pnet(cv::dnn::Net net);
 
-    // Runs on one pyramid level, an 8-bit RGB image of at least 12x12, on the kernels of `target`.
-    // Safe to call from several threads at once, each with its own workspace.
-    void run(const cv::Mat& rgb, mtcnn::pnet_maps& out, mtcnn::pnet_workspace& work, mtcnn::target target) const;
-    // The same on OpenCV's DNN module. One caller at a time (the net keeps its buffers).
-    void run_opencv(const cv::Mat& rgb, mtcnn::pnet_maps& out) const;
+  // Runs on one pyramid level, an 8-bit RGB image of at least 12x12, on the kernels of `target`.
+  // Safe to call from several threads at once, each with its own workspace.
+  void run(const cv::Mat& rgb, mtcnn::pnet_maps& out, mtcnn::pnet_workspace& work, mtcnn::target target) const;
+  // The same on OpenCV's DNN module. One caller at a time (the net keeps its buffers).
+  void run_opencv(const cv::Mat& rgb, mtcnn::pnet_maps& out) const;
 
-    const mtcnn::pnet_weights& weights() const { return w_; }
+  const mtcnn::pnet_weights& weights() const { return w_; }
 
-private:
-    mtcnn::pnet_weights w_;
-    mutable cv::dnn::Net net_;
+ private:
+  mtcnn::pnet_weights w_;
+  mutable cv::dnn::Net net_;
 };
 
 // The ONNX graphs of MTCNN take NHWC images transposed (x before y): the blob OpenCV's DNN takes for 8-bit RGB images,

@@ -8,8 +8,7 @@
 
 namespace face {
 
-template <typename T>
-class object_pool {
+template <typename T> class object_pool {
  public:
   explicit object_pool(std::function<std::unique_ptr<T>()> make) : make_(std::move(make)) {}
 

@@ -10,12 +10,10 @@ namespace face::resnet {
 
 using namespace dlib;
 
-template <template <int, template <typename> class, int, typename> class block, int N,
-          template <typename> class BN, typename SUBNET>
+template <template <int, template <typename> class, int, typename> class block, int N, template <typename> class BN, typename SUBNET>
 using residual = add_prev1<block<N, BN, 1, tag1<SUBNET>>>;
 
-template <template <int, template <typename> class, int, typename> class block, int N,
-          template <typename> class BN, typename SUBNET>
+template <template <int, template <typename> class, int, typename> class block, int N, template <typename> class BN, typename SUBNET>
 using residual_down = add_prev2<avg_pool<2, 2, 2, 2, skip1<tag2<block<N, BN, 2, tag1<SUBNET>>>>>>;
 
 template <int N, template <typename> class BN, int stride, typename SUBNET>
@@ -30,10 +28,9 @@ template <typename SUBNET> using alevel2 = ares<128, ares<128, ares_down<128, SU
 template <typename SUBNET> using alevel3 = ares<64, ares<64, ares<64, ares_down<64, SUBNET>>>>;
 template <typename SUBNET> using alevel4 = ares<32, ares<32, ares<32, SUBNET>>>;
 
-using anet_type = loss_metric<fc_no_bias<128, avg_pool_everything<
-                  alevel0<alevel1<alevel2<alevel3<alevel4<
-                  max_pool<3, 3, 2, 2, relu<affine<con<32, 7, 7, 2, 2,
-                  input_rgb_image_sized<150>>>>>>>>>>>>>;
+using anet_type = loss_metric<
+    fc_no_bias<128, avg_pool_everything<alevel0<alevel1<
+                        alevel2<alevel3<alevel4<max_pool<3, 3, 2, 2, relu<affine<con<32, 7, 7, 2, 2, input_rgb_image_sized<150>>>>>>>>>>>>>;
 
 // Which computational layers carry weights, for visitors that read or write them.
 template <typename T> struct is_con : std::false_type {};

@@ -9,7 +9,6 @@
 namespace face {
 namespace {
 
-
 struct con_layer {
   dlib::tensor* params;
   long out, rows, cols;
@@ -17,7 +16,7 @@ struct con_layer {
 
 face_error mismatch(const weight_tensor& t, const std::string& why) {
   return face_error("MODEL_NOT_FOUND", "The face recognition weights do not fit dlib's network at tensor '" + t.name + "': " + why +
-                                          ". Reinstall @vladmandic/face-api or use dlib_face_recognition_resnet_model_v1.dat.");
+                                           ". Reinstall @vladmandic/face-api or use dlib_face_recognition_resnet_model_v1.dat.");
 }
 
 }  // namespace
@@ -52,8 +51,8 @@ void load_tfjs_weights(resnet::anet_type& net, const std::vector<weight_tensor>&
 
   const size_t layers = con_layers.size();
   if (layers != 29 || affine_layers.size() != 29 || !fc_params || tensors.size() != layers * 4 + 1)
-    throw face_error("MODEL_NOT_FOUND", "The face recognition weights hold " + std::to_string(tensors.size()) +
-                                           " tensors; dlib's network needs 117.");
+    throw face_error("MODEL_NOT_FOUND",
+                     "The face recognition weights hold " + std::to_string(tensors.size()) + " tensors; dlib's network needs 117.");
 
   for (size_t l = 0; l < layers; ++l) {
     const weight_tensor& filters = tensors[l * 4];
@@ -65,8 +64,8 @@ void load_tfjs_weights(resnet::anet_type& net, const std::vector<weight_tensor>&
     const long in = long(params.size() - out) / (out * rows * cols);
 
     if (filters.shape != std::vector<int>{int(rows), int(cols), int(in), int(out)})
-      throw mismatch(filters, "expected shape [" + std::to_string(rows) + "," + std::to_string(cols) + "," + std::to_string(in) +
-                                  "," + std::to_string(out) + "]");
+      throw mismatch(filters, "expected shape [" + std::to_string(rows) + "," + std::to_string(cols) + "," + std::to_string(in) + "," +
+                                  std::to_string(out) + "]");
     if (filters.values.size() != size_t(rows * cols * in * out)) throw mismatch(filters, "wrong number of values");
     for (const weight_tensor* t : {&bias, &scale, &shift})
       if (t->values.size() != size_t(out)) throw mismatch(*t, "expected " + std::to_string(out) + " values");
@@ -76,8 +75,7 @@ void load_tfjs_weights(resnet::anet_type& net, const std::vector<weight_tensor>&
     for (long o = 0; o < out; ++o)
       for (long i = 0; i < in; ++i)
         for (long r = 0; r < rows; ++r)
-          for (long c = 0; c < cols; ++c)
-            p[((o * in + i) * rows + r) * cols + c] = filters.values[((r * cols + c) * in + i) * out + o];
+          for (long c = 0; c < cols; ++c) p[((o * in + i) * rows + r) * cols + c] = filters.values[((r * cols + c) * in + i) * out + o];
     std::copy(bias.values.begin(), bias.values.end(), p + out * in * rows * cols);
 
     // affine_ hides its parameters from get_layer_params(); gamma and beta are reached directly.

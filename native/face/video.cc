@@ -3,15 +3,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <deque>
 #include <future>
-#include <thread>
-#include <cmath>
 #include <map>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <thread>
 
 #include "align.h"
 #include "detect.h"
@@ -24,9 +24,7 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-double seconds_since(clock_type::time_point start) {
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
+double seconds_since(clock_type::time_point start) { return std::chrono::duration<double>(clock_type::now() - start).count(); }
 
 cv::VideoCapture open_capture(const std::string& source) {
   cv::VideoCapture capture;
@@ -35,11 +33,11 @@ cv::VideoCapture open_capture(const std::string& source) {
     if (digits) capture.open(std::stoi(source), cv::CAP_V4L2);
     else if (source.rfind("/dev/video", 0) == 0) capture.open(source, cv::CAP_V4L2);
     else capture.open(source, cv::CAP_FFMPEG);
-  } catch (const cv::Exception&) {
-  }
+  } catch (const cv::Exception&) {}
   if (!capture.isOpened())
-    throw face_error("INVALID_VIDEO", "The video " + source + " cannot be opened: it is not a video FFmpeg can read (MP4, WebM, AVI, ...), "
-                                     "or the stream or device is not reachable.");
+    throw face_error("INVALID_VIDEO", "The video " + source +
+                                          " cannot be opened: it is not a video FFmpeg can read (MP4, WebM, AVI, ...), "
+                                          "or the stream or device is not reachable.");
   return capture;
 }
 
@@ -71,15 +69,16 @@ video_result process_video(const std::string& source, const video_options& optio
   stats.total_frames = count > 0 && count < 1e9 ? long(count) : 0;
   if (uint64_t(std::max(stats.width, 0L)) * uint64_t(std::max(stats.height, 0L)) > options.max_pixels)
     throw face_error("IMAGE_TOO_LARGE", "The video's frames are " + std::to_string(stats.width) + "x" + std::to_string(stats.height) +
-                                           ", more pixels than the limit of " + std::to_string(options.max_pixels) + ".");
+                                            ", more pixels than the limit of " + std::to_string(options.max_pixels) + ".");
   if (stats.total_frames > 0) {
     double duration = stats.total_frames / stats.fps;
-    if ((options.max_duration > 0 && duration > options.max_duration) || (options.max_frames > 0 && stats.total_frames > options.max_frames))
+    if ((options.max_duration > 0 && duration > options.max_duration) ||
+        (options.max_frames > 0 && stats.total_frames > options.max_frames))
       throw face_error("VIDEO_TOO_LONG", "The video lasts " + std::to_string(long(duration)) + " s (" + std::to_string(stats.total_frames) +
-                                            " frames); the limit is " +
-                                            (options.max_duration > 0 ? std::to_string(long(options.max_duration)) + " s" : "") +
-                                            (options.max_duration > 0 && options.max_frames > 0 ? " and " : "") +
-                                            (options.max_frames > 0 ? std::to_string(options.max_frames) + " frames" : "") + ".");
+                                             " frames); the limit is " +
+                                             (options.max_duration > 0 ? std::to_string(long(options.max_duration)) + " s" : "") +
+                                             (options.max_duration > 0 && options.max_frames > 0 ? " and " : "") +
+                                             (options.max_frames > 0 ? std::to_string(options.max_frames) + " frames" : "") + ".");
   }
   // Long videos keep one box per second per track instead of one per frame.
   const long box_every = stats.total_frames > 1800 || stats.total_frames == 0 ? std::max(1L, std::lround(stats.fps)) : 1;
@@ -93,7 +92,8 @@ video_result process_video(const std::string& source, const video_options& optio
   detect.detector = options.detector;
   detect.cnn = models.cnn;
   if (detect.detector == detector_kind::cnn && !detect.cnn)
-    throw face_error("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+    throw face_error("MODEL_NOT_FOUND",
+                     "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
 
   // Frames are read ahead and the detector runs on up to `lookahead` of them at once, one std::async thread
   // each (detection is independent per frame and the largest cost); tracking and encoding then take them in
@@ -122,9 +122,7 @@ video_result process_video(const std::string& source, const video_options& optio
     bool ok = false;
     try {
       ok = capture.read(frame);
-    } catch (const cv::Exception&) {
-      ok = false;
-    }
+    } catch (const cv::Exception&) { ok = false; }
     if (!ok || frame.empty()) {
       // A file that ends well before the frame count its container declares has frames that cannot be decoded
       // (damaged or cut): the result covers only part of it, and says so. Counts are estimates, hence the slack.
@@ -276,7 +274,8 @@ long annotate_video(const std::string& source, const std::string& destination, c
   if (codec.size() != 4) throw invalid_argument("Expected a four-character codec such as mp4v or avc1");
   cv::VideoWriter writer(destination, cv::CAP_FFMPEG, cv::VideoWriter::fourcc(codec[0], codec[1], codec[2], codec[3]), fps,
                          cv::Size(width, height));
-  if (!writer.isOpened()) throw face_error("INVALID_VIDEO", "Cannot write the annotated video " + destination + " with codec " + codec + ".");
+  if (!writer.isOpened())
+    throw face_error("INVALID_VIDEO", "Cannot write the annotated video " + destination + " with codec " + codec + ".");
 
   // Per track, the box to draw at a frame is the last one recorded at or before it, while the track lives.
   std::vector<size_t> cursor(tracks.size(), 0);

@@ -7,23 +7,23 @@
 #include <string>
 #include <vector>
 
-#include "encode.h"
 #include "detect.h"
+#include "encode.h"
 #include "models.h"
 #include "track.h"
 
 namespace face {
 
 struct video_options {
-  int sample_every = 1;         // run the detector on every k-th frame; others only move the tracks
-  double min_face_size = 40;    // smaller faces are tracked but not encoded
-  int frames_to_decide = 5;     // N: encodings per track, then it is only tracked
+  int sample_every = 1;       // run the detector on every k-th frame; others only move the tracks
+  double min_face_size = 40;  // smaller faces are tracked but not encoded
+  int frames_to_decide = 5;   // N: encodings per track, then it is only tracked
   int upsample = 0;
   detector_kind detector = detector_kind::hog;  // cnn uses the model set's MTCNN
-  long max_frames = 0;          // 0 = no limit
-  double max_duration = 0;      // seconds of video; 0 = no limit
-  uint64_t max_pixels = 0;      // frames with more pixels are refused; always set by the caller, must be > 0
-  bool every_frame = false;     // baseline without tracking: encode every face on every sampled frame
+  long max_frames = 0;                          // 0 = no limit
+  double max_duration = 0;                      // seconds of video; 0 = no limit
+  uint64_t max_pixels = 0;                      // frames with more pixels are refused; always set by the caller, must be > 0
+  bool every_frame = false;                     // baseline without tracking: encode every face on every sampled frame
   tracker_options tracker;
 };
 
@@ -41,8 +41,8 @@ struct video_track {
   std::vector<uint8_t> thumbnail_jpeg;  // the aligned chip of its best-scoring sample
   double best_score = -1e9;
   double largest_face = 0;
-  bool confirmed = false;           // the tracker saw it often enough to call it a face
-  bool reported = false;            // sent as a 'decided' event already
+  bool confirmed = false;  // the tracker saw it often enough to call it a face
+  bool reported = false;   // sent as a 'decided' event already
 };
 
 struct video_stats {

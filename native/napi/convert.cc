@@ -80,8 +80,7 @@ rgb_image to_rgb_image(const Napi::Value& value) {
   if (!value.IsObject()) throw invalid_argument("Expected an image: a Buffer of encoded bytes or {width, height, pixels}");
   Napi::Object o = value.As<Napi::Object>();
   Napi::Value w = o.Get("width"), h = o.Get("height"), p = o.Get("pixels");
-  if (!w.IsNumber() || !h.IsNumber() || !p.IsBuffer())
-    throw invalid_argument("Expected raw pixels as {width, height, pixels: Buffer}");
+  if (!w.IsNumber() || !h.IsNumber() || !p.IsBuffer()) throw invalid_argument("Expected raw pixels as {width, height, pixels: Buffer}");
   double width = w.As<Napi::Number>().DoubleValue(), height = h.As<Napi::Number>().DoubleValue();
   if (!(width >= 1 && height >= 1 && width <= max_image_side && height <= max_image_side) || width != std::floor(width) ||
       height != std::floor(height))
@@ -158,7 +157,8 @@ detect_options to_detect_options(const Napi::Object& o) {
   if (options.detector == detector_kind::cnn && !o.Get("models").IsUndefined()) {
     options.cnn = to_models(o.Get("models"))->cnn;
     if (!options.cnn)
-      throw face_error("MODEL_NOT_FOUND", "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
+      throw face_error("MODEL_NOT_FOUND",
+                       "The CNN face detector's models (models/mtcnn/*.onnx) are not loaded. Run `npm run setup` to fetch them.");
   }
   return options;
 }

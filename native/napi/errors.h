@@ -20,13 +20,10 @@ Napi::Error make_error(Napi::Env env, const std::string& code, const std::string
 
 // Runs the main-thread part of an exported function: a face_error thrown while reading arguments becomes an
 // error of the registered class with its code, and running out of memory becomes INTERNAL.
-template <typename F>
-Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
+template <typename F> Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
   try {
     return body();
-  } catch (const face_error& e) {
-    throw make_error(info.Env(), e.code, e.what());
-  } catch (const std::bad_alloc&) {
+  } catch (const face_error& e) { throw make_error(info.Env(), e.code, e.what()); } catch (const std::bad_alloc&) {
     throw make_error(info.Env(), "INTERNAL", "Out of memory.");
   }
 }

@@ -75,14 +75,13 @@ Napi::Array to_js(Napi::Env env, const std::vector<face_index::match>& matches) 
 class FaceIndex : public Napi::ObjectWrap<FaceIndex> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "FaceIndex",
-                       {InstanceMethod("add", &FaceIndex::Add), InstanceMethod("addMany", &FaceIndex::AddMany),
-                        InstanceMethod("reserve", &FaceIndex::Reserve),
-                        InstanceMethod("remove", &FaceIndex::Remove), InstanceMethod("has", &FaceIndex::Has),
-                        InstanceMethod("clear", &FaceIndex::Clear), InstanceMethod("search", &FaceIndex::Search),
-                        InstanceMethod("searchSync", &FaceIndex::SearchSync),
-                        InstanceAccessor("size", &FaceIndex::Size, nullptr),
-                        InstanceAccessor("memoryBytes", &FaceIndex::MemoryBytes, nullptr)});
+    return DefineClass(
+        env, "FaceIndex",
+        {InstanceMethod("add", &FaceIndex::Add), InstanceMethod("addMany", &FaceIndex::AddMany),
+         InstanceMethod("reserve", &FaceIndex::Reserve), InstanceMethod("remove", &FaceIndex::Remove),
+         InstanceMethod("has", &FaceIndex::Has), InstanceMethod("clear", &FaceIndex::Clear), InstanceMethod("search", &FaceIndex::Search),
+         InstanceMethod("searchSync", &FaceIndex::SearchSync), InstanceAccessor("size", &FaceIndex::Size, nullptr),
+         InstanceAccessor("memoryBytes", &FaceIndex::MemoryBytes, nullptr)});
   }
 
   explicit FaceIndex(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FaceIndex>(info), index_(std::make_shared<face_index>()) {}
@@ -111,7 +110,8 @@ class FaceIndex : public Napi::ObjectWrap<FaceIndex> {
   Napi::Value Reserve(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       const double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
-      if (!(n >= 0 && n <= 100000000) || n != std::floor(n)) throw invalid_argument("Expected a whole number of encodings from 0 to 100000000");
+      if (!(n >= 0 && n <= 100000000) || n != std::floor(n))
+        throw invalid_argument("Expected a whole number of encodings from 0 to 100000000");
       index_->reserve(static_cast<size_t>(n));
       return info.Env().Undefined();
     });

@@ -37,9 +37,7 @@ mtcnn::check_data check_data_from(const Napi::CallbackInfo& info) {
   if (crops < 0 || crops > 10000) throw invalid_argument("Expected 0 to 10000 crops");
   try {
     return mtcnn_check_data(info[0].As<Napi::String>().Utf8Value(), image, crops);
-  } catch (const cv::Exception& e) {
-    throw face_error("MODEL_NOT_FOUND", "The MTCNN nets could not be compared: " + e.err);
-  }
+  } catch (const cv::Exception& e) { throw face_error("MODEL_NOT_FOUND", "The MTCNN nets could not be compared: " + e.err); }
 }
 
 Napi::Value CheckMtcnnKernels(const Napi::CallbackInfo& info) {
@@ -72,9 +70,7 @@ Napi::Value WriteMtcnnCheckData(const Napi::CallbackInfo& info) {
     const mtcnn::check_data data = check_data_from(info);
     try {
       mtcnn::write_check_data(info[3].As<Napi::String>().Utf8Value(), data);
-    } catch (const std::runtime_error& e) {
-      throw face_error("IO_ERROR", e.what());
-    }
+    } catch (const std::runtime_error& e) { throw face_error("IO_ERROR", e.what()); }
     return info.Env().Undefined();
   });
 }

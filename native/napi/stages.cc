@@ -106,8 +106,7 @@ Napi::Value Align(const Napi::CallbackInfo& info) {
     const long size = required_integer(options, "size", double(min_chip_size), double(max_chip_size));
     const double padding = required_number(options, "padding", 0, max_chip_padding);
     return promise_worker<std::vector<rgb_image>>::start(
-        info.Env(),
-        [input, shapes, size, padding] { return extract_chips(input->materialize(), shapes, (unsigned long)size, padding); },
+        info.Env(), [input, shapes, size, padding] { return extract_chips(input->materialize(), shapes, (unsigned long)size, padding); },
         [](Napi::Env env, std::vector<rgb_image>& chips) -> Napi::Value {
           Napi::Array out = Napi::Array::New(env, chips.size());
           for (size_t i = 0; i < chips.size(); ++i) out.Set(uint32_t(i), from_rgb_image(env, chips[i]));
@@ -264,7 +263,8 @@ Napi::Value LoadModels(const Napi::CallbackInfo& info) {
       cnn = {c.Get("pnet").As<Napi::String>(), c.Get("rnet").As<Napi::String>(), c.Get("onet").As<Napi::String>()};
     }
     return promise_worker<std::shared_ptr<const model_set>>::start(
-        info.Env(), [landmarks, recognition, tensors, engine, cnn] { return load_model_set(landmarks, recognition, *tensors, engine, cnn); },
+        info.Env(),
+        [landmarks, recognition, tensors, engine, cnn] { return load_model_set(landmarks, recognition, *tensors, engine, cnn); },
         [engine_name](Napi::Env env, std::shared_ptr<const model_set>& set) -> Napi::Value {
           Napi::Object o = Napi::Object::New(env);
           o.Set("handle", new_models_handle(env, set));

@@ -69,8 +69,8 @@ Napi::Object stats_to_js(Napi::Env env, const video_stats& s) {
 
 class video_worker : public Napi::AsyncProgressQueueWorker<video_event> {
  public:
-  video_worker(Napi::Env env, Napi::Function on_event, std::string source, video_options options,
-               std::shared_ptr<const model_set> models, std::shared_ptr<std::atomic<bool>> cancelled)
+  video_worker(Napi::Env env, Napi::Function on_event, std::string source, video_options options, std::shared_ptr<const model_set> models,
+               std::shared_ptr<std::atomic<bool>> cancelled)
       : Napi::AsyncProgressQueueWorker<video_event>(env, "face-video"),
         deferred_(Napi::Promise::Deferred::New(env)),
         source_(std::move(source)),
@@ -84,7 +84,8 @@ class video_worker : public Napi::AsyncProgressQueueWorker<video_event> {
 
   void Execute(const ExecutionProgress& progress) override {
     try {
-      result_ = process_video(source_, options_, *models_, [&](video_event&& e) { progress.Send(&e, 1); }, *cancelled_);
+      result_ = process_video(
+          source_, options_, *models_, [&](video_event&& e) { progress.Send(&e, 1); }, *cancelled_);
     } catch (const face_error& e) {
       code_ = e.code;
       SetError(e.what());

@@ -13,8 +13,7 @@
 
 namespace face {
 
-template <typename Result>
-class promise_worker : public Napi::AsyncWorker {
+template <typename Result> class promise_worker : public Napi::AsyncWorker {
  public:
   using work_fn = std::function<Result()>;
   using settle_fn = std::function<Napi::Value(Napi::Env, Result&)>;
@@ -31,13 +30,9 @@ class promise_worker : public Napi::AsyncWorker {
   void Execute() override {
     try {
       result_ = work_();
-    } catch (const face_error& e) {
-      fail(e.code, e.what());
-    } catch (const std::bad_alloc&) {
+    } catch (const face_error& e) { fail(e.code, e.what()); } catch (const std::bad_alloc&) {
       fail("INTERNAL", "Out of memory while processing the image.");
-    } catch (const std::exception& e) {
-      fail("INTERNAL", std::string("Native face core error: ") + e.what());
-    } catch (...) {
+    } catch (const std::exception& e) { fail("INTERNAL", std::string("Native face core error: ") + e.what()); } catch (...) {
       fail("INTERNAL", "Native face core error of unknown kind.");
     }
   }
@@ -46,16 +41,16 @@ class promise_worker : public Napi::AsyncWorker {
     Napi::Env env = Env();
     try {
       deferred_.Resolve(settle_(env, result_));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    }
+    } catch (const Napi::Error& e) { deferred_.Reject(e.Value()); }
   }
 
   void OnError(const Napi::Error&) override { deferred_.Reject(make_error(Env(), code_, message_).Value()); }
 
  private:
   promise_worker(Napi::Env env, work_fn work, settle_fn settle)
-      : Napi::AsyncWorker(env, "face-core"), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)),
+      : Napi::AsyncWorker(env, "face-core"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        work_(std::move(work)),
         settle_(std::move(settle)) {}
 
   void fail(const std::string& code, const std::string& message) {

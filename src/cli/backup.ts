@@ -11,11 +11,15 @@ if (!target || process.argv.length > 3) {
 try {
   const config = loadConfig();
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL is set: the gallery is in PostgreSQL, whose own tools (pg_dump, pg_restore) back it up; this command handles the SQLite gallery in DATA_DIR.');
+    throw new Error(
+      'DATABASE_URL is set: the gallery is in PostgreSQL, whose own tools (pg_dump, pg_restore) back it up; this command handles the SQLite gallery in DATA_DIR.',
+    );
   }
   if (config.photoStore) {
     // The photos are in the bucket, not in DATA_DIR: this command reads and writes the local folder only.
-    throw new Error(`PHOTO_STORE is ${config.photoStore}: backup handles photos kept in the data folder only; with S3 storage, back up the bucket with your S3 tools`);
+    throw new Error(
+      `PHOTO_STORE is ${config.photoStore}: backup handles photos kept in the data folder only; with S3 storage, back up the bucket with your S3 tools`,
+    );
   }
   const r = await backupGallery(config.dataDir, target);
   console.log(`backup: ${r.people} people, ${r.faces} faces and ${r.photos} photos from ${config.dataDir} written to ${r.file}`);

@@ -13,11 +13,15 @@ if (!source || process.argv.length > 3) {
 try {
   const config = loadConfig();
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL is set: the gallery is in PostgreSQL, whose own tools (pg_dump, pg_restore) restore it; this command handles the SQLite gallery in DATA_DIR.');
+    throw new Error(
+      'DATABASE_URL is set: the gallery is in PostgreSQL, whose own tools (pg_dump, pg_restore) restore it; this command handles the SQLite gallery in DATA_DIR.',
+    );
   }
   if (config.photoStore) {
     // The photos are in the bucket, not in DATA_DIR: this command reads and writes the local folder only.
-    throw new Error(`PHOTO_STORE is ${config.photoStore}: restore handles photos kept in the data folder only; with S3 storage, back up the bucket with your S3 tools`);
+    throw new Error(
+      `PHOTO_STORE is ${config.photoStore}: restore handles photos kept in the data folder only; with S3 storage, back up the bucket with your S3 tools`,
+    );
   }
   const r = await restoreGallery(source, config.dataDir);
   console.log(`restore: ${r.people} people and ${r.faces} faces restored into ${config.dataDir} (${r.photosWritten} photo(s) written)`);

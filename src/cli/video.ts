@@ -11,7 +11,8 @@ import { GalleryReader } from '../gallery/index.js';
 import { labelOf, recognizeInGallery, type RecognizedTrack } from '../video/recognize.js';
 import { cliVideoOptions } from './video-options.js';
 
-const USAGE = 'Usage: npm run video -- <file | rtsp://... | /dev/video0> [--decision VOTE|FUSION] [--every k] [--frames N] [--min-face px] [--tolerance d] [--upsample n] [--max-duration s] [--json]';
+const USAGE =
+  'Usage: npm run video -- <file | rtsp://... | /dev/video0> [--decision VOTE|FUSION] [--every k] [--frames N] [--min-face px] [--tolerance d] [--upsample n] [--max-duration s] [--json]';
 
 function time(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -63,7 +64,10 @@ async function main(): Promise<number> {
   exportNativeSettings(config);
   const core = new FaceCore(coreOptions(config));
 
-  const gallery = await GalleryReader.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, { targetFpir: config.matchFpir, tolerance: config.tolerance });
+  const gallery = await GalleryReader.open(
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
+    { targetFpir: config.matchFpir, tolerance: config.tolerance },
+  );
   console.error(`${gallery.size} enrolled faces from ${config.dataDir}; reading ${source}`);
 
   const run = await recognizeInGallery(core, gallery, isStream ? source : path.resolve(source), options, (event) => {
@@ -78,7 +82,13 @@ async function main(): Promise<number> {
   const video = await run.result;
   if (process.stderr.isTTY) process.stderr.write('\r');
   if (values.json) {
-    console.log(JSON.stringify(video.tracks.map((t) => ({ track: t.track.id, person: labelOf(t), ...t.decision, firstTime: t.track.firstTime, lastTime: t.track.lastTime })), null, 2));
+    console.log(
+      JSON.stringify(
+        video.tracks.map((t) => ({ track: t.track.id, person: labelOf(t), ...t.decision, firstTime: t.track.firstTime, lastTime: t.track.lastTime })),
+        null,
+        2,
+      ),
+    );
   } else {
     console.log(table(video.tracks.map(row)));
   }

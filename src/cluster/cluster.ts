@@ -136,7 +136,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     });
     // The first replica creates the tables; the others start together after it.
     replicas.push(await startServiceProcess('replica', replicaEnv(0)));
-    replicas.push(...(await Promise.all(Array.from({ length: (opts.replicas ?? 2) - 1 }, (_, k) => startServiceProcess('replica', replicaEnv(k + 1))))));
+    replicas.push(
+      ...(await Promise.all(Array.from({ length: (opts.replicas ?? 2) - 1 }, (_, k) => startServiceProcess('replica', replicaEnv(k + 1))))),
+    );
     const workerEnv = (more: Record<string, string> = {}) => ({ ...env, DATA_DIR: path.join(dir, 'worker'), ...more });
     if (opts.worker) worker = await startServiceProcess('worker', workerEnv());
     front = await startFront({ targets: replicas.map((r) => r.url), port: opts.port });

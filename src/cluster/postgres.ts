@@ -76,7 +76,10 @@ function freePort(): Promise<number> {
 /** The command prefix that runs a binary as the unprivileged owner of the data directory. */
 function asOwner(): { prefix: string[]; uid: number; gid: number } {
   if (process.getuid?.() !== 0) return { prefix: [], uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-  const entry = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const entry = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!entry) throw new Error('PostgreSQL refuses to run as root and there is no postgres user: install postgresql-15 (npm run setup -- --postgres)');
   const [, , uid, gid] = entry.split(':');
   return { prefix: ['runuser', '-u', 'postgres', '--'], uid: Number(uid), gid: Number(gid) };
@@ -85,7 +88,9 @@ function asOwner(): { prefix: string[]; uid: number; gid: number } {
 export async function startPostgres(opts: PostgresOptions = {}): Promise<PrivatePostgres> {
   const bin = opts.binDir ?? postgresBinDir();
   if (!bin || !fs.existsSync(path.join(bin, 'initdb'))) {
-    throw new Error(`No PostgreSQL ${MIN_VERSION} or later in ${bin ?? DEBIAN_POSTGRES}: install the Debian package postgresql-15 (npm run setup -- --postgres)`);
+    throw new Error(
+      `No PostgreSQL ${MIN_VERSION} or later in ${bin ?? DEBIAN_POSTGRES}: install the Debian package postgresql-15 (npm run setup -- --postgres)`,
+    );
   }
   const owner = asOwner();
   const dir = fs.mkdtempSync(path.join(opts.parentDir ?? os.tmpdir(), 'face-postgres-'));

@@ -58,7 +58,15 @@ export async function startSeaweedFs(opts: SeaweedFsOptions = {}): Promise<Seawe
   const config = path.join(dir, 's3-config.json');
   fs.writeFileSync(
     config,
-    JSON.stringify({ identities: [{ name: 'face-service', credentials: [{ accessKey: accessKeyId, secretKey: secretAccessKey }], actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'] }] }),
+    JSON.stringify({
+      identities: [
+        {
+          name: 'face-service',
+          credentials: [{ accessKey: accessKeyId, secretKey: secretAccessKey }],
+          actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
+        },
+      ],
+    }),
     { mode: 0o600 },
   );
   const args = [
@@ -152,7 +160,15 @@ export async function startSeaweedFs(opts: SeaweedFsOptions = {}): Promise<Seawe
  * Creates the bucket once the gateway and its filer answer (an existing bucket is fine), then waits until an object
  * can be written: after a restart the gateway answers before the volume server has registered again.
  */
-async function readyBucket(endpoint: string, region: string, bucket: string, accessKeyId: string, secretAccessKey: string, timeoutMs: number, log: string): Promise<void> {
+async function readyBucket(
+  endpoint: string,
+  region: string,
+  bucket: string,
+  accessKeyId: string,
+  secretAccessKey: string,
+  timeoutMs: number,
+  log: string,
+): Promise<void> {
   const client = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
   try {

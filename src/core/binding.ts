@@ -102,7 +102,14 @@ export interface NativeBinding {
   analyze(
     models: ModelsHandle,
     image: ImageArg,
-    options: DetectOptionsResolved & { jitter: number; maxFaces: number; maxPixels: number; tryRotations: boolean; turnedMinFaceSize: number; timeLimitMs: number },
+    options: DetectOptionsResolved & {
+      jitter: number;
+      maxFaces: number;
+      maxPixels: number;
+      tryRotations: boolean;
+      turnedMinFaceSize: number;
+      timeLimitMs: number;
+    },
   ): Promise<AnalyzeResult>;
   cluster(encodings: Float32Array, threshold: number): Promise<Uint32Array>;
   loadModels(options: {

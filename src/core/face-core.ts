@@ -122,7 +122,8 @@ export class FaceCore {
       checkImage(image);
       checkOptions(options);
       const detect = resolveDetectOptions(options);
-      if (detect.detector === 'cnn') return this.useModels((models) => this.native.detect(image, { ...detect, maxPixels: this.maxPixels, models }), 'cnn');
+      if (detect.detector === 'cnn')
+        return this.useModels((models) => this.native.detect(image, { ...detect, maxPixels: this.maxPixels, models }), 'cnn');
       return this.job(() => this.native.detect(image, { ...detect, maxPixels: this.maxPixels }));
     });
   }
@@ -170,7 +171,8 @@ export class FaceCore {
     return checked(() => {
       checkImage(image);
       checkOptions(options);
-      if (options.tryRotations !== undefined && typeof options.tryRotations !== 'boolean') throw invalidArgument('tryRotations', 'a boolean', options.tryRotations);
+      if (options.tryRotations !== undefined && typeof options.tryRotations !== 'boolean')
+        throw invalidArgument('tryRotations', 'a boolean', options.tryRotations);
       const native = {
         ...resolveDetectOptions(options),
         jitter: optional('jitter', options.jitter, RANGES.jitter, DEFAULTS.jitter),

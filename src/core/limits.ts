@@ -268,7 +268,12 @@ export function resolveDetector(value: unknown, fallback: Detector = DEFAULT_DET
 }
 
 /** The detector's options, each checked and defaulted. */
-export function resolveDetectOptions(options: { detector?: unknown; upsample?: unknown; minFaceSize?: unknown; adjustThreshold?: unknown }): DetectOptionsResolved {
+export function resolveDetectOptions(options: {
+  detector?: unknown;
+  upsample?: unknown;
+  minFaceSize?: unknown;
+  adjustThreshold?: unknown;
+}): DetectOptionsResolved {
   return {
     detector: resolveDetector(options.detector),
     upsample: optional('upsample', options.upsample, RANGES.upsample, DEFAULTS.upsample),

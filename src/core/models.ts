@@ -42,14 +42,17 @@ export function cnnModelsMissing(cnnDir: string): FaceCoreError {
 export function resolveModelPaths(modelsDir: string = DEFAULT_MODELS_DIR): ModelPaths {
   const inDir = (name: string) => path.join(modelsDir, name);
   const landmarksPath =
-    [inDir('shape_predictor_68_face_landmarks.dat'), inDir('shape_predictor_5_face_landmarks.dat'), DEBIAN_LANDMARKS].find((p) =>
-      existsSync(p),
-    ) ?? DEBIAN_LANDMARKS;
+    [inDir('shape_predictor_68_face_landmarks.dat'), inDir('shape_predictor_5_face_landmarks.dat'), DEBIAN_LANDMARKS].find((p) => existsSync(p)) ??
+    DEBIAN_LANDMARKS;
   const recognitionPath = existsSync(inDir(DLIB_RECOGNITION_FILE)) ? inDir(DLIB_RECOGNITION_FILE) : undefined;
   let tfjsManifestPath: string;
   try {
     const require = createRequire(path.join(projectRoot, 'package.json'));
-    tfjsManifestPath = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model', 'face_recognition_model-weights_manifest.json');
+    tfjsManifestPath = path.join(
+      path.dirname(require.resolve('@vladmandic/face-api/package.json')),
+      'model',
+      'face_recognition_model-weights_manifest.json',
+    );
   } catch {
     tfjsManifestPath = path.join(projectRoot, 'node_modules/@vladmandic/face-api/model/face_recognition_model-weights_manifest.json');
   }
@@ -89,12 +92,14 @@ export function readTfjsWeights(manifestPath: string): { name: string; shape: nu
       const count = w.shape.reduce((a, b) => a * b, 1);
       const values = new Float32Array(count);
       if (w.quantization?.dtype === 'uint8') {
-        if (offset + count > shard.length) throw new FaceCoreError('MODEL_NOT_FOUND', `The weights file for ${manifestPath} is cut short at ${w.name}.`);
+        if (offset + count > shard.length)
+          throw new FaceCoreError('MODEL_NOT_FOUND', `The weights file for ${manifestPath} is cut short at ${w.name}.`);
         const { scale, min } = w.quantization;
         for (let i = 0; i < count; i++) values[i] = shard[offset + i] * scale + min;
         offset += count;
       } else if (!w.quantization && w.dtype === 'float32') {
-        if (offset + count * 4 > shard.length) throw new FaceCoreError('MODEL_NOT_FOUND', `The weights file for ${manifestPath} is cut short at ${w.name}.`);
+        if (offset + count * 4 > shard.length)
+          throw new FaceCoreError('MODEL_NOT_FOUND', `The weights file for ${manifestPath} is cut short at ${w.name}.`);
         for (let i = 0; i < count; i++) values[i] = shard.readFloatLE(offset + i * 4);
         offset += count * 4;
       } else {

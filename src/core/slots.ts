@@ -36,7 +36,8 @@ export class Slots {
   private readonly waiting: WaitingJob[] = [];
 
   constructor(options: SlotsOptions) {
-    if (!Number.isInteger(options.slots) || options.slots < 1) throw new RangeError(`Expected a whole number of slots of at least 1 but received ${options.slots}`);
+    if (!Number.isInteger(options.slots) || options.slots < 1)
+      throw new RangeError(`Expected a whole number of slots of at least 1 but received ${options.slots}`);
     this.slots = options.slots;
     this.largeJobPixels = options.largeJobPixels;
     this.ageMs = options.ageMs ?? QUEUE_AGE_MS;

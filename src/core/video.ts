@@ -78,8 +78,7 @@ export interface VideoResult {
 }
 
 export type VideoEvent =
-  | { type: 'progress'; frame: number; totalFrames: number }
-  | { type: 'decided'; frame: number; totalFrames: number; track: VideoTrack };
+  { type: 'progress'; frame: number; totalFrames: number } | { type: 'decided'; frame: number; totalFrames: number; track: VideoTrack };
 
 export interface VideoRun {
   result: Promise<VideoResult>;
@@ -90,7 +89,12 @@ export interface VideoRun {
  * Tracks and encodes the faces of a video file, stream URL (rtsp://, http://) or camera (/dev/video0 or "0").
  * `onEvent` hears progress and every track that has just got its N encodings.
  */
-export async function recognizeVideo(core: FaceCore, source: string, options: VideoOptions = {}, onEvent?: (e: VideoEvent) => void): Promise<VideoRun> {
+export async function recognizeVideo(
+  core: FaceCore,
+  source: string,
+  options: VideoOptions = {},
+  onEvent?: (e: VideoEvent) => void,
+): Promise<VideoRun> {
   if (typeof source !== 'string' || source.length === 0) throw invalidArgument('source', 'a file path, stream URL or device', source);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidArgument('options', 'an options object', options);
   const resolved = { ...resolveVideoOptions(options), everyFrame: options.everyFrame === true, maxPixels: core.maxPixels };
@@ -114,6 +118,11 @@ export async function recognizeVideo(core: FaceCore, source: string, options: Vi
 }
 
 /** Writes a copy of `source` with each track's boxes and label drawn; resolves to the number of frames written. */
-export async function annotateVideo(source: string, destination: string, tracks: { label: string; boxes: VideoBox[] }[], codec = 'mp4v'): Promise<number> {
+export async function annotateVideo(
+  source: string,
+  destination: string,
+  tracks: { label: string; boxes: VideoBox[] }[],
+  codec = 'mp4v',
+): Promise<number> {
   return binding().annotateVideo(source, destination, tracks, codec);
 }

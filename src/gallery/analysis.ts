@@ -1,12 +1,6 @@
 // A photo's analysis for the gallery: its name and bytes checked, every face detected and encoded within one time
 // budget (with a second look by HOG when the CNN finds nothing), and the finer encoding a face is enrolled with.
-import {
-  hogUpsampleFor,
-  type AnalyzeOptions,
-  type Detector,
-  type FaceCore,
-  type Point,
-} from '../core/index.js';
+import { hogUpsampleFor, type AnalyzeOptions, type Detector, type FaceCore, type Point } from '../core/index.js';
 import type { StoredExt } from '../store/images.js';
 import { imageIsComplete } from './completeness.js';
 import { fromCoreError, GalleryError, TIMEOUT_MESSAGE } from './errors.js';

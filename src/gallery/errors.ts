@@ -45,8 +45,7 @@ export const TIMEOUT_MESSAGE = 'The photo could not be analysed within the time 
 
 export const STORE_UNAVAILABLE_MESSAGE = 'The database cannot be reached right now: nothing was changed. Try again in a moment.';
 
-export const STORAGE_UNAVAILABLE_MESSAGE =
-  'The photo storage cannot be reached right now: nothing was stored or deleted. Try again later.';
+export const STORAGE_UNAVAILABLE_MESSAGE = 'The photo storage cannot be reached right now: nothing was stored or deleted. Try again later.';
 
 export const STORAGE_FULL_MESSAGE = 'The service has no disk space left: nothing was stored. Delete people or photos, or free space on its disk.';
 

@@ -190,7 +190,9 @@ export class Gallery extends GalleryLookups {
   async addPerson(photo: Photo, name: PersonName, overrides: EnrolOverrides = {}): Promise<EnrolResult> {
     return this.enrol(photo, overrides, async () => {
       const existing = await this.store.people.findByName(name.firstName, name.surName);
-      return existing ? { person: existing, created: false } : { person: await this.store.people.insert(name.firstName, name.surName), created: true };
+      return existing
+        ? { person: existing, created: false }
+        : { person: await this.store.people.insert(name.firstName, name.surName), created: true };
     });
   }
 
@@ -205,10 +207,17 @@ export class Gallery extends GalleryLookups {
     });
   }
 
-  private async enrol(photo: Photo, overrides: EnrolOverrides, personFor: () => Promise<{ person: PersonRow; created: boolean }>): Promise<EnrolResult> {
+  private async enrol(
+    photo: Photo,
+    overrides: EnrolOverrides,
+    personFor: () => Promise<{ person: PersonRow; created: boolean }>,
+  ): Promise<EnrolResult> {
     const { analysis, ext } = await this.analyze(photo, overrides);
     const faceIndex = chooseFaceToEnrol(analysis, overrides.faceIndex);
-    const chosen = { box: analysis.faces[faceIndex]!.box, encoding: await this.analyser.enrolmentEncoding(photo, analysis.faces[faceIndex]!.landmarks) };
+    const chosen = {
+      box: analysis.faces[faceIndex]!.box,
+      encoding: await this.analyser.enrolmentEncoding(photo, analysis.faces[faceIndex]!.landmarks),
+    };
     this.assertOpen();
 
     // The space reserve comes first: no enrolment takes space a deletion on a full disk could not get back.
@@ -253,7 +262,9 @@ export class Gallery extends GalleryLookups {
    */
   async search(photo: Photo, tolerance?: number, overrides: DetectionOverrides = {}): Promise<SearchOutcome> {
     const { analysis } = await this.analyze(photo, overrides);
-    return searchOutcome(analysis, this.matchFpir, tolerance ?? this.tolerance, (encoding, targetFpir) => this.identify(encoding, targetFpir, tolerance));
+    return searchOutcome(analysis, this.matchFpir, tolerance ?? this.tolerance, (encoding, targetFpir) =>
+      this.identify(encoding, targetFpir, tolerance),
+    );
   }
 
   // ---- changing and deleting

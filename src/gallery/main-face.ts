@@ -37,12 +37,22 @@ export function chooseFaceToEnrol(analysis: AnalysedPhoto, faceIndex?: number): 
   const verdicts = analysis.faces.map((f) => faceQuality(f, analysis.width, analysis.height, analysis.detector));
   if (faceIndex !== undefined) {
     const verdict = verdicts[faceIndex];
-    if (!verdict) throw new GalleryError('BAD_USER_INPUT', `Expected faceIndex from 0 to ${analysis.faces.length - 1} (the photo holds ${analysis.faces.length} face(s)) but received ${faceIndex}`);
-    if (!verdict.recognisable) throw new GalleryError('NO_FACE_FOUND', `Face ${faceIndex} cannot be recognised (${verdict.issues.join(', ')}); choose another.`);
+    if (!verdict)
+      throw new GalleryError(
+        'BAD_USER_INPUT',
+        `Expected faceIndex from 0 to ${analysis.faces.length - 1} (the photo holds ${analysis.faces.length} face(s)) but received ${faceIndex}`,
+      );
+    if (!verdict.recognisable)
+      throw new GalleryError('NO_FACE_FOUND', `Face ${faceIndex} cannot be recognised (${verdict.issues.join(', ')}); choose another.`);
     return faceIndex;
   }
   const candidates = verdicts.flatMap((v, i) => (v.recognisable ? [i] : []));
-  const choice = mainFace(analysis.faces.map((f) => f.box), candidates, analysis.width, analysis.height);
+  const choice = mainFace(
+    analysis.faces.map((f) => f.box),
+    candidates,
+    analysis.width,
+    analysis.height,
+  );
   if (!choice) {
     const message = analysis.faces.length === 0 ? NO_FACE_MESSAGE : unrecognisableMessage(verdicts, RECOGNISABLE_FACE_PX);
     throw new GalleryError('NO_FACE_FOUND', message);
@@ -52,5 +62,8 @@ export function chooseFaceToEnrol(analysis: AnalysedPhoto, faceIndex?: number): 
     const b = analysis.faces[i]!.box;
     return `${i} (box ${b.x},${b.y} ${b.width}×${b.height})`;
   });
-  throw new GalleryError('AMBIGUOUS_FACE', `The photo holds ${choice.ambiguous.length} faces that could be the person: ${listed.join(', ')}. Choose one with faceIndex (the faces as searchFace lists them, largest first).`);
+  throw new GalleryError(
+    'AMBIGUOUS_FACE',
+    `The photo holds ${choice.ambiguous.length} faces that could be the person: ${listed.join(', ')}. Choose one with faceIndex (the faces as searchFace lists them, largest first).`,
+  );
 }

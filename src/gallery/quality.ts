@@ -72,7 +72,12 @@ export function turnRatio(landmarks: Point[]): number {
 }
 
 /** The verdict on one analysed face of an image `width` × `height`, found by `detector`. */
-export function faceQuality(face: Pick<AnalyzedFace, 'box' | 'score' | 'landmarks' | 'sharpness'>, width: number, height: number, detector: 'cnn' | 'hog'): FaceQuality {
+export function faceQuality(
+  face: Pick<AnalyzedFace, 'box' | 'score' | 'landmarks' | 'sharpness'>,
+  width: number,
+  height: number,
+  detector: 'cnn' | 'hog',
+): FaceQuality {
   const issues: QualityIssue[] = [];
   if (Math.max(face.box.width, face.box.height) < RECOGNISABLE_FACE_PX) issues.push('TOO_SMALL');
   if (isPartial(face.box, face.landmarks, width, height)) issues.push('PARTIAL');

@@ -70,7 +70,9 @@ export function reportRepair(r: ReconcileReport, imagesDir: string, logger: Pick
     );
   }
   if (r.recentMarks > 0) {
-    logger.warn(`gallery: ${r.recentMarks} photo(s) in ${imagesDir} are marked by a write or deletion too recent to settle (another replica may be making it); a later start settles them`);
+    logger.warn(
+      `gallery: ${r.recentMarks} photo(s) in ${imagesDir} are marked by a write or deletion too recent to settle (another replica may be making it); a later start settles them`,
+    );
   }
   if (r.photosWithoutRow + r.rowsWithoutPhoto > 0) {
     logger.warn(

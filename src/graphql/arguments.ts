@@ -31,7 +31,8 @@ export const faceIndexArgument = (value: number | null | undefined): { faceIndex
   value == null ? {} : { faceIndex: argument('faceIndex', value, { min: 0, max: 999, integer: true }) };
 
 /** A tolerance argument, or the service's own. */
-export const toleranceArgument = (value: number | null | undefined, fallback: number): number => argument('tolerance', value, RANGES.tolerance, fallback);
+export const toleranceArgument = (value: number | null | undefined, fallback: number): number =>
+  argument('tolerance', value, RANGES.tolerance, fallback);
 
 /** A Detector enum argument as the gallery's per-call override (left out: the service's FACE_DETECTOR). */
 export const detectorArgument = (value: Detector | null | undefined): { detector?: CoreDetector } =>

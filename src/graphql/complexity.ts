@@ -168,9 +168,12 @@ export function queryLimitsPlugin(limits: QueryLimits, maxResponseBytes = MAX_RE
           response.http.status = 400;
           response.body.singleResult = {
             errors: [
-              new GraphQLError(`The answer would be ${(bytes / 1048576).toFixed(1)} MB; at most ${maxResponseBytes / 1048576} MB is sent. Ask for fewer fields or a smaller page (first).`, {
-                extensions: { code: 'QUERY_TOO_COMPLEX' },
-              }).toJSON(),
+              new GraphQLError(
+                `The answer would be ${(bytes / 1048576).toFixed(1)} MB; at most ${maxResponseBytes / 1048576} MB is sent. Ask for fewer fields or a smaller page (first).`,
+                {
+                  extensions: { code: 'QUERY_TOO_COMPLEX' },
+                },
+              ).toJSON(),
             ],
           };
         },

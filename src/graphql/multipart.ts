@@ -91,7 +91,9 @@ function failFast(file: FileUpload, dir: string, logger: Logger): void {
     // request; those reach the readers already. Only the temp file's own (system) errors are handled here.
     if (failure || typeof (err as NodeJS.ErrnoException | null)?.syscall !== 'string') return;
     failure = new UploadTempError(dir, err as NodeJS.ErrnoException);
-    logger.warn(`uploads: ${failure.message}${failure.full ? ' (the disk is full)' : ''}; the request is answered ${failure.full ? 'STORAGE_FULL' : 'with an internal error'}`);
+    logger.warn(
+      `uploads: ${failure.message}${failure.full ? ' (the disk is full)' : ''}; the request is answered ${failure.full ? 'STORAGE_FULL' : 'with an internal error'}`,
+    );
     capacitor.destroy(failure);
   };
   capacitor.on('error', fail);

@@ -94,10 +94,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     // A token limit bounds the work of parsing before the depth and cost limits are checked.
     parseOptions: { maxTokens: 20_000 },
     stopOnTerminationSignals: false,
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
-    ],
+    plugins: [ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost })],
   });
   try {
     await apollo.start();

@@ -29,7 +29,8 @@ function uploadError(err: unknown, maxMb: number): Error {
     if (isStorageFull(err)) return userError('STORAGE_FULL', TEMP_FULL_MESSAGE, 503);
     return err as Error;
   }
-  if (e.status === 413 && /max file uploads/.test(e.message ?? '')) return userError('BAD_USER_INPUT', 'Expected one file per request but received more.');
+  if (e.status === 413 && /max file uploads/.test(e.message ?? ''))
+    return userError('BAD_USER_INPUT', 'Expected one file per request but received more.');
   if (e.status === 413) return userError('FILE_TOO_LARGE', `The file is larger than the ${maxMb} MB limit.`);
   if (e.status === 400) return userError('BAD_USER_INPUT', e.message ?? 'The file is missing from the request.');
   // busboy's parse errors ("Unexpected end of form", ...) and a client that hung up: the request itself is bad.
@@ -81,7 +82,7 @@ export async function saveUpload(upload: FileUpload, destination: string, maxMb:
         if (size > maxBytes) throw Object.assign(new Error('too large'), { status: 413 });
         writing = true;
         // A short write (the disk filling up) is completed, or fails with the reason.
-        for (let done = 0; done < buf.length; ) {
+        for (let done = 0; done < buf.length;) {
           const { bytesWritten } = await fh.write(buf, done, buf.length - done);
           if (bytesWritten === 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
           done += bytesWritten;
@@ -120,7 +121,9 @@ export class RequestUploads {
   /** The photo, for a field that enrols it; BAD_USER_INPUT when another field of the request enrols the same file. */
   photoToEnrol(file: UploadArg, maxUploadMb: number): Promise<Photo> {
     if (this.enrolled.has(file)) {
-      return Promise.reject(userError('BAD_USER_INPUT', 'Expected each uploaded file to be enrolled by one field only, but this request enrols it again.'));
+      return Promise.reject(
+        userError('BAD_USER_INPUT', 'Expected each uploaded file to be enrolled by one field only, but this request enrols it again.'),
+      );
     }
     this.enrolled.add(file);
     return this.photo(file, maxUploadMb);

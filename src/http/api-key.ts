@@ -27,6 +27,13 @@ export function apiKeyCheck(keys: string[], drainLimit: number): (allowQueryKey:
     const presented = header ?? query;
     if (presented !== undefined && keyMatches(presented, keyHashes)) return next();
     res.setHeader('WWW-Authenticate', 'ApiKey header="x-api-key"');
-    answerEarly(req, res, 401, 'UNAUTHENTICATED', presented === undefined ? 'An API key is required: send it in the x-api-key header.' : 'The API key is not valid.', drainLimit);
+    answerEarly(
+      req,
+      res,
+      401,
+      'UNAUTHENTICATED',
+      presented === undefined ? 'An API key is required: send it in the x-api-key header.' : 'The API key is not valid.',
+      drainLimit,
+    );
   };
 }

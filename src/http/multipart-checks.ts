@@ -16,7 +16,10 @@ export function requirePreflightForMultipart(drainLimit: number): RequestHandler
     if (!req.is('multipart/form-data')) return next();
     if (req.get('apollo-require-preflight') || req.get('x-apollo-operation-name')) return next();
     answerEarly(
-      req, res, 400, 'BAD_REQUEST',
+      req,
+      res,
+      400,
+      'BAD_REQUEST',
       'Multipart requests must send the header Apollo-Require-Preflight: true (CSRF prevention).',
       drainLimit,
     );

@@ -66,7 +66,10 @@ export class HttpDrain {
   private readonly connections = new Map<Socket, Set<Exchange>>();
   private readonly server: Server;
 
-  constructor(server: Server, private readonly options: DrainOptions) {
+  constructor(
+    server: Server,
+    private readonly options: DrainOptions,
+  ) {
     this.server = server;
     server.on('connection', (socket: Socket) => {
       this.connections.set(socket, new Set());

@@ -58,7 +58,15 @@ async function sendStoredFile(res: Response, root: string, parts: string[], type
 }
 
 /** Streams an object of the S3 photo store: the same answers as sendStoredFile, one HTTP range (206) included. */
-async function sendObject(req: Request, res: Response, objects: S3Objects, name: string, type: string, notFound: string, logger: Logger): Promise<void> {
+async function sendObject(
+  req: Request,
+  res: Response,
+  objects: S3Objects,
+  name: string,
+  type: string,
+  notFound: string,
+  logger: Logger,
+): Promise<void> {
   const asked = req.get('range');
   // One range of bytes is passed on; anything else (several ranges, other units) gets the whole object, as HTTP allows.
   const range = asked && /^bytes=(\d+-\d*|-\d+)$/.test(asked) ? asked : undefined;

@@ -37,7 +37,10 @@ export async function backupGallery(dataDir: string, target: string): Promise<Ba
   try {
     out.pragma('journal_mode = DELETE');
     out.exec(`CREATE TABLE ${PHOTOS_TABLE} (file_name TEXT PRIMARY KEY, bytes BLOB NOT NULL)`);
-    const names = out.prepare<[], { file_name: string }>('SELECT file_name FROM faces ORDER BY id').all().map((r) => r.file_name);
+    const names = out
+      .prepare<[], { file_name: string }>('SELECT file_name FROM faces ORDER BY id')
+      .all()
+      .map((r) => r.file_name);
     const insert = out.prepare<[string, Buffer]>(`INSERT INTO ${PHOTOS_TABLE} (file_name, bytes) VALUES (?, ?)`);
     const missingPhotos: string[] = [];
     let photos = 0;
@@ -92,7 +95,12 @@ export async function restoreGallery(backup: string, dataDir: string, now = new 
     try {
       const check = src.pragma('integrity_check', { simple: true });
       if (check !== 'ok') throw new Error(`${backup} is damaged (SQLite integrity check: ${String(check)}).`);
-      const tables = new Set(src.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name));
+      const tables = new Set(
+        src
+          .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+          .all()
+          .map((r) => r.name),
+      );
       for (const t of ['people', 'faces', PHOTOS_TABLE]) if (!tables.has(t)) throw new Error(`${backup} is not a gallery backup (no ${t} table).`);
       people = (src.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n;
       faces = (src.prepare('SELECT count(*) AS n FROM faces').get() as { n: number }).n;

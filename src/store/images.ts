@@ -88,7 +88,11 @@ export class ImageFiles implements PhotoStore {
   /** Final names of the photos left pending (enrolment) or marked deleted (deletion) by an interrupted run. */
   listMarked(): { pending: string[]; deleted: string[] } {
     const names = fs.readdirSync(this.dir);
-    const marked = (prefix: string) => names.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length)).filter((f) => IMAGE_FILE_RE.test(f));
+    const marked = (prefix: string) =>
+      names
+        .filter((f) => f.startsWith(prefix))
+        .map((f) => f.slice(prefix.length))
+        .filter((f) => IMAGE_FILE_RE.test(f));
     return { pending: marked(PENDING_PREFIX), deleted: marked(DELETED_PREFIX) };
   }
 

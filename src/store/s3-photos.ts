@@ -117,4 +117,3 @@ function checked(fileName: string): string {
   if (!IMAGE_FILE_RE.test(fileName)) throw new Error(`Not a stored image name: ${JSON.stringify(fileName)}`);
   return fileName;
 }
-

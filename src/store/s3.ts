@@ -3,14 +3,7 @@
 // coded error, StorageUnavailableError.
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { StorageUnavailableError } from './errors.js';
 
 export { StorageUnavailableError };
@@ -117,7 +110,13 @@ export class S3Objects {
     const { size } = await fs.promises.stat(file);
     await this.call(`write ${name}`, () =>
       this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.keyOf(name), Body: fs.createReadStream(file), ContentLength: size, ContentType: contentType }),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.keyOf(name),
+          Body: fs.createReadStream(file),
+          ContentLength: size,
+          ContentType: contentType,
+        }),
       ),
     );
   }

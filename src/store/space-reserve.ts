@@ -52,7 +52,7 @@ export class SpaceReserve {
       if (freeBytes(this.dataDir) < RESERVE_BYTES) return false;
       fd = fs.openSync(this.file, 'wx');
       const zeros = Buffer.alloc(64 * 1024);
-      for (let written = 0; written < RESERVE_BYTES; ) {
+      for (let written = 0; written < RESERVE_BYTES;) {
         const n = fs.writeSync(fd, zeros, 0, Math.min(zeros.length, RESERVE_BYTES - written));
         if (n <= 0) throw new Error('short write');
         written += n;

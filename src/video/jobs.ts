@@ -335,7 +335,13 @@ export async function processVideoJob(
 }
 
 /** The failure as the client sees it: the domain's codes about the video pass through, the rest is INTERNAL. */
-function jobError(logger: Pick<Console, 'error'>, id: string, err: unknown, source: string, fileName: string): { code: VideoJobErrorCode; message: string } {
+function jobError(
+  logger: Pick<Console, 'error'>,
+  id: string,
+  err: unknown,
+  source: string,
+  fileName: string,
+): { code: VideoJobErrorCode; message: string } {
   const e = fromCoreError(err);
   if (e instanceof GalleryError && e.code === 'STORAGE_UNAVAILABLE') {
     logger.error(`video jobs: job ${id} could not store its outputs:`, err);

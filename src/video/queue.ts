@@ -55,7 +55,11 @@ export interface QueuedVideoJobsOptions extends VideoJobsOptions {
  */
 export function queueNameFor(dir: string, shared: boolean): string {
   if (shared) return 'video-jobs';
-  const folder = crypto.createHash('sha256').update(`${os.hostname()}\0${path.resolve(dir)}`).digest('hex').slice(0, 16);
+  const folder = crypto
+    .createHash('sha256')
+    .update(`${os.hostname()}\0${path.resolve(dir)}`)
+    .digest('hex')
+    .slice(0, 16);
   return `video-jobs-local-${folder}`;
 }
 
@@ -101,7 +105,10 @@ export class QueuedVideoJobs implements VideoJobList {
    * (with `work`) starts taking jobs.
    */
   static async open(opts: QueuedVideoJobsOptions): Promise<QueuedVideoJobs> {
-    const entries = await opts.store.openQueue(queueNameFor(opts.dir, opts.outputs !== undefined), { leaseS: opts.leaseS, logger: opts.logger ?? console });
+    const entries = await opts.store.openQueue(queueNameFor(opts.dir, opts.outputs !== undefined), {
+      leaseS: opts.leaseS,
+      logger: opts.logger ?? console,
+    });
     let jobs: QueuedVideoJobs;
     try {
       jobs = new QueuedVideoJobs(opts, entries);
@@ -256,8 +263,18 @@ export class QueuedVideoJobs implements VideoJobList {
     let ending: JobEnding;
     try {
       const source = this.files.sourcePath(id, extensionOf(row.fileName));
-      ending = (await this.fetchSource(id, row.fileName, source)) ?? (await processVideoJob(this.work, job, row, source, (p, force) => this.setProgress(job, p, force), () => this.closing));
-      if (job.lost && ending.status !== 'FAILED') ending = { status: 'FAILED', progress: job.progress, errorCode: 'INTERRUPTED', errorMessage: INTERRUPTED_MESSAGE };
+      ending =
+        (await this.fetchSource(id, row.fileName, source)) ??
+        (await processVideoJob(
+          this.work,
+          job,
+          row,
+          source,
+          (p, force) => this.setProgress(job, p, force),
+          () => this.closing,
+        ));
+      if (job.lost && ending.status !== 'FAILED')
+        ending = { status: 'FAILED', progress: job.progress, errorCode: 'INTERRUPTED', errorMessage: INTERRUPTED_MESSAGE };
       await this.removeSource(id, row.fileName);
       await this.store.finish(id, ending);
       if (ending.status === 'FAILED') await this.files.removeJob(id);
@@ -266,8 +283,8 @@ export class QueuedVideoJobs implements VideoJobList {
       this.running = null;
     }
     // The row has its ending; only now may the entry go (the other order could leave a row nothing finishes).
-    await (ending.status === 'FAILED' ? this.entries.fail(id, ending.errorCode ?? undefined) : this.entries.complete(id)).catch(
-      (err: unknown) => this.logger.warn(`video queue: could not complete the entry of job ${id}: ${(err as Error).message}`),
+    await (ending.status === 'FAILED' ? this.entries.fail(id, ending.errorCode ?? undefined) : this.entries.complete(id)).catch((err: unknown) =>
+      this.logger.warn(`video queue: could not complete the entry of job ${id}: ${(err as Error).message}`),
     );
     await this.prune().catch((err: unknown) => this.logger.warn('video jobs: could not delete old jobs:', err));
   }
@@ -275,7 +292,12 @@ export class QueuedVideoJobs implements VideoJobList {
   /** Brings an upload kept in S3 to this machine; an ending when it cannot be had, else undefined. */
   private async fetchSource(id: string, fileName: string, source: string): Promise<JobEnding | undefined> {
     if (fs.existsSync(source)) return undefined;
-    const lost = { status: 'FAILED' as const, progress: 0, errorCode: 'INTERRUPTED', errorMessage: 'The uploaded video is no longer stored; upload it again.' };
+    const lost = {
+      status: 'FAILED' as const,
+      progress: 0,
+      errorCode: 'INTERRUPTED',
+      errorMessage: 'The uploaded video is no longer stored; upload it again.',
+    };
     if (!this.remote) return lost;
     try {
       const got = await this.remote.get(sourceName(id, extensionOf(fileName)));
@@ -346,7 +368,9 @@ export class QueuedVideoJobs implements VideoJobList {
       if (!(await this.store.failDead(d.id, d.workerKey, 'INTERRUPTED', INTERRUPTED_MESSAGE))) continue;
       n++;
       if (d.queue) await this.entries.fail(d.id, 'INTERRUPTED', d.queue).catch(() => undefined);
-      await this.removeSource(d.id, d.fileName).catch((err: unknown) => this.logger.warn(`video jobs: could not remove the upload of job ${d.id}: ${(err as Error).message}`));
+      await this.removeSource(d.id, d.fileName).catch((err: unknown) =>
+        this.logger.warn(`video jobs: could not remove the upload of job ${d.id}: ${(err as Error).message}`),
+      );
     }
     return n;
   }

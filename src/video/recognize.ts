@@ -54,7 +54,13 @@ export async function recognizeInGallery(
   const run = await recognizeVideo(core, source, videoOptions, (e) => {
     if (!onEvent) return;
     if (e.type === 'progress') onEvent({ ...e, progress: e.totalFrames > 0 ? Math.min(1, (e.frame + 1) / e.totalFrames) : null });
-    else announced.push(recognize(e.track).then((recognized) => onEvent({ type: 'identified', frame: e.frame, recognized }), () => undefined));
+    else
+      announced.push(
+        recognize(e.track).then(
+          (recognized) => onEvent({ type: 'identified', frame: e.frame, recognized }),
+          () => undefined,
+        ),
+      );
   });
   const result = run.result.then(async ({ tracks, stats }) => {
     const recognized = await Promise.all(tracks.map(recognize));

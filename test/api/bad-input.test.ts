@@ -5,7 +5,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { serverFor, storedCounts, type TestServer } from '../fixtures/server.js';
 import { errorCode, gql, multipartBody, upload, type GraphQLResponse } from '../fixtures/graphql-client.js';
-import { ADD_FACE, ADD_PERSON, DELETE_FACE, DELETE_PERSON, PEOPLE, PERSON_BY_ID, PERSON_BY_IMAGE_ID, RENAME_PERSON, SEARCH_FACE } from '../fixtures/operations.js';
+import {
+  ADD_FACE,
+  ADD_PERSON,
+  DELETE_FACE,
+  DELETE_PERSON,
+  PEOPLE,
+  PERSON_BY_ID,
+  PERSON_BY_IMAGE_ID,
+  RENAME_PERSON,
+  SEARCH_FACE,
+} from '../fixtures/operations.js';
 import { johnPhotos } from '../fixtures/photos.js';
 import { canvas, encodeBmp } from '../fixtures/bmp.js';
 
@@ -66,8 +76,14 @@ function tinyTiff(): Buffer {
   b.writeUInt16LE(42, 2);
   b.writeUInt32LE(8, 4); // first IFD
   b.writeUInt16LE(2, 8); // two entries
-  b.writeUInt16LE(256, 10); b.writeUInt16LE(3, 12); b.writeUInt32LE(1, 14); b.writeUInt16LE(10, 18); // ImageWidth
-  b.writeUInt16LE(257, 22); b.writeUInt16LE(3, 24); b.writeUInt32LE(1, 26); b.writeUInt16LE(10, 30); // ImageLength
+  b.writeUInt16LE(256, 10);
+  b.writeUInt16LE(3, 12);
+  b.writeUInt32LE(1, 14);
+  b.writeUInt16LE(10, 18); // ImageWidth
+  b.writeUInt16LE(257, 22);
+  b.writeUInt16LE(3, 24);
+  b.writeUInt32LE(1, 26);
+  b.writeUInt16LE(10, 30); // ImageLength
   return b;
 }
 
@@ -164,7 +180,11 @@ test('a file sent as a plain JSON value is BAD_USER_INPUT', async (t) => {
 test('missing or blank names are BAD_USER_INPUT', async (t) => {
   const s = await serverFor(t);
   await leavesNothing(s, async () => {
-    for (const names of [{ firstName: '', surName: 'Salley' }, { firstName: 'John', surName: '   ' }, { firstName: '\t\n', surName: '' }]) {
+    for (const names of [
+      { firstName: '', surName: 'Salley' },
+      { firstName: 'John', surName: '   ' },
+      { firstName: '\t\n', surName: '' },
+    ]) {
       assertCleanError(await upload(s.url, ADD_PERSON, names, { file: JOHN }), 'BAD_USER_INPUT', /non-blank/);
     }
     assertCleanError(await upload(s.url, ADD_PERSON, { firstName: 'John' }, { file: JOHN }), 'BAD_USER_INPUT', /surName/);
@@ -274,5 +294,8 @@ test('an unexpected failure is answered as a masked INTERNAL_SERVER_ERROR and lo
   assert.equal(errorCode(r), 'INTERNAL_SERVER_ERROR');
   assert.equal(r.errors![0]!.message, 'Internal server error');
   assert.doesNotMatch(JSON.stringify(r), /secret|fire|\n\s+at /);
-  assert.ok(s.logs.some((l) => l.includes('disk on fire')), 'the real error is logged on the server');
+  assert.ok(
+    s.logs.some((l) => l.includes('disk on fire')),
+    'the real error is logged on the server',
+  );
 });

@@ -22,7 +22,9 @@ const TRIALS = 50;
  * detector again.
  */
 function analysedPhotos(count: number): Photo[] {
-  return johnPhotos('John_Shimkus').slice(0, count).map((file) => ({ bytes: fs.readFileSync(file), filename: path.basename(file) }));
+  return johnPhotos('John_Shimkus')
+    .slice(0, count)
+    .map((file) => ({ bytes: fs.readFileSync(file), filename: path.basename(file) }));
 }
 
 async function enrolPerson(s: TestServer, trial: number, photos: Photo[]): Promise<{ personId: number; faces: FaceRow[] }> {

@@ -148,7 +148,16 @@ test('with API_KEYS set, GraphQL and photos need a key; the page shell does not'
   assert.equal((await fetch(`${url}?key=k-two`)).status, 200, '<img> tags pass the key in the query');
   assert.equal((await fetch(`${url}?key=nope`)).status, 401);
   // The key in the query string is for photos only.
-  assert.equal((await fetch(`${s.url}/graphql?key=k-one`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: HEALTH }) })).status, 401);
+  assert.equal(
+    (
+      await fetch(`${s.url}/graphql?key=k-one`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: HEALTH }),
+      })
+    ).status,
+    401,
+  );
 
   const page = await fetch(`${s.url}/`);
   assert.notEqual(page.status, 401);

@@ -6,7 +6,16 @@ import path from 'node:path';
 import { TEST_STORE } from '../fixtures/database.js';
 import { serverFor, storedCounts, type TestServer } from '../fixtures/server.js';
 import { errorCode, gql, upload } from '../fixtures/graphql-client.js';
-import { ADD_PERSON, DELETE_FACE, DELETE_PERSON, PEOPLE, PERSON_BY_ID, PERSON_BY_IMAGE_ID, RENAME_PERSON, SEARCH_FACE } from '../fixtures/operations.js';
+import {
+  ADD_PERSON,
+  DELETE_FACE,
+  DELETE_PERSON,
+  PEOPLE,
+  PERSON_BY_ID,
+  PERSON_BY_IMAGE_ID,
+  RENAME_PERSON,
+  SEARCH_FACE,
+} from '../fixtures/operations.js';
 import { johnName, johnPhotos } from '../fixtures/photos.js';
 import { assertConsistent } from '../fixtures/consistency.js';
 
@@ -29,7 +38,10 @@ test('personById and personByImageId return the person with every stored photo',
   assert.equal(byId.surName, 'Shimkus');
   assert.equal(byId.faceCount, 2);
   assert.equal(byId.photoUrl, a.url, 'photoUrl is the first stored photo');
-  assert.deepEqual(byId.faces.map((f: { url: string }) => f.url), [a.url, b.url]);
+  assert.deepEqual(
+    byId.faces.map((f: { url: string }) => f.url),
+    [a.url, b.url],
+  );
   const byImage = (await gql(s.url, PERSON_BY_IMAGE_ID, { imageId: b.imageId })).data.personByImageId;
   assert.deepEqual(byImage, byId);
 });
@@ -44,15 +56,19 @@ test('people lists oldest first, filters by part of the name in any case, and pa
   }
   const all = (await gql(s.url, PEOPLE, {})).data.people;
   assert.equal(all.totalCount, names.length);
-  assert.deepEqual(all.nodes.map((p: { fullName: string }) => p.fullName), names);
+  assert.deepEqual(
+    all.nodes.map((p: { fullName: string }) => p.fullName),
+    names,
+  );
   assert.equal(all.pageInfo.hasNextPage, false);
 
   const seen: string[] = [];
   let after: string | null = null;
   let pages = 0;
   do {
-    const page: { nodes: { fullName: string }[]; totalCount: number; pageInfo: { endCursor: string; hasNextPage: boolean } } =
-      (await gql(s.url, PEOPLE, { first: 3, after })).data.people;
+    const page: { nodes: { fullName: string }[]; totalCount: number; pageInfo: { endCursor: string; hasNextPage: boolean } } = (
+      await gql(s.url, PEOPLE, { first: 3, after })
+    ).data.people;
     assert.ok(page.nodes.length <= 3);
     assert.equal(page.totalCount, names.length);
     seen.push(...page.nodes.map((p) => p.fullName));
@@ -64,11 +80,20 @@ test('people lists oldest first, filters by part of the name in any case, and pa
 
   const alans = (await gql(s.url, PEOPLE, { name: '  aLaN ', first: 2 })).data.people;
   assert.equal(alans.totalCount, 3);
-  assert.deepEqual(alans.nodes.map((p: { fullName: string }) => p.fullName), ['Alan Turing', 'Alan Kay']);
+  assert.deepEqual(
+    alans.nodes.map((p: { fullName: string }) => p.fullName),
+    ['Alan Turing', 'Alan Kay'],
+  );
   assert.equal(alans.pageInfo.hasNextPage, true);
   const rest = (await gql(s.url, PEOPLE, { name: 'alan', after: alans.pageInfo.endCursor })).data.people;
-  assert.deepEqual(rest.nodes.map((p: { fullName: string }) => p.fullName), ['Alan Perlis']);
-  assert.deepEqual((await gql(s.url, PEOPLE, { name: 'ace hop' })).data.people.nodes.map((p: { fullName: string }) => p.fullName), ['Grace Hopper']);
+  assert.deepEqual(
+    rest.nodes.map((p: { fullName: string }) => p.fullName),
+    ['Alan Perlis'],
+  );
+  assert.deepEqual(
+    (await gql(s.url, PEOPLE, { name: 'ace hop' })).data.people.nodes.map((p: { fullName: string }) => p.fullName),
+    ['Grace Hopper'],
+  );
   assert.equal((await gql(s.url, PEOPLE, { name: 'nobody' })).data.people.totalCount, 0);
   assert.equal((await gql(s.url, PEOPLE, { first: 0 })).data.people.nodes.length, 0);
 });
@@ -83,7 +108,10 @@ test('renamePerson changes the name search answers with, and refuses a name anot
   const found = await upload(s.url, SEARCH_FACE, {}, { file: johnPhotos('John_Salley')[4]! });
   assert.equal(found.data.searchFace.fullName, 'Jonathan Salley');
   // Renaming to the own name in another case is fine; to someone else's is not.
-  assert.equal((await gql(s.url, RENAME_PERSON, { id: a.person.id, firstName: 'JONATHAN', surName: 'salley' })).data.renamePerson.fullName, 'JONATHAN salley');
+  assert.equal(
+    (await gql(s.url, RENAME_PERSON, { id: a.person.id, firstName: 'JONATHAN', surName: 'salley' })).data.renamePerson.fullName,
+    'JONATHAN salley',
+  );
   const taken = await gql(s.url, RENAME_PERSON, { id: a.person.id, firstName: 'john', surName: 'SAVAGE' });
   assert.equal(errorCode(taken), 'NAME_TAKEN');
   assert.equal((await gql(s.url, PERSON_BY_ID, { id: b.person.id })).data.personById.fullName, 'John Savage');

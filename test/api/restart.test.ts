@@ -61,14 +61,17 @@ test('start-up settles interrupted writes and deletions it can prove, and delete
 
   const second = await startTestServer({ dataDir });
   t.after(() => second.close());
-  assert.deepEqual(
-    fs.readdirSync(images).sort(),
-    [name(kept.url), name(committed.url), name(undeleted.url), stranger, 'README.txt'].sort(),
-  );
+  assert.deepEqual(fs.readdirSync(images).sort(), [name(kept.url), name(committed.url), name(undeleted.url), stranger, 'README.txt'].sort());
   assert.equal(second.gallery.size, 4, 'every row is still searchable');
   assert.equal(await second.store.faces.count(), 4);
-  assert.ok(second.logs.some((l) => /finished 1 and undid 2 interrupted write\(s\) or deletion\(s\); removed 1 temp file\(s\)/.test(l)), second.logs.join('\n'));
-  assert.ok(second.logs.some((l) => /1 photo\(s\) in .* have no row and 1 row\(s\) have no photo; both are kept/.test(l)), second.logs.join('\n'));
+  assert.ok(
+    second.logs.some((l) => /finished 1 and undid 2 interrupted write\(s\) or deletion\(s\); removed 1 temp file\(s\)/.test(l)),
+    second.logs.join('\n'),
+  );
+  assert.ok(
+    second.logs.some((l) => /1 photo\(s\) in .* have no row and 1 row\(s\) have no photo; both are kept/.test(l)),
+    second.logs.join('\n'),
+  );
   const search = (await upload(second.url, SEARCH_FACE, {}, { file: johnPhotos('John_Simm')[3]! })).data.searchFace;
   assert.equal(search.status, 'MATCH', 'the row whose photo is missing still matches');
   assert.equal((await fetch(second.url + lost.url)).status, 404);

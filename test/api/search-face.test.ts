@@ -125,7 +125,10 @@ test('a group photo lists every detected face, largest first, each with a box an
   assert.equal(res.status, 'UNKNOWN');
   assert.ok(res.faces.length > 1, `expected several faces, got ${res.faces.length}`);
   const areas = res.faces.map((f: { box: { width: number; height: number } }) => f.box.width * f.box.height);
-  assert.deepEqual(areas, [...areas].sort((a: number, b: number) => b - a));
+  assert.deepEqual(
+    areas,
+    [...areas].sort((a: number, b: number) => b - a),
+  );
   for (const f of res.faces) assert.equal(typeof f.score, 'number');
 });
 

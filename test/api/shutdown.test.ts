@@ -37,7 +37,9 @@ interface Attempt {
   detail?: string;
 }
 
-const PHOTOS = johnNames().flatMap((n) => johnPhotos(n)).map((p) => fs.readFileSync(p));
+const PHOTOS = johnNames()
+  .flatMap((n) => johnPhotos(n))
+  .map((p) => fs.readFileSync(p));
 
 /** One addPerson as a multipart POST on `agent`'s kept-alive connection. */
 async function enrol(url: string, agent: http.Agent, firstName: string, surName: string, photo: Buffer): Promise<Attempt> {
@@ -97,7 +99,8 @@ async function run(index: number, stopAfter: number): Promise<{ problems: string
           const attempt = await enrol(server.url, agent, `Client${c}`, `Run${index} N${i}`, PHOTOS[(c * 7 + i) % PHOTOS.length]!);
           attempts.push(attempt);
           counts[attempt.outcome]++;
-          if (attempt.outcome === 'refused' && !/close/i.test(attempt.detail ?? '')) problems.push(`${attempt.name}: refused without Connection: close`);
+          if (attempt.outcome === 'refused' && !/close/i.test(attempt.detail ?? ''))
+            problems.push(`${attempt.name}: refused without Connection: close`);
           if (!stopSent && counts.acknowledged >= stopAfter) {
             stopSent = true;
             server.process.kill('SIGTERM');
@@ -111,7 +114,8 @@ async function run(index: number, stopAfter: number): Promise<{ problems: string
     });
     await Promise.all(clients);
     await server.exited;
-    if (server.process.exitCode !== 0) problems.push(`exit code ${server.process.exitCode} (signal ${server.process.signalCode}): ${server.output()}`);
+    if (server.process.exitCode !== 0)
+      problems.push(`exit code ${server.process.exitCode} (signal ${server.process.signalCode}): ${server.output()}`);
 
     const images = path.join(dataDir, 'images');
     const temps = fs.existsSync(images) ? fs.readdirSync(images).filter((f) => f.startsWith('.tmp-')) : [];

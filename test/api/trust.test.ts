@@ -59,7 +59,10 @@ test('a face that fills the frame (a 112×112 crop) is found, judged recognisabl
 
 test('the main face is enrolled: a large central face, not a smaller one near the edge', async (t) => {
   const s = await serverFor(t);
-  const [a, b] = await Promise.all([faceCore.decode(fs.readFileSync(johnPhotos('John_Salley')[0]!)), faceCore.decode(fs.readFileSync(johnPhotos('John_Simm')[0]!))]);
+  const [a, b] = await Promise.all([
+    faceCore.decode(fs.readFileSync(johnPhotos('John_Salley')[0]!)),
+    faceCore.decode(fs.readFileSync(johnPhotos('John_Simm')[0]!)),
+  ]);
   const photo = canvas(640, 480, [120, 120, 110]);
   paste(photo, b, 10, 300, 0.9); // John Simm, smaller, in a corner
   paste(photo, a, 200, 100, 1.6); // John Salley, large, in the middle
@@ -69,7 +72,12 @@ test('the main face is enrolled: a large central face, not a smaller one near th
   const box = r.data.addPerson.face.box;
   assert.ok(box.x > 150 && box.y > 60, `the central face was enrolled: ${JSON.stringify(box)}`);
   // The other face is enrolled only when asked for.
-  const other = await upload(s.url, ADD_PERSON_WITH_INDEX, { firstName: 'John', surName: 'Simm', faceIndex: 1 - r.data.addPerson.faceIndex }, { file: png(encodePng(photo), 'two.png') });
+  const other = await upload(
+    s.url,
+    ADD_PERSON_WITH_INDEX,
+    { firstName: 'John', surName: 'Simm', faceIndex: 1 - r.data.addPerson.faceIndex },
+    { file: png(encodePng(photo), 'two.png') },
+  );
   assert.equal(other.errors, undefined);
   assert.ok(other.data.addPerson.face.box.x < 100);
   const search = (await upload(s.url, SEARCH_FACE, {}, { file: johnPhotos('John_Salley')[3]! })).data.searchFace;
@@ -102,7 +110,10 @@ test('the open-set rule names an enrolled john among 300 look-alikes, and answer
   // 300 other people: the enrolled johns' encodings moved 0.9 to 1.1 away (as far as strangers' faces usually are).
   for (let i = 0; i < 300; i++) gallery.push({ personId: 100 + i, encoding: shifted(enrolled[i % 4]![0]!, 0.9 + (i % 5) * 0.05, i + 1) });
   const neighbours = (probe: Float32Array): Neighbour[] =>
-    gallery.map((g, faceId) => ({ faceId, personId: g.personId, distance: dist(probe, g.encoding) })).sort((a, b) => a.distance - b.distance).slice(0, 32);
+    gallery
+      .map((g, faceId) => ({ faceId, personId: g.personId, distance: dist(probe, g.encoding) }))
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, 32);
   const rule = { targetFpir: 0.01, tolerance: 0.6 };
 
   // The johns are alike (a john's own photos are 0.35–0.55 apart, two johns 0.67 and more): a probe is named when
@@ -122,7 +133,10 @@ test('the open-set rule names an enrolled john among 300 look-alikes, and answer
   // John Simm, left out of the gallery, is a stranger: never named.
   const withoutSimm = gallery.filter((g) => g.personId !== 4);
   for (const probe of await encodingsOf(names[4]!, [2, 5, 8])) {
-    const n = withoutSimm.map((g, faceId) => ({ faceId, personId: g.personId, distance: dist(probe, g.encoding) })).sort((a, b) => a.distance - b.distance).slice(0, 32);
+    const n = withoutSimm
+      .map((g, faceId) => ({ faceId, personId: g.personId, distance: dist(probe, g.encoding) }))
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, 32);
     assert.equal(decide(n, { people: 304, faces: withoutSimm.length }, rule)!.known, false);
   }
   // Too close to call: a face halfway between two enrolled people is nobody.

@@ -38,7 +38,9 @@ const VIDEO_JOBS = 'query VideoJobs($first: Int) { videoJobs(first: $first) { id
 const CANCEL_VIDEO_JOB = `mutation Cancel($id: ID!) { cancelVideoJob(id: $id) { ${JOB_FIELDS} } }`;
 
 /** A track as JOB_FIELDS asks for it. */
-type Track = Required<Pick<VideoTrack, 'id' | 'label' | 'confidence' | 'distance' | 'framesRecognized' | 'firstFrame' | 'lastFrame' | 'thumbnailUrl'>> & {
+type Track = Required<
+  Pick<VideoTrack, 'id' | 'label' | 'confidence' | 'distance' | 'framesRecognized' | 'firstFrame' | 'lastFrame' | 'thumbnailUrl'>
+> & {
   person: { id: string; fullName: string } | null;
   boxes: { frame: number }[];
 };
@@ -171,7 +173,10 @@ describe('a video job runs to the end', () => {
       assert.equal(job.status, 'DONE', JSON.stringify(job.error));
       const progress = [started, ...seen].map((j) => j.progress);
       t.diagnostic(`progress seen: ${progress.map((p) => p.toFixed(2)).join(' ')}`);
-      assert.ok(progress.some((p) => p < 1), 'progress is below 1 before the end');
+      assert.ok(
+        progress.some((p) => p < 1),
+        'progress is below 1 before the end',
+      );
       assert.equal(job.progress, 1);
       for (let i = 1; i < progress.length; i++) assert.ok(progress[i]! >= progress[i - 1]!, `progress went back: ${progress.join(', ')}`);
       assert.ok(job.startedAt && job.finishedAt && job.finishedAt >= job.startedAt);
@@ -247,7 +252,7 @@ describe('a job can be cancelled, and the server answers while one runs', () => 
     const queued = await startJob(server.url, longClip);
     assert.equal(queued.status, 'QUEUED');
 
-    const { job: midway } = await pollJob(server.url, running.id, (j) => j.status === 'RUNNING' && j.progress > 0.02 || ended(j), 60_000, 20);
+    const { job: midway } = await pollJob(server.url, running.id, (j) => (j.status === 'RUNNING' && j.progress > 0.02) || ended(j), 60_000, 20);
     assert.equal(midway.status, 'RUNNING');
     assert.ok(midway.progress > 0 && midway.progress < 1, `progress ${midway.progress}`);
 
@@ -275,7 +280,9 @@ describe('a job can be cancelled, and the server answers while one runs', () => 
     assert.equal(cancelled.status, 'CANCELLED');
     assert.ok(cancelled.finishedAt);
     const stats = cancelled.result!.stats;
-    t.diagnostic(`stopped after ${stats.framesDecoded} of ${stats.totalFrames} frames, tracks: ${cancelled.result!.tracks.map((tr) => tr.label).join(', ')}`);
+    t.diagnostic(
+      `stopped after ${stats.framesDecoded} of ${stats.totalFrames} frames, tracks: ${cancelled.result!.tracks.map((tr) => tr.label).join(', ')}`,
+    );
     assert.equal(stats.truncated, true);
     assert.ok(stats.framesDecoded < LONG_FRAMES, `${stats.framesDecoded} frames`);
     assert.ok(cancelled.progress < 1);
@@ -299,7 +306,11 @@ describe('a job can be cancelled, and the server answers while one runs', () => 
 describe('bad videos and bad options end with a clear error and leave the server healthy', () => {
   test('a zero-byte .mp4 is refused at upload (INVALID_VIDEO) and leaves nothing behind', async () => {
     const before = await storedVideo(server);
-    assertCleanError(await upload(server.url, RECOGNIZE_VIDEO, {}, { file: { bytes: new Uint8Array(0), filename: 'empty.mp4' } }), 'INVALID_VIDEO', /empty/);
+    assertCleanError(
+      await upload(server.url, RECOGNIZE_VIDEO, {}, { file: { bytes: new Uint8Array(0), filename: 'empty.mp4' } }),
+      'INVALID_VIDEO',
+      /empty/,
+    );
     assert.deepEqual(await storedVideo(server), before);
     await assertHealthy(server);
   });
@@ -324,7 +335,10 @@ describe('bad videos and bad options end with a clear error and leave the server
     assert.equal(job.status, 'FAILED');
     assert.equal(job.error!.code, 'INVALID_VIDEO');
     assert.ok(job.error!.message.length > 10, job.error!.message);
-    assert.ok(!job.error!.message.includes(server.dataDir) && !/(^|[\s"'(])\/\w/.test(job.error!.message), `no path of the server's in: ${job.error!.message}`);
+    assert.ok(
+      !job.error!.message.includes(server.dataDir) && !/(^|[\s"'(])\/\w/.test(job.error!.message),
+      `no path of the server's in: ${job.error!.message}`,
+    );
     assert.equal(job.result, null);
     assert.deepEqual(jobFiles(server, job.id), [], 'a failed job keeps no files');
     await assertHealthy(server);
@@ -367,7 +381,11 @@ describe('bad videos and bad options end with a clear error and leave the server
 
   test('photos keep MAX_UPLOAD_MB while videos may be as large as MAX_VIDEO_MB', async (t) => {
     const s = await serverFor(t, { maxUploadMb: 0.004, maxVideoMb: 50 });
-    assertCleanError(await upload(s.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! }), 'FILE_TOO_LARGE', /0\.004 MB/);
+    assertCleanError(
+      await upload(s.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! }),
+      'FILE_TOO_LARGE',
+      /0\.004 MB/,
+    );
     assert.ok(fs.statSync(threeJohns).size > 0.004 * 1024 * 1024);
     const job = await startJob(s.url, threeJohns);
     assert.equal(job.status, 'QUEUED');
@@ -376,7 +394,7 @@ describe('bad videos and bad options end with a clear error and leave the server
 });
 
 describe('files', () => {
-  test('only a job\'s outputs are served, under strict names', async () => {
+  test("only a job's outputs are served, under strict names", async () => {
     const [done] = (await gql(server.url, VIDEO_JOBS, { first: 100 })).data.videoJobs.filter((j: Job) => j.status === 'DONE');
     assert.ok(done);
     for (const p of [
@@ -404,7 +422,10 @@ describe('files', () => {
       ids.push(job.id);
     }
     assert.equal((await gql(s.url, VIDEO_JOB, { id: ids[0] })).data.videoJob, null);
-    assert.deepEqual((await gql(s.url, VIDEO_JOBS, {})).data.videoJobs.map((j: Job) => j.id), [ids[2], ids[1]]);
+    assert.deepEqual(
+      (await gql(s.url, VIDEO_JOBS, {})).data.videoJobs.map((j: Job) => j.id),
+      [ids[2], ids[1]],
+    );
   });
 
   test('thumbnails and the annotated copy survive a restart and follow the API key rule of /images', async () => {
@@ -446,7 +467,12 @@ describe('a job never survives a restart or a crash silently', () => {
     await store.videoJobs.insert(queued, 'queued.webm', {});
     await store.close();
     const videos = path.join(dataDir, 'videos');
-    for (const [id, file] of [[running, 'source.mp4'], [running, 'track-1.jpg'], [queued, 'source.webm'], [orphan, '.tmp-upload']]) {
+    for (const [id, file] of [
+      [running, 'source.mp4'],
+      [running, 'track-1.jpg'],
+      [queued, 'source.webm'],
+      [orphan, '.tmp-upload'],
+    ]) {
       fs.mkdirSync(path.join(videos, id!), { recursive: true });
       fs.writeFileSync(path.join(videos, id!, file!), 'bytes');
     }
@@ -463,7 +489,10 @@ describe('a job never survives a restart or a crash silently', () => {
     assert.deepEqual(fs.readdirSync(videos).sort(), ['README.txt', queued, running].sort());
     assert.deepEqual(jobFiles(second, queued), []);
     assert.deepEqual(jobFiles(second, running), ['track-1.jpg']);
-    assert.ok(second.logs.some((l) => /2 job\(s\), now FAILED \(INTERRUPTED\)/.test(l)), second.logs.join('\n'));
+    assert.ok(
+      second.logs.some((l) => /2 job\(s\), now FAILED \(INTERRUPTED\)/.test(l)),
+      second.logs.join('\n'),
+    );
     await assertHealthy(second);
   });
 
@@ -516,7 +545,10 @@ describe('a job never survives a restart or a crash silently', () => {
     assert.equal(midway.status, 'RUNNING');
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
-    assert.ok(fs.readdirSync(path.join(dataDir, 'videos', job.id)).some((f) => f.startsWith('source.')), 'the upload was there when it died');
+    assert.ok(
+      fs.readdirSync(path.join(dataDir, 'videos', job.id)).some((f) => f.startsWith('source.')),
+      'the upload was there when it died',
+    );
 
     const restarted = await startTestServer({ dataDir });
     t.after(() => restarted.close());

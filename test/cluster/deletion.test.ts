@@ -28,7 +28,9 @@ after(async () => {
 
 /** Photos analysed once and enrolled many times through the gallery's enrolment path (see test/api/deletion.test.ts). */
 const analysed = (count: number): Photo[] =>
-  johnPhotos('John_Simm').slice(0, count).map((file) => ({ bytes: fs.readFileSync(file), filename: path.basename(file) }));
+  johnPhotos('John_Simm')
+    .slice(0, count)
+    .map((file) => ({ bytes: fs.readFileSync(file), filename: path.basename(file) }));
 
 async function enrol(s: TestServer, surName: string, photos: Photo[]): Promise<{ personId: number; faces: FaceRow[] }> {
   const faces: FaceRow[] = [];

@@ -98,7 +98,11 @@ test('an enrolment on A is searchable on B within 100 ms, and a deletion on B is
     watching.push(delayUntil(() => ids.every((id) => !a.gallery.isIndexed(id)), 100, `removal of ${ids} on A`).then((ms) => void removed.push(ms)));
   });
 
-  const photos = johnNames().flatMap((n) => johnPhotos(n).slice(0, 3).map((p) => ({ n, p })));
+  const photos = johnNames().flatMap((n) =>
+    johnPhotos(n)
+      .slice(0, 3)
+      .map((p) => ({ n, p })),
+  );
   for (const { n, p } of photos) {
     const r = await upload(a.url, ADD_PERSON, johnName(n), { file: p });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
@@ -155,7 +159,7 @@ async function realEncodings(): Promise<Float32Array[]> {
 
 /** `count` enrolments written through A's store (people and faces, as the gallery writes them), 100 per transaction. */
 async function bulkEnrol(a: TestServer, encodings: Float32Array[], count: number, tag: string): Promise<void> {
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const batch = Math.min(100, count - done);
     await a.store.transaction(async () => {
       for (let i = 0; i < batch; i++, done++) {
@@ -163,7 +167,13 @@ async function bulkEnrol(a: TestServer, encodings: Float32Array[], count: number
         const base = encodings[done % encodings.length]!;
         const encoding = base.map((v) => v + (Math.random() - 0.5) * 2e-3);
         const imageId = randomUUID();
-        await a.store.faces.insert({ imageId, personId: person.id, fileName: `${imageId}.jpg`, box: { x: 0, y: 0, width: 150, height: 150 }, encoding });
+        await a.store.faces.insert({
+          imageId,
+          personId: person.id,
+          fileName: `${imageId}.jpg`,
+          box: { x: 0, y: 0, width: 150, height: 150 },
+          encoding,
+        });
       }
     });
   }
@@ -174,7 +184,11 @@ async function assertSameAnswers(a: TestServer, b: { url: string }): Promise<voi
   for (const n of johnNames()) {
     const file = johnPhotos(n)[10]!;
     const [ra, rb] = await Promise.all([upload(a.url, SEARCH_FACE, {}, { file }), upload(b.url, SEARCH_FACE, {}, { file })]);
-    const answer = (r: typeof ra) => ({ status: r.data.searchFace.status, person: r.data.searchFace.person?.id, distance: r.data.searchFace.distance });
+    const answer = (r: typeof ra) => ({
+      status: r.data.searchFace.status,
+      person: r.data.searchFace.person?.id,
+      distance: r.data.searchFace.distance,
+    });
     assert.deepEqual(answer(rb), answer(ra), `${n}: the replicas answer differently`);
   }
 }
@@ -233,7 +247,9 @@ test('a replica frozen while 1,000 changes commit catches up by number; killed w
   assert.equal(hb.data.health.people, ha.data.health.people);
   assert.equal(hb.data.health.changeFeed.position, ha.data.health.changeFeed.position);
   await assertSameAnswers(a, b2);
-  t.diagnostic(`catch-up of 1,000 changes after SIGCONT: ${catchUpMs.toFixed(0)} ms; restart after kill -9 with ${ids.length} faces: ${restartMs.toFixed(0)} ms`);
+  t.diagnostic(
+    `catch-up of 1,000 changes after SIGCONT: ${catchUpMs.toFixed(0)} ms; restart after kill -9 with ${ids.length} faces: ${restartMs.toFixed(0)} ms`,
+  );
 });
 
 test('with its listening connection terminated by PostgreSQL, a replica still converges within 5 s and listens again', async (t) => {
@@ -242,7 +258,11 @@ test('with its listening connection terminated by PostgreSQL, a replica still co
   await admin.connect();
   t.after(() => admin.end());
   const listeners = async () =>
-    (await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND query LIKE 'LISTEN%'", [LISTEN_APPLICATION_NAME])).rowCount;
+    (
+      await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND query LIKE 'LISTEN%'", [
+        LISTEN_APPLICATION_NAME,
+      ])
+    ).rowCount;
   const listening = async (what: string) => {
     const start = performance.now();
     while ((await listeners()) !== 2) {
@@ -251,9 +271,10 @@ test('with its listening connection terminated by PostgreSQL, a replica still co
     }
   };
   await listening('each replica listens within 5 s of its start');
-  const terminated = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [
-    LISTEN_APPLICATION_NAME,
-  ]);
+  const terminated = await admin.query(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+    [LISTEN_APPLICATION_NAME],
+  );
   assert.equal(terminated.rowCount, 2);
 
   const r = await upload(a.url, ADD_PERSON, johnName('John_Savage'), { file: johnPhotos('John_Savage')[0]! });
@@ -269,7 +290,9 @@ test('with its listening connection terminated by PostgreSQL, a replica still co
 test('concurrent enrolments on A and B leave both indexes holding exactly the same ids', async (t) => {
   const [a, b] = await twoReplicas(postgres, t, 'face_concurrent');
   const jobs = johnNames().flatMap((n, i) =>
-    johnPhotos(n).slice(0, 6).map((p, j) => ({ server: (i + j) % 2 === 0 ? a : b, name: johnName(n), p })),
+    johnPhotos(n)
+      .slice(0, 6)
+      .map((p, j) => ({ server: (i + j) % 2 === 0 ? a : b, name: johnName(n), p })),
   );
   const results = await Promise.all(jobs.map((j) => upload(j.server.url, ADD_PERSON, j.name, { file: j.p })));
   for (const r of results) assert.equal(r.errors, undefined, JSON.stringify(r.errors));
@@ -314,7 +337,11 @@ test('PostgreSQL stopped and restarted under load: STORE_UNAVAILABLE during the 
 
   t.diagnostic(`enrolled ${enrolled.length} (${before} before the outage); errors: ${JSON.stringify(Object.fromEntries(codes))}`);
   assert.ok((codes.get('STORE_UNAVAILABLE') ?? 0) > 0, 'the outage was answered STORE_UNAVAILABLE');
-  assert.deepEqual([...codes.keys()].filter((c) => c !== 'STORE_UNAVAILABLE'), [], 'no other error');
+  assert.deepEqual(
+    [...codes.keys()].filter((c) => c !== 'STORE_UNAVAILABLE'),
+    [],
+    'no other error',
+  );
   assert.ok(enrolled.length > before, 'enrolments succeed again after the restart');
 
   // A photo whose commit was cut off is settled by its row within moments; then files, rows and index agree.
@@ -322,7 +349,11 @@ test('PostgreSQL stopped and restarted under load: STORE_UNAVAILABLE during the 
   await a.gallery.catchUp();
   await assertConsistent(a, a.dataDir);
   const rows = await a.store.faces.fileNames();
-  for (const imageId of enrolled) assert.ok(rows.some((r) => r.fileName.startsWith(imageId)), `enrolment ${imageId} was kept`);
+  for (const imageId of enrolled)
+    assert.ok(
+      rows.some((r) => r.fileName.startsWith(imageId)),
+      `enrolment ${imageId} was kept`,
+    );
   const health = (await gql(a.url, HEALTH_FEED)).data.health;
   assert.equal(health.faces, rows.length);
   assert.equal(health.changeFeed.lag, 0);

@@ -37,7 +37,12 @@ before(async () => {
   clip = path.join(clipDir, 'three-johns.mp4');
   await threeJohnsClip(clip, 40);
   longClip = path.join(clipDir, 'long.mp4');
-  await makeClip(longClip, { width: 320, height: 240, frames: 1500, actors: [{ photo: johnPhotos('John_Schneider')[0]!, at: glide(20, 30, 150, 60, 1500, 0.9) }] });
+  await makeClip(longClip, {
+    width: 320,
+    height: 240,
+    frames: 1500,
+    actors: [{ photo: johnPhotos('John_Schneider')[0]!, at: glide(20, 30, 150, 60, 1500, 0.9) }],
+  });
   // The replicas only queue video jobs; the worker process runs them.
   cluster = await startCluster({ worker: true, replicaWorkers: false, env: { FACE_THREADS: '1', VIDEO_JOB_LEASE_S: '6' } });
   const r = await upload(cluster.replicas[0]!.url, ADD_PERSON, johnName('John_Salley'), { file: johnPhotos('John_Salley')[0]! });
@@ -145,13 +150,16 @@ describe('the round-robin front', () => {
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const before = [...cluster.front.counts];
     for (let i = 0; i < 6; i++) {
-      const s = await upload(cluster.url, SEARCH_FACE, {}, { file: johnPhotos('John_Simm')[i % 3 + 1]! });
+      const s = await upload(cluster.url, SEARCH_FACE, {}, { file: johnPhotos('John_Simm')[(i % 3) + 1]! });
       assert.equal(s.errors, undefined, JSON.stringify(s.errors));
       assert.equal(s.data.searchFace.status, 'MATCH');
       assert.equal(s.data.searchFace.fullName, 'John Simm');
     }
     const answered = cluster.front.counts.map((n, i) => n - before[i]!);
-    assert.ok(answered.every((n) => n >= 2), `answers per replica: ${answered}`);
+    assert.ok(
+      answered.every((n) => n >= 2),
+      `answers per replica: ${answered}`,
+    );
     // A photo streamed through the front.
     const photo = await fetch(new URL(r.data.addPerson.url, cluster.url));
     assert.equal(photo.status, 200);

@@ -74,7 +74,10 @@ test('a baseline JPEG cut at 60% still decodes: full size, the top rows exact, t
   assert.deepEqual([image.format, image.width, image.height], ['jpeg', 360, 480]);
   const row = full.width * 3;
   let identical = 0;
-  while (identical < full.height && image.pixels.subarray(identical * row, (identical + 1) * row).equals(full.pixels.subarray(identical * row, (identical + 1) * row))) {
+  while (
+    identical < full.height &&
+    image.pixels.subarray(identical * row, (identical + 1) * row).equals(full.pixels.subarray(identical * row, (identical + 1) * row))
+  ) {
     identical++;
   }
   // Measured: 288 of 480 rows identical; below them the decoder made up the missing blocks.
@@ -113,7 +116,8 @@ test('a text file is UNSUPPORTED_FORMAT, with a message that the format comes fr
 });
 
 test('a file whose header is right but whose body is noise is INVALID_IMAGE (an uncompressed BMP is just odd pixels)', async () => {
-  const scrambled = (b: Buffer, keep: number) => Buffer.concat([b.subarray(0, keep), Buffer.from(b.subarray(keep).map((v, i) => (v * 31 + i * 17) & 0xff))]);
+  const scrambled = (b: Buffer, keep: number) =>
+    Buffer.concat([b.subarray(0, keep), Buffer.from(b.subarray(keep).map((v, i) => (v * 31 + i * 17) & 0xff))]);
   for (const [name, keep] of [
     ['chip-baseline.jpg', 200],
     ['chip-progressive.jpg', 200],
@@ -239,14 +243,20 @@ test('an id that is not in the index: remove() is false, has() is false; an id t
 test('an image that is not a Buffer is INVALID_ARGUMENT at every stage, with the one message shape', async () => {
   const wrongs: unknown[] = ['photo.jpg', new Uint8Array(CHIP), CHIP.buffer, null, undefined, 42, {}, [CHIP]];
   for (const wrong of wrongs) {
-    await rejectsWith(faceCore.decode(wrong as Buffer), 'INVALID_ARGUMENT', /^Expected a Buffer of encoded image bytes for bytes but received .* of type \w+$/s);
+    await rejectsWith(
+      faceCore.decode(wrong as Buffer),
+      'INVALID_ARGUMENT',
+      /^Expected a Buffer of encoded image bytes for bytes but received .* of type \w+$/s,
+    );
     throwsWith(() => faceCore.info(wrong as Buffer), 'INVALID_ARGUMENT');
     for (const [stage, call] of everyStage(wrong)) {
-      await rejectsWith(call, 'INVALID_ARGUMENT', /^Expected a Buffer of encoded bytes or \{width, height, pixels\} for image but received .* of type \w+$/s).catch(
-        (e: Error) => {
-          throw new Error(`${stage}(${Object.prototype.toString.call(wrong)}): ${e.message}`);
-        },
-      );
+      await rejectsWith(
+        call,
+        'INVALID_ARGUMENT',
+        /^Expected a Buffer of encoded bytes or \{width, height, pixels\} for image but received .* of type \w+$/s,
+      ).catch((e: Error) => {
+        throw new Error(`${stage}(${Object.prototype.toString.call(wrong)}): ${e.message}`);
+      });
     }
   }
   await rejectsWith(faceCore.decode('photo.jpg' as unknown as Buffer), 'INVALID_ARGUMENT', /received "photo.jpg" of type string/);
@@ -281,7 +291,11 @@ test('bad options are INVALID_ARGUMENT naming the option and the value received'
     ['maxFaces -2', () => faceCore.analyze(CHIP, { maxFaces: -2 }), /for maxFaces but received -2 of type number$/],
     ['maxFaces 1.5', () => faceCore.analyze(CHIP, { maxFaces: 1.5 }), /for maxFaces but received 1.5/],
     ['maxFaces "all"', () => faceCore.analyze(CHIP, { maxFaces: 'all' as unknown as number }), /for maxFaces but received "all" of type string/],
-    ['minFaceSize -3', () => faceCore.detect(CHIP, { minFaceSize: -3 }), /^Expected a non-negative number for minFaceSize but received -3 of type number$/],
+    [
+      'minFaceSize -3',
+      () => faceCore.detect(CHIP, { minFaceSize: -3 }),
+      /^Expected a non-negative number for minFaceSize but received -3 of type number$/,
+    ],
     ['minFaceSize NaN', () => faceCore.analyze(CHIP, { minFaceSize: Number.NaN }), /for minFaceSize but received NaN/],
     ['minFaceSize "big"', () => faceCore.detect(CHIP, { minFaceSize: 'big' as unknown as number }), /for minFaceSize but received "big"/],
     ['adjustThreshold NaN', () => faceCore.detect(CHIP, { adjustThreshold: Number.NaN }), /for adjustThreshold but received NaN/],
@@ -291,7 +305,11 @@ test('bad options are INVALID_ARGUMENT naming the option and the value received'
     ['encode batchSize 0', () => faceCore.encode([], { batchSize: 0 }), /for batchSize but received 0/],
     ['align size 10', () => faceCore.align(CHIP, [], { size: 10 }), /^Expected an integer from 16 to 1024 for size but received 10 of type number$/],
     ['align size 150.5', () => faceCore.align(CHIP, [], { size: 150.5 }), /for size but received 150.5/],
-    ['align padding -1', () => faceCore.align(CHIP, [], { padding: -1 }), /^Expected a number from 0 to 2 for padding but received -1 of type number$/],
+    [
+      'align padding -1',
+      () => faceCore.align(CHIP, [], { padding: -1 }),
+      /^Expected a number from 0 to 2 for padding but received -1 of type number$/,
+    ],
     ['align padding 2.5', () => faceCore.align(CHIP, [], { padding: 2.5 }), /for padding but received 2.5/],
     ['cluster threshold 0', () => faceCore.cluster([], 0), /for threshold but received 0/],
     ['cluster threshold NaN', () => faceCore.cluster([], Number.NaN), /for threshold but received NaN/],
@@ -353,10 +371,23 @@ test('raw-pixel images with the wrong byte count or size are INVALID_ARGUMENT at
 });
 
 test('bad boxes and landmarks are INVALID_ARGUMENT; odd but valid ones give answers, not crashes', async () => {
-  for (const boxes of [{}, 'box', [null], [{ x: Number.NaN, y: 0, width: 10, height: 10 }], [{ x: 0, y: 0, width: 0, height: 10 }], [{ x: 0, y: 0 }]]) {
+  for (const boxes of [
+    {},
+    'box',
+    [null],
+    [{ x: Number.NaN, y: 0, width: 10, height: 10 }],
+    [{ x: 0, y: 0, width: 0, height: 10 }],
+    [{ x: 0, y: 0 }],
+  ]) {
     await rejectsWith(faceCore.landmarks(CHIP, boxes as never), 'INVALID_ARGUMENT');
   }
-  for (const landmarks of [{}, [[{ x: 1, y: 1 }]], [POINTS.slice(0, 67)], [POINTS.map((p, i) => (i === 30 ? { x: Number.NaN, y: p.y } : p))], [null]]) {
+  for (const landmarks of [
+    {},
+    [[{ x: 1, y: 1 }]],
+    [POINTS.slice(0, 67)],
+    [POINTS.map((p, i) => (i === 30 ? { x: Number.NaN, y: p.y } : p))],
+    [null],
+  ]) {
     await rejectsWith(faceCore.align(CHIP, landmarks as never), 'INVALID_ARGUMENT');
   }
   // A box far outside the image, all 68 points on one spot, points a million pixels apart: answers all the same.
@@ -394,7 +425,11 @@ const BROKEN_MODELS: [string, string, Buffer | string | 'directory'][] = [
   ['recognition model that is a directory', RECOGNITION, 'directory'],
   ['garbage 68-point landmark model', LANDMARKS_68, 'this is not a model\n'.repeat(100)],
   ['noise as the 68-point landmark model', LANDMARKS_68, noise(5000, 11)],
-  ['68-point landmark model cut after 1 MB', LANDMARKS_68, fs.readFileSync('/usr/share/dlib/shape_predictor_68_face_landmarks.dat').subarray(0, 1 << 20)],
+  [
+    '68-point landmark model cut after 1 MB',
+    LANDMARKS_68,
+    fs.readFileSync('/usr/share/dlib/shape_predictor_68_face_landmarks.dat').subarray(0, 1 << 20),
+  ],
 ];
 
 test('a missing or corrupt model file is MODEL_NOT_FOUND naming the file; the working core is unaffected', async (t) => {
@@ -434,10 +469,14 @@ test('after all of the above the default core still analyzes photos', async () =
 
 test('300 bad calls and 100 good analyze calls, twice, leave the resident memory where it was (no leak)', (t) => {
   // A child process, so global.gc() is available and nothing else in this file's process muddies the figure.
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('../fixtures/leak-child.ts', import.meta.url)), '2'], {
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('../fixtures/leak-child.ts', import.meta.url)), '2'],
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
   assert.equal(child.status, 0, `leak child failed: ${child.stderr.slice(-2000)}`);
   const { rss } = JSON.parse(child.stdout.trim().split('\n').pop()!) as { rss: number[] };
   const mb = rss.map((r) => r / 2 ** 20);

@@ -172,7 +172,10 @@ test('FaceIndex searches running alongside adds, replacements and removes always
   const base = 40_000;
   const all = new Float32Array(base * 128);
   for (let id = 0; id < base; id++) all.set(encodingOf(id), id * 128);
-  index.addMany(Int32Array.from({ length: base }, (_, i) => i), all);
+  index.addMany(
+    Int32Array.from({ length: base }, (_, i) => i),
+    all,
+  );
   const churnIds = Array.from({ length: 2000 }, (_, i) => 1_000_000 + i);
   const searches: Promise<void>[] = [];
   let checked = 0;

@@ -205,7 +205,15 @@ test('info() reads format and stored size from the header of every format withou
 });
 
 test('analyze reports the format its own decode sniffed, the same as info(), so one call sniffs the header once', async () => {
-  for (const name of ['chip-baseline.jpg', 'chip-rgb8.png', 'chip-lossless.webp', 'chip.bmp', 'chip.tiff', 'chip-animated.gif', 'quadrants-orientation-6.jpg']) {
+  for (const name of [
+    'chip-baseline.jpg',
+    'chip-rgb8.png',
+    'chip-lossless.webp',
+    'chip.bmp',
+    'chip.tiff',
+    'chip-animated.gif',
+    'quadrants-orientation-6.jpg',
+  ]) {
     const bytes = fixture(name);
     const result = await faceCore.analyze(bytes);
     assert.equal(result.format, faceCore.info(bytes).format, name);
@@ -264,7 +272,10 @@ test('all eight EXIF orientations land every quadrant where the orientation puts
         const [sx, sy] = ORIENTATION_SOURCE[orientation]!(x, y, 150, 100);
         const want = storedQuadrant(sx, sy);
         const got = pixel(image, x, y);
-        assert.ok(got.every((v, i) => Math.abs(v - want[i]!) <= 8), `orientation ${orientation} at (${x},${y}): ${got}, expected ${want}`);
+        assert.ok(
+          got.every((v, i) => Math.abs(v - want[i]!) <= 8),
+          `orientation ${orientation} at (${x},${y}): ${got}, expected ${want}`,
+        );
       }
     }
   }

@@ -102,7 +102,9 @@ test('a johns photo padded and turned a quarter (no EXIF) is analysed upright, i
 });
 
 test('CNN detections running at once (one pooled net per job) give what they give one at a time', async () => {
-  const photos = annotatedPhotos().slice(0, 4).map((p) => fs.readFileSync(p.file));
+  const photos = annotatedPhotos()
+    .slice(0, 4)
+    .map((p) => fs.readFileSync(p.file));
   const serial = [];
   for (const bytes of photos) serial.push(await faceCore.detect(bytes, CNN));
   const core = new FaceCore({ threads: 4 });

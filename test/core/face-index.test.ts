@@ -118,7 +118,10 @@ test('k larger than the gallery returns every encoding, nearest first; an empty 
   assert.ok(Math.abs(all[1]!.distance - Math.sqrt(1.25)) < 1e-6); // (1, -0.5) from unit(1)
   assert.ok(Math.abs(all[4]!.distance - Math.sqrt(2.25)) < 1e-6);
   // The default k is 1.
-  assert.deepEqual((await index.search(query)).map((m) => m.id), [0]);
+  assert.deepEqual(
+    (await index.search(query)).map((m) => m.id),
+    [0],
+  );
 });
 
 test('add with an existing id replaces its encoding; size does not grow', () => {
@@ -240,7 +243,16 @@ test('negative, fractional, non-number or beyond-2^53 ids are INVALID_ARGUMENT e
 test('bad search options are INVALID_ARGUMENT', async () => {
   const index = new FaceIndex();
   index.add(1, unit(1));
-  for (const options of [{ k: 0 }, { k: -1 }, { k: 1.5 }, { k: 10001 }, { k: '3' }, { maxDistance: -0.1 }, { maxDistance: Number.NaN }, { maxDistance: '1' }]) {
+  for (const options of [
+    { k: 0 },
+    { k: -1 },
+    { k: 1.5 },
+    { k: 10001 },
+    { k: '3' },
+    { maxDistance: -0.1 },
+    { maxDistance: Number.NaN },
+    { maxDistance: '1' },
+  ]) {
     throwsWith(() => index.searchSync(unit(1), options as object), 'INVALID_ARGUMENT');
     await rejectsWith(index.search(unit(1), options as object), 'INVALID_ARGUMENT');
   }

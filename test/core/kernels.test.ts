@@ -99,5 +99,8 @@ test('a path this CPU cannot run is refused with INVALID_ARGUMENT naming the cho
 test('FACE_CORE_KERNELS takes a path name in any case, and refuses anything else before the service starts', () => {
   assert.equal(makeConfig().kernels, 'auto');
   assert.equal(makeConfig({ kernels: 'avx2' }).kernels, 'avx2');
-  assert.throws(() => makeConfig({ kernels: 'fastest' }), (e: Error) => e instanceof ConfigError && /FACE_CORE_KERNELS/.test(e.message));
+  assert.throws(
+    () => makeConfig({ kernels: 'fastest' }),
+    (e: Error) => e instanceof ConfigError && /FACE_CORE_KERNELS/.test(e.message),
+  );
 });

@@ -12,7 +12,8 @@ import { iou } from '../fixtures/dlib-examples.js';
 
 /** The image made `k` times larger by repeating pixels. */
 function enlarged(image: RgbImage, k: number): RgbImage {
-  const width = image.width * k, height = image.height * k;
+  const width = image.width * k,
+    height = image.height * k;
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     const from = Math.floor(y / k) * image.width * 3;

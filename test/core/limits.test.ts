@@ -140,6 +140,9 @@ test('resolving fills every option from the defaults and checks the ones given',
   assert.deepEqual(resolveVideoOptions({}), { ...VIDEO_DEFAULTS, detector: 'hog' });
   assert.deepEqual(resolveVideoOptions({ sampleEvery: 3 }), { ...VIDEO_DEFAULTS, sampleEvery: 3, detector: 'hog' });
   assert.deepEqual(resolveVideoOptions({ detector: 'cnn' }), { ...VIDEO_DEFAULTS, detector: 'cnn' });
-  assert.throws(() => resolveVideoOptions({ minFaceSize: -1 }), /^FaceCoreError: Expected a non-negative number for minFaceSize but received -1 of type number$/);
+  assert.throws(
+    () => resolveVideoOptions({ minFaceSize: -1 }),
+    /^FaceCoreError: Expected a non-negative number for minFaceSize but received -1 of type number$/,
+  );
   assert.throws(() => resolveVideoOptions({ upsample: 3 }), { code: 'INVALID_ARGUMENT', message: /an integer from 0 to 2 for upsample/ });
 });

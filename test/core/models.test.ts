@@ -44,7 +44,7 @@ test('a modelsDir that does not exist falls back to the Debian landmarks and the
   assert.equal(paths.recognitionPath, undefined);
 });
 
-test('a .dat file that is not dlib\'s network is MODEL_NOT_FOUND naming it, for either engine', async () => {
+test("a .dat file that is not dlib's network is MODEL_NOT_FOUND naming it, for either engine", async () => {
   const dir = modelsDir([DLIB_RECOGNITION_FILE]);
   try {
     for (const encoder of ['opencv', 'dlib'] as const) {
@@ -69,7 +69,9 @@ async function sameEncodings(modelsDirPath: string | undefined, t: { diagnostic(
     assert.equal(b.faces.length, 1);
     const d = distance(a.faces[0]!.encoding, b.faces[0]!.encoding);
     const maxDiff = Math.max(...a.faces[0]!.encoding.map((v, i) => Math.abs(v - b.faces[0]!.encoding[i]!)));
-    t.diagnostic(`${(await opencv.load()).encoder}: opencv vs dlib engine distance ${d.toExponential(2)}, largest value difference ${maxDiff.toExponential(2)}`);
+    t.diagnostic(
+      `${(await opencv.load()).encoder}: opencv vs dlib engine distance ${d.toExponential(2)}, largest value difference ${maxDiff.toExponential(2)}`,
+    );
     assert.ok(maxDiff < 1e-5, `values differ by ${maxDiff}`);
   } finally {
     opencv.release();

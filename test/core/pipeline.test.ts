@@ -132,7 +132,10 @@ test('landmarks give 68 points inside (or near) each face box; align gives one 1
   for (const { file, upsample } of photos) {
     const bytes = bytesOf(file);
     const detected = await faceCore.detect(bytes, { upsample });
-    const landmarks = await faceCore.landmarks(bytes, detected.map((f) => f.box));
+    const landmarks = await faceCore.landmarks(
+      bytes,
+      detected.map((f) => f.box),
+    );
     assert.equal(landmarks.length, detected.length);
     landmarks.forEach((points, i) => {
       const box = detected[i]!.box;
@@ -165,7 +168,10 @@ test('analyze gives what detect → landmarks → align → encode give stage by
     const bytes = bytesOf(file);
     const whole = await faceCore.analyze(bytes, { upsample });
     const detected = await faceCore.detect(bytes, { upsample });
-    const landmarks = await faceCore.landmarks(bytes, detected.map((f) => f.box));
+    const landmarks = await faceCore.landmarks(
+      bytes,
+      detected.map((f) => f.box),
+    );
     const encodings = await faceCore.encode(await faceCore.align(bytes, landmarks));
     assert.ok(whole.faces.length > 5, `${file}: ${whole.faces.length} faces`);
     assert.equal(whole.faces.length, detected.length);

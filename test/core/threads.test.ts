@@ -49,7 +49,7 @@ test('FaceIndex search is right with threads = 1 and with threads = 2 on 100,000
   }
 });
 
-test('the budget is the configuration\'s, and making a FaceCore, of any size, leaves it as it is', () => {
+test("the budget is the configuration's, and making a FaceCore, of any size, leaves it as it is", () => {
   assert.equal(threadBudget(), THREAD_BUDGET);
   const one = new FaceCore({ threads: 1 });
   const wide = new FaceCore({ threads: 8 });
@@ -59,14 +59,17 @@ test('the budget is the configuration\'s, and making a FaceCore, of any size, le
   assert.equal(new FaceCore().threads, THREAD_BUDGET);
 });
 
-test('setThreadBudget takes an integer from 1 to the addon\'s maxThreads, as the addon itself does', async () => {
+test("setThreadBudget takes an integer from 1 to the addon's maxThreads, as the addon itself does", async () => {
   const native = binding();
   assert.equal(RANGES.threads.max, nativeLimits().maxThreads);
   for (const bad of [0, -1, 1.5, Number.NaN, '2', nativeLimits().maxThreads + 1]) {
     assert.throws(() => native.setThreads(bad as number), { code: 'INVALID_ARGUMENT' }, `addon: ${String(bad)}`);
     assert.throws(
       () => setThreadBudget(bad as number),
-      (e: unknown) => e instanceof FaceCoreError && e.code === 'INVALID_ARGUMENT' && e.message.startsWith(`Expected an integer from 1 to ${nativeLimits().maxThreads} for threads`),
+      (e: unknown) =>
+        e instanceof FaceCoreError &&
+        e.code === 'INVALID_ARGUMENT' &&
+        e.message.startsWith(`Expected an integer from 1 to ${nativeLimits().maxThreads} for threads`),
       String(bad),
     );
   }

@@ -46,7 +46,8 @@ test('a removed, emptied or WAL-less database beside stored photos stops the sta
     fs.cpSync(copy, dir, { recursive: true });
     fs.rmSync(path.join(dir, 'faces.db-shm'), { force: true });
     damage(path.join(dir, 'faces.db'));
-    const dbFiles = () => ['faces.db', 'faces.db-wal'].map((f) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)).toString('base64') : null));
+    const dbFiles = () =>
+      ['faces.db', 'faces.db-wal'].map((f) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)).toString('base64') : null));
     const untouched = dbFiles();
     await assert.rejects(startTestServer({ dataDir: dir }), (err: unknown) => {
       assert.ok(err instanceof DataDirError, `${what}: ${String(err)}`);
@@ -193,5 +194,8 @@ test('upload temp files a killed process left (untouched for an hour) are remove
   const s = await serverFor(t);
   assert.equal(fs.existsSync(stale), false);
   assert.equal(fs.existsSync(live), true);
-  assert.ok(s.logs.some((l) => /removed \d+ temp file\(s\) of requests cut off by a crash/.test(l)), s.logs.join('\n'));
+  assert.ok(
+    s.logs.some((l) => /removed \d+ temp file\(s\) of requests cut off by a crash/.test(l)),
+    s.logs.join('\n'),
+  );
 });

@@ -91,9 +91,17 @@ test('several fields on one upload analyse it once, and only one of them may enr
   const s = await serverFor(t);
   const analyses = countAnalyses(t);
   const photo = johnPhotos('John_Savage')[0]!;
-  const three = await upload(s.url, 'query($file: Upload!) { a: searchFace(file: $file) { status } b: searchFace(file: $file) { status } c: searchFace(file: $file) { status } }', {}, { file: photo });
+  const three = await upload(
+    s.url,
+    'query($file: Upload!) { a: searchFace(file: $file) { status } b: searchFace(file: $file) { status } c: searchFace(file: $file) { status } }',
+    {},
+    { file: photo },
+  );
   assert.equal(three.errors, undefined);
-  assert.deepEqual(Object.values(three.data).map((v: any) => v.status), ['UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
+  assert.deepEqual(
+    Object.values(three.data).map((v: any) => v.status),
+    ['UNKNOWN', 'UNKNOWN', 'UNKNOWN'],
+  );
   assert.equal(analyses.count, 1);
 
   const twice = await upload(
@@ -118,7 +126,12 @@ test('several fields on one upload analyse it once, and only one of them may enr
   );
   assert.equal(errorCode(spread), 'BAD_USER_INPUT');
   assert.deepEqual(await storedCounts(s), { files: 0, faceRows: 0, people: 0, index: 0 });
-  const one = await upload(s.url, 'mutation($file: Upload!) { a: addPerson(file: $file, firstName: "John", surName: "Savage") { imageId } }', {}, { file: photo });
+  const one = await upload(
+    s.url,
+    'mutation($file: Upload!) { a: addPerson(file: $file, firstName: "John", surName: "Savage") { imageId } }',
+    {},
+    { file: photo },
+  );
   assert.equal(one.errors, undefined);
   assert.deepEqual(await storedCounts(s), { files: 1, faceRows: 1, people: 1, index: 1 });
 });
@@ -154,7 +167,9 @@ test('a cut-off JPEG or PNG is refused as INVALID_IMAGE and nothing is stored', 
   const s = await serverFor(t);
   const jpeg = fs.readFileSync(johnPhotos('John_Salley')[0]!);
   for (const share of [0.75, 0.9998]) {
-    const r = await upload(s.url, ADD_PERSON, johnName('John_Salley'), { file: { bytes: jpeg.subarray(0, Math.floor(jpeg.length * share)), filename: 'cut.jpg' } });
+    const r = await upload(s.url, ADD_PERSON, johnName('John_Salley'), {
+      file: { bytes: jpeg.subarray(0, Math.floor(jpeg.length * share)), filename: 'cut.jpg' },
+    });
     assert.equal(errorCode(r), 'INVALID_IMAGE', `cut at ${share}`);
     assert.match(r.errors![0]!.message, /cut short/);
   }

@@ -15,7 +15,9 @@ import { queryLimitsPlugin, textNesting } from '../../src/graphql/complexity.js'
 
 /** One person with `count` stored photos, enrolled through the gallery from two photos analysed once each. */
 async function personWithPhotos(s: TestServer, count: number): Promise<number> {
-  const photos = johnPhotos('John_Salley').slice(0, 2).map((f) => ({ bytes: fs.readFileSync(f), filename: path.basename(f) }));
+  const photos = johnPhotos('John_Salley')
+    .slice(0, 2)
+    .map((f) => ({ bytes: fs.readFileSync(f), filename: path.basename(f) }));
   let id = 0;
   for (let i = 0; i < count; i++) id = (await s.gallery.addPerson(photos[i % 2]!, personName('Many', 'Photos'))).person.id;
   return id;

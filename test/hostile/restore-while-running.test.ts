@@ -58,7 +58,12 @@ function snapshot(dir: string): Record<string, string> {
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
   const r = spawnSync('sha256sum', files, { cwd: dir, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return Object.fromEntries(r.stdout.trim().split('\n').map((line) => line.split(/\s+/).reverse()));
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/).reverse()),
+  );
 }
 
 /** The database restore kept in place of the one it replaced. */

@@ -60,7 +60,11 @@ test('a full TMPDIR answers uploads STORAGE_FULL at once, leaves no temp file, l
   s = await startChildServer({ TMPDIR: mount, DATA_DIR: dataDir, ...(databaseUrl && { DATABASE_URL: databaseUrl }) });
   const url = s.url;
   const filler = path.join(mount, 'filler');
-  const warnings = () => s!.output().split('\n').filter((l) => /uploads: .*temp folder/.test(l));
+  const warnings = () =>
+    s!
+      .output()
+      .split('\n')
+      .filter((l) => /uploads: .*temp folder/.test(l));
 
   const timed = async (request: Promise<GraphQLResponse>) => {
     const t0 = performance.now();

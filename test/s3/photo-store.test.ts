@@ -163,7 +163,10 @@ test('a large file is uploaded and read back as streams, whole and in ranges', a
 
 test('a server that cannot be reached, or refuses the credentials, is STORAGE_UNAVAILABLE', async () => {
   const down = new S3Objects({ ...s3SettingsFor(s3, freshPrefix()), endpoint: 'http://127.0.0.1:9' }, 'images/');
-  const wrongKey = new S3Objects({ ...s3SettingsFor(s3, freshPrefix()), credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: 'wrong' } }, 'images/');
+  const wrongKey = new S3Objects(
+    { ...s3SettingsFor(s3, freshPrefix()), credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: 'wrong' } },
+    'images/',
+  );
   for (const objects of [down, wrongKey]) {
     const photos = new S3PhotoStore(objects, { settleAfterMs: 0 });
     for (const attempt of [() => photos.writePending(photoName(), JPEG), () => photos.listPhotos(), () => photos.read(photoName())]) {

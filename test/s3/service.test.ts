@@ -168,7 +168,7 @@ test('with the S3 server stopped: STORAGE_UNAVAILABLE, nothing half-written, and
   await assertConsistent(s);
 });
 
-test('a video job\'s thumbnails and annotated copy go to the bucket when it ends, and are served from there, ranges included', async (t) => {
+test("a video job's thumbnails and annotated copy go to the bucket when it ends, and are served from there, ranges included", async (t) => {
   const { s, keys } = await s3Service(t);
   await enrol(s, SALLEY[0]!);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3-video-'));
@@ -181,15 +181,22 @@ test('a video job\'s thumbnails and annotated copy go to the bucket when it ends
   assert.equal(started.errors, undefined, JSON.stringify(started.errors));
   const id = started.data.recognizeVideo.id as string;
   let job;
-  for (const deadline = Date.now() + 120_000; ; ) {
-    const r = await gql(s.url, `query($id: ID!) { videoJob(id: $id) { status error { code message } annotatedVideoUrl result { tracks { label thumbnailUrl } } } }`, { id });
+  for (const deadline = Date.now() + 120_000; ;) {
+    const r = await gql(
+      s.url,
+      `query($id: ID!) { videoJob(id: $id) { status error { code message } annotatedVideoUrl result { tracks { label thumbnailUrl } } } }`,
+      { id },
+    );
     job = r.data.videoJob;
     if (['DONE', 'FAILED', 'CANCELLED'].includes(job.status)) break;
     assert.ok(Date.now() < deadline, `job still ${job.status}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(job.status, 'DONE', JSON.stringify(job.error));
-  assert.deepEqual(job.result.tracks.map((tr: { label: string }) => tr.label), ['John Salley']);
+  assert.deepEqual(
+    job.result.tracks.map((tr: { label: string }) => tr.label),
+    ['John Salley'],
+  );
 
   const outputs = (await keys()).filter((k) => k.startsWith('videos/'));
   assert.deepEqual(outputs, [`videos/${id}/annotated.mp4`, `videos/${id}/track-1.jpg`].sort());

@@ -53,7 +53,10 @@ test('a new database has every migration applied, and migrating again changes no
       await c.connect();
       try {
         const versions = (await c.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
-        assert.deepEqual(versions, postgresMigrations().map((m) => m.version));
+        assert.deepEqual(
+          versions,
+          postgresMigrations().map((m) => m.version),
+        );
         assert.equal(await migratePostgres(c), 0);
       } finally {
         await c.end();
@@ -80,13 +83,30 @@ test('people are found by name trimmed and case-insensitively, and a name can be
 test('people are listed oldest first, filtered by part of the full name, and paged by id', async () => {
   const s = await fresh();
   try {
-    const names = [['Ada', 'Lovelace'], ['Alan', 'Turing'], ['Grace', 'Hopper'], ['Alan', 'Kay']] as const;
+    const names = [
+      ['Ada', 'Lovelace'],
+      ['Alan', 'Turing'],
+      ['Grace', 'Hopper'],
+      ['Alan', 'Kay'],
+    ] as const;
     const rows = [];
     for (const [f, l] of names) rows.push(await s.people.insert(f, l));
-    assert.deepEqual((await s.people.list({ limit: 10 })).map((p) => p.surName), ['Lovelace', 'Turing', 'Hopper', 'Kay']);
-    assert.deepEqual((await s.people.list({ nameContains: 'ALAN', limit: 10 })).map((p) => p.surName), ['Turing', 'Kay']);
-    assert.deepEqual((await s.people.list({ nameContains: 'n t', limit: 10 })).map((p) => p.surName), ['Turing']);
-    assert.deepEqual((await s.people.list({ afterId: rows[1]!.id, limit: 1 })).map((p) => p.surName), ['Hopper']);
+    assert.deepEqual(
+      (await s.people.list({ limit: 10 })).map((p) => p.surName),
+      ['Lovelace', 'Turing', 'Hopper', 'Kay'],
+    );
+    assert.deepEqual(
+      (await s.people.list({ nameContains: 'ALAN', limit: 10 })).map((p) => p.surName),
+      ['Turing', 'Kay'],
+    );
+    assert.deepEqual(
+      (await s.people.list({ nameContains: 'n t', limit: 10 })).map((p) => p.surName),
+      ['Turing'],
+    );
+    assert.deepEqual(
+      (await s.people.list({ afterId: rows[1]!.id, limit: 1 })).map((p) => p.surName),
+      ['Hopper'],
+    );
     assert.equal(await s.people.count('alan'), 2);
     assert.equal(await s.people.count(), 4);
     // LIKE wildcards are plain characters here.
@@ -111,7 +131,10 @@ test('an encoding survives the BLOB round trip bit for bit, and all encodings lo
     const snapshot = await s.faces.readEncodings({ expect: (n) => (expected = n), add: (ids, encodings) => batches.push({ ids, encodings }) });
     assert.equal(expected, 2);
     assert.equal(snapshot.count, 2);
-    assert.deepEqual(batches.map((b) => b.ids), [[f1.id, f2.id]]);
+    assert.deepEqual(
+      batches.map((b) => b.ids),
+      [[f1.id, f2.id]],
+    );
     assert.deepEqual(batches[0]!.encodings.subarray(128, 256), e2);
     assert.deepEqual((await s.faces.get(f1.id))?.box, box);
     assert.throws(() => encodingToBlob(new Float32Array(3)), /128 floats/);

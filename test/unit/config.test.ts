@@ -188,5 +188,8 @@ test('DATABASE_URL selects PostgreSQL; unset it is SQLite in DATA_DIR, and anyth
   assert.equal(loadConfig({ DATABASE_URL: '  ' }).databaseUrl, undefined);
   assert.equal(loadConfig({ DATABASE_URL: 'postgres://face:secret@db:5432/faces' }).databaseUrl, 'postgres://face:secret@db:5432/faces');
   assert.equal(loadConfig({ DATABASE_URL: 'postgresql://db/faces' }).databaseUrl, 'postgresql://db/faces');
-  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://db/faces' }), /Expected a PostgreSQL URL .* \(DATABASE_URL\) but received "mysql:\/\/db\/faces"/);
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'mysql://db/faces' }),
+    /Expected a PostgreSQL URL .* \(DATABASE_URL\) but received "mysql:\/\/db\/faces"/,
+  );
 });

@@ -22,7 +22,9 @@ const FACES = [
   { faceId: 3, personId: 10, x: 3 },
 ];
 const match: Matcher = async (e) => {
-  const best = FACES.map((f) => ({ ...f, distance: Math.hypot(...e.map((v, d) => (d === 0 ? v - f.x : v))) })).sort((a, b) => a.distance - b.distance)[0];
+  const best = FACES.map((f) => ({ ...f, distance: Math.hypot(...e.map((v, d) => (d === 0 ? v - f.x : v))) })).sort(
+    (a, b) => a.distance - b.distance,
+  )[0];
   return { faceId: best.faceId, personId: best.personId, distance: best.distance, known: true, strangerChance: 0.001 };
 };
 const empty: Matcher = async () => null;

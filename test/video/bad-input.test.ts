@@ -101,7 +101,14 @@ test('a video longer than maxDuration or maxFrames is refused before any frame i
 });
 
 test('bad options are INVALID_ARGUMENT', async () => {
-  for (const options of [{ sampleEvery: 0 }, { framesToDecide: 1.5 }, { minFaceSize: -1 }, { iouThreshold: 2 }, { upsample: 5 }, { maxDuration: Number.NaN }]) {
+  for (const options of [
+    { sampleEvery: 0 },
+    { framesToDecide: 1.5 },
+    { minFaceSize: -1 },
+    { iouThreshold: 2 },
+    { upsample: 5 },
+    { maxDuration: Number.NaN },
+  ]) {
     await rejectsWith(run(clip, options), 'INVALID_ARGUMENT');
   }
   await rejectsWith(run(''), 'INVALID_ARGUMENT');
@@ -137,7 +144,11 @@ test('an annotated copy has every frame of the original', async () => {
   const result = await run(clip);
   assert.equal(result.tracks.length, 1);
   const out = path.join(dir, 'annotated.mp4');
-  const frames = await annotateVideo(clip, out, result.tracks.map((tr) => ({ label: `track ${tr.id}`, boxes: tr.boxes })));
+  const frames = await annotateVideo(
+    clip,
+    out,
+    result.tracks.map((tr) => ({ label: `track ${tr.id}`, boxes: tr.boxes })),
+  );
   assert.equal(frames, 75);
   const again = await run(out);
   assert.equal(again.stats.framesDecoded, 75);

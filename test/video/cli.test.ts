@@ -57,8 +57,14 @@ test('prints each identity as it is decided, then a table of tracks', () => {
   assert.equal(announced.filter((l) => /track \d+: Unknown/.test(l)).length, 1, r.stdout);
   const rows = lines.slice(header + 1);
   assert.equal(rows.length, 2, r.stdout);
-  assert.ok(rows.some((l) => /John Schneider\s+0\.\d\d\s+0\.\d{3}\s+3\s+0:00\.0-0:01\.\d/.test(l)), r.stdout);
-  assert.ok(rows.some((l) => /Unknown/.test(l)), r.stdout);
+  assert.ok(
+    rows.some((l) => /John Schneider\s+0\.\d\d\s+0\.\d{3}\s+3\s+0:00\.0-0:01\.\d/.test(l)),
+    r.stdout,
+  );
+  assert.ok(
+    rows.some((l) => /Unknown/.test(l)),
+    r.stdout,
+  );
   assert.match(r.stderr, /40 frames \(40 through detection, 6 faces encoded\).*decision FUSION/);
 });
 

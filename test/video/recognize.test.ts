@@ -27,7 +27,10 @@ async function recognize(clip: string, options: Partial<VideoRecognitionOptions>
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'face-video-test-'));
   gallery = await Gallery.open({ dataDir: path.join(dir, 'data'), core: faceCore, tolerance: 0.6 });
-  for (const [first, sur, name] of [['John', 'Salley', 'John_Salley'], ['John', 'Simm', 'John_Simm']]) {
+  for (const [first, sur, name] of [
+    ['John', 'Salley', 'John_Salley'],
+    ['John', 'Simm', 'John_Simm'],
+  ]) {
     const photo = johnPhotos(name)[0];
     await gallery.addPerson({ bytes: fs.readFileSync(photo), filename: path.basename(photo) }, personName(first, sur));
   }
@@ -110,7 +113,9 @@ describe('tracks and identities', () => {
     const size = (b: { width: number; height: number }) => Math.max(b.width, b.height);
     const firstSample = r.track.sampleFrames[0];
     const boxAt = (frame: number) => r.track.boxes.find((b) => b.frame === frame)!;
-    t.diagnostic(`tracked from frame ${r.track.firstFrame} (face ${size(r.track.boxes[0])} px), first encoded at frame ${firstSample} (face ${size(boxAt(firstSample))} px)`);
+    t.diagnostic(
+      `tracked from frame ${r.track.firstFrame} (face ${size(r.track.boxes[0])} px), first encoded at frame ${firstSample} (face ${size(boxAt(firstSample))} px)`,
+    );
     assert.ok(firstSample > r.track.firstFrame, 'the face was tracked before it was large enough');
     assert.ok(size(boxAt(firstSample)) >= minFaceSize - 1);
     for (const b of r.track.boxes.filter((b) => b.frame < firstSample)) assert.ok(size(b) < minFaceSize + 1, `frame ${b.frame}: ${size(b)} px`);

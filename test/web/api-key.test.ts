@@ -57,12 +57,18 @@ describe('the web page with an API key required', { timeout: 180_000 }, () => {
     const src = await page.locator('[data-testid=match-photo] img').getAttribute('src');
     assert.match(src ?? '', /^blob:/);
     const sources = await page.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
-    assert.ok(sources.every((s) => !s.includes('key=')), sources.join('\n'));
+    assert.ok(
+      sources.every((s) => !s.includes('key=')),
+      sources.join('\n'),
+    );
     await shot('search-with-key');
 
     await page.getByRole('tab', { name: 'People' }).click();
     await page.getByTestId('people-count').getByText('1 person').waitFor();
-    const width = await page.getByTestId('person-card').locator('img').evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth));
+    const width = await page
+      .getByTestId('person-card')
+      .locator('img')
+      .evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth));
     assert.ok(width > 0, 'the gallery photo loaded');
     await shot('people-with-key');
   });
@@ -81,7 +87,10 @@ describe('the web page with an API key required', { timeout: 180_000 }, () => {
     await dialog().getByRole('button', { name: 'Cancel' }).click();
     await dialog().waitFor({ state: 'hidden' });
     // The refused health request settles after the dialog closes: wait for the line it writes, then check it.
-    await page.getByTestId('health').getByText(/needs an API key/).waitFor({ timeout: 5000 });
+    await page
+      .getByTestId('health')
+      .getByText(/needs an API key/)
+      .waitFor({ timeout: 5000 });
     assert.match(await page.getByTestId('health').innerText(), /needs an API key/);
     await shot('forgotten');
   });
@@ -93,8 +102,9 @@ describe('the web page with an API key required', { timeout: 180_000 }, () => {
     const opened = await page.evaluate(() => {
       const d = document.querySelector('#key-dialog')!;
       (window as any).__opened = 0;
-      new MutationObserver(() => { if (d.hasAttribute('open')) (window as any).__opened += 1; })
-        .observe(d, { attributes: true, attributeFilter: ['open'] });
+      new MutationObserver(() => {
+        if (d.hasAttribute('open')) (window as any).__opened += 1;
+      }).observe(d, { attributes: true, attributeFilter: ['open'] });
       return d.hasAttribute('open');
     });
     assert.ok(opened);

@@ -14,7 +14,9 @@ describe('the web page with a small upload limit', { timeout: 120_000 }, () => {
     await page.goto(`${server.url}/#search`);
     await page.getByText('tolerance 0.6').waitFor();
     let uploads = 0;
-    page.on('request', (r) => { if (r.url().endsWith('/graphql') && (r.headers()['content-type'] ?? '').startsWith('multipart/')) uploads += 1; });
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && (r.headers()['content-type'] ?? '').startsWith('multipart/')) uploads += 1;
+    });
     await page.getByTestId('search-file').setInputFiles(BALD_GUYS);
     const error = page.getByTestId('search-result').getByRole('alert');
     await error.waitFor();
@@ -28,10 +30,12 @@ describe('the web page with a small upload limit', { timeout: 120_000 }, () => {
     await page.getByTestId('search-message').getByText('Image Unknown').waitFor();
   });
 
-  it('shows the server\'s FILE_TOO_LARGE answer when the limit is not known yet', async () => {
+  it("shows the server's FILE_TOO_LARGE answer when the limit is not known yet", async () => {
     // Hold the health request back so the page has not learnt the limit when the photo is sent.
     let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => { release = resolve; });
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     await page.route('**/graphql', async (route) => {
       if ((route.request().postData() ?? '').includes('query Health')) await held;
       await route.continue().catch(() => undefined); // the page may be gone by then
@@ -49,7 +53,10 @@ describe('the web page with a small upload limit', { timeout: 120_000 }, () => {
       await shot('server-limit');
     } finally {
       release();
-      await page.getByText('tolerance 0.6').waitFor().catch(() => undefined);
+      await page
+        .getByText('tolerance 0.6')
+        .waitFor()
+        .catch(() => undefined);
       await page.unroute('**/graphql');
     }
   });

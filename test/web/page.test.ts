@@ -62,7 +62,8 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')]
         .filter((c) => (c as HTMLInputElement).labels?.length === 0 && !c.getAttribute('aria-label'))
-        .map((c) => c.outerHTML));
+        .map((c) => c.outerHTML),
+    );
     assert.deepEqual(unlabelled, []);
     await shot('start');
   });
@@ -110,7 +111,7 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     await shot('enrolled-savage');
   });
 
-  it('refuses to enrol a photo without a face, in the API\'s words', async () => {
+  it("refuses to enrol a photo without a face, in the API's words", async () => {
     await page.getByTestId('enrol-file').setInputFiles(DOGS);
     await view('enrol').getByLabel('First name').fill('Rex');
     await view('enrol').getByLabel('Surname').fill('Dog');
@@ -130,7 +131,11 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     await view('enrol').getByLabel('Surname').fill('');
     await page.getByRole('button', { name: 'Enrol', exact: true }).click();
     assert.equal(await page.getByTestId('enrol-result').getByTestId('error-message').innerText(), 'Type both the first name and the surname.');
-    assert.ok(await view('enrol').getByLabel('Surname').evaluate((e) => e === document.activeElement));
+    assert.ok(
+      await view('enrol')
+        .getByLabel('Surname')
+        .evaluate((e) => e === document.activeElement),
+    );
     await shot('enrol-missing-name');
   });
 
@@ -154,7 +159,12 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     assert.ok(touches && l.x < b.x + b.width && l.x + l.width > b.x, `label ${JSON.stringify(l)} not beside box ${JSON.stringify(b)}`);
 
     // The box is the API's box scaled from image pixels to displayed pixels.
-    const api = await apiUpload(server.url, 'query($file: Upload!) { searchFace(file: $file) { faces { box { x y width height } } } }', {}, { file: SALLEY[5]! });
+    const api = await apiUpload(
+      server.url,
+      'query($file: Upload!) { searchFace(file: $file) { faces { box { x y width height } } } }',
+      {},
+      { file: SALLEY[5]! },
+    );
     const apiBox = api.data.searchFace.faces[0].box;
     const { natural, shown } = await page.locator('[data-testid=search-photo] img').evaluate((img: HTMLImageElement) => ({
       natural: img.naturalWidth,
@@ -201,7 +211,7 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     // Two chips side by side, composed in the browser's canvas. The script is a string: tsx would
     // wrap named functions inside a callback with a helper that does not exist in the page.
     const b64 = (file: string) => `data:image/jpeg;base64,${fs.readFileSync(file).toString('base64')}`;
-    const jpeg = await page.evaluate(`(async () => {
+    const jpeg = (await page.evaluate(`(async () => {
       const load = (src) => new Promise((resolve, reject) => {
         const img = new Image();
         img.onload = () => resolve(img);
@@ -222,7 +232,7 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
       let s = '';
       for (const x of bytes) s += String.fromCharCode(x);
       return btoa(s);
-    })()`) as string;
+    })()`)) as string;
     await searchFile({ name: 'two-johns.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg, 'base64') });
     await page.getByTestId('search-message').getByText('Found More Known Faces').waitFor();
     const result = await searchAnswer();
@@ -240,8 +250,10 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     const error = page.getByTestId('search-result').getByRole('alert');
     await error.waitFor();
     assert.equal(await error.getAttribute('data-code'), 'UNSUPPORTED_FILE_TYPE');
-    assert.equal(await error.getByTestId('error-message').innerText(),
-      'That file is not a photo the service can read. Choose a JPEG, PNG, WebP, BMP or GIF picture.');
+    assert.equal(
+      await error.getByTestId('error-message').innerText(),
+      'That file is not a photo the service can read. Choose a JPEG, PNG, WebP, BMP or GIF picture.',
+    );
     await shot('search-wrong-type');
   });
 
@@ -249,8 +261,10 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     await openTab('People');
     await page.getByTestId('people-count').getByText('2 people').waitFor();
     assert.deepEqual(await page.getByTestId('person-card-name').allInnerTexts(), ['John Salley', 'John Savage']);
-    const photosLoaded = await page.getByTestId('person-card').locator('img').evaluateAll(
-      (imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth))));
+    const photosLoaded = await page
+      .getByTestId('person-card')
+      .locator('img')
+      .evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth))));
     assert.ok(photosLoaded.every((w) => w > 0));
     await shot('people');
 
@@ -327,7 +341,10 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     await page.getByTestId('person-photo').nth(1).waitFor();
     await page.getByRole('button', { name: 'Delete photo 1 of Johnny Salley-Smith' }).click();
     await page.getByTestId('person-notice').getByText('Photo deleted.').waitFor();
-    await page.getByTestId('person-meta').getByText(/^1 photo · /).waitFor();
+    await page
+      .getByTestId('person-meta')
+      .getByText(/^1 photo · /)
+      .waitFor();
     assert.equal(await page.getByTestId('person-photo').count(), 1);
     await page.getByText('2 people · 2 photos').waitFor();
     await shot('person-photo-deleted');
@@ -373,7 +390,9 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'enrol-file');
     await page.getByTestId('enrol-file').setInputFiles(SIMM[1]!);
     await page.keyboard.press('Tab');
-    const focusedIsCameraOrName = await page.evaluate(() => document.activeElement?.textContent === 'Use the webcam' || document.activeElement?.id === 'enrol-first');
+    const focusedIsCameraOrName = await page.evaluate(
+      () => document.activeElement?.textContent === 'Use the webcam' || document.activeElement?.id === 'enrol-first',
+    );
     assert.ok(focusedIsCameraOrName);
     await view('enrol').getByLabel('First name').focus();
     await page.keyboard.type('John');
@@ -394,7 +413,11 @@ describe('the web page, driven in Chromium against the real server', { timeout: 
 
   it('reads well on a 375px-wide screen', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
-    for (const [tab, name] of [['Enrol', 'narrow-enrol'], ['Search', 'narrow-search'], ['People', 'narrow-people']] as const) {
+    for (const [tab, name] of [
+      ['Enrol', 'narrow-enrol'],
+      ['Search', 'narrow-search'],
+      ['People', 'narrow-people'],
+    ] as const) {
       await openTab(tab);
       if (tab === 'Search') {
         await searchFile(SIMM[2]!);

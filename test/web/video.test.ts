@@ -99,8 +99,16 @@ describe('the Video view, driven in Chromium against the real server', { timeout
 
   /** Every thumbnail on the track cards has loaded: its natural widths. */
   async function thumbnailWidths(): Promise<number[]> {
-    return page.getByTestId('track-thumb').evaluateAll(
-      (imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth, () => 0))));
+    return page.getByTestId('track-thumb').evaluateAll((imgs) =>
+      Promise.all(
+        (imgs as HTMLImageElement[]).map((img) =>
+          img.decode().then(
+            () => img.naturalWidth,
+            () => 0,
+          ),
+        ),
+      ),
+    );
   }
 
   async function alertIn(where: Locator): Promise<{ code: string | null; text: string }> {
@@ -117,7 +125,11 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     await page.getByTestId('video-limits').getByText(`Videos can be up to ${MAX_VIDEO_MB} MB and ${VIDEO_MAX_SECONDS} seconds long.`).waitFor();
     assert.equal(await view().getByTestId('video-file').getAttribute('accept'), '.mp4,.webm,.avi,.mov,.mkv,.m4v,video/*');
     assert.ok(await view().getByRole('radio', { name: /Vote/ }).isChecked());
-    assert.ok(!(await view().getByRole('radio', { name: /Fusion/ }).isChecked()));
+    assert.ok(
+      !(await view()
+        .getByRole('radio', { name: /Fusion/ })
+        .isChecked()),
+    );
     assert.equal(await view().getByLabel('Detect faces on every k-th frame').inputValue(), '1');
     assert.equal(await view().getByLabel('Frames to decide, N').inputValue(), '5');
     assert.equal(await view().getByLabel('Minimum face size, pixels').inputValue(), '40');
@@ -125,7 +137,8 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('#view-video input, #view-video select, #view-video textarea, #view-video progress')]
         .filter((c) => (c as HTMLInputElement).labels?.length === 0 && !c.getAttribute('aria-label'))
-        .map((c) => c.outerHTML));
+        .map((c) => c.outerHTML),
+    );
     assert.deepEqual(unlabelled, []);
     assert.ok(await job().isHidden(), 'no job is shown before one is started');
     await page.getByTestId('video-jobs').getByText('No videos yet.').waitFor();
@@ -136,7 +149,11 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     await view().getByRole('button', { name: 'Recognise' }).click();
     const { text } = await alertIn(page.getByTestId('video-form-error'));
     assert.equal(text, 'Choose a video first.');
-    assert.ok(await view().getByTestId('video-file').evaluate((e) => e === document.activeElement));
+    assert.ok(
+      await view()
+        .getByTestId('video-file')
+        .evaluate((e) => e === document.activeElement),
+    );
   });
 
   it('recognises a clip by VOTE: progress while it runs, then two names and "Unknown" with their thumbnails', async (t) => {
@@ -150,7 +167,10 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     const seen = await watched();
     assert.ok(seen.statuses.includes('RUNNING'), `statuses shown: ${seen.statuses.join(' ')}`);
     assert.equal(seen.statuses.at(-1), 'DONE');
-    assert.ok(seen.lines.some((l) => /^Recognising faces… \d+%$/.test(l)), `status lines: ${seen.lines.join(' | ')}`);
+    assert.ok(
+      seen.lines.some((l) => /^Recognising faces… \d+%$/.test(l)),
+      `status lines: ${seen.lines.join(' | ')}`,
+    );
     assert.equal(await page.getByTestId('video-progress').evaluate((p: HTMLProgressElement) => p.value), 1);
     assert.match(await statusLine().innerText(), /^Done in \d+\.\d s$/);
     assert.match((await page.getByTestId('video-announce').textContent())!, /^three-johns\.mp4: Done in \d+\.\d s$/);
@@ -159,7 +179,10 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     assert.deepEqual(await trackNames(), ['John Salley', 'John Simm', 'Unknown']);
     const widths = await thumbnailWidths();
     assert.equal(widths.length, 3);
-    assert.ok(widths.every((w) => w > 0), `thumbnail widths ${widths}`);
+    assert.ok(
+      widths.every((w) => w > 0),
+      `thumbnail widths ${widths}`,
+    );
     for (const card of await page.getByTestId('video-track').all()) {
       assert.match(await card.getByTestId('track-confidence').innerText(), /^\d{1,3}%$/);
       assert.equal(await card.getByTestId('track-frames').innerText(), '5 of 5');
@@ -169,7 +192,10 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     assert.equal(await salley.getByRole('link', { name: 'Open John Salley' }).count(), 1);
     assert.match(await page.getByTestId('video-summary').innerText(), /3 faces followed: John S[a-z]+, John S[a-z]+, 1 unknown\./);
     assert.match(await page.getByTestId('video-summary').innerText(), /decided by vote over up to 5 frames/);
-    assert.match(await page.getByTestId('video-stats').innerText(), new RegExp(`^${FRAMES} frames · \\d+\\.\\d frames per second · 15 faces encoded$`));
+    assert.match(
+      await page.getByTestId('video-stats').innerText(),
+      new RegExp(`^${FRAMES} frames · \\d+\\.\\d frames per second · 15 faces encoded$`),
+    );
 
     // The annotated copy: a player and a download link that serves an MP4.
     const link = page.getByTestId('video-download');
@@ -184,14 +210,19 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     // The player either loads it or says this browser cannot play it (an MPEG-4 Part 2 copy, where the
     // server's FFmpeg has no H.264 encoder); never a silent black box.
     // (No named functions inside evaluate: tsx would wrap them in a helper the page does not have.)
-    await page.getByTestId('video-annotated').evaluate((v: HTMLVideoElement) => new Promise<void>((resolve) => {
-      if (v.readyState >= 1 || v.error) resolve();
-      v.addEventListener('loadedmetadata', () => resolve(), { once: true });
-      v.addEventListener('error', () => resolve(), { once: true });
-    }));
+    await page.getByTestId('video-annotated').evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<void>((resolve) => {
+          if (v.readyState >= 1 || v.error) resolve();
+          v.addEventListener('loadedmetadata', () => resolve(), { once: true });
+          v.addEventListener('error', () => resolve(), { once: true });
+        }),
+    );
     const player = await page.getByTestId('video-annotated').evaluate((v: HTMLVideoElement) => ({ width: v.videoWidth, error: Boolean(v.error) }));
     const note = page.getByTestId('video-annotated-note');
-    t.diagnostic(player.error ? 'this Chromium cannot play the annotated copy; the page says so' : `the annotated copy plays (${player.width} px wide)`);
+    t.diagnostic(
+      player.error ? 'this Chromium cannot play the annotated copy; the page says so' : `the annotated copy plays (${player.width} px wide)`,
+    );
     if (player.error) assert.ok(await note.isVisible());
     else assert.equal(player.width, 640);
 
@@ -203,7 +234,9 @@ describe('the Video view, driven in Chromium against the real server', { timeout
   });
 
   it('recognises the same clip by FUSION, dropped on the drop zone', async () => {
-    await view().getByRole('radio', { name: /Fusion/ }).check();
+    await view()
+      .getByRole('radio', { name: /Fusion/ })
+      .check();
     await view().getByLabel('Draw boxes and names on a copy of the video').uncheck();
     await dropFile(page, '[data-testid=video-drop]', { name: 'three-johns.mp4', mimeType: 'video/mp4', bytes: fs.readFileSync(clips.three!) });
     await view().getByText('Chosen: three-johns.mp4').waitFor();
@@ -230,16 +263,23 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     // A fresh document on #video: the job is not shown until it is picked from the recent list.
     await page.goto(`${server.url}/?reload#video`);
     const item = page.getByTestId('video-job-link').filter({ hasText: 'long-walk.mp4' });
-    await item.getByTestId('video-job-state').getByText(/^(Queued|Running \d+%)$/).waitFor();
+    await item
+      .getByTestId('video-job-state')
+      .getByText(/^(Queued|Running \d+%)$/)
+      .waitFor();
     assert.ok(await job().isHidden());
     await item.click();
     assert.equal(page.url().replace('?reload', ''), jobUrl);
     await page.locator('[data-testid=video-job][data-status=RUNNING]').waitFor();
     // The bar moves while it runs.
-    await page.waitForFunction(() => {
-      const p = document.querySelector('[data-testid=video-progress]') as HTMLProgressElement;
-      return p.hasAttribute('value') && p.value > 0 && p.value < 1;
-    }, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const p = document.querySelector('[data-testid=video-progress]') as HTMLProgressElement;
+        return p.hasAttribute('value') && p.value > 0 && p.value < 1;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
     assert.match(await statusLine().innerText(), /^Recognising faces… \d+%$/);
     assert.match(await item.getByTestId('video-job-state').innerText(), /^Running \d+%$/);
     await shot('running');
@@ -259,7 +299,9 @@ describe('the Video view, driven in Chromium against the real server', { timeout
   });
 
   it('answers a text file named .mp4 in plain words', async () => {
-    await view().getByTestId('video-file').setInputFiles({ name: 'notes.mp4', mimeType: 'video/mp4', buffer: Buffer.from('these are notes, not a video\n'.repeat(200)) });
+    await view()
+      .getByTestId('video-file')
+      .setInputFiles({ name: 'notes.mp4', mimeType: 'video/mp4', buffer: Buffer.from('these are notes, not a video\n'.repeat(200)) });
     await view().getByRole('button', { name: 'Recognise' }).click();
     const { code, text } = await alertIn(view());
     assert.equal(code, 'INVALID_VIDEO');
@@ -267,20 +309,28 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     await finished('FAILED');
     assert.equal(await statusLine().innerText(), 'Failed');
     assert.ok(await page.getByTestId('video-progress').isHidden(), 'no progress bar for a job that failed');
-    await page.getByTestId('video-job-link').filter({ hasText: 'notes.mp4' }).getByTestId('video-job-state')
-      .getByText('Failed: not a video the server can read').waitFor();
+    await page
+      .getByTestId('video-job-link')
+      .filter({ hasText: 'notes.mp4' })
+      .getByTestId('video-job-state')
+      .getByText('Failed: not a video the server can read')
+      .waitFor();
     await shot('not-a-video');
   });
 
   it('answers an empty file, a file not named as a video, a video over the length limit and one over the size limit', async () => {
     const form = page.getByTestId('video-form-error');
-    await view().getByTestId('video-file').setInputFiles({ name: 'empty.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(0) });
+    await view()
+      .getByTestId('video-file')
+      .setInputFiles({ name: 'empty.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(0) });
     await view().getByRole('button', { name: 'Recognise' }).click();
     let error = await alertIn(form);
     assert.equal(error.code, 'INVALID_VIDEO');
     assert.equal(error.text, 'This file is not a video the server can read. Choose an MP4, WebM, AVI, MOV or MKV video.');
 
-    await view().getByTestId('video-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes\n') });
+    await view()
+      .getByTestId('video-file')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes\n') });
     await view().getByRole('button', { name: 'Recognise' }).click();
     await form.getByRole('alert').filter({ hasText: 'This file is not a video.' }).waitFor();
     error = await alertIn(form);
@@ -294,7 +344,10 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     await finished('FAILED');
     error = await alertIn(page.getByTestId('video-result'));
     assert.equal(error.code, 'VIDEO_TOO_LONG');
-    assert.equal(error.text, `This video is too long. The server takes videos up to ${VIDEO_MAX_SECONDS} seconds long; cut it shorter and try again.`);
+    assert.equal(
+      error.text,
+      `This video is too long. The server takes videos up to ${VIDEO_MAX_SECONDS} seconds long; cut it shorter and try again.`,
+    );
     await shot('too-long');
 
     // Over the size limit the page learnt from the server: refused before it is sent.
@@ -303,7 +356,9 @@ describe('the Video view, driven in Chromium against the real server', { timeout
       if (r.url().endsWith('/graphql') && (r.headers()['content-type'] ?? '').startsWith('multipart/')) uploads += 1;
     };
     page.on('request', count);
-    await view().getByTestId('video-file').setInputFiles({ name: 'big.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc((MAX_VIDEO_MB + 1) * 1024 * 1024) });
+    await view()
+      .getByTestId('video-file')
+      .setInputFiles({ name: 'big.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc((MAX_VIDEO_MB + 1) * 1024 * 1024) });
     await view().getByRole('button', { name: 'Recognise' }).click();
     await form.getByRole('alert').filter({ hasText: 'too large' }).waitFor();
     error = await alertIn(form);
@@ -321,7 +376,11 @@ describe('the Video view, driven in Chromium against the real server', { timeout
     const { code, text } = await alertIn(page.getByTestId('video-form-error'));
     assert.equal(code, 'BAD_USER_INPUT');
     assert.equal(text, 'Frames to decide, N: enter a whole number from 1 to 1000.');
-    assert.ok(await view().getByLabel('Frames to decide, N').evaluate((e) => e === document.activeElement));
+    assert.ok(
+      await view()
+        .getByLabel('Frames to decide, N')
+        .evaluate((e) => e === document.activeElement),
+    );
     await view().getByLabel('Frames to decide, N').fill('5');
   });
 
@@ -429,10 +488,21 @@ describe('the Video view on a server that needs an API key', { timeout: 600_000 
     await view.getByRole('button', { name: 'Recognise' }).click();
     await page.locator('[data-testid=video-job][data-status=DONE]').waitFor({ timeout: 240_000 });
     assert.deepEqual((await page.getByTestId('track-name').allInnerTexts()).sort(), ['John Salley', 'Unknown']);
-    const widths = await page.getByTestId('track-thumb').evaluateAll(
-      (imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth, () => 0))));
+    const widths = await page.getByTestId('track-thumb').evaluateAll((imgs) =>
+      Promise.all(
+        (imgs as HTMLImageElement[]).map((img) =>
+          img.decode().then(
+            () => img.naturalWidth,
+            () => 0,
+          ),
+        ),
+      ),
+    );
     assert.equal(widths.length, 2);
-    assert.ok(widths.every((w) => w > 0), `thumbnail widths ${widths}`);
+    assert.ok(
+      widths.every((w) => w > 0),
+      `thumbnail widths ${widths}`,
+    );
     const href = (await page.getByTestId('video-download').getAttribute('href'))!;
     assert.match(href, new RegExp(`annotated\\.mp4\\?key=${KEY}$`));
     assert.equal((await page.request.get(new URL(href, server.url).href)).status(), 200);

@@ -31,11 +31,13 @@ async function loadPeople() {
   $('[data-testid=people-notice]').textContent = gallery.notice;
   gallery.notice = '';
   try {
-    const { people } = await api(() => request(PEOPLE, {
-      name: gallery.name || null,
-      first: pageSize,
-      after: gallery.cursors[gallery.page],
-    }));
+    const { people } = await api(() =>
+      request(PEOPLE, {
+        name: gallery.name || null,
+        first: pageSize,
+        after: gallery.cursors[gallery.page],
+      }),
+    );
     if (seq !== gallery.seq) return;
     renderPeople(people);
   } catch (err) {
@@ -48,14 +50,27 @@ async function loadPeople() {
 function renderPeople(people) {
   const { totalCount, nodes, pageInfo } = people;
   const name = gallery.name;
-  $('[data-testid=people-count]').textContent = totalCount === 0
-    ? (name ? `No one matches “${name}”.` : 'No one is enrolled yet. Enrol someone first.')
-    : `${plural(totalCount, 'person', 'people')}${name ? ` matching “${name}”` : ''}`;
-  peopleList.replaceChildren(...nodes.map((p) => el('li', {},
-    el('a', { class: 'person-card', href: `#people/${encodeURIComponent(p.id)}`, testid: 'person-card', 'data-person-id': p.id },
-      p.photoUrl ? showStoredImage(el('img', { alt: '', loading: 'lazy' }), p.photoUrl) : el('span', { class: 'no-photo' }, 'No photo'),
-      el('span', { class: 'name', testid: 'person-card-name' }, p.fullName),
-      el('span', { class: 'meta' }, plural(p.faceCount, 'photo'))))));
+  $('[data-testid=people-count]').textContent =
+    totalCount === 0
+      ? name
+        ? `No one matches “${name}”.`
+        : 'No one is enrolled yet. Enrol someone first.'
+      : `${plural(totalCount, 'person', 'people')}${name ? ` matching “${name}”` : ''}`;
+  peopleList.replaceChildren(
+    ...nodes.map((p) =>
+      el(
+        'li',
+        {},
+        el(
+          'a',
+          { class: 'person-card', href: `#people/${encodeURIComponent(p.id)}`, testid: 'person-card', 'data-person-id': p.id },
+          p.photoUrl ? showStoredImage(el('img', { alt: '', loading: 'lazy' }), p.photoUrl) : el('span', { class: 'no-photo' }, 'No photo'),
+          el('span', { class: 'name', testid: 'person-card-name' }, p.fullName),
+          el('span', { class: 'meta' }, plural(p.faceCount, 'photo')),
+        ),
+      ),
+    ),
+  );
   const pages = Math.max(1, Math.ceil(totalCount / pageSize));
   $('[data-testid=people-page]').textContent = totalCount ? `Page ${gallery.page + 1} of ${pages}` : '';
   $('[data-testid=people-prev]').disabled = gallery.page === 0;

@@ -64,21 +64,36 @@ function renderPerson(p) {
   $('#add-face-form .drop-title').textContent = `New photo of ${p.fullName}`;
   $('[data-testid=person-delete]').textContent = `Delete ${p.fullName}…`;
   if (p.faces.length === 0) {
-    $('[data-testid=person-photos]').replaceChildren(el('li', { class: 'empty', testid: 'no-photos' },
-      'No photos are stored any more. Add one below so this person can be recognised again.'));
+    $('[data-testid=person-photos]').replaceChildren(
+      el('li', { class: 'empty', testid: 'no-photos' }, 'No photos are stored any more. Add one below so this person can be recognised again.'),
+    );
     return;
   }
-  $('[data-testid=person-photos]').replaceChildren(...p.faces.map((f, i) => el('li', { testid: 'person-photo', 'data-image-id': f.imageId },
-    el('figure', { class: 'photo-card' },
-      facePhoto(f.url, [{ box: f.box, known: true }], { alt: `Photo ${i + 1} of ${p.fullName}` }),
-      el('figcaption', {}, `Added ${formatDate(f.createdAt)}`)),
-    el('button', {
-      type: 'button',
-      class: 'secondary danger-text',
-      testid: 'delete-face',
-      'aria-label': `Delete photo ${i + 1} of ${p.fullName}`,
-      onclick: (e) => deleteFace(f.imageId, e.currentTarget),
-    }, 'Delete photo'))));
+  $('[data-testid=person-photos]').replaceChildren(
+    ...p.faces.map((f, i) =>
+      el(
+        'li',
+        { testid: 'person-photo', 'data-image-id': f.imageId },
+        el(
+          'figure',
+          { class: 'photo-card' },
+          facePhoto(f.url, [{ box: f.box, known: true }], { alt: `Photo ${i + 1} of ${p.fullName}` }),
+          el('figcaption', {}, `Added ${formatDate(f.createdAt)}`),
+        ),
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary danger-text',
+            testid: 'delete-face',
+            'aria-label': `Delete photo ${i + 1} of ${p.fullName}`,
+            onclick: (e) => deleteFace(f.imageId, e.currentTarget),
+          },
+          'Delete photo',
+        ),
+      ),
+    ),
+  );
 }
 
 async function deleteFace(imageId, button) {
@@ -115,8 +130,11 @@ addFaceForm.addEventListener('submit', async (e) => {
     const personId = current.id;
     const { addFace: r } = await api(() => upload(ADD_FACE, { personId, file: null }, { file }));
     addFacePicker.clear();
-    personNotice(`Photo added: ${plural(r.person.faceCount, 'photo')} of ${r.person.fullName}.`
-      + (r.facesDetected > 1 ? ` The photo held ${r.facesDetected} faces; the main one was enrolled.` : '') + ` ${r.advice}`);
+    personNotice(
+      `Photo added: ${plural(r.person.faceCount, 'photo')} of ${r.person.fullName}.` +
+        (r.facesDetected > 1 ? ` The photo held ${r.facesDetected} faces; the main one was enrolled.` : '') +
+        ` ${r.advice}`,
+    );
     refreshHealth();
     await openPerson(personId, { focus: false });
   } catch (err) {
@@ -149,7 +167,9 @@ renameForm.addEventListener('submit', async (e) => {
   }
 });
 
-$('[data-testid=person-back]').addEventListener('click', () => { location.hash = '#people'; });
+$('[data-testid=person-back]').addEventListener('click', () => {
+  location.hash = '#people';
+});
 
 $('[data-testid=person-delete]').addEventListener('click', () => {
   if (!current) return;
@@ -160,23 +180,27 @@ $('[data-testid=person-delete]').addEventListener('click', () => {
     `${p.fullName} and ${p.faceCount === 1 ? 'their photo' : `all ${p.faceCount} of their photos`} will be removed for good, with every face encoding. This cannot be undone.`;
   $('[data-testid=confirm-delete]').textContent = `Delete ${p.fullName}`;
   dialog.returnValue = '';
-  dialog.addEventListener('close', async () => {
-    if (dialog.returnValue !== 'delete') {
-      $('[data-testid=person-delete]').focus();
-      return;
-    }
-    $('[data-testid=person-delete]').disabled = true;
-    try {
-      const { deletePerson } = await api(() => request(DELETE_PERSON, { id: p.id }));
-      setPeopleNotice(`${p.fullName} was deleted, with ${plural(deletePerson.removedFaces, 'photo')}.`);
-      current = null;
-      refreshHealth();
-      location.hash = '#people';
-    } catch (err) {
-      $('[data-testid=person-error]').replaceChildren(errorBox(err));
-    } finally {
-      $('[data-testid=person-delete]').disabled = false;
-    }
-  }, { once: true });
+  dialog.addEventListener(
+    'close',
+    async () => {
+      if (dialog.returnValue !== 'delete') {
+        $('[data-testid=person-delete]').focus();
+        return;
+      }
+      $('[data-testid=person-delete]').disabled = true;
+      try {
+        const { deletePerson } = await api(() => request(DELETE_PERSON, { id: p.id }));
+        setPeopleNotice(`${p.fullName} was deleted, with ${plural(deletePerson.removedFaces, 'photo')}.`);
+        current = null;
+        refreshHealth();
+        location.hash = '#people';
+      } catch (err) {
+        $('[data-testid=person-error]').replaceChildren(errorBox(err));
+      } finally {
+        $('[data-testid=person-delete]').disabled = false;
+      }
+    },
+    { once: true },
+  );
   dialog.showModal();
 });

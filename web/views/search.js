@@ -11,7 +11,9 @@ import { createPicker } from '../picker.js';
 const searchForm = $('#search-form');
 const searchResult = $('#search-result');
 let searchSeq = 0;
-const searchPicker = createPicker($('[data-picker=search]'), (file) => { if (file) runSearch(); });
+const searchPicker = createPicker($('[data-picker=search]'), (file) => {
+  if (file) runSearch();
+});
 
 searchForm.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -40,8 +42,10 @@ async function runSearch() {
     if (seq === searchSeq) renderSearch(searchFace, src);
   } catch (err) {
     if (seq === searchSeq) {
-      searchResult.replaceChildren(errorBox(err), chosenPhotoCard(src,
-        { alt: 'The photo that was sent', testid: 'search-photo', caption: 'Your photo' }));
+      searchResult.replaceChildren(
+        errorBox(err),
+        chosenPhotoCard(src, { alt: 'The photo that was sent', testid: 'search-photo', caption: 'Your photo' }),
+      );
     }
   } finally {
     if (seq === searchSeq) {
@@ -57,54 +61,103 @@ function renderSearch(r, src) {
     label: f.match ? f.match.person.fullName : f.tooSmall ? 'Too small' : 'Unknown',
     known: Boolean(f.match),
   }));
-  const summary = el('div', { class: `message status-${r.status.toLowerCase()}`, testid: 'search-summary', 'data-status': r.status },
+  const summary = el(
+    'div',
+    { class: `message status-${r.status.toLowerCase()}`, testid: 'search-summary', 'data-status': r.status },
     el('p', { class: 'search-message', testid: 'search-message' }, r.message),
     r.status === 'MATCH'
-      ? el('p', { class: 'detail' }, `Distance ${formatDistance(r.distance)} · confidence ${formatConfidence(r.confidence)} · tolerance ${r.tolerance}`)
+      ? el(
+          'p',
+          { class: 'detail' },
+          `Distance ${formatDistance(r.distance)} · confidence ${formatConfidence(r.confidence)} · tolerance ${r.tolerance}`,
+        )
       : r.status === 'UNKNOWN'
-        ? el('p', { class: 'detail' }, `No one in the gallery is within tolerance ${r.tolerance} of ${r.faces.length === 1 ? 'this face' : 'these faces'}.`)
-        : null);
+        ? el(
+            'p',
+            { class: 'detail' },
+            `No one in the gallery is within tolerance ${r.tolerance} of ${r.faces.length === 1 ? 'this face' : 'these faces'}.`,
+          )
+        : null,
+  );
 
-  const yours = el('figure', { class: 'photo-card' },
+  const yours = el(
+    'figure',
+    { class: 'photo-card' },
     facePhoto(src, faces, { alt: 'Your photo, with the faces found in it', testid: 'search-photo' }),
-    el('figcaption', {}, r.faces.length ? `Your photo: ${plural(r.faces.length, 'face')} found` : 'Your photo'));
+    el('figcaption', {}, r.faces.length ? `Your photo: ${plural(r.faces.length, 'face')} found` : 'Your photo'),
+  );
 
   let theirs = null;
   if (r.status === 'MATCH') {
     const matched = r.matchedFace;
-    theirs = el('figure', { class: 'photo-card', testid: 'match-card' },
-      facePhoto(matched?.url ?? r.photoUrl, matched ? [{ box: matched.box, known: true }] : [],
-        { alt: `Stored photo of ${r.fullName}`, testid: 'match-photo' }),
-      el('figcaption', {},
+    theirs = el(
+      'figure',
+      { class: 'photo-card', testid: 'match-card' },
+      facePhoto(matched?.url ?? r.photoUrl, matched ? [{ box: matched.box, known: true }] : [], {
+        alt: `Stored photo of ${r.fullName}`,
+        testid: 'match-photo',
+      }),
+      el(
+        'figcaption',
+        {},
         el('strong', { testid: 'match-name' }, r.fullName),
-        el('dl', { class: 'numbers' },
-          el('dt', {}, 'Distance'), el('dd', { testid: 'match-distance' }, formatDistance(r.distance)),
-          el('dt', {}, 'Confidence'), el('dd', { testid: 'match-confidence' }, formatConfidence(r.confidence)))));
+        el(
+          'dl',
+          { class: 'numbers' },
+          el('dt', {}, 'Distance'),
+          el('dd', { testid: 'match-distance' }, formatDistance(r.distance)),
+          el('dt', {}, 'Confidence'),
+          el('dd', { testid: 'match-confidence' }, formatConfidence(r.confidence)),
+        ),
+      ),
+    );
   } else if (r.status === 'MULTIPLE_KNOWN_FACES' && r.photoUrl) {
-    theirs = el('figure', { class: 'photo-card', testid: 'placeholder-card' },
+    theirs = el(
+      'figure',
+      { class: 'photo-card', testid: 'placeholder-card' },
       facePhoto(r.photoUrl, [], { alt: 'Several known people', testid: 'placeholder-photo' }),
-      el('figcaption', {}, 'Several known people are in this photo'));
+      el('figcaption', {}, 'Several known people are in this photo'),
+    );
   }
 
   const parts = [summary, el('div', { class: 'side-by-side' }, yours, theirs)];
 
   if (r.faces.length) {
-    parts.push(el('h3', {}, 'Faces in this photo'),
-      el('ol', { class: 'faces', testid: 'detected-faces' }, r.faces.map((f, i) => el('li', { testid: 'detected-face' },
-        el('figure', { class: 'thumb' }, faceCrop(src, f.box), el('figcaption', {}, `Face ${i + 1}`)),
-        f.match
-          ? el('figure', { class: 'thumb' },
-            showStoredImage(el('img', { alt: `Stored photo of ${f.match.person.fullName}` }), f.match.face.url),
-            el('figcaption', {}, 'Stored photo'))
-          : null,
-        el('div', { class: 'face-info' },
-          el('p', { class: 'name', testid: 'detected-name' }, f.match ? f.match.person.fullName : f.tooSmall ? 'Too small to recognise' : 'Unknown'),
-          f.match
-            ? el('p', { class: 'detail' }, `Distance ${formatDistance(f.match.distance)} · confidence ${formatConfidence(f.match.confidence)}`)
-            : el('p', { class: 'detail' }, 'Not in the gallery'),
-          f.match
-            ? el('p', {}, el('a', { href: `#people/${encodeURIComponent(f.match.person.id)}` }, `Open ${f.match.person.fullName}`))
-            : null)))));
+    parts.push(
+      el('h3', {}, 'Faces in this photo'),
+      el(
+        'ol',
+        { class: 'faces', testid: 'detected-faces' },
+        r.faces.map((f, i) =>
+          el(
+            'li',
+            { testid: 'detected-face' },
+            el('figure', { class: 'thumb' }, faceCrop(src, f.box), el('figcaption', {}, `Face ${i + 1}`)),
+            f.match
+              ? el(
+                  'figure',
+                  { class: 'thumb' },
+                  showStoredImage(el('img', { alt: `Stored photo of ${f.match.person.fullName}` }), f.match.face.url),
+                  el('figcaption', {}, 'Stored photo'),
+                )
+              : null,
+            el(
+              'div',
+              { class: 'face-info' },
+              el(
+                'p',
+                { class: 'name', testid: 'detected-name' },
+                f.match ? f.match.person.fullName : f.tooSmall ? 'Too small to recognise' : 'Unknown',
+              ),
+              f.match
+                ? el('p', { class: 'detail' }, `Distance ${formatDistance(f.match.distance)} · confidence ${formatConfidence(f.match.confidence)}`)
+                : el('p', { class: 'detail' }, 'Not in the gallery'),
+              f.match ? el('p', {}, el('a', { href: `#people/${encodeURIComponent(f.match.person.id)}` }, `Open ${f.match.person.fullName}`)) : null,
+            ),
+          ),
+        ),
+      ),
+    );
   }
   searchResult.replaceChildren(...parts);
 }

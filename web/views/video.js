@@ -47,7 +47,8 @@ export function leaveVideo() {
 }
 
 function setProgress(value) {
-  if (value === null) jobProgress.removeAttribute('value'); // indeterminate: something is happening
+  if (value === null)
+    jobProgress.removeAttribute('value'); // indeterminate: something is happening
   else jobProgress.value = Math.min(1, Math.max(0, value));
   jobProgress.textContent = value === null ? '' : percent(value);
 }
@@ -91,9 +92,10 @@ function pollJob(id, seq, delay) {
         jobStatus.textContent = plainError(err).main;
         return; // the key dialog was dismissed: polling on would only ask again
       }
-      jobStatus.textContent = err instanceof GraphQLRequestError && err.code === 'NETWORK_ERROR'
-        ? 'The service cannot be reached right now. Trying again…'
-        : `${plainError(err, videoWords()).main} Trying again…`;
+      jobStatus.textContent =
+        err instanceof GraphQLRequestError && err.code === 'NETWORK_ERROR'
+          ? 'The service cannot be reached right now. Trying again…'
+          : `${plainError(err, videoWords()).main} Trying again…`;
       pollJob(id, seq, RETRY_MS);
     }
   }, delay);
@@ -274,9 +276,7 @@ async function loadVideoJobs() {
     const { videoJobs } = await api(() => request(VIDEO_JOBS, { first: 10 }));
     if (seq !== watch.listSeq) return;
     $('[data-testid=video-jobs-error]').replaceChildren();
-    jobList.replaceChildren(...(videoJobs.length
-      ? videoJobs.map(jobListItem)
-      : [el('li', { class: 'empty' }, 'No videos yet.')]));
+    jobList.replaceChildren(...(videoJobs.length ? videoJobs.map(jobListItem) : [el('li', { class: 'empty' }, 'No videos yet.')]));
     markCurrentJob();
     if (videoJobs.some((j) => ACTIVE.has(j.status))) watch.listTimer = setTimeout(loadVideoJobs, LIST_REFRESH_MS);
   } catch (err) {
@@ -308,4 +308,3 @@ export function openVideo(id) {
   else if (watch.id) watchJob(watch.id);
   else jobPanel.hidden = true;
 }
-

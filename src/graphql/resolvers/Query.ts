@@ -11,7 +11,12 @@ import { decodeCursor, encodeCursor, parseRowId } from './ids.js';
 async function changeFeedOf(gallery: Gallery) {
   const s = await gallery.feedState();
   if (!s) return null;
-  return { position: s.position, head: s.head, lag: Math.max(0, s.head - s.position), appliedAt: s.appliedAt === null ? null : new Date(s.appliedAt).toISOString() };
+  return {
+    position: s.position,
+    head: s.head,
+    lag: Math.max(0, s.head - s.position),
+    appliedAt: s.appliedAt === null ? null : new Date(s.appliedAt).toISOString(),
+  };
 }
 
 export const Query: QueryResolvers = {
@@ -31,7 +36,10 @@ export const Query: QueryResolvers = {
       throw userError('BAD_USER_INPUT', `Expected name of at most ${2 * MAX_NAME_LENGTH + 1} characters`);
     }
     const afterId = after ? decodeCursor(after) : 0;
-    const [rows, totalCount] = await Promise.all([gallery.findPeople({ nameContains, afterId, limit: limit + 1 }), gallery.countPeople(nameContains)]);
+    const [rows, totalCount] = await Promise.all([
+      gallery.findPeople({ nameContains, afterId, limit: limit + 1 }),
+      gallery.countPeople(nameContains),
+    ]);
     const nodes = rows.slice(0, limit);
     const last = nodes.at(-1);
     return {

@@ -1,8 +1,19 @@
 // Faces on PostgreSQL: the faces table (encodings as 512-byte bytea) through the store's Sql. Every insert and
 // delete also writes the change feed (the trigger of migration 003).
-import { encodingToBlob, faceFromRow, type RawFace, ENCODING_LENGTH, type EncodingSink, type EncodingSnapshot, type FacePage, type FaceRow, SNAPSHOT_BATCH, type FacesStore, type NewFace } from '../faces.js';
+import {
+  encodingToBlob,
+  faceFromRow,
+  type RawFace,
+  ENCODING_LENGTH,
+  type EncodingSink,
+  type EncodingSnapshot,
+  type FacePage,
+  type FaceRow,
+  SNAPSHOT_BATCH,
+  type FacesStore,
+  type NewFace,
+} from '../faces.js';
 import { inOwnTransaction, type Sql } from './connection.js';
-
 
 const COLS = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
 
@@ -15,9 +26,15 @@ export class PostgresFaces implements FacesStore {
       `INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLS}`,
       [
-        f.imageId, f.personId, f.fileName,
-        Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height),
-        encodingToBlob(f.encoding), f.createdAt ?? new Date().toISOString(),
+        f.imageId,
+        f.personId,
+        f.fileName,
+        Math.round(b.x),
+        Math.round(b.y),
+        Math.round(b.width),
+        Math.round(b.height),
+        encodingToBlob(f.encoding),
+        f.createdAt ?? new Date().toISOString(),
       ],
     );
     return faceFromRow(r!);
@@ -35,7 +52,11 @@ export class PostgresFaces implements FacesStore {
 
   async listByPerson(personId: number, page?: FacePage): Promise<FaceRow[]> {
     const rows = page
-      ? await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [personId, page.afterId, page.limit])
+      ? await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [
+          personId,
+          page.afterId,
+          page.limit,
+        ])
       : await this.sql.rows<RawFace>(`SELECT ${COLS} FROM faces WHERE person_id = $1 ORDER BY id`, [personId]);
     return rows.map(faceFromRow);
   }
@@ -93,7 +114,10 @@ export class PostgresFaces implements FacesStore {
           const encodings = new Float32Array(rows.length * ENCODING_LENGTH);
           const bytes = new Uint8Array(encodings.buffer);
           rows.forEach((r, i) => bytes.set(r.encoding, i * ENCODING_LENGTH * 4));
-          sink.add(rows.map((r) => r.id), encodings);
+          sink.add(
+            rows.map((r) => r.id),
+            encodings,
+          );
           count += rows.length;
         }
         if (rows.length < SNAPSHOT_BATCH) break;

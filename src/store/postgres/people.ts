@@ -1,5 +1,14 @@
 // People on PostgreSQL: the people table through the store's Sql (the transaction's client inside one).
-import { nameKey, personFromRow, searchKey, searchName, type RawPerson, type ListPeopleOptions, type PeopleStore, type PersonRow } from '../people.js';
+import {
+  nameKey,
+  personFromRow,
+  searchKey,
+  searchName,
+  type RawPerson,
+  type ListPeopleOptions,
+  type PeopleStore,
+  type PersonRow,
+} from '../people.js';
 import type { Sql } from './connection.js';
 
 const COLS = 'id, first_name, sur_name, created_at';
@@ -38,10 +47,11 @@ export class PostgresPeople implements PeopleStore {
   }
 
   async list({ nameContains = '', afterId = 0, limit }: ListPeopleOptions): Promise<PersonRow[]> {
-    const rows = await this.sql.rows<RawPerson>(
-      `SELECT ${COLS} FROM people WHERE strpos(search_name, $1) > 0 AND id > $2 ORDER BY id LIMIT $3`,
-      [searchKey(nameContains), afterId, limit],
-    );
+    const rows = await this.sql.rows<RawPerson>(`SELECT ${COLS} FROM people WHERE strpos(search_name, $1) > 0 AND id > $2 ORDER BY id LIMIT $3`, [
+      searchKey(nameContains),
+      afterId,
+      limit,
+    ]);
     return rows.map(personFromRow);
   }
 

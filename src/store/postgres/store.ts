@@ -108,7 +108,8 @@ export async function peekPostgresFaceCount(url: string, photoNames: string[] = 
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const hasTable = async (name: string) => (await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t != null;
+    const hasTable = async (name: string) =>
+      (await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t != null;
     if (!(await hasTable('faces'))) return { faces: 0, erased: 0 };
     const faces = Number((await client.query<{ n: number }>('SELECT count(*) AS n FROM faces')).rows[0]!.n);
     if (photoNames.length === 0 || !(await hasTable('erased_photos'))) return { faces, erased: 0 };

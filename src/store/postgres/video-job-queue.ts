@@ -115,7 +115,9 @@ export class PostgresVideoJobQueue<Options> implements VideoJobQueue<Options> {
   }
 
   async close(): Promise<void> {
-    await this.boss.stop({ graceful: false, wait: true, timeout: 5000 }).catch((err: unknown) => this.settings.logger.warn(`video queue: ${(err as Error).message}`));
+    await this.boss
+      .stop({ graceful: false, wait: true, timeout: 5000 })
+      .catch((err: unknown) => this.settings.logger.warn(`video queue: ${(err as Error).message}`));
     await this.lock?.end().catch(() => undefined);
     this.lock = null;
   }

@@ -31,7 +31,9 @@ export class PostgresVideoJobs<Options = unknown> implements SharedVideoJobsStor
   }
 
   async list(limit: number): Promise<VideoJobRow<Options>[]> {
-    return (await this.sql.rows<RawJob>(`SELECT ${COLS} FROM video_jobs ORDER BY created_at DESC, seq DESC LIMIT $1`, [limit])).map((r) => jobFromRow<Options>(r));
+    return (await this.sql.rows<RawJob>(`SELECT ${COLS} FROM video_jobs ORDER BY created_at DESC, seq DESC LIMIT $1`, [limit])).map((r) =>
+      jobFromRow<Options>(r),
+    );
   }
 
   async ids(): Promise<string[]> {
@@ -39,7 +41,10 @@ export class PostgresVideoJobs<Options = unknown> implements SharedVideoJobsStor
   }
 
   async start(id: string): Promise<boolean> {
-    const r = await this.sql.result("UPDATE video_jobs SET status = 'RUNNING', progress = 0, started_at = $1 WHERE id = $2 AND status = 'QUEUED'", [now(), id]);
+    const r = await this.sql.result("UPDATE video_jobs SET status = 'RUNNING', progress = 0, started_at = $1 WHERE id = $2 AND status = 'QUEUED'", [
+      now(),
+      id,
+    ]);
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -65,7 +70,9 @@ export class PostgresVideoJobs<Options = unknown> implements SharedVideoJobsStor
   }
 
   async finishedBeyond(keep: number): Promise<string[]> {
-    const rows = await this.sql.rows<{ id: string }>(`SELECT id FROM video_jobs WHERE ${FINISHED} ORDER BY created_at DESC, seq DESC OFFSET $1`, [keep]);
+    const rows = await this.sql.rows<{ id: string }>(`SELECT id FROM video_jobs WHERE ${FINISHED} ORDER BY created_at DESC, seq DESC OFFSET $1`, [
+      keep,
+    ]);
     return rows.map((r) => r.id);
   }
 

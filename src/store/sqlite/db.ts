@@ -40,7 +40,9 @@ export function migrate(db: Db, migrations = readMigrations()): number {
 
 /** What an open of `file` answers while another process holds it exclusively (npm run restore: see exclusive.ts). */
 export function databaseLockedError(file: string): Error {
-  return new Error(`${file} is locked by another process (a restore, \`npm run restore\`, is running on this data folder): start again once it has finished.`);
+  return new Error(
+    `${file} is locked by another process (a restore, \`npm run restore\`, is running on this data folder): start again once it has finished.`,
+  );
 }
 
 export const isBusyError = (err: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''));

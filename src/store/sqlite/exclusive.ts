@@ -14,7 +14,9 @@ import { isBusyError, type Db } from './db.js';
 
 export class DatabaseInUseError extends Error {
   constructor(readonly file: string) {
-    super(`${file} is open in another process: the service, \`npm run video\` or a backup is using this data folder. Stop it and try again; nothing was changed.`);
+    super(
+      `${file} is open in another process: the service, \`npm run video\` or a backup is using this data folder. Stop it and try again; nothing was changed.`,
+    );
     this.name = 'DatabaseInUseError';
   }
 }

@@ -1,7 +1,17 @@
 // Faces on SQLite: prepared statements over the faces table (encodings as 512-byte BLOBs); every call is synchronous.
 import type { Db } from './db.js';
-import { encodingToBlob, faceFromRow, type RawFace, packEncodings, type EncodingSink, type EncodingSnapshot, type FacePage, type FaceRow, SNAPSHOT_BATCH, type NewFace } from '../faces.js';
-
+import {
+  encodingToBlob,
+  faceFromRow,
+  type RawFace,
+  packEncodings,
+  type EncodingSink,
+  type EncodingSnapshot,
+  type FacePage,
+  type FaceRow,
+  SNAPSHOT_BATCH,
+  type NewFace,
+} from '../faces.js';
 
 function prepare(db: Db) {
   const cols = 'id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, created_at';
@@ -35,9 +45,15 @@ export class SqliteFaces {
     const b = f.box;
     return faceFromRow(
       this.q.insert.get(
-        f.imageId, f.personId, f.fileName,
-        Math.round(b.x), Math.round(b.y), Math.round(b.width), Math.round(b.height),
-        encodingToBlob(f.encoding), f.createdAt ?? new Date().toISOString(),
+        f.imageId,
+        f.personId,
+        f.fileName,
+        Math.round(b.x),
+        Math.round(b.y),
+        Math.round(b.width),
+        Math.round(b.height),
+        encodingToBlob(f.encoding),
+        f.createdAt ?? new Date().toISOString(),
       )!,
     );
   }

@@ -2,25 +2,23 @@
 import type { Db } from './db.js';
 import { nameKey, personFromRow, searchKey, searchName, type RawPerson, type ListPeopleOptions, type PersonRow } from '../people.js';
 
-
-
 function prepare(db: Db) {
   const cols = 'id, first_name, sur_name, created_at';
   return {
-      get: db.prepare<[number], RawPerson>(`SELECT ${cols} FROM people WHERE id = ?`),
-      byKey: db.prepare<[string], RawPerson>(`SELECT ${cols} FROM people WHERE name_key = ?`),
-      insert: db.prepare<[string, string, string, string, string], RawPerson>(
-        `INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${cols}`,
-      ),
-      rename: db.prepare<[string, string, string, string, number], RawPerson>(
-        `UPDATE people SET first_name = ?, sur_name = ?, name_key = ?, search_name = ? WHERE id = ? RETURNING ${cols}`,
-      ),
-      delete: db.prepare<[number]>('DELETE FROM people WHERE id = ?'),
-      list: db.prepare<[string, number, number], RawPerson>(
-        `SELECT ${cols} FROM people WHERE instr(search_name, ?) > 0 AND id > ? ORDER BY id LIMIT ?`,
-      ),
-      count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM people WHERE instr(search_name, ?) > 0'),
-      countAll: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM people'),
+    get: db.prepare<[number], RawPerson>(`SELECT ${cols} FROM people WHERE id = ?`),
+    byKey: db.prepare<[string], RawPerson>(`SELECT ${cols} FROM people WHERE name_key = ?`),
+    insert: db.prepare<[string, string, string, string, string], RawPerson>(
+      `INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${cols}`,
+    ),
+    rename: db.prepare<[string, string, string, string, number], RawPerson>(
+      `UPDATE people SET first_name = ?, sur_name = ?, name_key = ?, search_name = ? WHERE id = ? RETURNING ${cols}`,
+    ),
+    delete: db.prepare<[number]>('DELETE FROM people WHERE id = ?'),
+    list: db.prepare<[string, number, number], RawPerson>(
+      `SELECT ${cols} FROM people WHERE instr(search_name, ?) > 0 AND id > ? ORDER BY id LIMIT ?`,
+    ),
+    count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM people WHERE instr(search_name, ?) > 0'),
+    countAll: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM people'),
   };
 }
 

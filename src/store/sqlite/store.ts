@@ -160,7 +160,9 @@ export class SqliteStore<JobOptions = unknown> implements Store<JobOptions> {
     // On a full disk that may be impossible: then the WAL stays beside faces.db, complete, and the next open
     // replays it; nothing is lost, and stopping is not an error.
     if (!this.trimWal(true, true)) {
-      this.logger.warn(`face store: the WAL could not be moved into ${this.location} (the disk is full, or a backup is reading it); it stays beside it, whole, and the next start replays it`);
+      this.logger.warn(
+        `face store: the WAL could not be moved into ${this.location} (the disk is full, or a backup is reading it); it stays beside it, whole, and the next start replays it`,
+      );
     }
     this.db.close();
   }
@@ -193,7 +195,10 @@ export function peekSqliteFaceCount(dataDir: string, photoNames: string[] = []):
     // Held by a restore, or unreadable for want of space: "no faces" would be a guess, and would send the operator
     // to restore a backup over a gallery that is whole.
     if (isBusyError(err)) throw databaseLockedError(file);
-    if (isDiskFull(err)) throw new Error(`${file} cannot be read: the disk holding it is full (${(err as { code?: string }).code}). Free some space on it and start again; nothing was changed.`);
+    if (isDiskFull(err))
+      throw new Error(
+        `${file} cannot be read: the disk holding it is full (${(err as { code?: string }).code}). Free some space on it and start again; nothing was changed.`,
+      );
     return { faces: 0, erased: 0 };
   } finally {
     for (const f of created) if (fs.existsSync(f) && fs.statSync(f).size === 0) fs.rmSync(f);

@@ -2,8 +2,6 @@
 import type { Db } from './db.js';
 import { jobFromRow, type RawJob, type JobEnding, type VideoJobRow, type VideoJobStatus } from '../video-jobs.js';
 
-
-
 function prepare(db: Db) {
   const cols = 'id, status, progress, file_name, options, error_code, error_message, result, annotated, created_at, started_at, finished_at';
   const finished = "status IN ('DONE', 'FAILED', 'CANCELLED')";
@@ -68,8 +66,14 @@ export class SqliteVideoJobs<Options = unknown> {
   /** Ends a job that is still QUEUED or RUNNING; a job that has already ended is left as it is. */
   finish(id: string, e: JobEnding): void {
     this.q.finish.run(
-      e.status, e.progress, e.errorCode ?? null, e.errorMessage ?? null, e.resultJson ?? null,
-      e.annotated ? 1 : 0, new Date().toISOString(), id,
+      e.status,
+      e.progress,
+      e.errorCode ?? null,
+      e.errorMessage ?? null,
+      e.resultJson ?? null,
+      e.annotated ? 1 : 0,
+      new Date().toISOString(),
+      id,
     );
   }
 
