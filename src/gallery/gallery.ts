@@ -21,7 +21,7 @@
 // above; the feed then brings the same change again, and applying it twice changes nothing.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DEFAULTS, DEFAULT_MIN_FACE_PX, DEFAULT_SERVICE_DETECTOR, type FaceCore } from '../core/index.js';
+import { DEFAULT_MIN_FACE_PX, DEFAULT_SERVICE_DETECTOR } from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
 import type { PhotoMark, PhotoStore } from '../store/photo-store.js';
@@ -39,39 +39,12 @@ import type { Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
 import type { AnalysedPhoto, EnrolResult, ReconcileReport, SearchOutcome } from './results.js';
 import { searchOutcome } from './search.js';
+import { DEFAULT_MATCH_FPIR, type EnrolOverrides, type GalleryOptions } from './options.js';
+
+export { DEFAULT_MATCH_FPIR, type EnrolOverrides, type GalleryOptions } from './options.js';
 
 /** How often a photo whose commit was cut off is checked against the database again. */
 const SETTLE_RETRY_MS = 1000;
-
-export interface GalleryOptions {
-  /** Holds images/ (and faces.db when no store is given). */
-  dataDir: string;
-  /** postgres://…: with no store given, the gallery opens this PostgreSQL database instead of faces.db. */
-  databaseUrl?: string;
-  /** Where photos are stored; when absent, <dataDir>/images/. The gallery closes it with itself. */
-  photos?: PhotoStore;
-  /** The face core that analyses photos. */
-  core: FaceCore;
-  /** The database; when absent the gallery opens its own (databaseUrl, or <dataDir>/faces.db) and closes it with itself. */
-  store?: Store;
-  /** Distance within which a face may be a known person (checked by the configuration); the open-set rule decides. */
-  tolerance: number;
-  /** Share of strangers the open-set rule may name (MATCH_FPIR; default DEFAULT_MATCH_FPIR). */
-  matchFpir?: number;
-  /** The default detection settings (the service's config: FACE_DETECTOR, MIN_FACE_PX); each call may pick another detector. */
-  detection?: Partial<DetectionSettings>;
-  /** Seconds a photo's analysis may take, waiting for a native slot included, before the caller gets TIMEOUT. */
-  analysisTimeoutS?: number;
-  logger?: Pick<Console, 'warn' | 'error'>;
-}
-
-/** Per enrolment: the detector, and which of the photo's faces (largest first) to enrol instead of the main face. */
-export interface EnrolOverrides extends DetectionOverrides {
-  faceIndex?: number;
-}
-
-/** Share of strangers the open-set rule names by default (MATCH_FPIR). */
-export const DEFAULT_MATCH_FPIR = DEFAULTS.matchFpir;
 
 /** A gallery that enrols, searches and deletes; its lookups (people, photos, the nearest face) are GalleryLookups'. */
 export class Gallery extends GalleryLookups {
