@@ -1,8 +1,8 @@
 // MTCNN's three nets as plain weights, and the vector kernels that run them (mtcnn_nets.cc). The kernels are compiled
-// once per instruction set with Google Highway (AVX-512, AVX2, SSE4, SSSE3 and scalar on x86-64; NEON and scalar on
-// aarch64) and the best one the CPU runs is used unless another is chosen. They depend on no library but Highway, so
-// they also build alone into the cross-compiled check program (native/check/). Loading the weights out of the ONNX
-// files is pnet.cc's and refine_net.cc's work; no Node-API and no OpenCV in here.
+// once per instruction set with Google Highway (AVX-512, AVX2, SSE4, SSSE3 and scalar on x86-64; NEON, the baseline of
+// every aarch64 CPU, on aarch64) and the best one the CPU runs is used unless another is chosen. They depend on no
+// library but Highway, so they also build alone into the cross-compiled check program (native/check/). Loading the
+// weights out of the ONNX files is pnet.cc's and refine_net.cc's work; no Node-API and no OpenCV in here.
 #pragma once
 
 #include <cstddef>
