@@ -1,5 +1,5 @@
 // The listener: starts the service with settings from the environment, logs one line, stops cleanly on SIGTERM/SIGINT
-// (every request it ran answered: src/graphql/shutdown.ts).
+// (every request it ran answered: src/http/shutdown.ts).
 import { coreOptions, exportNativeSettings, loadConfig } from './config.js';
 import { FaceCore } from './core/index.js';
 import { startServer } from './graphql/server.js';
