@@ -82,6 +82,14 @@ void rerec(candidate& b) {
   b.y2 = b.y1 + l;
 }
 
+// Drops the fractions of a box's corners, as the reference does before it crops (its "fix").
+void fix(candidate& b) {
+  b.x1 = std::trunc(b.x1);
+  b.y1 = std::trunc(b.y1);
+  b.x2 = std::trunc(b.x2);
+  b.y2 = std::trunc(b.y2);
+}
+
 // Applies R-Net/O-Net box regression (reference "bbreg").
 void bbreg(candidate& b) {
   const double w = b.x2 - b.x1 + 1, h = b.y2 - b.y1 + 1;
@@ -254,10 +262,7 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
     b.x2 += b.reg[2] * rw;
     b.y2 += b.reg[3] * rh;
     rerec(b);
-    b.x1 = std::trunc(b.x1);
-    b.y1 = std::trunc(b.y1);
-    b.x2 = std::trunc(b.x2);
-    b.y2 = std::trunc(b.y2);
+    fix(b);
     boxes.push_back(b);
   }
 
@@ -291,12 +296,7 @@ std::vector<face_candidate> mtcnn_cascade::detect(const cv::Mat& rgb, float min_
 
   // ---- Stage 3: O-Net on 48x48 crops; adds landmarks.
   limit.check();
-  for (candidate& b : boxes) {
-    b.x1 = std::trunc(b.x1);
-    b.y1 = std::trunc(b.y1);
-    b.x2 = std::trunc(b.x2);
-    b.y2 = std::trunc(b.y2);
-  }
+  for (candidate& b : boxes) fix(b);
   std::vector<candidate> fin;
   {
     std::vector<char> valid;
