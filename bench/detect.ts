@@ -29,7 +29,7 @@ import { mapBox, matchByCentre, rotate, shrink } from '../test/fixtures/transfor
 import { KERNEL_TOLERANCE, RECOGNISABLE_FACE_PX } from '../src/core/index.js';
 import type { Box } from '../src/core/types.js';
 import { faceApiRuntime, faceApiTensor, loadFaceApi } from './peers/face-api.js';
-import { kernelReport, OPENCV_PAST_SSE42, timeKernelPaths, timeOpencvSse42, type KernelRow } from './detect/kernels.js';
+import { kernelReport, median, OPENCV_PAST_SSE42, timeKernelPaths, timeOpencvSse42, type KernelRow } from './detect/kernels.js';
 
 const TOM = path.join(path.dirname(BALD_GUYS), 'Tom_Cruise_avp_2014_4.jpg');
 const DOGS_PHOTO = path.join(path.dirname(BALD_GUYS), 'dogs.jpg');
@@ -90,12 +90,6 @@ const KERNELS_ONLY = argv.includes('--kernels-only');
 /** Internal: times these paths alone and prints their rows as JSON (timeOpencvSse42's child). */
 const KERNELS_JSON = argv.includes('--kernels-json') ? get('kernels-json', '').split(',') : undefined;
 const log = (line: string) => process.stderr.write(line + '\n');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 interface Setting {
   name: string;
