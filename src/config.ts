@@ -42,6 +42,8 @@ export interface Config {
   maxVideoMb: number;
   /** Videos longer than this many seconds end FAILED with VIDEO_TOO_LONG. */
   videoMaxSeconds: number;
+  /** Unnamed faces imports keep at most; recognisable faces beyond are not kept (each import says how many). */
+  maxUnnamedFaces: number;
   /** Videos waiting to run beyond this are refused with QUEUE_FULL. */
   maxQueuedVideos: number;
   /** With databaseUrl: this process takes video jobs from the shared queue and runs them (else it only queues them). */
@@ -101,6 +103,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<Config, 'threads' | 'blasCore'>> = Ob
   videoWorker: true,
   videoJobLeaseS: 30,
   analysisTimeoutS: 30,
+  maxUnnamedFaces: 100_000,
   apiKeys: [],
   maxQueryDepth: 12,
   maxQueryCost: 10000,
@@ -158,6 +161,12 @@ const SETTINGS: { [K in keyof Config]-?: Setting<K> } = {
   maxVideoMb: { env: 'MAX_VIDEO_MB', parse: number, valid: (n) => n > 0 && n <= 16384, want: 'a size in MiB in (0, 16384]' },
   videoMaxSeconds: { env: 'VIDEO_MAX_SECONDS', parse: number, valid: (n) => n > 0, want: 'a positive number of seconds' },
   analysisTimeoutS: { env: 'ANALYSIS_TIMEOUT_S', parse: number, valid: (n) => n > 0 && n <= 3600, want: 'a number of seconds in (0, 3600]' },
+  maxUnnamedFaces: {
+    env: 'MAX_UNNAMED_FACES',
+    parse: number,
+    valid: (n) => Number.isInteger(n) && n >= 0 && n <= 10_000_000,
+    want: 'a whole number from 0 to 10000000',
+  },
   maxQueuedVideos: {
     env: 'MAX_QUEUED_VIDEOS',
     parse: number,

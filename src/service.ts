@@ -87,6 +87,7 @@ export async function openService(config: Config, opts: ServiceOptions): Promise
       matchFpir: config.matchFpir,
       detection: detectionOptions(config),
       analysisTimeoutS: config.analysisTimeoutS,
+      maxUnnamedFaces: config.maxUnnamedFaces,
       logger,
     });
     opened.add('gallery', () => gallery.close());

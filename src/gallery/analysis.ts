@@ -1,6 +1,6 @@
 // A photo's analysis for the gallery: its name and bytes checked, every face detected and encoded within one time
 // budget (with a second look by HOG when the CNN finds nothing), and the finer encoding a face is enrolled with.
-import { hogUpsampleFor, type AnalyzeOptions, type Detector, type FaceCore, type Point } from '../core/index.js';
+import { hogUpsampleFor, type AnalyzeOptions, type Box, type Detector, type FaceCore, type Point } from '../core/index.js';
 import type { StoredExt } from '../store/images.js';
 import { imageIsComplete } from './completeness.js';
 import { fromCoreError, GalleryError, TIMEOUT_MESSAGE } from './errors.js';
@@ -89,6 +89,28 @@ export class PhotoAnalyser {
       const [chip] = await this.core.align(image, [landmarks]);
       const [encoding] = await this.core.encode([chip!], { jitter: ENROLMENT_JITTER });
       return encoding!;
+    })();
+    return this.withinBudget(work, this.timeoutMs).catch((err: unknown) => {
+      throw fromCoreError(err);
+    });
+  }
+
+  /** A small JPEG of each of these faces (FACE_CROP), from the photo decoded once more. */
+  async faceCrops(photo: Photo, landmarks: Point[][]): Promise<Buffer[]> {
+    if (landmarks.length === 0) return [];
+    const work = (async () => this.core.faceCrops(await this.core.decode(photo.bytes), landmarks))();
+    return this.withinBudget(work, this.timeoutMs).catch((err: unknown) => {
+      throw fromCoreError(err);
+    });
+  }
+
+  /** A small JPEG of the face in this box of a stored photo: its landmarks found again, then aligned. */
+  async cropOfBox(bytes: Buffer, box: Box): Promise<Buffer> {
+    const work = (async () => {
+      const image = await this.core.decode(bytes);
+      const [landmarks] = await this.core.landmarks(image, [box]);
+      const [crop] = await this.core.faceCrops(image, [landmarks!]);
+      return crop!;
     })();
     return this.withinBudget(work, this.timeoutMs).catch((err: unknown) => {
       throw fromCoreError(err);

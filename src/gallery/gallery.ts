@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_MIN_FACE_PX, DEFAULT_SERVICE_DETECTOR } from '../core/index.js';
 import type { FaceRow } from '../store/faces.js';
 import { ImageFiles, imageFileName, type StoredExt } from '../store/images.js';
-import type { PhotoMark, PhotoStore } from '../store/photo-store.js';
+import type { PhotoStore } from '../store/photo-store.js';
 import type { PersonRow } from '../store/people.js';
 import type { FaceChange } from '../store/feed.js';
 import { SpaceReserve } from '../store/space-reserve.js';
@@ -33,18 +33,16 @@ import { PhotoAnalyser, type DetectionOverrides, type DetectionSettings } from '
 import { GalleryLookups, loadEncodings } from './reader.js';
 import { chooseFaceToEnrol } from './main-face.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
-import { storageFailure, StoreUnavailableError } from '../store/errors.js';
-import { fromCoreError, GalleryError, notFoundPerson, notFoundPhoto, STORAGE_FULL_MESSAGE } from './errors.js';
+import { GalleryError, notFoundPerson, notFoundPhoto } from './errors.js';
+import { PhotoWrites } from './photo-writes.js';
 import type { Photo } from './files.js';
 import { fullName, personName, type PersonName } from './names.js';
 import type { AnalysedPhoto, EnrolResult, ReconcileReport, SearchOutcome } from './results.js';
 import { searchOutcome } from './search.js';
 import { DEFAULT_MATCH_FPIR, type EnrolOverrides, type GalleryOptions } from './options.js';
+import { Collection, DEFAULT_MAX_UNNAMED_FACES } from '../collection/collection.js';
 
 export { DEFAULT_MATCH_FPIR, type EnrolOverrides, type GalleryOptions } from './options.js';
-
-/** How often a photo whose commit was cut off is checked against the database again. */
-const SETTLE_RETRY_MS = 1000;
 
 /** A gallery that enrols, searches and deletes; its lookups (people, photos, the nearest face) are GalleryLookups'. */
 export class Gallery extends GalleryLookups {
@@ -54,6 +52,10 @@ export class Gallery extends GalleryLookups {
   private readonly images: PhotoStore;
   private readonly reserve: SpaceReserve;
   private readonly logger: Pick<Console, 'warn' | 'error'>;
+  /** Photos and rows written and deleted together. */
+  protected readonly writes: PhotoWrites;
+  /** Imports, and turning groups of unnamed faces into people. */
+  readonly collection: Collection;
   private closed = false;
   private following = false;
 
@@ -74,6 +76,43 @@ export class Gallery extends GalleryLookups {
     };
     this.analyser = new PhotoAnalyser(opts.core, detection, (opts.analysisTimeoutS ?? Infinity) * 1000);
     this.logger = opts.logger ?? console;
+    this.writes = new PhotoWrites(
+      store,
+      this.images,
+      this.reserve,
+      (faceId) => this.unindex(faceId),
+      this.logger,
+      () => this.assertOpen(),
+      () => this.closed,
+    );
+    this.collection = new Collection(
+      {
+        store,
+        analyser: this.analyser,
+        writes: this.writes,
+        unnamedIndex: this.unnamedIndex,
+        unindex: (faceId) => this.unindex(faceId),
+        place: (faceId, encoding, as) => this.place(faceId, encoding, as),
+        identify: (encoding, targetFpir) => this.identify(encoding, targetFpir),
+        matchFpir,
+        peopleChanged: () => this.peopleCount.invalidate(),
+        assertOpen: () => this.assertOpen(),
+      },
+      { maxUnnamedFaces: opts.maxUnnamedFaces ?? DEFAULT_MAX_UNNAMED_FACES },
+    );
+  }
+
+  /** Takes a face out of both indexes. */
+  protected unindex(faceId: number): void {
+    this.index.remove(faceId);
+    this.unnamedIndex.remove(faceId);
+  }
+
+  /** Puts a face's encoding into the index it belongs in (and out of the other). */
+  protected place(faceId: number, encoding: Float32Array, as: 'named' | 'unnamed'): void {
+    const [into, out] = as === 'named' ? [this.index, this.unnamedIndex] : [this.unnamedIndex, this.index];
+    out.remove(faceId);
+    if (!into.has(faceId)) into.add(faceId, encoding);
   }
 
   /** The default detection settings (FACE_DETECTOR, MIN_FACE_PX); each call may pick another detector. */
@@ -116,7 +155,8 @@ export class Gallery extends GalleryLookups {
    */
   async loadIndex(): Promise<number> {
     this.index.clear();
-    const { count, position } = await loadEncodings(this.store, this.index);
+    this.unnamedIndex.clear();
+    const { count, position } = await loadEncodings(this.store, this.index, this.unnamedIndex);
     if (this.store.feed && position !== null && !this.following) {
       this.following = true;
       this.store.feed.follow(position, (changes) => this.applyChanges(changes));
@@ -133,12 +173,12 @@ export class Gallery extends GalleryLookups {
     if (this.closed) return;
     for (const c of changes) {
       if (c.kind === 'remove') {
-        this.index.remove(c.faceId);
+        this.unindex(c.faceId);
         const fileName = c.fileName;
-        if (fileName) void this.removeQuietly(() => this.images.removeErased(fileName), fileName);
+        if (fileName) void this.writes.removeQuietly(() => this.images.removeErased(fileName), fileName);
       }
-      // An addition whose row is already gone again brings no encoding; its removal follows in the feed.
-      else if (c.encoding && !this.index.has(c.faceId)) this.index.add(c.faceId, c.encoding);
+      // A change whose row is already gone again brings no encoding; its removal follows in the feed.
+      else if (c.encoding && c.as) this.place(c.faceId, c.encoding, c.as);
     }
   }
 
@@ -191,40 +231,24 @@ export class Gallery extends GalleryLookups {
       box: analysis.faces[faceIndex]!.box,
       encoding: await this.analyser.enrolmentEncoding(photo, analysis.faces[faceIndex]!.landmarks),
     };
+    const [crop] = await this.analyser.faceCrops(photo, [analysis.faces[faceIndex]!.landmarks]);
     this.assertOpen();
-
-    // The space reserve comes first: no enrolment takes space a deletion on a full disk could not get back.
-    if (this.store.engine === 'sqlite' && !this.reserve.ensure()) throw new GalleryError('STORAGE_FULL', STORAGE_FULL_MESSAGE);
     const imageId = randomUUID();
     const fileName = imageFileName(imageId, ext);
-    await this.images.writePending(fileName, photo.bytes);
-    let result: { person: PersonRow; face: FaceRow; created: boolean };
-    try {
-      this.assertOpen();
-      result = await this.store.transaction(async () => {
+    const result = await this.writes.write(
+      [{ imageId, fileName, bytes: photo.bytes }],
+      async () => {
         const { person, created } = await personFor();
-        const face = await this.store.faces.insert({ imageId, personId: person.id, fileName, box: chosen.box, encoding: chosen.encoding });
+        const face = await this.store.faces.insert({ imageId, personId: person.id, fileName, box: chosen.box, encoding: chosen.encoding, crop });
         return { person, face, created };
-      });
-    } catch (err) {
-      if (err instanceof StoreUnavailableError && err.commitUnknown) this.settleLater(imageId, fileName, 'pending');
-      else await this.removeQuietly(() => this.images.removePending(fileName), fileName);
-      throw err;
-    }
-    try {
-      await this.images.promote(fileName);
-      this.index.add(result.face.id, chosen.encoding);
-    } catch (err) {
-      // Keep the three in step: without a photo and an index entry the rows must go too.
-      await this.store.transaction(async () => {
-        await this.store.faces.delete(result.face.id);
-        if (result.created) await this.store.people.delete(result.person.id);
-      });
-      this.index.remove(result.face.id);
-      await this.removeQuietly(() => this.images.removePending(fileName), fileName);
-      await this.removeQuietly(() => this.images.remove(fileName), fileName);
-      throw err;
-    }
+      },
+      (r) => this.index.add(r.face.id, chosen.encoding),
+      async (r) => {
+        this.index.remove(r.face.id);
+        await this.store.faces.delete(r.face.id);
+        if (r.created) await this.store.people.delete(r.person.id);
+      },
+    );
     if (result.created) this.peopleCount.invalidate();
     return { person: result.person, face: result.face, facesDetected: analysis.faces.length, faceIndex, createdPerson: result.created };
   }
@@ -259,15 +283,15 @@ export class Gallery extends GalleryLookups {
     if (!(await this.store.people.get(id))) throw notFoundPerson(id);
     const marked = await this.store.faces.listByPerson(id);
     let late: FaceRow[] = [];
-    await this.deleteFaces(marked, async () => {
+    await this.writes.delete(marked, async () => {
       // A photo enrolled since the list above goes with the person too.
       late = (await this.store.faces.listByPerson(id)).filter((f) => !marked.some((m) => m.id === f.id));
       if (!(await this.store.people.delete(id))) throw notFoundPerson(id);
     });
     this.peopleCount.invalidate();
     for (const f of late) {
-      this.index.remove(f.id);
-      await this.removeQuietly(() => this.images.removeErased(f.fileName), f.fileName);
+      this.unindex(f.id);
+      await this.writes.removeErased(f);
     }
     return { removedFaces: marked.length + late.length };
   }
@@ -277,94 +301,38 @@ export class Gallery extends GalleryLookups {
     this.assertOpen();
     const face = await this.store.faces.getByImageId(imageId);
     if (!face) throw notFoundPhoto(imageId);
-    await this.deleteFaces([face], async () => {
+    await this.writes.delete([face], async () => {
       if (!(await this.store.faces.delete(face.id))) throw notFoundPhoto(imageId);
     });
     return { removedFaces: 1, face };
   }
 
-  /** Marks the files deleted, runs `deleteRows` in a transaction (undoing the marks if it fails), then removes the rest. */
-  private async deleteFaces(faces: FaceRow[], deleteRows: () => Promise<void>): Promise<void> {
-    const marked: FaceRow[] = [];
-    try {
-      for (const f of faces) {
-        await this.images.markDeleted(f.fileName);
-        marked.push(f);
-      }
-      this.assertOpen();
-      try {
-        await this.store.transaction(deleteRows);
-      } catch (err) {
-        // A full disk must not stop a deletion: give up the reserved space for it and try once more.
-        const e = fromCoreError(err);
-        if (!(e instanceof GalleryError && e.code === 'STORAGE_FULL') || !this.reserve.release()) throw err;
-        this.logger.warn('gallery: the disk is full; the reserved space was used to delete');
-        await this.store.transaction(deleteRows);
-      }
-    } catch (err) {
-      if (err instanceof StoreUnavailableError && err.commitUnknown) {
-        for (const f of marked) this.settleLater(f.imageId, f.fileName, 'deleted');
-      } else {
-        // Each mark follows its row, not this request's failure: another request deleting the same photos (a
-        // double click, a retry, another replica) may have committed, and then the photo must go.
-        for (const f of marked) await this.removeQuietly(() => this.settleDeletionMark(f), f.fileName);
-      }
-      throw err;
-    }
-    for (const f of faces) this.index.remove(f.id);
-    for (const f of faces) {
-      try {
-        await this.images.removeErased(f.fileName);
-      } catch (err) {
-        // The rows are already gone; the next start-up removes a file left marked here.
-        this.logger.warn(`gallery: could not remove ${f.fileName}: ${(err as Error).message}`);
-      }
-    }
-    this.reserve.ensure();
-  }
-
-  /** After a failed deletion: the photo's mark comes off while its row is there, and the photo goes when it is not. */
-  private async settleDeletionMark(face: FaceRow): Promise<void> {
-    if (await this.store.faces.getByImageId(face.imageId)) await this.images.unmarkDeleted(face.fileName);
-    else {
-      this.index.remove(face.id);
-      await this.images.removeErased(face.fileName);
-    }
+  /** Removes stored faces (a person's photos or unnamed faces): files, rows and index entries; NOT_FOUND if one is missing. */
+  async deleteFaces(imageIds: string[]): Promise<{ removedFaces: number }> {
+    this.assertOpen();
+    const unique = [...new Set(imageIds)];
+    const faces = await this.store.faces.getMany(unique);
+    const missing = unique.find((id) => !faces.some((f) => f.imageId === id));
+    if (missing !== undefined) throw notFoundPhoto(missing);
+    await this.writes.delete(faces, async () => {
+      for (const f of faces) if (!(await this.store.faces.delete(f.id))) throw notFoundPhoto(f.imageId);
+    });
+    return { removedFaces: faces.length };
   }
 
   /**
-   * The connection broke while a transaction's COMMIT was on its way, so whether its rows exist is unknown: the
-   * photo keeps its pending or deleted mark, which says so, and is settled by its row once the database answers
-   * again (as the start-up repair would). Until then the photo is neither served nor counted as stored.
+   * A face's crop (JPEG), or undefined when there is no such face. A face stored before crops existed gets its crop
+   * now, from its photo, once.
    */
-  private settleLater(imageId: string, fileName: string, mark: PhotoMark): void {
-    const attempt = async (): Promise<void> => {
-      if (this.closed) return; // the next start-up's repair settles it
-      try {
-        const row = await this.store.faces.getByImageId(imageId);
-        await this.images.settle(fileName, mark, row !== undefined);
-      } catch (err) {
-        const failure = storageFailure(err);
-        if (failure !== 'STORE_UNAVAILABLE' && failure !== 'STORAGE_UNAVAILABLE') {
-          this.logger.warn(`gallery: could not settle ${fileName} after an interrupted commit (a later start settles it): ${(err as Error).message}`);
-          return;
-        }
-        setTimeout(() => void attempt(), SETTLE_RETRY_MS).unref();
-      }
-    };
-    setTimeout(() => void attempt(), SETTLE_RETRY_MS).unref();
-  }
-
-  /**
-   * Undoes a write whose enrolment failed. When the photo store cannot be reached either, the mark stays and the
-   * start-up repair settles it; the caller's own error is the one to report.
-   */
-  private async removeQuietly(undo: () => Promise<void>, fileName: string): Promise<void> {
-    try {
-      await undo();
-    } catch (err) {
-      this.logger.warn(`gallery: could not undo the write of ${fileName} (a later start settles it): ${(err as Error).message}`);
-    }
+  async faceCrop(imageId: string): Promise<Buffer | undefined> {
+    const crop = await this.store.faces.crop(imageId);
+    if (crop !== null) return crop;
+    const face = await this.store.faces.getByImageId(imageId);
+    const bytes = face && (await this.images.read(face.fileName));
+    if (!face || !bytes) return undefined;
+    const made = await this.analyser.cropOfBox(bytes, face.box);
+    await this.store.faces.setCrop(face.id, made);
+    return made;
   }
 
   private assertOpen(): void {
@@ -375,6 +343,7 @@ export class Gallery extends GalleryLookups {
     if (this.closed) return;
     this.closed = true;
     this.index.clear();
+    this.unnamedIndex.clear();
     this.images.close();
     if (this.ownsStore) await this.store.close();
   }

@@ -23,6 +23,8 @@ export interface GalleryOptions {
   detection?: Partial<DetectionSettings>;
   /** Seconds a photo's analysis may take, waiting for a native slot included, before the caller gets TIMEOUT. */
   analysisTimeoutS?: number;
+  /** Unnamed faces imports keep at most (MAX_UNNAMED_FACES; default DEFAULT_MAX_UNNAMED_FACES). */
+  maxUnnamedFaces?: number;
   logger?: Pick<Console, 'warn' | 'error'>;
 }
 

@@ -12,17 +12,29 @@ import { GalleryError } from './errors.js';
 import type { FaceMatchOutcome, GalleryView, NearestFace } from './results.js';
 import { decide, MIN_STRANGER_CHANCE, neighboursOf, PeopleCount, type OpenSetRule } from './open-set.js';
 
-/** Puts every stored encoding into the index, a batch at a time; returns the snapshot's size and feed position. */
-export function loadEncodings(store: Store, index: FaceIndex): Promise<EncodingSnapshot> {
+/** The two indexes a gallery keeps: the named faces searches match, and the unnamed ones new faces are grouped with. */
+export interface GalleryIndexes {
+  named: FaceIndex;
+  unnamed: FaceIndex;
+}
+
+/**
+ * Puts every stored encoding into its index, a batch at a time; returns the snapshot's size and feed position. A
+ * reader that only searches passes no unnamed index, and the unnamed faces are skipped.
+ */
+export function loadEncodings(store: Store, named: FaceIndex, unnamed?: FaceIndex): Promise<EncodingSnapshot> {
   return store.faces.readEncodings({
-    expect: (count) => index.reserve(index.size + count),
-    add: (ids, encodings) => index.addMany(ids, encodings),
+    expect: (count) => named.reserve(named.size + count),
+    add: (ids, encodings, as) => (as === 'named' ? named : unnamed)?.addMany(ids, encodings),
   });
 }
 
 /** People, their stored photos and the nearest enrolled face, read from a store and the index of its encodings. */
 export class GalleryLookups implements GalleryView {
+  /** The named faces: what searches match. */
   protected readonly index = new FaceIndex();
+  /** The faces nobody has named yet (a gallery that imports; empty in a reader): what new faces are grouped with. */
+  protected readonly unnamedIndex = new FaceIndex();
   /** The number of people, for the open-set rule (re-read every few seconds, and after this process changes it). */
   protected readonly peopleCount: PeopleCount;
 
@@ -54,19 +66,35 @@ export class GalleryLookups implements GalleryView {
     return this.index.has(faceId);
   }
 
+  /** Which index holds a face: the named faces', the unnamed faces', or none. */
+  indexedAs(faceId: number): 'named' | 'unnamed' | null {
+    if (this.index.has(faceId)) return 'named';
+    return this.unnamedIndex.has(faceId) ? 'unnamed' : null;
+  }
+
+  /** Unnamed faces in the index (ignored ones included). */
+  get unnamedSize(): number {
+    return this.unnamedIndex.size;
+  }
+
   person(id: number): Promise<PersonRow | undefined> {
     return this.store.people.get(id);
   }
 
   async personByImageId(imageId: string): Promise<PersonRow | undefined> {
     const face = await this.store.faces.getByImageId(imageId);
-    return face && this.store.people.get(face.personId);
+    return face?.personId != null ? this.store.people.get(face.personId) : undefined;
   }
 
-  /** The person a stored face belongs to. */
+  /** The person a stored face belongs to (none for an unnamed face). */
   async personOfFace(faceId: number): Promise<PersonRow | undefined> {
     const face = await this.store.faces.get(faceId);
-    return face && this.store.people.get(face.personId);
+    return face?.personId != null ? this.store.people.get(face.personId) : undefined;
+  }
+
+  /** A stored face by its photo's id (named or not). */
+  faceByImageId(imageId: string): Promise<FaceRow | undefined> {
+    return this.store.faces.getByImageId(imageId);
   }
 
   /** People whose name contains `nameContains` (case-insensitive), by id, after `afterId`. */
@@ -127,7 +155,7 @@ export class GalleryLookups implements GalleryView {
     if (!known) return null;
     // The row can be gone if a delete committed while this search was running: then it is no match.
     const face = await this.store.faces.get(id.faceId);
-    const person = face && (await this.store.people.get(face.personId));
+    const person = face?.personId != null ? await this.store.people.get(face.personId) : undefined;
     if (!face || !person) return null;
     const confidence = distanceToConfidence(id.distance, tolerance ?? this.rule.tolerance);
     return { person, face, distance: id.distance, confidence, strangerChance: id.strangerChance };

@@ -3,6 +3,7 @@
 // (list fields multiply what is below them by the most they can return, aliases count again) and native work
 // heavily. Two bounds outside the cost: a text nested deeper than any allowed query is refused before the parser
 // recurses into it, and an answer larger than MAX_RESPONSE_BYTES is replaced by the same error.
+import { MAX_IMPORT_FILES } from './multipart.js';
 import {
   GraphQLError,
   Kind,
@@ -34,7 +35,16 @@ export interface QueryLimits {
 const ENROLMENT_FIELDS = new Set(['addPerson', 'addFace']);
 
 /** Fields that run the native core: each is an image or video analysed. */
-const NATIVE_FIELD_COST: Record<string, number> = { searchFace: 1000, addPerson: 1000, addFace: 1000, recognizeVideo: 1000 };
+const NATIVE_FIELD_COST: Record<string, number> = {
+  searchFace: 1000,
+  addPerson: 1000,
+  addFace: 1000,
+  recognizeVideo: 1000,
+  // Up to MAX_IMPORT_FILES photos, each analysed; the list of results multiplies what is asked of each below.
+  importPhotos: 1000,
+  // Every unnamed face placed again.
+  regroupFaces: 1000,
+};
 
 /**
  * Length of each list field whose items are looked up one by one: its `first` argument (the most it can return)
@@ -46,6 +56,11 @@ const LIST_LENGTH: Record<string, number | ((first: number | undefined) => numbe
   videoJobs: (first) => first ?? DEFAULT_PAGE_SIZE,
   faces: (first) => first ?? FACES_PAGE_SIZE,
   tracks: 20,
+  faceGroups: (first) => first ?? DEFAULT_PAGE_SIZE,
+  importPhotos: MAX_IMPORT_FILES,
+  // An import's faces: a group photo's worth.
+  named: 20,
+  unnamed: 20,
 };
 
 export interface OperationSize {

@@ -73,6 +73,17 @@ export function errorBody(code: ErrorCodeName, message: string): { errors: Graph
 
 export const INTERNAL_MESSAGE = 'Internal server error';
 
+/** The stable code and message of an expected failure (a gallery error or a coded GraphQL error); null for anything else. */
+export function codedError(error: unknown): { code: string; message: string } | null {
+  const original = fromCoreError(error);
+  if (original instanceof GalleryError) return { code: original.code, message: original.message };
+  if (original instanceof GraphQLError) {
+    const code = original.extensions?.code;
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && PUBLIC_CODES.has(code)) return { code, message: original.message };
+  }
+  return null;
+}
+
 /**
  * Apollo's formatError: gallery errors become their code, known codes pass through without any
  * stack trace, everything else is logged and answered as INTERNAL_SERVER_ERROR.

@@ -2,9 +2,9 @@
 import type { UploadArg } from './context.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { PersonRow } from '../store/people.js';
-import type { FaceRow } from '../store/faces.js';
+import type { FaceRow, FaceGroupRow } from '../store/faces.js';
+import type { FaceGroupConnectionModel, ImportResultModel, MoveFacesModel, PersonConnectionModel, VideoResultModel, VideoTrackModel, GraphQLContext } from './context.js';
 import type { EnrolResult, SearchOutcome, DetectedFaceOutcome, FaceMatchOutcome } from '../gallery/index.js';
-import type { PersonConnectionModel, VideoResultModel, VideoTrackModel, GraphQLContext } from './context.js';
 import type { VideoJobRow } from '../video/jobs.js';
 import type { StoredStats } from '../video/stored-result.js';
 export type Maybe<T> = T | null;
@@ -92,14 +92,40 @@ export type Detector =
   /** dlib's HOG frontal face detector: fast on large, upright, frontal faces. */
   | 'HOG';
 
-/** One stored photo of a person and the face enrolled from it. */
+/** One stored photo of a person and the face enrolled from it (for a face kept by an import: its crop). */
 export type Face = {
   __typename?: 'Face';
   box: Box;
   createdAt: Scalars['DateTime']['output'];
+  /** A small JPEG of the aligned face. */
+  cropUrl: Scalars['String']['output'];
   imageId: Scalars['ID']['output'];
   person: Person;
   url: Scalars['String']['output'];
+};
+
+/** Unnamed faces that look like one person. */
+export type FaceGroup = {
+  __typename?: 'FaceGroup';
+  /** The group's faces, oldest first: at most `first` (0–100). */
+  faces: Array<UnnamedFace>;
+  /** The id of the group's first face. */
+  id: Scalars['ID']['output'];
+  /** Faces in the group (ignored ones aside). */
+  size: Scalars['Int']['output'];
+};
+
+
+/** Unnamed faces that look like one person. */
+export type FaceGroupFacesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type FaceGroupConnection = {
+  __typename?: 'FaceGroupConnection';
+  nodes: Array<FaceGroup>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
 };
 
 export type FaceMatch = {
@@ -143,6 +169,7 @@ export type Health = {
   faces: Scalars['Int']['output'];
   /** The share of strangers a search may name (MATCH_FPIR): the open-set rule's target. */
   matchFpir: Scalars['Float']['output'];
+  maxUnnamedFaces: Scalars['Int']['output'];
   maxUploadMb: Scalars['Float']['output'];
   /** Largest accepted video upload (recognizeVideo), in MiB. */
   maxVideoMb: Scalars['Float']['output'];
@@ -154,8 +181,59 @@ export type Health = {
   /** Where the people and faces are kept: SQLITE (faces.db in DATA_DIR) or POSTGRES (DATABASE_URL). */
   store: StoreEngine;
   tolerance: Scalars['Float']['output'];
+  /** Faces imports kept without a name (ignored ones included), and the most that are kept (MAX_UNNAMED_FACES). */
+  unnamedFaces: Scalars['Int']['output'];
   /** Videos longer than this many seconds end FAILED with VIDEO_TOO_LONG. */
   videoMaxSeconds: Scalars['Float']['output'];
+};
+
+export type IgnoreResult = {
+  __typename?: 'IgnoreResult';
+  ignored: Scalars['Int']['output'];
+};
+
+export type ImportError = {
+  __typename?: 'ImportError';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type ImportResult = {
+  __typename?: 'ImportResult';
+  /** Recognisable faces not kept because MAX_UNNAMED_FACES unnamed faces are stored already. */
+  dropped: Scalars['Int']['output'];
+  /** Why a FAILED file failed (codes as for addPerson: INVALID_IMAGE, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE, TIMEOUT, STORAGE_FULL, …). */
+  error?: Maybe<ImportError>;
+  facesFound: Scalars['Int']['output'];
+  /** The uploaded file's name. */
+  fileName: Scalars['String']['output'];
+  /** Faces kept as the person the open-set rule recognised. */
+  named: Array<Face>;
+  /** The imported photo's record (for deleteImportedPhoto); null when FAILED. */
+  photoId?: Maybe<Scalars['ID']['output']>;
+  status: ImportStatus;
+  /** Faces kept without a name, each in a group. */
+  unnamed: Array<UnnamedFace>;
+};
+
+export type ImportStatus =
+  /** The same bytes were imported before: nothing was stored again. */
+  | 'ALREADY_IMPORTED'
+  /** The file could not be imported (error says why); nothing was stored. */
+  | 'FAILED'
+  /** The photo's faces were kept (faces may be empty: every face found was too small or unclear to keep). */
+  | 'IMPORTED'
+  /** The photo holds no detectable face; it is recorded as imported, so a later import skips it. */
+  | 'NO_FACE_FOUND';
+
+export type MoveFacesResult = {
+  __typename?: 'MoveFacesResult';
+  /** The group they went into when they went back to the unnamed faces. */
+  groupId?: Maybe<Scalars['ID']['output']>;
+  /** Faces moved. */
+  moved: Scalars['Int']['output'];
+  /** The person they now belong to; null when they went back to the unnamed faces. */
+  person?: Maybe<Person>;
 };
 
 export type Mutation = {
@@ -168,10 +246,33 @@ export type Mutation = {
   cancelVideoJob: VideoJob;
   /** Remove one stored photo and its encoding; the person stays. */
   deleteFace: DeleteResult;
+  /** Remove stored faces (a person's photos or unnamed faces), each with its photo or crop and encoding. */
+  deleteFaces: DeleteResult;
+  /** Remove an imported photo's record and every face kept from it, named or not (it may then be imported again). */
+  deleteImportedPhoto: DeleteResult;
   /** Remove a person with every stored photo and encoding. */
   deletePerson: DeleteResult;
+  /** Unnamed faces (these, or a whole group's) are nobody to name: never suggested again, nor faces like them imported later. */
+  ignoreFaces: IgnoreResult;
+  /**
+   * Import photos (up to 20 per request): every recognisable face is kept, as the person the open-set rule confidently
+   * recognises, or else unnamed and grouped with faces like it (faceGroups). A photo imported before (the same bytes) is
+   * skipped. Each face keeps a small crop, not the photo. One result per file, in order; one bad file fails only itself.
+   */
+  importPhotos: Array<ImportResult>;
+  /** Two people are the same: every face of sourceId becomes targetId's, and sourceId is removed. */
+  mergePeople: Person;
+  /**
+   * Move stored faces (a person's or unnamed ones) to a person (personId, or a name as in nameFaceGroup), or back to the
+   * unnamed faces when neither is given: how a wrongly named or merged person is split.
+   */
+  moveFaces: MoveFacesResult;
+  /** Name a group of unnamed faces: an existing person (personId), or a name (a new person, or the person who has it). */
+  nameFaceGroup: Person;
   /** Start recognising the people in an uploaded video (MP4, WebM, AVI, MOV, MKV); poll videoJob for progress and the result. */
   recognizeVideo: VideoJob;
+  /** Group every unnamed face again from scratch (after the grouping settings changed). */
+  regroupFaces: RegroupResult;
   renamePerson: Person;
 };
 
@@ -203,8 +304,52 @@ export type MutationDeleteFaceArgs = {
 };
 
 
+export type MutationDeleteFacesArgs = {
+  imageIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationDeleteImportedPhotoArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeletePersonArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationIgnoreFacesArgs = {
+  groupId?: InputMaybe<Scalars['ID']['input']>;
+  imageIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type MutationImportPhotosArgs = {
+  detector?: InputMaybe<Detector>;
+  files: Array<Scalars['Upload']['input']>;
+};
+
+
+export type MutationMergePeopleArgs = {
+  sourceId: Scalars['ID']['input'];
+  targetId: Scalars['ID']['input'];
+};
+
+
+export type MutationMoveFacesArgs = {
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  imageIds: Array<Scalars['ID']['input']>;
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  surName?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationNameFaceGroupArgs = {
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  groupId: Scalars['ID']['input'];
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  surName?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -255,6 +400,10 @@ export type PersonConnection = {
 
 export type Query = {
   __typename?: 'Query';
+  /** One group of unnamed faces, or null when there is none with this id (named, ignored, merged or deleted since). */
+  faceGroup?: Maybe<FaceGroup>;
+  /** Groups of faces imports kept without a name, largest first: name a group once and every face in it is that person. */
+  faceGroups: FaceGroupConnection;
   /** Gallery size and the settings that shape answers. */
   health: Health;
   /** People whose name contains `name` (case-insensitive), oldest first, paginated with a cursor. */
@@ -269,6 +418,17 @@ export type Query = {
   videoJob?: Maybe<VideoJob>;
   /** Recent video jobs, newest first. */
   videoJobs: Array<VideoJob>;
+};
+
+
+export type QueryFaceGroupArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryFaceGroupsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -303,6 +463,13 @@ export type QueryVideoJobArgs = {
 
 export type QueryVideoJobsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RegroupResult = {
+  __typename?: 'RegroupResult';
+  faces: Scalars['Int']['output'];
+  groups: Scalars['Int']['output'];
+  seconds: Scalars['Float']['output'];
 };
 
 export type SearchResult = {
@@ -342,6 +509,21 @@ export type SearchStatus =
 export type StoreEngine =
   | 'POSTGRES'
   | 'SQLITE';
+
+/** A face an import kept without a name. */
+export type UnnamedFace = {
+  __typename?: 'UnnamedFace';
+  /** The face's box in the imported photo. */
+  box: Box;
+  createdAt: Scalars['DateTime']['output'];
+  /** A small JPEG of the aligned face. */
+  cropUrl: Scalars['String']['output'];
+  /** The group it is in. */
+  groupId: Scalars['ID']['output'];
+  imageId: Scalars['ID']['output'];
+  /** The name (or path) of the photo it was imported from. */
+  source?: Maybe<Scalars['String']['output']>;
+};
 
 export type VideoBox = {
   __typename?: 'VideoBox';
@@ -539,22 +721,31 @@ export type ResolversTypes = ResolversObject<{
   DetectedFace: ResolverTypeWrapper<DetectedFaceOutcome>;
   Detector: Detector;
   Face: ResolverTypeWrapper<FaceRow>;
+  FaceGroup: ResolverTypeWrapper<FaceGroupRow>;
+  FaceGroupConnection: ResolverTypeWrapper<FaceGroupConnectionModel>;
   FaceMatch: ResolverTypeWrapper<FaceMatchOutcome>;
   FaceQuality: ResolverTypeWrapper<FaceQuality>;
   FaceQualityIssue: FaceQualityIssue;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IgnoreResult: ResolverTypeWrapper<IgnoreResult>;
+  ImportError: ResolverTypeWrapper<ImportError>;
+  ImportResult: ResolverTypeWrapper<ImportResultModel>;
+  ImportStatus: ImportStatus;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  MoveFacesResult: ResolverTypeWrapper<MoveFacesModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<PersonRow>;
   PersonConnection: ResolverTypeWrapper<PersonConnectionModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegroupResult: ResolverTypeWrapper<RegroupResult>;
   SearchResult: ResolverTypeWrapper<SearchOutcome>;
   SearchStatus: SearchStatus;
   StoreEngine: StoreEngine;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UnnamedFace: ResolverTypeWrapper<FaceRow>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   VideoBox: ResolverTypeWrapper<VideoBox>;
   VideoDecision: VideoDecision;
@@ -577,19 +768,27 @@ export type ResolversParentTypes = ResolversObject<{
   DeleteResult: DeleteResult;
   DetectedFace: DetectedFaceOutcome;
   Face: FaceRow;
+  FaceGroup: FaceGroupRow;
+  FaceGroupConnection: FaceGroupConnectionModel;
   FaceMatch: FaceMatchOutcome;
   FaceQuality: FaceQuality;
   Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
+  IgnoreResult: IgnoreResult;
+  ImportError: ImportError;
+  ImportResult: ImportResultModel;
   Int: Scalars['Int']['output'];
+  MoveFacesResult: MoveFacesModel;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: PersonRow;
   PersonConnection: PersonConnectionModel;
   Query: Record<PropertyKey, never>;
+  RegroupResult: RegroupResult;
   SearchResult: SearchOutcome;
   String: Scalars['String']['output'];
+  UnnamedFace: FaceRow;
   Upload: Scalars['Upload']['output'];
   VideoBox: VideoBox;
   VideoJob: VideoJobRow;
@@ -646,9 +845,22 @@ export type DetectedFaceResolvers<ContextType = GraphQLContext, ParentType exten
 export type FaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Face'] = ResolversParentTypes['Face']> = ResolversObject<{
   box?: Resolver<ResolversTypes['Box'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cropUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   imageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type FaceGroupResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FaceGroup'] = ResolversParentTypes['FaceGroup']> = ResolversObject<{
+  faces?: Resolver<Array<ResolversTypes['UnnamedFace']>, ParentType, ContextType, RequireFields<FaceGroupFacesArgs, 'first'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FaceGroupConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FaceGroupConnection'] = ResolversParentTypes['FaceGroupConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['FaceGroup']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type FaceMatchResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FaceMatch'] = ResolversParentTypes['FaceMatch']> = ResolversObject<{
@@ -671,6 +883,7 @@ export type HealthResolvers<ContextType = GraphQLContext, ParentType extends Res
   detectorKernels?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   matchFpir?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  maxUnnamedFaces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   maxUploadMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   maxVideoMb?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   minFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -678,7 +891,34 @@ export type HealthResolvers<ContextType = GraphQLContext, ParentType extends Res
   recognisableFacePx?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   store?: Resolver<ResolversTypes['StoreEngine'], ParentType, ContextType>;
   tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  unnamedFaces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   videoMaxSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type IgnoreResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IgnoreResult'] = ResolversParentTypes['IgnoreResult']> = ResolversObject<{
+  ignored?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ImportErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ImportError'] = ResolversParentTypes['ImportError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ImportResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ImportResult'] = ResolversParentTypes['ImportResult']> = ResolversObject<{
+  dropped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['ImportError']>, ParentType, ContextType>;
+  facesFound?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  named?: Resolver<Array<ResolversTypes['Face']>, ParentType, ContextType>;
+  photoId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ImportStatus'], ParentType, ContextType>;
+  unnamed?: Resolver<Array<ResolversTypes['UnnamedFace']>, ParentType, ContextType>;
+}>;
+
+export type MoveFacesResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MoveFacesResult'] = ResolversParentTypes['MoveFacesResult']> = ResolversObject<{
+  groupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  moved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -686,8 +926,16 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   addPerson?: Resolver<ResolversTypes['AddFaceResult'], ParentType, ContextType, RequireFields<MutationAddPersonArgs, 'file' | 'firstName' | 'surName'>>;
   cancelVideoJob?: Resolver<ResolversTypes['VideoJob'], ParentType, ContextType, RequireFields<MutationCancelVideoJobArgs, 'id'>>;
   deleteFace?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteFaceArgs, 'imageId'>>;
+  deleteFaces?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteFacesArgs, 'imageIds'>>;
+  deleteImportedPhoto?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteImportedPhotoArgs, 'id'>>;
   deletePerson?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeletePersonArgs, 'id'>>;
+  ignoreFaces?: Resolver<ResolversTypes['IgnoreResult'], ParentType, ContextType, Partial<MutationIgnoreFacesArgs>>;
+  importPhotos?: Resolver<Array<ResolversTypes['ImportResult']>, ParentType, ContextType, RequireFields<MutationImportPhotosArgs, 'files'>>;
+  mergePeople?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationMergePeopleArgs, 'sourceId' | 'targetId'>>;
+  moveFaces?: Resolver<ResolversTypes['MoveFacesResult'], ParentType, ContextType, RequireFields<MutationMoveFacesArgs, 'imageIds'>>;
+  nameFaceGroup?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationNameFaceGroupArgs, 'groupId'>>;
   recognizeVideo?: Resolver<ResolversTypes['VideoJob'], ParentType, ContextType, RequireFields<MutationRecognizeVideoArgs, 'file'>>;
+  regroupFaces?: Resolver<ResolversTypes['RegroupResult'], ParentType, ContextType>;
   renamePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationRenamePersonArgs, 'firstName' | 'id' | 'surName'>>;
 }>;
 
@@ -714,6 +962,8 @@ export type PersonConnectionResolvers<ContextType = GraphQLContext, ParentType e
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  faceGroup?: Resolver<Maybe<ResolversTypes['FaceGroup']>, ParentType, ContextType, RequireFields<QueryFaceGroupArgs, 'id'>>;
+  faceGroups?: Resolver<ResolversTypes['FaceGroupConnection'], ParentType, ContextType, RequireFields<QueryFaceGroupsArgs, 'first'>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   people?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<QueryPeopleArgs, 'first'>>;
   personById?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByIdArgs, 'id'>>;
@@ -721,6 +971,12 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   searchFace?: Resolver<ResolversTypes['SearchResult'], ParentType, ContextType, RequireFields<QuerySearchFaceArgs, 'file'>>;
   videoJob?: Resolver<Maybe<ResolversTypes['VideoJob']>, ParentType, ContextType, RequireFields<QueryVideoJobArgs, 'id'>>;
   videoJobs?: Resolver<Array<ResolversTypes['VideoJob']>, ParentType, ContextType, RequireFields<QueryVideoJobsArgs, 'first'>>;
+}>;
+
+export type RegroupResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RegroupResult'] = ResolversParentTypes['RegroupResult']> = ResolversObject<{
+  faces?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  groups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type SearchResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SearchResult'] = ResolversParentTypes['SearchResult']> = ResolversObject<{
@@ -735,6 +991,15 @@ export type SearchResultResolvers<ContextType = GraphQLContext, ParentType exten
   status?: Resolver<ResolversTypes['SearchStatus'], ParentType, ContextType>;
   strangerChance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   tolerance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type UnnamedFaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UnnamedFace'] = ResolversParentTypes['UnnamedFace']> = ResolversObject<{
+  box?: Resolver<ResolversTypes['Box'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cropUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  groupId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
@@ -811,15 +1076,23 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   DeleteResult?: DeleteResultResolvers<ContextType>;
   DetectedFace?: DetectedFaceResolvers<ContextType>;
   Face?: FaceResolvers<ContextType>;
+  FaceGroup?: FaceGroupResolvers<ContextType>;
+  FaceGroupConnection?: FaceGroupConnectionResolvers<ContextType>;
   FaceMatch?: FaceMatchResolvers<ContextType>;
   FaceQuality?: FaceQualityResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
+  IgnoreResult?: IgnoreResultResolvers<ContextType>;
+  ImportError?: ImportErrorResolvers<ContextType>;
+  ImportResult?: ImportResultResolvers<ContextType>;
+  MoveFacesResult?: MoveFacesResultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PersonConnection?: PersonConnectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegroupResult?: RegroupResultResolvers<ContextType>;
   SearchResult?: SearchResultResolvers<ContextType>;
+  UnnamedFace?: UnnamedFaceResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   VideoBox?: VideoBoxResolvers<ContextType>;
   VideoJob?: VideoJobResolvers<ContextType>;

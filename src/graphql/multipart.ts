@@ -137,6 +137,9 @@ function uploadsIn(operations: unknown): Set<Upload> {
   return found;
 }
 
+/** Files one importPhotos request may carry (every other operation: one). */
+export const MAX_IMPORT_FILES = 20;
+
 /** Multipart requests whose uploaded file has arrived whole (written to its temp file). */
 const filesReceived = new WeakSet<object>();
 
@@ -152,14 +155,19 @@ export function multipartUploads(limits: { photoBytes: number; videoBytes: numbe
       const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec((req as Request).headers['content-type'] ?? '');
       const head = boundary ? await peekFirstPart(req as Readable, boundary[1] ?? boundary[2]!, MAX_FIELD_BYTES + 64 * 1024) : '';
       const video = /recognizeVideo/.test(head);
-      const operations = await processRequest(req, res, { ...options, maxFileSize: video ? limits.videoBytes : limits.photoBytes });
+      const maxFiles = /importPhotos/.test(head) ? MAX_IMPORT_FILES : 1;
+      const operations = await processRequest(req, res, { ...options, maxFiles, maxFileSize: video ? limits.videoBytes : limits.photoBytes });
       // The file's temp file is opened and written asynchronously: this runs before its first write can fail.
       const dir = os.tmpdir();
-      for (const upload of uploadsIn(operations)) {
+      const uploads = uploadsIn(operations);
+      let arriving = uploads.size;
+      for (const upload of uploads) {
         upload.promise.then(
           (file) => {
             failFast(file, dir, logger);
-            (file as FileUpload & { capacitor?: Capacitor }).capacitor?.once('finish', () => filesReceived.add(req));
+            (file as FileUpload & { capacitor?: Capacitor }).capacitor?.once('finish', () => {
+              if (--arriving === 0) filesReceived.add(req);
+            });
           },
           () => undefined,
         );

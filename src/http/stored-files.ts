@@ -119,7 +119,7 @@ export interface StoredFileRoutes {
   logger: Logger;
 }
 
-/** Serves /images/ and /videos/ on `app`; any other name under them is NOT_FOUND. */
+/** Serves /images/, /crops/ and /videos/ on `app`; any other name under them is NOT_FOUND. */
 export function serveStoredFiles(app: Express, { gallery, videoJobs, requireKey, logger }: StoredFileRoutes): void {
   app.get('/images/:name', requireKey, (req, res) => {
     const name = req.params.name;
@@ -139,6 +139,25 @@ export function serveStoredFiles(app: Express, { gallery, videoJobs, requireKey,
   });
   app.use('/images', requireKey, (_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'No such image.'));
+  });
+
+  /** A stored face's crop (made from its photo on first request for a face stored before crops existed). */
+  app.get('/crops/:name', requireKey, (req, res) => {
+    const match = /^([0-9a-f-]{36})\.jpg$/.exec(String(req.params.name));
+    if (!match) {
+      res.status(404).json(errorBody('NOT_FOUND', 'No such face.'));
+      return;
+    }
+    gallery.faceCrop(match[1]!).then(
+      (crop) => {
+        if (!crop) res.status(404).json(errorBody('NOT_FOUND', 'No such face.'));
+        else res.type('image/jpeg').set('Cache-Control', 'private, no-cache').send(crop);
+      },
+      (err: unknown) => answerFailure(res, err, logger),
+    );
+  });
+  app.use('/crops', requireKey, (_req, res) => {
+    res.status(404).json(errorBody('NOT_FOUND', 'No such face.'));
   });
 
   /** A job's thumbnails and annotated copy; its folder holds nothing else once the job has ended. */

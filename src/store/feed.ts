@@ -1,14 +1,19 @@
-// The change feed of the face index: every face row added or removed gets the next number, committed in number
-// order, so a process that has applied every change up to N and then applies N+1, N+2, … holds exactly the rows'
-// encodings. Only a store that several processes share has one (PostgreSQL, see postgres/feed.ts).
+// The change feed of the face indexes: every face row added or removed, or moved between named and unnamed, gets
+// the next number, committed in number order, so a process that has applied every change up to N and then applies
+// N+1, N+2, … holds exactly the rows' encodings, each in the index it belongs to. Only a store that several processes share has one (PostgreSQL, see postgres/feed.ts).
+
+import type { IndexedAs } from './faces.js';
 
 export interface FaceChange {
   /** The change's number: 1, 2, 3, … without gaps, in commit order. */
   position: number;
-  kind: 'add' | 'remove';
+  /** 'update': the face was named, or moved back to the unnamed faces (the row's current state is what counts). */
+  kind: 'add' | 'remove' | 'update';
   faceId: number;
-  /** The added face's encoding; null for a removal, or for an addition whose row has been deleted since. */
+  /** The face's encoding now; null for a removal, or for a change whose row has been deleted since. */
   encoding: Float32Array | null;
+  /** Which index the face belongs in now (with the encoding). */
+  as?: IndexedAs;
   /** A removal's photo file name (from the erased_photos record), so a replica can remove its own copy. */
   fileName?: string;
 }

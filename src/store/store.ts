@@ -4,6 +4,7 @@
 // selects PostgreSQL (postgres/store.ts).
 import type { FacesStore } from './faces.js';
 import type { FaceFeed } from './feed.js';
+import type { ImportedPhotosStore } from './imported-photos.js';
 import type { PeopleStore } from './people.js';
 import type { VideoJobsStore } from './video-jobs.js';
 import type { SharedVideoJobsStore } from './video-job-queue.js';
@@ -19,6 +20,7 @@ export interface Store<JobOptions = unknown> {
   readonly location: string;
   readonly people: PeopleStore;
   readonly faces: FacesStore;
+  readonly importedPhotos: ImportedPhotosStore;
   readonly videoJobs: VideoJobsStore<JobOptions>;
   /**
    * The same video_jobs table with the queue several processes take jobs from (PostgreSQL: pg-boss, a lock per

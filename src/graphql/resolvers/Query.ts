@@ -5,7 +5,7 @@ import { MAX_NAME_LENGTH } from '../../gallery/index.js';
 import { argument, DEFAULT_PAGE_SIZE, detectorArgument, PAGE_SIZE, toleranceArgument } from '../arguments.js';
 import { userError } from '../errors.js';
 import type { Gallery } from '../../gallery/index.js';
-import { decodeCursor, encodeCursor, parseRowId } from './ids.js';
+import { decodeCursor, decodeGroupCursor, encodeCursor, encodeGroupCursor, parseRowId } from './ids.js';
 
 /** The replica's place in the change feed, with the head read from the database now. */
 async function changeFeedOf(gallery: Gallery) {
@@ -77,5 +77,24 @@ export const Query: QueryResolvers = {
     recognisableFacePx: RECOGNISABLE_FACE_PX,
     store: gallery.storeEngine === 'postgres' ? 'POSTGRES' : 'SQLITE',
     changeFeed: await changeFeedOf(gallery),
+    unnamedFaces: gallery.unnamedSize,
+    maxUnnamedFaces: config.maxUnnamedFaces,
   }),
+
+  faceGroups: async (_parent, { first, after }, { gallery }) => {
+    const limit = argument('first', first, PAGE_SIZE, DEFAULT_PAGE_SIZE);
+    const offset = after ? decodeGroupCursor(after) : 0;
+    const [rows, totalCount] = await Promise.all([gallery.collection.groups(offset, limit + 1), gallery.collection.countGroups()]);
+    const nodes = rows.slice(0, limit);
+    return {
+      nodes,
+      totalCount,
+      pageInfo: { endCursor: nodes.length > 0 ? encodeGroupCursor(offset + nodes.length) : null, hasNextPage: rows.length > limit },
+    };
+  },
+
+  faceGroup: async (_parent, { id }, { gallery }) => {
+    const n = parseRowId(id);
+    return n === null ? null : ((await gallery.collection.group(n)) ?? null);
+  },
 };

@@ -18,6 +18,18 @@ const CURSOR_PREFIX = 'person:';
 
 export const encodeCursor = (personId: number): string => Buffer.from(`${CURSOR_PREFIX}${personId}`).toString('base64url');
 
+const GROUPS_PREFIX = 'groups:';
+
+/** faceGroups' cursor: how many groups came before. */
+export const encodeGroupCursor = (offset: number): string => Buffer.from(`${GROUPS_PREFIX}${offset}`).toString('base64url');
+
+export function decodeGroupCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const offset = text.startsWith(GROUPS_PREFIX) ? parseRowId(text.slice(GROUPS_PREFIX.length)) : null;
+  if (offset === null) throw userError('BAD_USER_INPUT', 'Expected `after` to be an endCursor returned by faceGroups()');
+  return offset;
+}
+
 export function decodeCursor(cursor: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = text.startsWith(CURSOR_PREFIX) ? parseRowId(text.slice(CURSOR_PREFIX.length)) : null;

@@ -4,6 +4,10 @@ import { Query } from './Query.js';
 import { Mutation } from './Mutation.js';
 import { Person } from './Person.js';
 import { Face } from './Face.js';
+import { FaceGroup } from './FaceGroup.js';
+import { ImportResult } from './ImportResult.js';
+import { MoveFacesResult } from './MoveFacesResult.js';
+import { UnnamedFace } from './UnnamedFace.js';
 import { AddFaceResult } from './AddFaceResult.js';
 import { SearchResult } from './SearchResult.js';
 import { VideoJob } from './VideoJob.js';
@@ -15,6 +19,10 @@ export const resolvers: Resolvers = {
   Mutation,
   Person,
   Face,
+  FaceGroup,
+  ImportResult,
+  MoveFacesResult,
+  UnnamedFace,
   AddFaceResult,
   SearchResult,
   VideoJob,

@@ -20,9 +20,10 @@ export const LISTEN_APPLICATION_NAME = `${APPLICATION_NAME} feed`;
 
 interface RawChange {
   position: number;
-  kind: 'add' | 'remove';
+  kind: 'add' | 'remove' | 'update';
   face_id: number;
   encoding: Buffer | null;
+  unnamed: boolean | null;
   file_name: string | null;
 }
 
@@ -108,8 +109,8 @@ export class PostgresFeed implements FaceFeed {
     for (;;) {
       if (this.closed || !this.apply) return;
       const rows = await this.sql.rows<RawChange>(
-        `SELECT c.position, c.kind, c.face_id, f.encoding, e.file_name
-           FROM face_changes c LEFT JOIN faces f ON c.kind = 'add' AND f.id = c.face_id
+        `SELECT c.position, c.kind, c.face_id, f.encoding, f.person_id IS NULL AS unnamed, e.file_name
+           FROM face_changes c LEFT JOIN faces f ON c.kind <> 'remove' AND f.id = c.face_id
                 LEFT JOIN erased_photos e ON c.kind = 'remove' AND e.face_id = c.face_id
           WHERE c.position > $1 ORDER BY c.position LIMIT $2`,
         [this.position, BATCH],
@@ -120,6 +121,7 @@ export class PostgresFeed implements FaceFeed {
         kind: r.kind,
         faceId: r.face_id,
         encoding: r.encoding ? blobToEncoding(r.encoding) : null,
+        ...(r.encoding ? { as: r.unnamed ? ('unnamed' as const) : ('named' as const) } : {}),
         ...(r.file_name ? { fileName: r.file_name } : {}),
       }));
       this.apply(changes);

@@ -7,6 +7,7 @@ import type { GalleryPeek, Store } from '../store.js';
 import { checkout, connectionConfig, describeUrl, storeError, Sql } from './connection.js';
 import { PostgresFaces } from './faces.js';
 import { PostgresFeed } from './feed.js';
+import { PostgresImportedPhotos } from './imported-photos.js';
 import { migrate } from './migrate.js';
 import { PostgresPeople } from './people.js';
 import { PostgresVideoJobs } from './video-jobs.js';
@@ -19,6 +20,7 @@ export class PostgresStore<JobOptions = unknown> implements Store<JobOptions> {
   readonly engine = 'postgres' as const;
   readonly people: PostgresPeople;
   readonly faces: PostgresFaces;
+  readonly importedPhotos: PostgresImportedPhotos;
   readonly videoJobs: PostgresVideoJobs<JobOptions>;
   readonly sharedVideoJobs: PostgresVideoJobs<JobOptions>;
   readonly feed: PostgresFeed;
@@ -34,6 +36,7 @@ export class PostgresStore<JobOptions = unknown> implements Store<JobOptions> {
     this.sql = new Sql(pool);
     this.people = new PostgresPeople(this.sql);
     this.faces = new PostgresFaces(this.sql);
+    this.importedPhotos = new PostgresImportedPhotos(this.sql);
     this.videoJobs = new PostgresVideoJobs<JobOptions>(this.sql, url);
     this.sharedVideoJobs = this.videoJobs;
     this.feed = new PostgresFeed(url, this.sql, logger);

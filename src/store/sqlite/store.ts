@@ -14,12 +14,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FacesStore } from '../faces.js';
+import type { ImportedPhotosStore } from '../imported-photos.js';
 import type { PeopleStore } from '../people.js';
 import type { GalleryPeek, Store } from '../store.js';
 import type { VideoJobsStore } from '../video-jobs.js';
 import { freeBytes, SpaceReserve } from '../space-reserve.js';
 import { databaseLockedError, isBusyError, openDb, type Db } from './db.js';
 import { SqliteFaces } from './faces.js';
+import { SqliteImportedPhotos } from './imported-photos.js';
 import { SqlitePeople } from './people.js';
 import { SqliteVideoJobs } from './video-jobs.js';
 
@@ -55,6 +57,7 @@ export class SqliteStore<JobOptions = unknown> implements Store<JobOptions> {
   readonly sharedVideoJobs = null;
   readonly people: PeopleStore;
   readonly faces: FacesStore;
+  readonly importedPhotos: ImportedPhotosStore;
   readonly videoJobs: VideoJobsStore<JobOptions>;
   private readonly inTransaction = new AsyncLocalStorage<true>();
   /** Resolves when the open transaction ends; undefined while none is open. */
@@ -75,6 +78,7 @@ export class SqliteStore<JobOptions = unknown> implements Store<JobOptions> {
     const blocking = () => (this.inTransaction.getStore() ? undefined : this.open);
     this.people = asyncTable(new SqlitePeople(db), blocking);
     this.faces = asyncTable(new SqliteFaces(db), blocking);
+    this.importedPhotos = asyncTable(new SqliteImportedPhotos(db), blocking);
     this.videoJobs = asyncTable(new SqliteVideoJobs<JobOptions>(db), blocking);
   }
 
