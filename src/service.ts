@@ -67,6 +67,15 @@ class OpenedParts {
  * When a step fails, whatever was opened is closed again before the error is thrown.
  */
 export async function openService(config: Config, opts: ServiceOptions): Promise<Service> {
+  return openParts(config, opts, true) as Promise<Service>;
+}
+
+/** The service without its video jobs: the photo store, the database and the gallery (npm run import). */
+export function openGallery(config: Config, opts: Omit<ServiceOptions, 'keepFinishedVideoJobs'>): Promise<Omit<Service, 'videoJobs'>> {
+  return openParts(config, opts, false);
+}
+
+async function openParts(config: Config, opts: ServiceOptions, withVideoJobs: boolean): Promise<Omit<Service, 'videoJobs'> & Partial<Service>> {
   const { core, keepFinishedVideoJobs, logger = console } = opts;
   const where = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
   const opened = new OpenedParts();
@@ -91,6 +100,9 @@ export async function openService(config: Config, opts: ServiceOptions): Promise
       logger,
     });
     opened.add('gallery', () => gallery.close());
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= opened.closeAll());
+    if (!withVideoJobs) return { store, gallery, close };
     const jobsOptions = {
       dir: path.join(config.dataDir, 'videos'),
       outputs: videoOutputs,
@@ -105,8 +117,7 @@ export async function openService(config: Config, opts: ServiceOptions): Promise
       ? await QueuedVideoJobs.open({ ...jobsOptions, store: store.sharedVideoJobs, work: config.videoWorker, leaseS: config.videoJobLeaseS })
       : await VideoJobs.open({ ...jobsOptions, store: store.videoJobs });
     opened.add('video job list', () => videoJobs.close());
-    let closing: Promise<void> | undefined;
-    return { store, gallery, videoJobs, close: () => (closing ??= opened.closeAll()) };
+    return { store, gallery, videoJobs, close };
   } catch (err) {
     await opened.closeAll((name, closeErr) =>
       logger.warn(`service: could not close the ${name} after a failed start: ${(closeErr as Error).message}`),

@@ -15,10 +15,10 @@ import { GalleryError, notFoundPerson } from '../gallery/errors.js';
 import type { Photo } from '../gallery/files.js';
 import { chooseFaceToEnrol } from '../gallery/main-face.js';
 import type { PersonName } from '../gallery/names.js';
-import type { PhotoWrites } from '../gallery/photo-writes.js';
+import type { FileToStore, PhotoWrites } from '../gallery/photo-writes.js';
 import { faceQuality } from '../gallery/quality.js';
 import type { FaceMatchOutcome } from '../gallery/results.js';
-import { DEFAULT_GROUPING, GroupUnion, placeFace, type GroupingRule } from './grouping.js';
+import { DEFAULT_GROUPING, GroupUnion, placeFace, type GroupingRule, type Placement } from './grouping.js';
 
 /** What the collection needs of the gallery it belongs to. */
 export interface CollectionParts {
@@ -61,6 +61,11 @@ export interface ImportOutcome {
 export interface ImportOptions extends DetectionOverrides {
   /** Enrol the photo's main face as this person (a folder named after them), instead of keeping every face. */
   person?: PersonName;
+  /**
+   * Resolves when this photo's faces may be stored: photos analysed side by side are then grouped in the order
+   * given (grouping depends on the order faces arrive in), so an import of a folder always groups it the same way.
+   */
+  turn?: Promise<unknown>;
 }
 
 /** Where a name or a person id given with a change points. */
@@ -120,6 +125,7 @@ export class Collection {
         person: options.person ? null : ((await this.parts.identify(f.encoding, targetFpir))?.person ?? null),
       })),
     );
+    await options.turn;
     this.parts.assertOpen();
     return this.serial.run(() => this.storeImport(contentHash, source, analysis.faces.length, kept, options.person));
   }
@@ -131,6 +137,9 @@ export class Collection {
     kept: KeptFace[],
     folderPerson: PersonName | undefined,
   ): Promise<ImportOutcome> {
+    // The same bytes may have been imported while this copy was analysed (a folder holding a photo twice).
+    const before = await this.store.importedPhotos.byHash(contentHash);
+    if (before) return { status: 'ALREADY_IMPORTED', photo: before, facesFound: before.facesFound, named: [], unnamed: [], dropped: 0 };
     // The cap on unnamed faces: faces beyond it are not kept (a named face always is).
     let room = this.options.maxUnnamedFaces - (await this.store.faces.countUnnamed());
     const stored = kept.filter((k) => k.person !== null || folderPerson !== undefined || room-- > 0);
@@ -140,7 +149,38 @@ export class Collection {
       const imageId = randomUUID();
       return { imageId, fileName: imageFileName(imageId, 'jpg'), bytes: k.crop };
     });
-    const result = await this.parts.writes.write(
+    let result;
+    try {
+      result = await this.writeImport(contentHash, source, facesFound, stored, placements, files, folderPerson);
+    } catch (err) {
+      // Another replica imported the same bytes in the meantime (this transaction then broke the record's
+      // uniqueness and rolled back): its record stands, nothing of this one was kept.
+      const other = await this.store.importedPhotos.byHash(contentHash).catch(() => undefined);
+      if (other) return { status: 'ALREADY_IMPORTED', photo: other, facesFound: other.facesFound, named: [], unnamed: [], dropped: 0 };
+      throw err;
+    }
+    if (result.createdPerson) this.parts.peopleChanged();
+    const status: ImportStatus = facesFound === 0 ? 'NO_FACE_FOUND' : 'IMPORTED';
+    return {
+      status,
+      photo: result.photo,
+      facesFound,
+      named: result.rows.filter((r) => r.personId !== null),
+      unnamed: result.rows.filter((r) => r.personId === null),
+      dropped,
+    };
+  }
+
+  private writeImport(
+    contentHash: string,
+    source: string,
+    facesFound: number,
+    stored: KeptFace[],
+    placements: (Placement | null)[],
+    files: FileToStore[],
+    folderPerson: PersonName | undefined,
+  ) {
+    return this.parts.writes.write(
       files,
       async () => {
         const photo = await this.store.importedPhotos.insert({ contentHash, source, facesFound, facesKept: stored.length });
@@ -180,16 +220,6 @@ export class Collection {
         await this.store.importedPhotos.delete(r.photo.id);
       },
     );
-    if (result.createdPerson) this.parts.peopleChanged();
-    const status: ImportStatus = facesFound === 0 ? 'NO_FACE_FOUND' : 'IMPORTED';
-    return {
-      status,
-      photo: result.photo,
-      facesFound,
-      named: result.rows.filter((r) => r.personId !== null),
-      unnamed: result.rows.filter((r) => r.personId === null),
-      dropped,
-    };
   }
 
   /** Where a new unnamed face goes, from its nearest unnamed neighbours. */

@@ -67,6 +67,12 @@ export function fromCoreError(err: unknown): unknown {
   }
 }
 
+/** The code and message of an expected failure (fromCoreError's GalleryError); null for an internal error. */
+export function codedErrorOf(err: unknown): { code: GalleryErrorCode; message: string } | null {
+  const e = fromCoreError(err);
+  return e instanceof GalleryError ? { code: e.code, message: e.message } : null;
+}
+
 /** The data folder is not in a state the service may start on; the message says how to recover. */
 export class DataDirError extends Error {
   override name = 'DataDirError';

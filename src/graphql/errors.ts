@@ -1,7 +1,7 @@
 // GraphQL errors with stable `extensions.code`s; anything unexpected is masked before it leaves the server.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { fromCoreError, GalleryError } from '../gallery/index.js';
+import { codedErrorOf, fromCoreError, GalleryError } from '../gallery/index.js';
 
 /** Every code a client may see. Codes are part of the API: never rename one. */
 export const ErrorCode = {
@@ -75,11 +75,11 @@ export const INTERNAL_MESSAGE = 'Internal server error';
 
 /** The stable code and message of an expected failure (a gallery error or a coded GraphQL error); null for anything else. */
 export function codedError(error: unknown): { code: string; message: string } | null {
-  const original = fromCoreError(error);
-  if (original instanceof GalleryError) return { code: original.code, message: original.message };
-  if (original instanceof GraphQLError) {
-    const code = original.extensions?.code;
-    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && PUBLIC_CODES.has(code)) return { code, message: original.message };
+  const gallery = codedErrorOf(error);
+  if (gallery) return gallery;
+  if (error instanceof GraphQLError) {
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && PUBLIC_CODES.has(code)) return { code, message: error.message };
   }
   return null;
 }
