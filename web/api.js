@@ -8,7 +8,7 @@ import { askForKey } from './key-dialog.js';
 
 const PERSON_FIELDS = 'id firstName surName fullName photoUrl faceCount createdAt';
 const BOX = 'box { x y width height }';
-const FACE_FIELDS = `imageId url ${BOX} createdAt`;
+const FACE_FIELDS = `imageId url source ${BOX} createdAt`;
 
 const HEALTH = `query Health { health { people faces tolerance maxUploadMb maxVideoMb videoMaxSeconds apiKeyRequired } }`;
 
@@ -59,6 +59,43 @@ export const RECOGNIZE_VIDEO = `mutation RecognizeVideo($file: Upload!, $options
 export const VIDEO_JOB = `query VideoJob($id: ID!) { videoJob(id: $id) { ${VIDEO_JOB_FIELDS} } }`;
 export const CANCEL_VIDEO_JOB = `mutation CancelVideoJob($id: ID!) { cancelVideoJob(id: $id) { ${VIDEO_JOB_FIELDS} } }`;
 export const VIDEO_JOBS = `query VideoJobs($first: Int) { videoJobs(first: $first) { id status progress fileName createdAt finishedAt error { code } } }`;
+
+// A photo collection: imports (one file per request here), the groups of unnamed faces, and sorting faces out.
+export const IMPORT_PHOTOS = `mutation ImportPhotos($files: [Upload!]!) {
+  importPhotos(files: $files) {
+    fileName status error { code message } facesFound dropped
+    named { imageId person { id fullName } }
+    unnamed { imageId groupId }
+  }
+}`;
+
+/** How many faces of each group are shown; naming a group names all of them. */
+export const GROUP_FACES_SHOWN = 12;
+
+export const FACE_GROUPS = `query FaceGroups($first: Int, $after: String) {
+  faceGroups(first: $first, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage }
+    nodes { id size faces(first: ${GROUP_FACES_SHOWN}) { imageId cropUrl source } }
+  }
+}`;
+
+export const NAME_FACE_GROUP = `mutation NameFaceGroup($groupId: ID!, $personId: ID, $firstName: String, $surName: String) {
+  nameFaceGroup(groupId: $groupId, personId: $personId, firstName: $firstName, surName: $surName) { ${PERSON_FIELDS} }
+}`;
+
+export const MOVE_FACES = `mutation MoveFaces($imageIds: [ID!]!, $personId: ID, $firstName: String, $surName: String) {
+  moveFaces(imageIds: $imageIds, personId: $personId, firstName: $firstName, surName: $surName) { moved groupId person { ${PERSON_FIELDS} } }
+}`;
+
+export const MERGE_PEOPLE = `mutation MergePeople($sourceId: ID!, $targetId: ID!) {
+  mergePeople(sourceId: $sourceId, targetId: $targetId) { ${PERSON_FIELDS} }
+}`;
+
+export const IGNORE_FACES = `mutation IgnoreFaces($imageIds: [ID!], $groupId: ID) { ignoreFaces(imageIds: $imageIds, groupId: $groupId) { ignored } }`;
+export const DELETE_FACES = `mutation DeleteFaces($imageIds: [ID!]!) { deleteFaces(imageIds: $imageIds) { id deleted removedFaces } }`;
+
+/** Names for completing a name field as it is typed, and for finding the person a typed name means. */
+export const PERSON_NAMES = `query PersonNames($name: String, $first: Int) { people(name: $name, first: $first) { nodes { id fullName } } }`;
 
 // ---------------------------------------------------------------- calls
 

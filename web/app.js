@@ -1,4 +1,4 @@
-// The single page's entry: five views (Enrol, Search, the People list, one person, Video) over the
+// The single page's entry: six views (Enrol, Search, the People list, one person, Video, Faces to name) over the
 // public GraphQL API, wired to the router, the API-key dialog and the status line.
 
 import { refreshHealth } from './health.js';
@@ -7,6 +7,7 @@ import { stopAllCameras } from './picker.js';
 import { startRouter } from './router.js';
 import './views/enrol.js'; // Enrol and Search wire their own forms; no route opens them
 import './views/search.js';
+import { openFaces } from './views/faces.js';
 import { showPeopleList } from './views/people.js';
 import { openPerson } from './views/person.js';
 import { leaveVideo, openVideo } from './views/video.js';
@@ -22,5 +23,6 @@ startRouter({
   open: {
     people: (id) => (id ? openPerson(id) : showPeopleList()),
     video: openVideo,
+    faces: openFaces,
   },
 });

@@ -1,9 +1,9 @@
-// Hash routes and the view tabs: #enrol, #search, #people, #people/<id>, #video, #video/<job id>;
+// Hash routes and the view tabs: #enrol, #search, #people, #people/<id>, #video, #video/<job id>, #faces;
 // the back button works between them. The tabs follow the WAI-ARIA tabs pattern.
 
 import { $ } from './dom.js';
 
-const VIEWS = ['enrol', 'search', 'people', 'video'];
+const VIEWS = ['enrol', 'search', 'people', 'video', 'faces'];
 const tabs = [...document.querySelectorAll('[role=tab]')];
 
 /**

@@ -106,8 +106,10 @@ export class GalleryLookups implements GalleryView {
     return this.store.people.count(nameContains);
   }
 
-  countFaces(): Promise<number> {
-    return this.store.faces.count();
+  /** Faces of people (unnamed faces aside). */
+  async countFaces(): Promise<number> {
+    const [all, unnamed] = await Promise.all([this.store.faces.count(), this.store.faces.countUnnamed()]);
+    return all - unnamed;
   }
 
   /**

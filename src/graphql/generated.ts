@@ -101,6 +101,8 @@ export type Face = {
   cropUrl: Scalars['String']['output'];
   imageId: Scalars['ID']['output'];
   person: Person;
+  /** For a face kept by an import: the name of the photo it came from (url is then its crop, and box is in that photo). Null for a photo enrolled with addPerson/addFace. */
+  source?: Maybe<Scalars['String']['output']>;
   url: Scalars['String']['output'];
 };
 
@@ -166,6 +168,7 @@ export type Health = {
   detector: Detector;
   /** What runs the face detector's nets (FACE_CORE_KERNELS): the core's kernels for one instruction set (avx512, avx2, sse4, ssse3, neon, scalar) or opencv (OpenCV's DNN module). */
   detectorKernels: Scalars['String']['output'];
+  /** Faces of people (named faces); unnamedFaces counts the others. */
   faces: Scalars['Int']['output'];
   /** The share of strangers a search may name (MATCH_FPIR): the open-set rule's target. */
   matchFpir: Scalars['Float']['output'];
@@ -848,6 +851,7 @@ export type FaceResolvers<ContextType = GraphQLContext, ParentType extends Resol
   cropUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   imageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

@@ -185,3 +185,113 @@ test('photo files are written whole under a pending name, then their final name;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a gallery from before collections migrates whole: its faces stay, named, and face ids are never used again', async () => {
+  const dir = tempDataDir();
+  const databaseUrl = await databaseUrlFor(dir);
+  const encoding = randomEncoding();
+  try {
+    // The schema as it was before migration 004 (SQLite) / 006 (PostgreSQL), with a face deleted after the last one.
+    if (TEST_STORE === 'sqlite') {
+      fs.mkdirSync(dir, { recursive: true });
+      const db = new Database(path.join(dir, 'faces.db'));
+      migrateSqlite(
+        db,
+        readMigrations().filter((m) => m.version < 4),
+      );
+      const person = db
+        .prepare("INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES ('A', 'B', 'a\tb', 'a b', 'now') RETURNING id")
+        .get() as { id: number };
+      const insert = db.prepare(
+        "INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at) VALUES (?, ?, ?, 1, 2, 3, 4, ?, 'now')",
+      );
+      insert.run('old-1', person.id, 'old-1.jpg', encodingToBlob(encoding));
+      insert.run('old-2', person.id, 'old-2.jpg', encodingToBlob(encoding));
+      db.prepare("DELETE FROM faces WHERE image_id = 'old-2'").run();
+      db.close();
+    } else {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        await migratePostgres(
+          c,
+          postgresMigrations().filter((m) => m.version < 6),
+        );
+        const person = (
+          await c.query(
+            "INSERT INTO people (first_name, sur_name, name_key, search_name, created_at) VALUES ('A', 'B', 'a\tb', 'a b', now()) RETURNING id",
+          )
+        ).rows[0];
+        const insert =
+          'INSERT INTO faces (image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at) VALUES ($1, $2, $3, 1, 2, 3, 4, $4, now())';
+        await c.query(insert, ['old-1', person.id, 'old-1.jpg', encodingToBlob(encoding)]);
+        await c.query(insert, ['old-2', person.id, 'old-2.jpg', encodingToBlob(encoding)]);
+        await c.query("DELETE FROM faces WHERE image_id = 'old-2'");
+      } finally {
+        await c.end();
+      }
+    }
+    const store = await openStore({ dataDir: dir, databaseUrl });
+    try {
+      const old = await store.faces.getByImageId('old-1');
+      assert.ok(old && old.personId !== null && old.groupId === null && !old.ignored && old.photoId === null);
+      assert.equal(await store.faces.crop('old-1'), null, 'no crop yet: made on first request');
+      assert.ok(await store.faces.erased(['old-2.jpg']).then((e) => e.has('old-2.jpg')), 'the deletion record survives');
+      const next = await store.faces.insert({ imageId: 'new', personId: old.personId, fileName: 'new.jpg', box, encoding });
+      assert.ok(next.id > old.id + 1, `face id ${next.id} was used before`);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await dropDatabaseFor(dir);
+  }
+});
+
+test('unnamed faces: groups largest first, merged, named, moved back and ignored, each in one statement', async () => {
+  const s = await fresh();
+  try {
+    const g1 = await s.faces.nextGroupId();
+    const add = (imageId: string, groupId: number) =>
+      s.faces.insert({
+        imageId,
+        personId: null,
+        groupId,
+        fileName: `${imageId}.jpg`,
+        box,
+        encoding: randomEncoding(),
+        crop: Buffer.from([0xff, 0xd8]),
+      });
+    const a = await add('a', g1);
+    await add('b', g1);
+    const g2 = await s.faces.nextGroupId();
+    assert.equal(g2, g1 + 1);
+    const c = await add('c', g2);
+    assert.deepEqual(await s.faces.listGroups(0, 10), [
+      { groupId: g1, size: 2 },
+      { groupId: g2, size: 1 },
+    ]);
+    assert.equal(await s.faces.countUnnamed(), 3);
+    assert.deepEqual(await s.faces.crop('c'), Buffer.from([0xff, 0xd8]));
+    assert.deepEqual((await s.faces.groupMembers([a.id, c.id])).get(c.id), { groupId: g2, ignored: false, groupSize: 1 });
+    await s.store.transaction(() => s.faces.mergeGroups([g2], g1));
+    assert.deepEqual(await s.faces.listGroups(0, 10), [{ groupId: g1, size: 3 }]);
+    // A face must be named or in a group: never neither.
+    await assert.rejects(s.faces.insert({ imageId: 'd', personId: null, groupId: null, fileName: 'd.jpg', box, encoding: randomEncoding() }));
+    const p = await s.people.insert('Ann', 'Other');
+    await s.store.transaction(() => s.faces.assign([a.id], p.id, null));
+    assert.equal((await s.faces.get(a.id))!.groupId, null);
+    assert.equal(await s.faces.countGroups(), 1);
+    await s.store.transaction(() => s.faces.setIgnored([c.id], true));
+    assert.deepEqual(await s.faces.listGroups(0, 10), [{ groupId: g1, size: 1 }]);
+    // Naming an ignored face is a decision about it: it is no longer ignored.
+    await s.store.transaction(() => s.faces.assign([c.id], null, g1));
+    assert.equal((await s.faces.get(c.id))!.ignored, false);
+    const unnamed = await s.faces.unnamedEncodings();
+    assert.equal(unnamed.ids.length, 2);
+    assert.equal(unnamed.encodings.length, 256);
+    await s.store.transaction(() => s.faces.reassignPerson(p.id, p.id));
+  } finally {
+    await s.done();
+  }
+});

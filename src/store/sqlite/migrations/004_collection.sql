@@ -38,7 +38,9 @@ CREATE TABLE faces_v4 (
 
 INSERT INTO faces_v4 (id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at)
   SELECT id, image_id, person_id, file_name, box_x, box_y, box_width, box_height, encoding, created_at FROM faces;
--- Face ids are never used twice: the new table continues the old one's sequence.
+-- Face ids are never used twice: the new table continues the old one's sequence (not its largest id, which is
+-- less when the last faces were deleted).
+DELETE FROM sqlite_sequence WHERE name = 'faces_v4';
 INSERT INTO sqlite_sequence (name, seq) SELECT 'faces_v4', seq FROM sqlite_sequence WHERE name = 'faces';
 DROP TABLE faces;
 ALTER TABLE faces_v4 RENAME TO faces;
