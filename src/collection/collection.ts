@@ -3,22 +3,19 @@
 // people: name a group, move faces to another person or back to the unnamed faces, merge two people, ignore faces,
 // regroup everything. Each change is one transaction; the gallery's two indexes follow it at once (and, on
 // PostgreSQL, every other replica's through the change feed).
-import { createHash, randomUUID } from 'node:crypto';
-import { FaceIndex } from '../core/index.js';
+import type { FaceIndex } from '../core/index.js';
 import type { FaceGroupRow, FaceRow } from '../store/faces.js';
 import type { ImportedPhotoRow } from '../store/imported-photos.js';
 import type { PersonRow } from '../store/people.js';
 import type { Store } from '../store/store.js';
-import { imageFileName } from '../store/images.js';
-import type { PhotoAnalyser, DetectionOverrides } from '../gallery/analysis.js';
+import type { PhotoAnalyser } from '../gallery/analysis.js';
 import { GalleryError, notFoundPerson } from '../gallery/errors.js';
 import type { Photo } from '../gallery/files.js';
-import { chooseFaceToEnrol } from '../gallery/main-face.js';
-import type { PersonName } from '../gallery/names.js';
-import type { FileToStore, PhotoWrites } from '../gallery/photo-writes.js';
-import { faceQuality } from '../gallery/quality.js';
+import type { PhotoWrites } from '../gallery/photo-writes.js';
 import type { FaceMatchOutcome } from '../gallery/results.js';
-import { DEFAULT_GROUPING, GroupUnion, placeFace, type GroupingRule, type Placement } from './grouping.js';
+import { Serial } from './serial.js';
+import { Importer, personFor, type ImportOptions, type ImportOutcome, type PersonTarget } from './importer.js';
+import { DEFAULT_GROUPING, groupAll, type GroupingRule } from './grouping.js';
 
 /** What the collection needs of the gallery it belongs to. */
 export interface CollectionParts {
@@ -46,49 +43,20 @@ export interface CollectionOptions {
 
 export const DEFAULT_MAX_UNNAMED_FACES = 100_000;
 
-export type ImportStatus = 'IMPORTED' | 'ALREADY_IMPORTED' | 'NO_FACE_FOUND';
-
-export interface ImportOutcome {
-  status: ImportStatus;
-  photo: ImportedPhotoRow;
-  facesFound: number;
-  named: FaceRow[];
-  unnamed: FaceRow[];
-  dropped: number;
-}
-
-/** How one photo is imported. */
-export interface ImportOptions extends DetectionOverrides {
-  /** Enrol the photo's main face as this person (a folder named after them), instead of keeping every face. */
-  person?: PersonName;
-  /**
-   * Resolves when this photo's faces may be stored: photos analysed side by side are then grouped in the order
-   * given (grouping depends on the order faces arrive in), so an import of a folder always groups it the same way.
-   */
-  turn?: Promise<unknown>;
-}
-
-/** Where a name or a person id given with a change points. */
-export type PersonTarget = { personId: number } | { name: PersonName };
-
-/** A face to store from an import, and what decides it. */
-interface KeptFace {
-  box: FaceRow['box'];
-  encoding: Float32Array;
-  crop: Buffer;
-  person: PersonRow | null;
-}
+export type { ImportOptions, ImportOutcome, ImportStatus, PersonTarget } from './importer.js';
 
 export class Collection {
   private readonly rule: GroupingRule;
   /** Grouping decisions and the writes they lead to run one at a time, so each sees the faces placed before it. */
   private readonly serial = new Serial();
+  private readonly importer: Importer;
 
   constructor(
     private readonly parts: CollectionParts,
     readonly options: CollectionOptions,
   ) {
     this.rule = options.grouping ?? DEFAULT_GROUPING;
+    this.importer = new Importer(parts, options.maxUnnamedFaces, this.rule, this.serial);
   }
 
   private get store(): Store {
@@ -101,135 +69,8 @@ export class Collection {
    * Imports one photo: skipped when the same bytes were imported before; otherwise every recognisable face is kept
    * (named when the open-set rule is confident, else grouped), or with `person`, the main face as that person.
    */
-  async importPhoto(photo: Photo, source: string, options: ImportOptions = {}): Promise<ImportOutcome> {
-    const contentHash = createHash('sha256').update(photo.bytes).digest('hex');
-    const before = await this.store.importedPhotos.byHash(contentHash);
-    if (before) return { status: 'ALREADY_IMPORTED', photo: before, facesFound: before.facesFound, named: [], unnamed: [], dropped: 0 };
-    // The photo itself is not kept: each face keeps its crop (a JPEG).
-    const { analysis } = await this.parts.analyser.analyze(photo, options);
-    let chosen: number[];
-    if (options.person) chosen = analysis.faces.length === 0 ? [] : [chooseFaceToEnrol(analysis)];
-    else chosen = analysis.faces.flatMap((f, i) => (faceQuality(f, analysis.width, analysis.height, analysis.detector).recognisable ? [i] : []));
-    const faces = chosen.map((i) => analysis.faces[i]!);
-    const crops = await this.parts.analyser.faceCrops(
-      photo,
-      faces.map((f) => f.landmarks),
-    );
-    // Each face is identified at its share of MATCH_FPIR, as a search of the photo would.
-    const targetFpir = this.parts.matchFpir / Math.max(1, faces.length);
-    const kept: KeptFace[] = await Promise.all(
-      faces.map(async (f, i) => ({
-        box: f.box,
-        encoding: f.encoding,
-        crop: crops[i]!,
-        person: options.person ? null : ((await this.parts.identify(f.encoding, targetFpir))?.person ?? null),
-      })),
-    );
-    await options.turn;
-    this.parts.assertOpen();
-    return this.serial.run(() => this.storeImport(contentHash, source, analysis.faces.length, kept, options.person));
-  }
-
-  private async storeImport(
-    contentHash: string,
-    source: string,
-    facesFound: number,
-    kept: KeptFace[],
-    folderPerson: PersonName | undefined,
-  ): Promise<ImportOutcome> {
-    // The same bytes may have been imported while this copy was analysed (a folder holding a photo twice).
-    const before = await this.store.importedPhotos.byHash(contentHash);
-    if (before) return { status: 'ALREADY_IMPORTED', photo: before, facesFound: before.facesFound, named: [], unnamed: [], dropped: 0 };
-    // The cap on unnamed faces: faces beyond it are not kept (a named face always is).
-    let room = this.options.maxUnnamedFaces - (await this.store.faces.countUnnamed());
-    const stored = kept.filter((k) => k.person !== null || folderPerson !== undefined || room-- > 0);
-    const dropped = kept.length - stored.length;
-    const placements = await Promise.all(stored.map(async (k) => (k.person || folderPerson ? null : this.placement(k.encoding))));
-    const files = stored.map((k) => {
-      const imageId = randomUUID();
-      return { imageId, fileName: imageFileName(imageId, 'jpg'), bytes: k.crop };
-    });
-    let result;
-    try {
-      result = await this.writeImport(contentHash, source, facesFound, stored, placements, files, folderPerson);
-    } catch (err) {
-      // Another replica imported the same bytes in the meantime (this transaction then broke the record's
-      // uniqueness and rolled back): its record stands, nothing of this one was kept.
-      const other = await this.store.importedPhotos.byHash(contentHash).catch(() => undefined);
-      if (other) return { status: 'ALREADY_IMPORTED', photo: other, facesFound: other.facesFound, named: [], unnamed: [], dropped: 0 };
-      throw err;
-    }
-    if (result.createdPerson) this.parts.peopleChanged();
-    const status: ImportStatus = facesFound === 0 ? 'NO_FACE_FOUND' : 'IMPORTED';
-    return {
-      status,
-      photo: result.photo,
-      facesFound,
-      named: result.rows.filter((r) => r.personId !== null),
-      unnamed: result.rows.filter((r) => r.personId === null),
-      dropped,
-    };
-  }
-
-  private writeImport(
-    contentHash: string,
-    source: string,
-    facesFound: number,
-    stored: KeptFace[],
-    placements: (Placement | null)[],
-    files: FileToStore[],
-    folderPerson: PersonName | undefined,
-  ) {
-    return this.parts.writes.write(
-      files,
-      async () => {
-        const photo = await this.store.importedPhotos.insert({ contentHash, source, facesFound, facesKept: stored.length });
-        const person = folderPerson ? await this.personFor({ name: folderPerson }) : null;
-        const rows: FaceRow[] = [];
-        for (const [i, k] of stored.entries()) {
-          const placement = placements[i];
-          const personId = person?.row.id ?? k.person?.id ?? null;
-          let groupId: number | null = null;
-          if (personId === null) {
-            groupId = placement?.groupId ?? (await this.store.faces.nextGroupId());
-            if (placement?.merge.length) await this.store.faces.mergeGroups(placement.merge, groupId);
-          }
-          const f = files[i]!;
-          rows.push(
-            await this.store.faces.insert({
-              imageId: f.imageId,
-              fileName: f.fileName,
-              personId,
-              groupId,
-              ignored: placement?.ignored ?? false,
-              photoId: photo.id,
-              box: k.box,
-              encoding: k.encoding,
-              crop: k.crop,
-            }),
-          );
-        }
-        return { photo, rows, createdPerson: person?.created ?? false };
-      },
-      (r) => r.rows.forEach((row, i) => this.parts.place(row.id, stored[i]!.encoding, row.personId === null ? 'unnamed' : 'named')),
-      async (r) => {
-        for (const row of r.rows) {
-          this.parts.unindex(row.id);
-          await this.store.faces.delete(row.id);
-        }
-        await this.store.importedPhotos.delete(r.photo.id);
-      },
-    );
-  }
-
-  /** Where a new unnamed face goes, from its nearest unnamed neighbours. */
-  private async placement(encoding: Float32Array) {
-    const neighbours = await this.parts.unnamedIndex.search(encoding, {
-      k: this.rule.neighbours,
-      maxDistance: Math.max(this.rule.linkDistance, this.rule.looseDistance),
-    });
-    const members = await this.store.faces.groupMembers(neighbours.map((n) => n.id));
-    return placeFace(neighbours, members, this.rule);
+  importPhoto(photo: Photo, source: string, options: ImportOptions = {}): Promise<ImportOutcome> {
+    return this.importer.importPhoto(photo, source, options);
   }
 
   // ---- naming, moving, merging, ignoring
@@ -240,7 +81,7 @@ export class Collection {
       this.store.transaction(async () => {
         const faces = await this.store.faces.listGroup(groupId, -1);
         if (faces.length === 0) throw new GalleryError('NOT_FOUND', `No group of unnamed faces has the id ${groupId}`);
-        const { row } = await this.personFor(target);
+        const { row } = await personFor(this.store, target);
         await this.store.faces.assign(
           faces.map((f) => f.id),
           row.id,
@@ -269,7 +110,7 @@ export class Collection {
           await this.store.faces.assign(ids, null, groupId);
           return { faces, person: null, groupId };
         }
-        const { row } = await this.personFor(target);
+        const { row } = await personFor(this.store, target);
         await this.store.faces.assign(ids, row.id, null);
         return { faces, person: row, groupId: null };
       }),
@@ -368,18 +209,6 @@ export class Collection {
 
   // ---- helpers
 
-  /** The person a change names: by id (NOT_FOUND when there is none), or by name (made when nobody has it). */
-  private async personFor(target: PersonTarget): Promise<{ row: PersonRow; created: boolean }> {
-    if ('personId' in target) {
-      const row = await this.store.people.get(target.personId);
-      if (!row) throw notFoundPerson(target.personId);
-      return { row, created: false };
-    }
-    const existing = await this.store.people.findByName(target.name.firstName, target.name.surName);
-    if (existing) return { row: existing, created: false };
-    return { row: await this.store.people.insert(target.name.firstName, target.name.surName), created: true };
-  }
-
   /** The faces with these photo ids; NOT_FOUND naming the first that has none. */
   private async existingFaces(imageIds: string[]): Promise<FaceRow[]> {
     const unique = [...new Set(imageIds)];
@@ -397,51 +226,4 @@ export class Collection {
     const encodings = await this.store.faces.encodingsOf(faces.map((f) => f.id));
     for (const [id, encoding] of encodings) this.parts.place(id, encoding, as);
   }
-}
-
-/** Runs tasks one at a time, in the order they were given. */
-class Serial {
-  private last: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.last.then(task, task);
-    this.last = result.catch(() => undefined);
-    return result;
-  }
-}
-
-/** The groups of faces placed one at a time in this order, each against those placed before it (ids → group numbers 1, 2, …). */
-export async function groupAll(ids: number[], encodings: Float32Array, ignored: boolean[], rule: GroupingRule = DEFAULT_GROUPING): Promise<number[]> {
-  const index = new FaceIndex();
-  index.reserve(ids.length);
-  const union = new GroupUnion();
-  const groupOf = new Map<number, number>();
-  const sizes = new Map<number, number>();
-  let next = 1;
-  try {
-    for (let i = 0; i < ids.length; i++) {
-      const encoding = encodings.subarray(i * 128, (i + 1) * 128);
-      const neighbours =
-        index.size === 0 ? [] : await index.search(encoding, { k: rule.neighbours, maxDistance: Math.max(rule.linkDistance, rule.looseDistance) });
-      const members = new Map(
-        neighbours.map((n) => {
-          const groupId = union.find(groupOf.get(n.id)!);
-          return [n.id, { groupId, ignored: ignored[n.id] ?? false, groupSize: sizes.get(groupId)! }];
-        }),
-      );
-      const placement = placeFace(neighbours, members, rule);
-      let group = placement.groupId ?? next++;
-      let size = (sizes.get(group) ?? 0) + 1;
-      for (const other of placement.merge) {
-        size += sizes.get(other)!;
-        group = union.union(group, other);
-      }
-      sizes.set(group, size);
-      groupOf.set(i, group);
-      index.add(i, encoding);
-    }
-  } finally {
-    index.clear();
-  }
-  return ids.map((_, i) => union.find(groupOf.get(i)!));
 }

@@ -2,7 +2,7 @@
 // over all pairs). A new face joins the group most of its close neighbours are in, starts a group when none is
 // close, and joins two groups into one only when it is close to several faces of each: a single link between two
 // groups is how two people end up under one name, and a group that is named must be one person.
-import type { IndexMatch } from '../core/index.js';
+import { FaceIndex, type IndexMatch } from '../core/index.js';
 import type { GroupMember } from '../store/faces.js';
 
 export interface GroupingRule {
@@ -105,4 +105,40 @@ function looseGroup(neighbours: IndexMatch[], members: Map<number, GroupMember>,
   if (group === undefined || near.length < rule.looseVotes || near.some((m) => m?.groupId !== group))
     return { groupId: null, merge: [], ignored: false };
   return { groupId: group, merge: [], ignored: near.every((m) => m!.ignored) };
+}
+
+/** The groups of faces placed one at a time in this order, each against those placed before it (ids → group numbers 1, 2, …). */
+export async function groupAll(ids: number[], encodings: Float32Array, ignored: boolean[], rule: GroupingRule = DEFAULT_GROUPING): Promise<number[]> {
+  const index = new FaceIndex();
+  index.reserve(ids.length);
+  const union = new GroupUnion();
+  const groupOf = new Map<number, number>();
+  const sizes = new Map<number, number>();
+  let next = 1;
+  try {
+    for (let i = 0; i < ids.length; i++) {
+      const encoding = encodings.subarray(i * 128, (i + 1) * 128);
+      const neighbours =
+        index.size === 0 ? [] : await index.search(encoding, { k: rule.neighbours, maxDistance: Math.max(rule.linkDistance, rule.looseDistance) });
+      const members = new Map(
+        neighbours.map((n) => {
+          const groupId = union.find(groupOf.get(n.id)!);
+          return [n.id, { groupId, ignored: ignored[n.id] ?? false, groupSize: sizes.get(groupId)! }];
+        }),
+      );
+      const placement = placeFace(neighbours, members, rule);
+      let group = placement.groupId ?? next++;
+      let size = (sizes.get(group) ?? 0) + 1;
+      for (const other of placement.merge) {
+        size += sizes.get(other)!;
+        group = union.union(group, other);
+      }
+      sizes.set(group, size);
+      groupOf.set(i, group);
+      index.add(i, encoding);
+    }
+  } finally {
+    index.clear();
+  }
+  return ids.map((_, i) => union.find(groupOf.get(i)!));
 }
