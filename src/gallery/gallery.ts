@@ -227,11 +227,8 @@ export class Gallery extends GalleryLookups {
   ): Promise<EnrolResult> {
     const { analysis, ext } = await this.analyze(photo, overrides);
     const faceIndex = chooseFaceToEnrol(analysis, overrides.faceIndex);
-    const chosen = {
-      box: analysis.faces[faceIndex]!.box,
-      encoding: await this.analyser.enrolmentEncoding(photo, analysis.faces[faceIndex]!.landmarks),
-    };
-    const [crop] = await this.analyser.faceCrops(photo, [analysis.faces[faceIndex]!.landmarks]);
+    const { encoding, crop } = await this.analyser.enrolmentEncoding(photo, analysis.faces[faceIndex]!.landmarks);
+    const chosen = { box: analysis.faces[faceIndex]!.box, encoding };
     this.assertOpen();
     const imageId = randomUUID();
     const fileName = imageFileName(imageId, ext);
