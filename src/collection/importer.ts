@@ -101,20 +101,27 @@ export class Importer {
     if (options.person) chosen = analysis.faces.length === 0 ? [] : [chooseFaceToEnrol(analysis)];
     else chosen = analysis.faces.flatMap((f, i) => (faceQuality(f, analysis.width, analysis.height, analysis.detector).recognisable ? [i] : []));
     const faces = chosen.map((i) => analysis.faces[i]!);
-    const crops = await this.parts.analyser.faceCrops(
-      photo,
-      faces.map((f) => f.landmarks),
-    );
-    // Each face is identified at its share of MATCH_FPIR, as a search of the photo would.
-    const targetFpir = this.parts.matchFpir / Math.max(1, faces.length);
-    const kept: KeptFace[] = await Promise.all(
-      faces.map(async (f, i) => ({
-        box: f.box,
-        encoding: f.encoding,
-        crop: crops[i]!,
-        person: options.person ? null : ((await this.parts.identify(f.encoding, targetFpir))?.person ?? null),
-      })),
-    );
+    let kept: KeptFace[];
+    if (options.person && faces.length > 0) {
+      // Enrolled as the folder's person: stored with the encoding addPerson stores (with its jitter).
+      const { encoding, crop } = await this.parts.analyser.enrolmentEncoding(photo, faces[0]!.landmarks);
+      kept = [{ box: faces[0]!.box, encoding, crop, person: null }];
+    } else {
+      const crops = await this.parts.analyser.faceCrops(
+        photo,
+        faces.map((f) => f.landmarks),
+      );
+      // Each face is identified at its share of MATCH_FPIR, as a search of the photo would.
+      const targetFpir = this.parts.matchFpir / Math.max(1, faces.length);
+      kept = await Promise.all(
+        faces.map(async (f, i) => ({
+          box: f.box,
+          encoding: f.encoding,
+          crop: crops[i]!,
+          person: (await this.parts.identify(f.encoding, targetFpir))?.person ?? null,
+        })),
+      );
+    }
     await options.turn;
     this.parts.assertOpen();
     return this.serial.run(() => this.storeImport(contentHash, source, analysis.faces.length, kept, options.person));
@@ -174,7 +181,8 @@ export class Importer {
       files,
       async () => {
         const photo = await this.store.importedPhotos.insert({ contentHash, source, facesFound, facesKept: stored.length });
-        const person = folderPerson ? await personFor(this.store, { name: folderPerson }) : null;
+        // A folder's person is made with their first face, never without one.
+        const person = folderPerson && stored.length > 0 ? await personFor(this.store, { name: folderPerson }) : null;
         const rows: FaceRow[] = [];
         for (const [i, k] of stored.entries()) {
           const placement = placements[i];

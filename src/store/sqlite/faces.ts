@@ -32,10 +32,8 @@ function prepare(db: Db) {
     crop: db.prepare<[string], { crop: Buffer | null }>('SELECT crop FROM faces WHERE image_id = ?'),
     setCrop: db.prepare<[Buffer, number]>('UPDATE faces SET crop = ? WHERE id = ?'),
     countUnnamed: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM faces WHERE person_id IS NULL'),
-    member: db.prepare<[number], { group_id: number; ignored: number; n: number }>(
-      `SELECT f.group_id, f.ignored, (SELECT count(*) FROM faces g WHERE g.group_id = f.group_id) AS n
-         FROM faces f WHERE f.id = ? AND f.person_id IS NULL`,
-    ),
+    member: db.prepare<[number], { group_id: number; ignored: number }>('SELECT group_id, ignored FROM faces WHERE id = ? AND person_id IS NULL'),
+    groupSize: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM faces WHERE group_id = ?'),
     groups: db.prepare<[number, number], { group_id: number; n: number }>(
       `SELECT group_id, count(*) AS n FROM faces WHERE person_id IS NULL AND ignored = 0
         GROUP BY group_id ORDER BY n DESC, group_id LIMIT ? OFFSET ?`,
@@ -53,7 +51,8 @@ function prepare(db: Db) {
       'SELECT id, encoding, ignored FROM faces WHERE person_id IS NULL ORDER BY id',
     ),
     encodingOf: db.prepare<[number], { encoding: Buffer }>('SELECT encoding FROM faces WHERE id = ?'),
-    maxGroup: db.prepare<[], { g: number }>('SELECT coalesce(max(group_id), 0) AS g FROM faces'),
+    // Through faces_by_group (a partial index): without the condition, max() reads every row.
+    maxGroup: db.prepare<[], { g: number }>('SELECT coalesce(max(group_id), 0) AS g FROM faces WHERE group_id IS NOT NULL'),
     byId: db.prepare<[number], RawFace>(`SELECT ${cols} FROM faces WHERE id = ?`),
     byImageId: db.prepare<[string], RawFace>(`SELECT ${cols} FROM faces WHERE image_id = ?`),
     byPerson: db.prepare<[number, number, number], RawFace>(`SELECT ${cols} FROM faces WHERE person_id = ? AND id > ? ORDER BY id LIMIT ?`),
@@ -200,7 +199,10 @@ export class SqliteFaces {
     const out = new Map<number, GroupMember>();
     for (const id of faceIds) {
       const r = this.q.member.get(id);
-      if (r) out.set(id, { groupId: r.group_id, ignored: r.ignored === 1, groupSize: r.n });
+      if (!r) continue;
+      // Each group counted once, however many of the faces are in it.
+      const groupSize = [...out.values()].find((m) => m.groupId === r.group_id)?.groupSize ?? this.q.groupSize.get(r.group_id)!.n;
+      out.set(id, { groupId: r.group_id, ignored: r.ignored === 1, groupSize });
     }
     return out;
   }
