@@ -271,6 +271,19 @@ describe('a photo collection becomes people', { timeout: 600_000 }, () => {
     assert.ok(tooMany.errors?.length, 'more than 20 files are refused');
   });
 
+  it('deleting a person deletes their faces, crops and encodings', async () => {
+    const salley = (await gql(s.url, '{ people(name: "salley") { nodes { id faces { imageId cropUrl url } } } }')).data.people.nodes[0];
+    assert.ok(salley.faces.length > 5);
+    const d = await gql(s.url, 'mutation ($id: ID!) { deletePerson(id: $id) { removedFaces } }', { id: salley.id });
+    assert.equal(d.data.deletePerson.removedFaces, salley.faces.length);
+    for (const f of salley.faces) {
+      assert.equal((await fetch(`${s.url}${f.cropUrl}`)).status, 404);
+      assert.equal((await fetch(`${s.url}${f.url}`)).status, 404);
+    }
+    assert.equal((await search(s, johnPhotos('John_Salley')[0]!)).status, 'UNKNOWN');
+    await assertConsistent(s, s.dataDir);
+  });
+
   it('keeps at most MAX_UNNAMED_FACES unnamed faces, and says how many it dropped', async () => {
     const capped = await startTestServer({ maxUnnamedFaces: 3 });
     try {
