@@ -16,6 +16,7 @@ test('with no variables set, every setting is its documented default', () => {
   assert.equal(c.videoMaxSeconds, 600);
   assert.equal(c.maxQueuedVideos, 20);
   assert.equal(c.analysisTimeoutS, 30);
+  assert.equal(c.maxUnnamedFaces, 100_000);
   assert.deepEqual(c.apiKeys, []);
   assert.equal(c.maxQueryDepth, 12);
   assert.equal(c.maxQueryCost, 10000);
@@ -45,6 +46,7 @@ test('every variable is read', () => {
     VIDEO_WORKER: 'false',
     VIDEO_JOB_LEASE_S: '60',
     ANALYSIS_TIMEOUT_S: '5',
+    MAX_UNNAMED_FACES: '2500',
     API_KEYS: ' one, two ,,three ',
     MAX_QUERY_DEPTH: '8',
     MAX_QUERY_COST: '20000',
@@ -79,6 +81,7 @@ test('every variable is read', () => {
       videoWorker: false,
       videoJobLeaseS: 60,
       analysisTimeoutS: 5,
+      maxUnnamedFaces: 2500,
       apiKeys: ['one', 'two', 'three'],
       maxQueryDepth: 8,
       maxQueryCost: 20000,
@@ -144,6 +147,8 @@ test('each bad value is refused with the variable and the value named', () => {
     ['VIDEO_WORKER', 'maybe'],
     ['VIDEO_JOB_LEASE_S', '2'],
     ['ANALYSIS_TIMEOUT_S', '0'],
+    ['MAX_UNNAMED_FACES', '-1'],
+    ['MAX_UNNAMED_FACES', '1.5'],
     ['MAX_QUERY_DEPTH', '1'],
     ['MAX_QUERY_COST', '10'],
     ['FACE_MAX_PIXELS', '0'],
