@@ -9,6 +9,7 @@ import { coreOptions, detectionOptions, exportNativeSettings, loadConfig, type C
 import { FaceCore } from '../../src/core/index.js';
 import { Gallery } from '../../src/gallery/gallery.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { mulberry32 } from '../lfw/data.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PYTHON = path.join(ROOT, '.bench-venv/bin/python');
@@ -39,14 +40,7 @@ export const int = (x: number): string => Math.round(x).toLocaleString('en');
 
 /** A seeded uniform [0, 1) source (mulberry32) and standard normals from it (Box-Muller). */
 export function random(seed: number): { uniform: () => number; normal: () => number } {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   return { uniform, normal };
 }

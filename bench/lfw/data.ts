@@ -63,16 +63,21 @@ export function foldOf(person: string, sortedPeople: string[]): 'A' | 'B' {
   return sortedPeople.indexOf(person) % 2 === 0 ? 'A' : 'B';
 }
 
-/** A deterministic shuffle (mulberry32), so every run draws the same galleries. */
-export function shuffled<T>(items: T[], seed: number): T[] {
+/** A seeded source of uniform numbers in [0, 1) (mulberry32): the same seed, the same numbers. */
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
-  const random = () => {
+  return () => {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A deterministic shuffle (mulberry32), so every run draws the same galleries. */
+export function shuffled<T>(items: T[], seed: number): T[] {
+  const random = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,8 +1,9 @@
-// The gallery: enrol, search and delete faces. The one place that keeps the image files,
-// the database rows and the in-memory FaceIndex in step. Its lookups are GalleryLookups' (reader.ts); a photo's
-// analysis is PhotoAnalyser's (analysis.ts), and the answer to a search is searchOutcome's (search.ts).
+// The gallery: enrol, search and delete faces. The one place that keeps the image files, the database rows and the
+// two in-memory indexes in step (the named faces searches match; the unnamed faces an import keeps, which its
+// Collection groups: src/collection/). Its lookups are GalleryLookups' (reader.ts); a photo's analysis is
+// PhotoAnalyser's (analysis.ts), and the answer to a search is searchOutcome's (search.ts).
 //
-// Order of writes, so that a process killed at any instant leaves nothing a restart can't repair:
+// Order of writes (photo-writes.ts), so that a process killed at any instant leaves nothing a restart can't repair:
 //   enrol:  photo → temp file, fsync, rename to its pending name  →  rows in one transaction
 //           →  rename to its final name  →  index.add
 //   delete: rename the files to their deleted names  →  rows in one transaction  →  index.remove  →  unlink
@@ -13,11 +14,11 @@
 // its name back and one whose row is gone is deleted; temp files are deleted. It never deletes a
 // photo or a row on a guess: a photo without a row, or a row without a photo, is kept and reported, and a
 // database that holds no photo beside a folder of photos (removed, emptied, restored without its WAL) stops
-// the start with the ways to recover. Then the index is rebuilt from the rows.
+// the start with the ways to recover. Then the indexes are rebuilt from the rows.
 //
 // On a database several replicas share (PostgreSQL), the rows' encodings are loaded from one snapshot with the
 // change feed's position it is at, and every face change committed after it, by this replica or any other, is
-// applied to the index in feed order (store/feed.ts). This replica's own writes reach its index at once, as
+// applied to the indexes in feed order (store/feed.ts). This replica's own writes reach its indexes at once, as
 // above; the feed then brings the same change again, and applying it twice changes nothing.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
