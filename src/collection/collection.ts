@@ -13,6 +13,7 @@ import { GalleryError, notFoundPerson } from '../gallery/errors.js';
 import type { Photo } from '../gallery/files.js';
 import type { PhotoWrites } from '../gallery/photo-writes.js';
 import type { FaceMatchOutcome } from '../gallery/results.js';
+import { storedFaces } from '../gallery/reader.js';
 import { Serial } from './serial.js';
 import { Importer, personFor, type ImportOptions, type ImportOutcome, type PersonTarget } from './importer.js';
 import { DEFAULT_GROUPING, groupAll, type GroupingRule } from './grouping.js';
@@ -103,7 +104,7 @@ export class Collection {
     if (imageIds.length === 0) throw new GalleryError('BAD_USER_INPUT', 'No face was given to move');
     const result = await this.serial.run(() =>
       this.store.transaction(async () => {
-        const faces = await this.existingFaces(imageIds);
+        const faces = await storedFaces(this.store, imageIds);
         const ids = faces.map((f) => f.id);
         if (target === null) {
           const groupId = await this.store.faces.nextGroupId();
@@ -144,7 +145,7 @@ export class Collection {
         faces = await this.store.faces.listGroup(which.groupId, -1);
         if (faces.length === 0) throw new GalleryError('NOT_FOUND', `No group of unnamed faces has the id ${which.groupId}`);
       } else {
-        faces = await this.existingFaces(which.imageIds);
+        faces = await storedFaces(this.store, which.imageIds);
         const named = faces.find((f) => f.personId !== null);
         if (named) throw new GalleryError('BAD_USER_INPUT', `The face ${named.imageId} has a name: move it back to the unnamed faces first`);
       }
@@ -195,8 +196,9 @@ export class Collection {
     const photo = await this.store.importedPhotos.get(photoId);
     if (!photo) throw new GalleryError('NOT_FOUND', `No imported photo has the id ${photoId}`);
     const faces = await this.store.faces.listByPhoto(photoId);
+    // An imported photo's faces are written once, with its record: none can have been added since.
     await this.parts.writes.delete(faces, async () => {
-      for (const f of await this.store.faces.listByPhoto(photoId)) await this.store.faces.delete(f.id);
+      for (const f of faces) await this.store.faces.delete(f.id);
       if (!(await this.store.importedPhotos.delete(photoId))) throw new GalleryError('NOT_FOUND', `No imported photo has the id ${photoId}`);
     });
     this.parts.peopleChanged();
@@ -208,18 +210,6 @@ export class Collection {
   }
 
   // ---- helpers
-
-  /** The faces with these photo ids; NOT_FOUND naming the first that has none. */
-  private async existingFaces(imageIds: string[]): Promise<FaceRow[]> {
-    const unique = [...new Set(imageIds)];
-    const faces = await this.store.faces.getMany(unique);
-    if (faces.length !== unique.length) {
-      const found = new Set(faces.map((f) => f.imageId));
-      const missing = unique.find((id) => !found.has(id))!;
-      throw new GalleryError('NOT_FOUND', `No stored face has the id ${JSON.stringify(missing.slice(0, 64))}`);
-    }
-    return faces;
-  }
 
   /** Moves faces whose rows changed side into the index they now belong in. */
   private async reindex(faces: FaceRow[], as: 'named' | 'unnamed'): Promise<void> {

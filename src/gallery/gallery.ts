@@ -31,7 +31,7 @@ import type { FaceChange } from '../store/feed.js';
 import { SpaceReserve } from '../store/space-reserve.js';
 import { openStore, type Store } from '../store/store.js';
 import { PhotoAnalyser, type DetectionOverrides, type DetectionSettings } from './analysis.js';
-import { GalleryLookups, loadEncodings } from './reader.js';
+import { GalleryLookups, loadEncodings, storedFaces } from './reader.js';
 import { chooseFaceToEnrol } from './main-face.js';
 import { checkDataDir, reportRepair, settleInterruptedWrites } from './repair.js';
 import { GalleryError, notFoundPerson, notFoundPhoto } from './errors.js';
@@ -42,6 +42,7 @@ import type { AnalysedPhoto, EnrolResult, ReconcileReport, SearchOutcome } from 
 import { searchOutcome } from './search.js';
 import { DEFAULT_MATCH_FPIR, type EnrolOverrides, type GalleryOptions } from './options.js';
 import { Collection, DEFAULT_MAX_UNNAMED_FACES } from '../collection/collection.js';
+import { personFor } from '../collection/importer.js';
 
 export { DEFAULT_MATCH_FPIR, type EnrolOverrides, type GalleryOptions } from './options.js';
 
@@ -203,10 +204,8 @@ export class Gallery extends GalleryLookups {
   /** Enrols the main face (or `faceIndex`) under this name; an existing name (case-insensitive) gets the face added. */
   async addPerson(photo: Photo, name: PersonName, overrides: EnrolOverrides = {}): Promise<EnrolResult> {
     return this.enrol(photo, overrides, async () => {
-      const existing = await this.store.people.findByName(name.firstName, name.surName);
-      return existing
-        ? { person: existing, created: false }
-        : { person: await this.store.people.insert(name.firstName, name.surName), created: true };
+      const { row, created } = await personFor(this.store, { name });
+      return { person: row, created };
     });
   }
 
@@ -308,10 +307,7 @@ export class Gallery extends GalleryLookups {
   /** Removes stored faces (a person's photos or unnamed faces): files, rows and index entries; NOT_FOUND if one is missing. */
   async deleteFaces(imageIds: string[]): Promise<{ removedFaces: number }> {
     this.assertOpen();
-    const unique = [...new Set(imageIds)];
-    const faces = await this.store.faces.getMany(unique);
-    const missing = unique.find((id) => !faces.some((f) => f.imageId === id));
-    if (missing !== undefined) throw notFoundPhoto(missing);
+    const faces = await storedFaces(this.store, imageIds);
     await this.writes.delete(faces, async () => {
       for (const f of faces) if (!(await this.store.faces.delete(f.id))) throw notFoundPhoto(f.imageId);
     });

@@ -8,9 +8,19 @@ import type { ListPeopleOptions, PersonRow } from '../store/people.js';
 import type { FeedState } from '../store/feed.js';
 import { openStore, type Store, type StoreEngine, type StoreLocation } from '../store/store.js';
 import { distanceToConfidence } from './confidence.js';
-import { GalleryError } from './errors.js';
+import { GalleryError, notFoundPhoto } from './errors.js';
 import type { FaceMatchOutcome, GalleryView, NearestFace } from './results.js';
 import { decide, MIN_STRANGER_CHANCE, neighboursOf, PeopleCount, type OpenSetRule } from './open-set.js';
+
+/** The faces with these photo ids (each once); NOT_FOUND naming the first that has none. */
+export async function storedFaces(store: Store, imageIds: string[]): Promise<FaceRow[]> {
+  const unique = [...new Set(imageIds)];
+  const faces = await store.faces.getMany(unique);
+  const found = new Set(faces.map((f) => f.imageId));
+  const missing = unique.find((id) => !found.has(id));
+  if (missing !== undefined) throw notFoundPhoto(missing);
+  return faces;
+}
 
 /** The two indexes a gallery keeps: the named faces searches match, and the unnamed ones new faces are grouped with. */
 export interface GalleryIndexes {
